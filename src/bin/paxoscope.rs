@@ -1,0 +1,284 @@
+//! `paxoscope`: run scenarios, list them, and swarm-test the engine from the command line.
+
+#[cfg(not(target_arch = "wasm32"))]
+mod cli {
+    use std::process::ExitCode;
+
+    use clap::{Parser, Subcommand};
+    use paxoscope::engine::{BackoffPolicy, Bugs, MS};
+    use paxoscope::sim::config::Preset;
+    use paxoscope::sim::scenario;
+    use paxoscope::sim::summary::Summary;
+    use paxoscope::sim::swarm::{self, SwarmOutcome};
+    use paxoscope::sim::trace;
+    use paxoscope::sim::{Run, SimConfig};
+
+    /// AtlasDB TimeLock's Paxos — leader election and the timestamp bound — simulated
+    /// deterministically. One seed reproduces a run exactly.
+    #[derive(Parser)]
+    #[command(name = "paxoscope", version, about)]
+    struct Cli {
+        #[command(subcommand)]
+        command: Command,
+    }
+
+    #[derive(Subcommand)]
+    enum Command {
+        /// Simulate a run and print what happened (exit code 1 if an invariant was violated).
+        Run(RunArgs),
+        /// List the scenarios with a one-line description.
+        Scenarios,
+        /// Random fault schedules derived from each seed: safety, then heal and require a leader.
+        Swarm {
+            /// Seed range, e.g. 0..10000 (end exclusive).
+            #[arg(long, value_parser = parse_range)]
+            seeds: (u64, u64),
+            /// Worker threads (default: available cores).
+            #[arg(long)]
+            threads: Option<usize>,
+        },
+    }
+
+    #[derive(clap::Args)]
+    struct RunArgs {
+        /// Start from a named scenario (see `paxoscope scenarios`).
+        #[arg(long)]
+        scenario: Option<String>,
+        /// Timing preset when no scenario is given: classroom or atlasdb.
+        #[arg(long, default_value = "classroom")]
+        preset: String,
+        /// The seed behind every random draw.
+        #[arg(long)]
+        seed: Option<u64>,
+        /// Cluster size, 3–9.
+        #[arg(long)]
+        nodes: Option<u8>,
+        /// Virtual time to simulate, in milliseconds.
+        #[arg(long)]
+        duration_ms: Option<u64>,
+        /// Backoff before proposing leadership: none, fixed, uniform or exponential.
+        #[arg(long)]
+        backoff: Option<String>,
+        /// The backoff's (maximum) wait in milliseconds.
+        #[arg(long)]
+        backoff_max_ms: Option<u64>,
+        /// Message loss: a fraction (0.3) or a percentage (30%).
+        #[arg(long, value_parser = parse_rate)]
+        loss: Option<u32>,
+        /// Turn on an injected bug (repeatable).
+        #[arg(long)]
+        bug: Vec<String>,
+        /// Write the trace (JSON) to this file.
+        #[arg(long)]
+        trace: Option<std::path::PathBuf>,
+        /// Print one JSON object instead of the text report.
+        #[arg(long)]
+        json: bool,
+    }
+
+    fn parse_range(s: &str) -> Result<(u64, u64), String> {
+        let (a, b) = s
+            .split_once("..")
+            .ok_or_else(|| format!("expected A..B, got '{s}'"))?;
+        let a: u64 = a.trim().parse().map_err(|_| format!("'{a}' is not a number"))?;
+        let b: u64 = b.trim().parse().map_err(|_| format!("'{b}' is not a number"))?;
+        if b <= a {
+            return Err(format!("the range {a}..{b} is empty"));
+        }
+        Ok((a, b))
+    }
+
+    /// Parts per million from "0.3" or "30%".
+    fn parse_rate(s: &str) -> Result<u32, String> {
+        let (num, scale) = match s.strip_suffix('%') {
+            Some(p) => (p, 10_000.0),
+            None => (s, 1_000_000.0),
+        };
+        let v: f64 = num
+            .trim()
+            .parse()
+            .map_err(|_| format!("'{s}' is not a rate (use 0.3 or 30%)"))?;
+        let ppm = v * scale;
+        if !(0.0..=1_000_000.0).contains(&ppm) || ppm.is_nan() {
+            return Err(format!("'{s}' is outside 0–100%"));
+        }
+        Ok(ppm.round() as u32)
+    }
+
+    fn build(args: &RunArgs) -> Result<(SimConfig, Vec<paxoscope::sim::Intervention>, u64), String> {
+        let (mut cfg, interventions, duration) = match &args.scenario {
+            Some(name) => {
+                let s = scenario::by_name(name).ok_or_else(|| {
+                    format!("unknown scenario '{name}' (see `paxoscope scenarios`)")
+                })?;
+                (s.config, s.interventions, s.duration)
+            }
+            None => {
+                let preset = Preset::from_name(&args.preset).ok_or_else(|| {
+                    format!("unknown preset '{}' (classroom or atlasdb)", args.preset)
+                })?;
+                (SimConfig::preset(preset, 5, 1), vec![], 20_000 * MS)
+            }
+        };
+        if let Some(seed) = args.seed {
+            cfg.seed = seed;
+        }
+        if let Some(n) = args.nodes {
+            if !(3..=9).contains(&n) {
+                return Err(format!("--nodes must be 3–9, got {n}"));
+            }
+            cfg.protocol.nodes = n;
+        }
+        if args.backoff.is_some() || args.backoff_max_ms.is_some() {
+            let name = args
+                .backoff
+                .clone()
+                .unwrap_or_else(|| cfg.protocol.backoff.name().to_string());
+            let max = args
+                .backoff_max_ms
+                .map_or(cfg.protocol.backoff.max_wait(), |m| m * MS);
+            cfg.protocol.backoff = BackoffPolicy::from_name(&name, max).ok_or_else(|| {
+                format!(
+                    "unknown backoff '{name}' (one of {})",
+                    BackoffPolicy::NAMES.join(", ")
+                )
+            })?;
+        }
+        if let Some(loss) = args.loss {
+            cfg.network.loss_ppm = loss;
+        }
+        for b in &args.bug {
+            if !cfg.protocol.bugs.set(b, true) {
+                return Err(format!(
+                    "unknown bug '{b}' (one of {})",
+                    Bugs::NAMES.join(", ")
+                ));
+            }
+        }
+        let duration = args.duration_ms.map_or(duration, |d| d * MS);
+        if duration == 0 || duration > 3_600_000 * MS {
+            return Err("--duration-ms must be 1 ms – 1 hour".into());
+        }
+        Ok((cfg, interventions, duration))
+    }
+
+    fn run(args: RunArgs) -> ExitCode {
+        let (cfg, interventions, duration) = match build(&args) {
+            Ok(x) => x,
+            Err(e) => {
+                eprintln!("error: {e}");
+                return ExitCode::from(2);
+            }
+        };
+        let mut run = match Run::new(cfg, interventions) {
+            Ok(r) => r,
+            Err(e) => {
+                eprintln!("error: {e}");
+                return ExitCode::from(2);
+            }
+        };
+        run.seek(duration);
+        if let Some(path) = &args.trace {
+            if let Err(e) = std::fs::write(path, trace::export(&run)) {
+                eprintln!("error: cannot write {}: {e}", path.display());
+                return ExitCode::from(2);
+            }
+        }
+        let summary = Summary::of(&run);
+        if args.json {
+            println!("{}", summary.json().to_text());
+        } else {
+            if let Some(name) = &args.scenario {
+                println!("scenario {name}");
+            }
+            print!("{}", summary.text());
+        }
+        if summary.safe() {
+            ExitCode::SUCCESS
+        } else {
+            ExitCode::from(1)
+        }
+    }
+
+    fn swarm_cmd(seeds: (u64, u64), threads: Option<usize>) -> ExitCode {
+        let threads = threads
+            .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+            .max(1);
+        let start = std::time::Instant::now();
+        let (a, b) = seeds;
+        let results: Vec<(u64, SwarmOutcome, u64)> = std::thread::scope(|s| {
+            let handles: Vec<_> = (0..threads as u64)
+                .map(|k| {
+                    s.spawn(move || {
+                        (a + k..b)
+                            .step_by(threads)
+                            .map(|seed| {
+                                let (o, steps) = swarm::run_case(seed);
+                                (seed, o, steps)
+                            })
+                            .collect::<Vec<_>>()
+                    })
+                })
+                .collect();
+            handles
+                .into_iter()
+                .flat_map(|h| h.join().expect("swarm worker panicked"))
+                .collect()
+        });
+        let steps: u64 = results.iter().map(|r| r.2).sum();
+        let mut failures = 0;
+        let mut sorted = results;
+        sorted.sort_by_key(|r| r.0);
+        for (seed, outcome, _) in &sorted {
+            match outcome {
+                SwarmOutcome::Passed => {}
+                SwarmOutcome::Unsafe(v) => {
+                    failures += 1;
+                    println!("seed {seed}: UNSAFE {}: {}", v.invariant.name(), v.detail);
+                    println!("  reproduce: {}", swarm::reproduce_line(*seed));
+                }
+                SwarmOutcome::NoLeader => {
+                    failures += 1;
+                    println!("seed {seed}: no leader after the network healed");
+                    println!("  reproduce: {}", swarm::reproduce_line(*seed));
+                }
+            }
+        }
+        let secs = start.elapsed().as_secs_f64();
+        println!(
+            "swarm: {} seeds, {} failed, {} steps in {:.1} s ({:.2} M steps/s on {} threads)",
+            sorted.len(),
+            failures,
+            steps,
+            secs,
+            steps as f64 / secs / 1e6,
+            threads
+        );
+        if failures == 0 {
+            ExitCode::SUCCESS
+        } else {
+            ExitCode::from(1)
+        }
+    }
+
+    pub fn main() -> ExitCode {
+        match Cli::parse().command {
+            Command::Run(args) => run(args),
+            Command::Scenarios => {
+                for s in scenario::all() {
+                    println!("{:<28} {}", s.name, s.summary);
+                }
+                ExitCode::SUCCESS
+            }
+            Command::Swarm { seeds, threads } => swarm_cmd(seeds, threads),
+        }
+    }
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn main() -> std::process::ExitCode {
+    cli::main()
+}
+
+#[cfg(target_arch = "wasm32")]
+fn main() {}

@@ -1,0 +1,160 @@
+//! The acceptor: the durable memory of Paxos.
+//!
+//! Per (log, seq) it remembers the highest ballot it promised and the last (ballot, value) it
+//! accepted. Rule: never ack a prepare or accept below the promise — answer with a Nack that
+//! carries the promise, so the proposer can raise its counter. In AtlasDB every change is
+//! written to disk before the reply; here the state survives crashes unless the
+//! `acceptor-forgets` bug is on.
+//!
+//! Deliberate difference from AtlasDB (reference notes §2.4): when an Accept reaches an
+//! acceptor that has no state for that sequence, AtlasDB stores only a promise and does not
+//! record the value. We follow classic Paxos and record it, so the acceptor's state always
+//! shows what it acked.
+
+use super::seqlog::SeqLog;
+use super::types::{Ballot, LogId, Seq, Value};
+
+/// What one acceptor remembers about one sequence of one log.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct AcceptorSlot {
+    /// Highest ballot promised (prepare or accept both promise).
+    pub promised: Option<Ballot>,
+    /// Last accepted proposal.
+    pub accepted: Option<(Ballot, Value)>,
+}
+
+/// The acceptor role of one node, for both logs.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Acceptor {
+    logs: [SeqLog<AcceptorSlot>; 2],
+}
+
+impl Acceptor {
+    /// Phase 1b. `Ok(accepted)` is a promise carrying the earlier acceptance;
+    /// `Err(promised)` is a Nack carrying the higher promise.
+    ///
+    /// A repeated prepare with the promised ballot is re-acked (idempotent), as in AtlasDB.
+    pub fn prepare(
+        &mut self,
+        log: LogId,
+        seq: Seq,
+        ballot: Ballot,
+    ) -> Result<Option<(Ballot, Value)>, Ballot> {
+        let slot = self.logs[log.index()].entry_or_insert_with(seq, AcceptorSlot::default);
+        match slot.promised {
+            Some(p) if ballot < p => Err(p),
+            _ => {
+                slot.promised = Some(ballot);
+                Ok(slot.accepted)
+            }
+        }
+    }
+
+    /// Phase 2b. `Ok(())` means accepted; `Err(promised)` is a Nack.
+    /// Only the promise matters: there is no check against the last accepted ballot.
+    pub fn accept(
+        &mut self,
+        log: LogId,
+        seq: Seq,
+        ballot: Ballot,
+        value: Value,
+    ) -> Result<(), Ballot> {
+        let slot = self.logs[log.index()].entry_or_insert_with(seq, AcceptorSlot::default);
+        match slot.promised {
+            Some(p) if ballot < p => Err(p),
+            _ => {
+                slot.promised = Some(ballot);
+                slot.accepted = Some((ballot, value));
+                Ok(())
+            }
+        }
+    }
+
+    /// AtlasDB's `getLatestSequencePreparedOrAccepted`: the basis of the leadership check and
+    /// of bound recovery.
+    pub fn latest_seq(&self, log: LogId) -> Option<Seq> {
+        self.logs[log.index()].greatest_seq()
+    }
+
+    /// State at one sequence, for the inspector.
+    pub fn slot(&self, log: LogId, seq: Seq) -> Option<&AcceptorSlot> {
+        self.logs[log.index()].get(seq)
+    }
+
+    /// All sequences of a log with state, for the inspector.
+    pub fn slots(&self, log: LogId) -> impl Iterator<Item = (Seq, &AcceptorSlot)> + '_ {
+        self.logs[log.index()].iter()
+    }
+
+    /// Loses everything: only the `acceptor-forgets` bug calls this on a crash.
+    pub fn forget(&mut self) {
+        for l in &mut self.logs {
+            l.clear();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::types::{LeaderId, NodeId};
+
+    fn b(number: u64, node: u8) -> Ballot {
+        Ballot {
+            number,
+            node: NodeId(node),
+            incarnation: 0,
+        }
+    }
+
+    fn v(node: u8) -> Value {
+        Value::Leader(LeaderId {
+            node: NodeId(node),
+            incarnation: 0,
+        })
+    }
+
+    const L: LogId = LogId::Leadership;
+
+    #[test]
+    fn promise_reports_the_earlier_acceptance() {
+        // Rule P1b: a promise carries the highest accepted proposal so the proposer adopts it.
+        let mut a = Acceptor::default();
+        assert_eq!(a.prepare(L, 0, b(1, 1)), Ok(None));
+        assert_eq!(a.accept(L, 0, b(1, 1), v(1)), Ok(()));
+        assert_eq!(a.prepare(L, 0, b(2, 2)), Ok(Some((b(1, 1), v(1)))));
+    }
+
+    #[test]
+    fn nothing_below_the_promise_is_acked() {
+        // Rule: an acceptor never acks a prepare or accept whose ballot is below its promise,
+        // and the Nack names the promise.
+        let mut a = Acceptor::default();
+        assert!(a.prepare(L, 0, b(2, 2)).is_ok());
+        assert_eq!(a.prepare(L, 0, b(1, 5)), Err(b(2, 2)));
+        assert_eq!(a.accept(L, 0, b(1, 5), v(5)), Err(b(2, 2)));
+        assert_eq!(a.slot(L, 0).unwrap().accepted, None);
+    }
+
+    #[test]
+    fn repeated_prepare_is_reacked_and_accept_raises_the_promise() {
+        let mut a = Acceptor::default();
+        assert!(a.prepare(L, 3, b(1, 1)).is_ok());
+        assert!(a.prepare(L, 3, b(1, 1)).is_ok(), "idempotent re-ack");
+        assert!(a.accept(L, 3, b(4, 2), v(2)).is_ok(), "accept without prepare");
+        assert_eq!(a.slot(L, 3).unwrap().promised, Some(b(4, 2)));
+        assert_eq!(a.prepare(L, 3, b(3, 3)), Err(b(4, 2)));
+    }
+
+    #[test]
+    fn latest_sequence_is_per_log() {
+        let mut a = Acceptor::default();
+        assert_eq!(a.latest_seq(L), None);
+        a.prepare(L, 4, b(1, 1)).unwrap();
+        a.prepare(LogId::Timestamp, 9, b(1, 1)).unwrap();
+        assert_eq!(a.latest_seq(L), Some(4));
+        assert_eq!(a.latest_seq(LogId::Timestamp), Some(9));
+        a.forget();
+        assert_eq!(a.latest_seq(L), None);
+    }
+}

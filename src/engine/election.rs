@@ -1,0 +1,404 @@
+//! AtlasDB's leadership loop (`PaxosLeaderElectionService.blockOnBecomingLeader`).
+//!
+//! Each iteration:
+//! 1. Read the greatest learned leadership value V.
+//! 2. If V names this process, ask a quorum of acceptors for their latest sequence
+//!    (latest-round verification). All ≤ V's round ⇒ **leading**. A later round ⇒ not leading.
+//! 3. Otherwise follow V's node: ping it every `ping_interval` (AtlasDB's cumulative pinger).
+//!    Each "yes, I lead" answer restarts the `ping_timeout` window (steady state).
+//! 4. A whole `ping_timeout` without a "yes", or a "no" ⇒ catch up from a quorum of learners.
+//!    Anything new ⇒ loop without proposing.
+//! 5. **Wait a random time** (the backoff policy), then, if nothing new was learned meanwhile,
+//!    propose this process at V's round + 1. Whatever the outcome, loop.
+//!
+//! Without step 5's randomness, followers that suspect the leader together propose together
+//! and pre-empt each other's ballots: dueling proposers.
+
+use super::config::Delay;
+use super::msg::{Msg, QueryId};
+use super::node::Node;
+use super::outbox::{Observation, Outbox, TimerKind};
+use super::proposer::Outcome;
+use super::types::{LeaderId, LogId, NodeId, NodeSet, Seq, Value};
+use super::ProtocolConfig;
+
+/// Where the loop is. Every waiting state names what it waits for, so a late reply or a stale
+/// timer is recognised and ignored.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ElectionState {
+    /// Not started yet.
+    Starting,
+    /// Holds leadership for round `seq`; serves timestamps after per-request checks.
+    Leading {
+        /// Leadership round.
+        seq: Seq,
+    },
+    /// V names us; asking a quorum whether a later round exists.
+    Checking {
+        /// Correlation.
+        query: QueryId,
+        /// The round V is at.
+        seq: Seq,
+        /// Acceptors reporting nothing later.
+        agree: NodeSet,
+        /// Acceptors reporting a later round.
+        disagree: NodeSet,
+    },
+    /// Following `leader`: pinging it every interval; `since` is the first ping of this
+    /// stretch (answers to older pings are stale).
+    Following {
+        /// Who we follow.
+        leader: LeaderId,
+        /// Correlation id of the first ping sent to it.
+        since: QueryId,
+    },
+    /// Pulling learned values from a quorum.
+    CatchingUp {
+        /// Correlation.
+        query: QueryId,
+        /// First sequence asked for.
+        from_seq: Seq,
+        /// Learners that answered.
+        replied: NodeSet,
+        /// Whether anything new arrived.
+        learned_new: bool,
+    },
+    /// In the random wait; `seen` is the greatest learned round when it began.
+    BackingOff {
+        /// Greatest learned leadership round at the start of the wait.
+        seen: Option<Seq>,
+    },
+    /// Our leadership proposal is running at `seq`.
+    Proposing {
+        /// Round proposed.
+        seq: Seq,
+    },
+    /// A value was chosen at `seq`; waiting for our own learner to record it.
+    AwaitingLearn {
+        /// Round chosen.
+        seq: Seq,
+    },
+}
+
+impl Node {
+    /// One iteration of the loop, from step 1.
+    pub(crate) fn iterate(&mut self, cfg: &ProtocolConfig, out: &mut Outbox) {
+        let me = self.identity();
+        match self.believed_leader() {
+            Some((seq, leader)) if leader == me => {
+                let query = self.next_query();
+                self.v.election = ElectionState::Checking {
+                    query,
+                    seq,
+                    agree: NodeSet::default(),
+                    disagree: NodeSet::default(),
+                };
+                self.ctx(cfg).broadcast(
+                    out,
+                    Msg::LatestSeq {
+                        log: LogId::Leadership,
+                        query,
+                    },
+                );
+                out.set_timer(
+                    TimerKind::ElectionCheckTimeout,
+                    Delay::Exactly(cfg.quorum_timeout),
+                );
+                arm_resend(cfg, out);
+            }
+            Some((_, leader)) => {
+                let since = self.next_query();
+                self.v.election = ElectionState::Following { leader, since };
+                out.send(
+                    super::Address::Node(leader.node),
+                    Msg::Ping {
+                        leader,
+                        query: since,
+                    },
+                );
+                out.set_timer(TimerKind::PingInterval, Delay::Exactly(cfg.ping_interval));
+                out.set_timer(TimerKind::PingTimeout, Delay::Exactly(cfg.ping_timeout));
+            }
+            // Nobody to ping: the ping fails at once.
+            None => self.start_catch_up(cfg, out),
+        }
+    }
+
+    fn start_catch_up(&mut self, cfg: &ProtocolConfig, out: &mut Outbox) {
+        let query = self.next_query();
+        let from_seq = self
+            .learner
+            .greatest(LogId::Leadership)
+            .map_or(0, |(s, _)| s + 1);
+        self.v.election = ElectionState::CatchingUp {
+            query,
+            from_seq,
+            replied: NodeSet::default(),
+            learned_new: false,
+        };
+        self.ctx(cfg).broadcast(
+            out,
+            Msg::CatchUp {
+                log: LogId::Leadership,
+                from_seq,
+                query,
+            },
+        );
+        out.set_timer(TimerKind::CatchUpTimeout, Delay::Exactly(cfg.quorum_timeout));
+        arm_resend(cfg, out);
+    }
+
+    pub(crate) fn on_catch_up_reply(
+        &mut self,
+        cfg: &ProtocolConfig,
+        from: NodeId,
+        log: LogId,
+        query: QueryId,
+        values: &[(Seq, Value)],
+        out: &mut Outbox,
+    ) {
+        let ElectionState::CatchingUp { query: q, .. } = self.v.election else {
+            return;
+        };
+        if q != query || log != LogId::Leadership {
+            return;
+        }
+        let mut fresh = false;
+        for &(seq, value) in values {
+            if self.learner.get(log, seq).is_none() {
+                // Learning may change the loop's state (it does not here: we are catching up).
+                self.learn(cfg, log, seq, value, out);
+                fresh = true;
+            }
+        }
+        let ElectionState::CatchingUp {
+            replied,
+            learned_new,
+            ..
+        } = &mut self.v.election
+        else {
+            return;
+        };
+        *learned_new |= fresh;
+        if replied.insert(from) && replied.len() >= cfg.quorum() {
+            self.finish_catch_up(cfg, out);
+        }
+    }
+
+    fn finish_catch_up(&mut self, cfg: &ProtocolConfig, out: &mut Outbox) {
+        let ElectionState::CatchingUp { learned_new, .. } = self.v.election else {
+            return;
+        };
+        out.cancel_timer(TimerKind::CatchUpTimeout);
+        if learned_new {
+            self.iterate(cfg, out);
+            return;
+        }
+        let seen = self.greatest_leadership_seq();
+        self.back_off(cfg, seen, out);
+    }
+
+    fn greatest_leadership_seq(&self) -> Option<Seq> {
+        self.learner.greatest(LogId::Leadership).map(|(s, _)| s)
+    }
+
+    /// Step 5: the wait before proposing at `seen` + 1, drawn by the driver from the backoff
+    /// policy.
+    fn back_off(&mut self, cfg: &ProtocolConfig, seen: Option<Seq>, out: &mut Outbox) {
+        self.v.election = ElectionState::BackingOff { seen };
+        match cfg.backoff.delay(self.v.consecutive_failures) {
+            Delay::Exactly(0) => self.propose_leadership(cfg, seen, out),
+            delay => out.set_timer(TimerKind::Backoff, delay),
+        }
+    }
+
+    fn propose_leadership(&mut self, cfg: &ProtocolConfig, seen: Option<Seq>, out: &mut Outbox) {
+        let seq = seen.map_or(0, |s| s + 1);
+        self.v.election = ElectionState::Proposing { seq };
+        let ctx = self.ctx(cfg);
+        let own = Value::Leader(self.identity());
+        self.v.proposers[LogId::Leadership.index()].propose(&ctx, seq, own, out);
+    }
+
+    pub(crate) fn on_ping_reply(
+        &mut self,
+        cfg: &ProtocolConfig,
+        query: QueryId,
+        is_leader: bool,
+        out: &mut Outbox,
+    ) {
+        let ElectionState::Following { since, .. } = self.v.election else {
+            return;
+        };
+        if query < since {
+            return; // an answer to a ping sent before this stretch of following
+        }
+        if is_leader {
+            out.set_timer(TimerKind::PingTimeout, Delay::Exactly(cfg.ping_timeout));
+        } else {
+            out.cancel_timer(TimerKind::PingInterval);
+            out.cancel_timer(TimerKind::PingTimeout);
+            self.start_catch_up(cfg, out);
+        }
+    }
+
+    /// Next ping of the stretch — unless the learner now names a different leader, in which
+    /// case the loop starts over.
+    fn ping_again(&mut self, cfg: &ProtocolConfig, leader: LeaderId, out: &mut Outbox) {
+        if self.believed_leader().map(|(_, l)| l) != Some(leader) {
+            out.cancel_timer(TimerKind::PingTimeout);
+            self.iterate(cfg, out);
+            return;
+        }
+        let query = self.next_query();
+        out.send(
+            super::Address::Node(leader.node),
+            Msg::Ping { leader, query },
+        );
+        out.set_timer(TimerKind::PingInterval, Delay::Exactly(cfg.ping_interval));
+    }
+
+    /// Returns true if the reply belonged to the election's check.
+    pub(crate) fn on_election_latest_reply(
+        &mut self,
+        cfg: &ProtocolConfig,
+        from: NodeId,
+        log: LogId,
+        query: QueryId,
+        latest: Option<Seq>,
+        out: &mut Outbox,
+    ) -> bool {
+        let ElectionState::Checking {
+            query: q,
+            seq,
+            agree,
+            disagree,
+        } = &mut self.v.election
+        else {
+            return false;
+        };
+        if *q != query || log != LogId::Leadership {
+            return false;
+        }
+        if latest.is_none_or(|l| l <= *seq) {
+            agree.insert(from);
+        } else {
+            disagree.insert(from);
+        }
+        let (seq, agree, disagree) = (*seq, *agree, *disagree);
+        let ctx = self.ctx(cfg);
+        if agree.len() >= ctx.quorum() {
+            out.cancel_timer(TimerKind::ElectionCheckTimeout);
+            self.v.election = ElectionState::Leading { seq };
+            self.v.consecutive_failures = 0;
+            out.observe(Observation::BecameLeader { seq });
+        } else if disagree.len() > ctx.max_refusals() {
+            // Someone has prepared a later round: not leading. Catch up and carry on.
+            out.cancel_timer(TimerKind::ElectionCheckTimeout);
+            self.start_catch_up(cfg, out);
+        }
+        true
+    }
+
+    pub(crate) fn on_election_timer(
+        &mut self,
+        cfg: &ProtocolConfig,
+        timer: TimerKind,
+        out: &mut Outbox,
+    ) {
+        match (timer, self.v.election) {
+            (TimerKind::PingInterval, ElectionState::Following { leader, .. }) => {
+                self.ping_again(cfg, leader, out)
+            }
+            (TimerKind::PingTimeout, ElectionState::Following { .. }) => {
+                out.cancel_timer(TimerKind::PingInterval);
+                self.start_catch_up(cfg, out)
+            }
+            (TimerKind::CatchUpTimeout, ElectionState::CatchingUp { .. }) => {
+                self.finish_catch_up(cfg, out)
+            }
+            (TimerKind::Backoff, ElectionState::BackingOff { seen }) => {
+                // Re-check under the lock: a rival's Learn may have arrived during the wait.
+                if self.greatest_leadership_seq() != seen {
+                    self.iterate(cfg, out);
+                } else {
+                    self.propose_leadership(cfg, seen, out);
+                }
+            }
+            (TimerKind::ElectionCheckTimeout, ElectionState::Checking { disagree, .. }) => {
+                if disagree.is_empty() {
+                    // No quorum either way: loop (AtlasDB retries at once).
+                    self.iterate(cfg, out);
+                } else {
+                    self.start_catch_up(cfg, out);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    pub(crate) fn on_leadership_outcome(
+        &mut self,
+        cfg: &ProtocolConfig,
+        outcome: Outcome,
+        out: &mut Outbox,
+    ) {
+        let ElectionState::Proposing { seq } = self.v.election else {
+            return;
+        };
+        match outcome {
+            Outcome::Chosen { seq: s, .. } if s == seq => {
+                if self.learner.get(LogId::Leadership, seq).is_some() {
+                    self.iterate(cfg, out);
+                } else {
+                    // Our own Learn is on its way to our learner.
+                    self.v.election = ElectionState::AwaitingLearn { seq };
+                }
+            }
+            Outcome::Failed { reason, .. } => {
+                self.v.consecutive_failures = self.v.consecutive_failures.saturating_add(1);
+                let preempted = matches!(reason, super::FailReason::Nacked { .. });
+                // The round we contended for is still open unless we have learned it since.
+                let before = seq.checked_sub(1);
+                let open = self.greatest_leadership_seq() == before;
+                if preempted && open && !cfg.catch_up_after_preemption {
+                    // A rival is proposing right now: wait (the backoff), re-check, retry.
+                    self.back_off(cfg, before, out);
+                } else {
+                    self.iterate(cfg, out);
+                }
+            }
+            Outcome::Chosen { .. } => {}
+        }
+    }
+
+    pub(crate) fn on_leadership_learned(&mut self, cfg: &ProtocolConfig, seq: Seq, out: &mut Outbox) {
+        match self.v.election {
+            ElectionState::Leading { seq: led } if seq > led => {
+                self.lose_leadership(cfg, led, "learned that a later round was chosen", out);
+            }
+            ElectionState::AwaitingLearn { seq: s } if seq >= s => self.iterate(cfg, out),
+            _ => {}
+        }
+    }
+
+    /// Leaves the leading state (the service answers its queue with NotLeader) and loops.
+    pub(crate) fn lose_leadership(
+        &mut self,
+        cfg: &ProtocolConfig,
+        seq: Seq,
+        reason: &'static str,
+        out: &mut Outbox,
+    ) {
+        out.observe(Observation::LostLeadership { seq, reason });
+        self.shut_down_service(cfg, out);
+        self.iterate(cfg, out);
+    }
+}
+
+/// Arms the retransmission timer (see [`Node::resend_outstanding`]).
+pub(crate) fn arm_resend(cfg: &ProtocolConfig, out: &mut Outbox) {
+    if cfg.resend_interval > 0 {
+        out.set_timer(TimerKind::Resend, Delay::Exactly(cfg.resend_interval));
+    }
+}

@@ -1,0 +1,291 @@
+//! Everything that crosses the (simulated) network. Each variant mirrors an AtlasDB endpoint:
+//! acceptor `prepare`/`accept`/`latest-sequence`, learner `learn`/`learned-values-since`,
+//! leader `ping`, and the timestamp service's `fresh-timestamps`.
+
+use std::rc::Rc;
+
+use super::types::{Ballot, LeaderId, LogId, NodeId, Seq, Value};
+
+/// Correlates a reply with the request that asked for it, so late replies to an abandoned
+/// query are recognised and ignored.
+pub type QueryId = u64;
+
+/// Identifies one logical client request (kept across retries and redirects).
+pub type RequestId = u64;
+
+/// Which phase a Nack rejects.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Phase {
+    /// Phase 1 (prepare).
+    Prepare,
+    /// Phase 2 (accept).
+    Accept,
+}
+
+/// How a timestamp request ended, from the server's side.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum TimestampResult {
+    /// The inclusive range handed out.
+    Granted {
+        /// First timestamp.
+        first: u64,
+        /// Last timestamp.
+        last: u64,
+    },
+    /// This node does not lead; `hint` is who it believes does.
+    NotLeader {
+        /// The believed leader, if any.
+        hint: Option<NodeId>,
+    },
+    /// The node led but could not serve (lost its bound store, no quorum).
+    Unavailable,
+}
+
+/// A protocol message.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Msg {
+    /// Phase 1a: "promise not to accept anything below `ballot` at (log, seq)".
+    Prepare {
+        /// Which log.
+        log: LogId,
+        /// Which instance.
+        seq: Seq,
+        /// The proposal number.
+        ballot: Ballot,
+    },
+    /// Phase 1b: the promise, with whatever this acceptor accepted before.
+    Promise {
+        /// Which log.
+        log: LogId,
+        /// Which instance.
+        seq: Seq,
+        /// The ballot promised.
+        ballot: Ballot,
+        /// The acceptor's earlier acceptance, which the proposer must adopt if highest.
+        accepted: Option<(Ballot, Value)>,
+    },
+    /// A rejection of a prepare or accept, carrying the higher ballot already promised.
+    Nack {
+        /// Which log.
+        log: LogId,
+        /// Which instance.
+        seq: Seq,
+        /// The rejected ballot.
+        ballot: Ballot,
+        /// The promise that outranks it.
+        promised: Ballot,
+        /// Which phase was rejected.
+        phase: Phase,
+    },
+    /// Phase 2a: "accept `value` at `ballot`".
+    Accept {
+        /// Which log.
+        log: LogId,
+        /// Which instance.
+        seq: Seq,
+        /// The proposal number.
+        ballot: Ballot,
+        /// The proposed value (possibly adopted from a promise).
+        value: Value,
+    },
+    /// Phase 2b: the acceptor accepted.
+    Accepted {
+        /// Which log.
+        log: LogId,
+        /// Which instance.
+        seq: Seq,
+        /// The accepted ballot.
+        ballot: Ballot,
+        /// The accepted value.
+        value: Value,
+    },
+    /// A proposer tells learners what was chosen. Fire-and-forget: it may be lost.
+    Learn {
+        /// Which log.
+        log: LogId,
+        /// Which instance.
+        seq: Seq,
+        /// The ballot that got a quorum.
+        ballot: Ballot,
+        /// The chosen value.
+        value: Value,
+    },
+    /// Learner catch-up: "send me every value you learned from `from_seq` on".
+    CatchUp {
+        /// Which log.
+        log: LogId,
+        /// First sequence wanted.
+        from_seq: Seq,
+        /// Correlation.
+        query: QueryId,
+    },
+    /// Reply to [`Msg::CatchUp`].
+    CatchUpReply {
+        /// Which log.
+        log: LogId,
+        /// Correlation.
+        query: QueryId,
+        /// Learned values, by sequence.
+        values: Rc<[(Seq, Value)]>,
+    },
+    /// Follower asks the believed leader "are you still leading as `leader`?".
+    Ping {
+        /// The identity the follower believes leads.
+        leader: LeaderId,
+        /// Correlation.
+        query: QueryId,
+    },
+    /// Answered from local state only: no quorum check (AtlasDB issue #2596).
+    PingReply {
+        /// Correlation.
+        query: QueryId,
+        /// True iff the receiver is `leader` and its greatest learned value names it.
+        is_leader: bool,
+    },
+    /// "What is the latest sequence you have prepared or accepted in `log`?"
+    LatestSeq {
+        /// Which log.
+        log: LogId,
+        /// Correlation.
+        query: QueryId,
+    },
+    /// Reply to [`Msg::LatestSeq`].
+    LatestSeqReply {
+        /// Which log.
+        log: LogId,
+        /// Correlation.
+        query: QueryId,
+        /// None if the acceptor has no state at all for this log.
+        seq: Option<Seq>,
+    },
+    /// "Do you know the value learned at (log, seq)?" (bound recovery).
+    LearnedQuery {
+        /// Which log.
+        log: LogId,
+        /// Which instance.
+        seq: Seq,
+        /// Correlation.
+        query: QueryId,
+    },
+    /// Reply to [`Msg::LearnedQuery`].
+    LearnedReply {
+        /// Which log.
+        log: LogId,
+        /// Which instance.
+        seq: Seq,
+        /// Correlation.
+        query: QueryId,
+        /// The learned value, if any.
+        value: Option<Value>,
+    },
+    /// A client asks for `count` fresh timestamps.
+    TimestampRequest {
+        /// The client's request id.
+        request: RequestId,
+        /// How many timestamps.
+        count: u64,
+    },
+    /// The server's answer.
+    TimestampReply {
+        /// The client's request id.
+        request: RequestId,
+        /// What happened.
+        result: TimestampResult,
+    },
+}
+
+impl Msg {
+    /// Position of the type in [`Msg::TYPE_NAMES`] (for per-type counters).
+    pub fn type_index(&self) -> usize {
+        match self {
+            Msg::Prepare { .. } => 0,
+            Msg::Promise { .. } => 1,
+            Msg::Nack { .. } => 2,
+            Msg::Accept { .. } => 3,
+            Msg::Accepted { .. } => 4,
+            Msg::Learn { .. } => 5,
+            Msg::CatchUp { .. } => 6,
+            Msg::CatchUpReply { .. } => 7,
+            Msg::Ping { .. } => 8,
+            Msg::PingReply { .. } => 9,
+            Msg::LatestSeq { .. } => 10,
+            Msg::LatestSeqReply { .. } => 11,
+            Msg::LearnedQuery { .. } => 12,
+            Msg::LearnedReply { .. } => 13,
+            Msg::TimestampRequest { .. } => 14,
+            Msg::TimestampReply { .. } => 15,
+        }
+    }
+
+    /// The type name used in traces, filters and labels.
+    pub fn type_name(&self) -> &'static str {
+        Msg::TYPE_NAMES[self.type_index()]
+    }
+
+    /// The Paxos log this message is about, if any.
+    pub fn log(&self) -> Option<LogId> {
+        match self {
+            Msg::Prepare { log, .. }
+            | Msg::Promise { log, .. }
+            | Msg::Nack { log, .. }
+            | Msg::Accept { log, .. }
+            | Msg::Accepted { log, .. }
+            | Msg::Learn { log, .. }
+            | Msg::CatchUp { log, .. }
+            | Msg::CatchUpReply { log, .. }
+            | Msg::LatestSeq { log, .. }
+            | Msg::LatestSeqReply { log, .. }
+            | Msg::LearnedQuery { log, .. }
+            | Msg::LearnedReply { log, .. } => Some(*log),
+            _ => None,
+        }
+    }
+
+    /// The ballot a Paxos message carries; the UI colours a message by the ballot's owner.
+    pub fn ballot(&self) -> Option<Ballot> {
+        match self {
+            Msg::Prepare { ballot, .. }
+            | Msg::Promise { ballot, .. }
+            | Msg::Nack { ballot, .. }
+            | Msg::Accept { ballot, .. }
+            | Msg::Accepted { ballot, .. }
+            | Msg::Learn { ballot, .. } => Some(*ballot),
+            _ => None,
+        }
+    }
+
+    /// The sequence a Paxos message is about.
+    pub fn seq(&self) -> Option<Seq> {
+        match self {
+            Msg::Prepare { seq, .. }
+            | Msg::Promise { seq, .. }
+            | Msg::Nack { seq, .. }
+            | Msg::Accept { seq, .. }
+            | Msg::Accepted { seq, .. }
+            | Msg::Learn { seq, .. }
+            | Msg::LearnedQuery { seq, .. }
+            | Msg::LearnedReply { seq, .. } => Some(*seq),
+            _ => None,
+        }
+    }
+
+    /// Every message type name, for filters and the glossary.
+    pub const TYPE_NAMES: [&'static str; 16] = [
+        "Prepare",
+        "Promise",
+        "Nack",
+        "Accept",
+        "Accepted",
+        "Learn",
+        "CatchUp",
+        "CatchUpReply",
+        "Ping",
+        "PingReply",
+        "LatestSeq",
+        "LatestSeqReply",
+        "LearnedQuery",
+        "LearnedReply",
+        "TimestampRequest",
+        "TimestampReply",
+    ];
+}

@@ -1,0 +1,490 @@
+//! A TimeLock server: acceptor and learner (durable), proposers, election loop and timestamp
+//! service (volatile), and the dispatch of messages and timers between them.
+
+use super::acceptor::Acceptor;
+use super::election::ElectionState;
+use super::learner::Learner;
+use super::msg::{Msg, QueryId, TimestampResult};
+use super::outbox::{Observation, Outbox, TimerKind};
+use super::proposer::{Outcome, Proposer};
+use super::timestamp::TimestampService;
+use super::timestamp::{Recovery, ServiceOp};
+use super::types::{Address, Incarnation, LeaderId, LogId, NodeId, NodeSet, Seq, Value};
+use super::{Ctx, ProtocolConfig};
+
+/// What the node is doing, in one word for the picture.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Role {
+    /// Down.
+    Crashed,
+    /// Holds leadership (passed the quorum check).
+    Leader,
+    /// Follows a leader that answers its pings.
+    Follower,
+    /// Its leader did not answer; pulling news from peers.
+    Suspecting,
+    /// In the random wait before proposing itself.
+    Waiting,
+    /// Running a leadership proposal.
+    Proposing,
+    /// Its learned value names it; asking a quorum whether a later round exists.
+    Checking,
+}
+
+impl Role {
+    /// Name for labels and traces.
+    pub fn name(self) -> &'static str {
+        match self {
+            Role::Crashed => "crashed",
+            Role::Leader => "leader",
+            Role::Follower => "follower",
+            Role::Suspecting => "suspecting",
+            Role::Waiting => "waiting",
+            Role::Proposing => "proposing",
+            Role::Checking => "checking",
+        }
+    }
+}
+
+/// State lost on a crash.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Volatile {
+    /// One proposer per log (leadership, timestamp), with their counters.
+    pub proposers: [Proposer; 2],
+    /// The leadership loop.
+    pub election: ElectionState,
+    /// Failed leadership attempts in a row (drives exponential backoff).
+    pub consecutive_failures: u32,
+    /// The timestamp service (meaningful only while leading).
+    pub service: TimestampService,
+    /// Next correlation id.
+    pub next_query: u32,
+}
+
+impl Volatile {
+    fn new() -> Volatile {
+        Volatile {
+            proposers: [
+                Proposer::new(LogId::Leadership),
+                Proposer::new(LogId::Timestamp),
+            ],
+            election: ElectionState::Starting,
+            consecutive_failures: 0,
+            service: TimestampService::default(),
+            next_query: 0,
+        }
+    }
+}
+
+/// One cluster member.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Node {
+    /// Which server.
+    pub id: NodeId,
+    /// Which life of it.
+    pub incarnation: Incarnation,
+    /// False while crashed.
+    pub up: bool,
+    /// Durable: promises and acceptances.
+    pub acceptor: Acceptor,
+    /// Durable: learned values.
+    pub learner: Learner,
+    /// Everything else.
+    pub v: Volatile,
+}
+
+impl Node {
+    /// A node that has never run.
+    pub fn new(id: NodeId) -> Node {
+        Node {
+            id,
+            incarnation: 0,
+            up: true,
+            acceptor: Acceptor::default(),
+            learner: Learner::default(),
+            v: Volatile::new(),
+        }
+    }
+
+    /// This process's identity (what a leadership value names).
+    pub fn identity(&self) -> LeaderId {
+        LeaderId {
+            node: self.id,
+            incarnation: self.incarnation,
+        }
+    }
+
+    pub(crate) fn ctx<'a>(&self, cfg: &'a ProtocolConfig) -> Ctx<'a> {
+        Ctx {
+            cfg,
+            me: self.identity(),
+        }
+    }
+
+    pub(crate) fn next_query(&mut self) -> QueryId {
+        self.v.next_query += 1;
+        (u64::from(self.incarnation) << 32) | u64::from(self.v.next_query)
+    }
+
+    /// Boots the node: the election loop starts at once (as a TimeLock node does when its
+    /// first client request arrives).
+    pub fn start(&mut self, cfg: &ProtocolConfig, out: &mut Outbox) {
+        self.iterate(cfg, out);
+    }
+
+    /// Crash: volatile state is gone; durable state stays (unless a bug says otherwise).
+    pub fn crash(&mut self, cfg: &ProtocolConfig) {
+        self.up = false;
+        self.v = Volatile::new();
+        if cfg.bugs.acceptor_forgets {
+            self.acceptor.forget();
+        }
+    }
+
+    /// Restart as a new incarnation: fresh counters, same disk.
+    pub fn restart(&mut self, cfg: &ProtocolConfig, out: &mut Outbox) {
+        self.up = true;
+        self.incarnation += 1;
+        self.v = Volatile::new();
+        self.start(cfg, out);
+    }
+
+    /// One-word role for the cluster view.
+    pub fn role(&self) -> Role {
+        if !self.up {
+            return Role::Crashed;
+        }
+        match self.v.election {
+            ElectionState::Leading { .. } => Role::Leader,
+            ElectionState::Following { .. } | ElectionState::Starting => Role::Follower,
+            ElectionState::CatchingUp { .. } => Role::Suspecting,
+            ElectionState::BackingOff { .. } => Role::Waiting,
+            ElectionState::Proposing { .. } | ElectionState::AwaitingLearn { .. } => {
+                Role::Proposing
+            }
+            ElectionState::Checking { .. } => Role::Checking,
+        }
+    }
+
+    /// The leader this node believes in: its greatest learned leadership value.
+    pub fn believed_leader(&self) -> Option<(Seq, LeaderId)> {
+        match self.learner.greatest(LogId::Leadership) {
+            Some((seq, Value::Leader(l))) => Some((seq, l)),
+            _ => None,
+        }
+    }
+
+    /// Handles one delivered message.
+    pub fn on_message(&mut self, cfg: &ProtocolConfig, from: Address, msg: &Msg, out: &mut Outbox) {
+        debug_assert!(self.up, "messages are not delivered to crashed nodes");
+        let ctx = self.ctx(cfg);
+        let from_node = match from {
+            Address::Node(n) => Some(n),
+            Address::Client(_) => None,
+        };
+        match *msg {
+            Msg::Prepare { log, seq, ballot } => {
+                let reply = match self.acceptor.prepare(log, seq, ballot) {
+                    Ok(accepted) => {
+                        out.observe(Observation::Promised { log, seq, ballot });
+                        Msg::Promise {
+                            log,
+                            seq,
+                            ballot,
+                            accepted,
+                        }
+                    }
+                    Err(promised) => Msg::Nack {
+                        log,
+                        seq,
+                        ballot,
+                        promised,
+                        phase: super::Phase::Prepare,
+                    },
+                };
+                out.send(from, reply);
+            }
+            Msg::Accept {
+                log,
+                seq,
+                ballot,
+                value,
+            } => {
+                let reply = match self.acceptor.accept(log, seq, ballot, value) {
+                    Ok(()) => {
+                        out.observe(Observation::AcceptedValue {
+                            log,
+                            seq,
+                            ballot,
+                            value,
+                        });
+                        Msg::Accepted {
+                            log,
+                            seq,
+                            ballot,
+                            value,
+                        }
+                    }
+                    Err(promised) => Msg::Nack {
+                        log,
+                        seq,
+                        ballot,
+                        promised,
+                        phase: super::Phase::Accept,
+                    },
+                };
+                out.send(from, reply);
+            }
+            Msg::Promise {
+                log,
+                seq,
+                ballot,
+                accepted,
+            } => {
+                let Some(n) = from_node else { return };
+                let outcome =
+                    self.v.proposers[log.index()].on_promise(&ctx, n, seq, ballot, accepted, out);
+                self.route_outcome(cfg, log, outcome, out);
+            }
+            Msg::Nack {
+                log,
+                seq,
+                ballot,
+                promised,
+                phase,
+            } => {
+                let Some(n) = from_node else { return };
+                let outcome = self.v.proposers[log.index()]
+                    .on_nack(&ctx, n, seq, ballot, promised, phase, out);
+                self.route_outcome(cfg, log, outcome, out);
+            }
+            Msg::Accepted {
+                log, seq, ballot, ..
+            } => {
+                let Some(n) = from_node else { return };
+                let outcome = self.v.proposers[log.index()].on_accepted(&ctx, n, seq, ballot, out);
+                self.route_outcome(cfg, log, outcome, out);
+            }
+            Msg::Learn {
+                log, seq, value, ..
+            } => self.learn(cfg, log, seq, value, out),
+            Msg::CatchUp {
+                log,
+                from_seq,
+                query,
+            } => {
+                let values = self.learner.since(log, from_seq).into();
+                out.send(from, Msg::CatchUpReply { log, query, values });
+            }
+            Msg::CatchUpReply {
+                log,
+                query,
+                ref values,
+            } => {
+                let Some(n) = from_node else { return };
+                let values = values.clone();
+                self.on_catch_up_reply(cfg, n, log, query, &values, out);
+            }
+            Msg::Ping { leader, query } => {
+                let is_leader = leader == self.identity()
+                    && self.believed_leader().map(|(_, l)| l) == Some(self.identity());
+                out.send(from, Msg::PingReply { query, is_leader });
+            }
+            Msg::PingReply { query, is_leader } => self.on_ping_reply(cfg, query, is_leader, out),
+            Msg::LatestSeq { log, query } => {
+                let seq = self.acceptor.latest_seq(log);
+                out.send(from, Msg::LatestSeqReply { log, query, seq });
+            }
+            Msg::LatestSeqReply { log, query, seq } => {
+                let Some(n) = from_node else { return };
+                if !self.on_election_latest_reply(cfg, n, log, query, seq, out) {
+                    self.on_service_latest_reply(cfg, n, log, query, seq, out);
+                }
+            }
+            Msg::LearnedQuery { log, seq, query } => {
+                let value = self.learner.get(log, seq);
+                out.send(
+                    from,
+                    Msg::LearnedReply {
+                        log,
+                        seq,
+                        query,
+                        value,
+                    },
+                );
+            }
+            Msg::LearnedReply {
+                log,
+                seq,
+                query,
+                value,
+            } => {
+                let Some(n) = from_node else { return };
+                self.on_learned_reply(cfg, n, log, seq, query, value, out);
+            }
+            Msg::TimestampRequest { request, count } => {
+                if let Address::Client(c) = from {
+                    self.on_timestamp_request(cfg, c, request, count, out);
+                }
+            }
+            Msg::TimestampReply { .. } => {}
+        }
+    }
+
+    /// Handles one timer firing (the driver only delivers the latest arming of each kind).
+    pub fn on_timer(&mut self, cfg: &ProtocolConfig, timer: TimerKind, out: &mut Outbox) {
+        debug_assert!(self.up, "timers do not fire on crashed nodes");
+        match timer {
+            TimerKind::PingInterval
+            | TimerKind::PingTimeout
+            | TimerKind::CatchUpTimeout
+            | TimerKind::Backoff
+            | TimerKind::ElectionCheckTimeout => self.on_election_timer(cfg, timer, out),
+            TimerKind::LeadershipProposalTimeout | TimerKind::TimestampProposalTimeout => {
+                let log = if timer == TimerKind::LeadershipProposalTimeout {
+                    LogId::Leadership
+                } else {
+                    LogId::Timestamp
+                };
+                let outcome = self.v.proposers[log.index()].on_timeout(out);
+                self.route_outcome(cfg, log, outcome, out);
+            }
+            TimerKind::ServiceCheckTimeout
+            | TimerKind::ServiceCheckRetry
+            | TimerKind::RecoveryTimeout
+            | TimerKind::BoundRetry => self.on_service_timer(cfg, timer, out),
+            TimerKind::Resend => self.resend_outstanding(cfg, out),
+            TimerKind::ClientNext | TimerKind::ClientTimeout => {}
+        }
+    }
+
+    fn route_outcome(
+        &mut self,
+        cfg: &ProtocolConfig,
+        log: LogId,
+        outcome: Option<Outcome>,
+        out: &mut Outbox,
+    ) {
+        let Some(outcome) = outcome else { return };
+        match log {
+            LogId::Leadership => self.on_leadership_outcome(cfg, outcome, out),
+            LogId::Timestamp => self.on_bound_outcome(cfg, outcome, out),
+        }
+    }
+
+    /// Re-sends every outstanding quorum request to the peers that have not answered it yet
+    /// (requests are idempotent: a repeated Prepare or Accept is re-acked). Re-arms itself
+    /// while anything is outstanding.
+    fn resend_outstanding(&mut self, cfg: &ProtocolConfig, out: &mut Outbox) {
+        let mut pending: Vec<(NodeSet, Msg)> = Vec::new();
+        for p in &self.v.proposers {
+            if let Some(a) = &p.attempt {
+                pending.push((a.answered(), a.request(p.log)));
+            }
+        }
+        match self.v.election {
+            ElectionState::Checking {
+                query,
+                agree,
+                disagree,
+                ..
+            } => pending.push((
+                NodeSet(agree.0 | disagree.0),
+                Msg::LatestSeq {
+                    log: LogId::Leadership,
+                    query,
+                },
+            )),
+            ElectionState::CatchingUp {
+                query,
+                from_seq,
+                replied,
+                ..
+            } => pending.push((
+                replied,
+                Msg::CatchUp {
+                    log: LogId::Leadership,
+                    from_seq,
+                    query,
+                },
+            )),
+            _ => {}
+        }
+        match self.v.service.op {
+            ServiceOp::Checking {
+                query,
+                agree,
+                disagree,
+                ..
+            } => pending.push((
+                NodeSet(agree.0 | disagree.0),
+                Msg::LatestSeq {
+                    log: LogId::Leadership,
+                    query,
+                },
+            )),
+            ServiceOp::Recovering(Recovery::Latest { query, replied, .. }) => pending.push((
+                replied,
+                Msg::LatestSeq {
+                    log: LogId::Timestamp,
+                    query,
+                },
+            )),
+            ServiceOp::Recovering(Recovery::Lookup {
+                query, seq, replied, ..
+            }) => pending.push((
+                replied,
+                Msg::LearnedQuery {
+                    log: LogId::Timestamp,
+                    seq,
+                    query,
+                },
+            )),
+            _ => {}
+        }
+        if pending.is_empty() {
+            return;
+        }
+        for (answered, msg) in pending {
+            for i in 0..usize::from(cfg.nodes) {
+                let to = NodeId::from_index(i);
+                if to != self.id && !answered.contains(to) {
+                    out.send(Address::Node(to), msg.clone());
+                }
+            }
+        }
+        super::election::arm_resend(cfg, out);
+    }
+
+    /// Records a value in the local learner and lets the election loop react.
+    pub(crate) fn learn(
+        &mut self,
+        cfg: &ProtocolConfig,
+        log: LogId,
+        seq: Seq,
+        value: Value,
+        out: &mut Outbox,
+    ) {
+        if !self.learner.learn(log, seq, value) {
+            return;
+        }
+        out.observe(Observation::Learned { log, seq, value });
+        if log == LogId::Leadership {
+            self.on_leadership_learned(cfg, seq, out);
+        }
+    }
+
+    /// Answers a client at once.
+    pub(crate) fn reply(
+        &self,
+        client: super::ClientId,
+        request: super::RequestId,
+        result: TimestampResult,
+        out: &mut Outbox,
+    ) {
+        out.send(
+            Address::Client(client),
+            Msg::TimestampReply { request, result },
+        );
+    }
+}

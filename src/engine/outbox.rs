@@ -1,0 +1,318 @@
+//! What a handler asks the world to do. The engine never sends, sleeps or draws a random
+//! number itself: it appends [`Command`]s here and the simulator (or any other driver)
+//! carries them out — the stateright `Out` pattern.
+
+use super::config::Delay;
+use super::msg::{Msg, Phase, RequestId};
+use super::types::{Address, Ballot, ClientId, LogId, Seq, Value};
+
+/// Named timers. A node has at most one pending timer of each kind; setting one again
+/// replaces it, so a stale firing can never be confused with the current one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum TimerKind {
+    /// Follower sleeps between successful pings.
+    PingInterval,
+    /// The believed leader did not answer the ping in time.
+    PingTimeout,
+    /// Learner catch-up gave up waiting for a quorum.
+    CatchUpTimeout,
+    /// The random wait before proposing leadership.
+    Backoff,
+    /// The "am I still leader" check of the election loop got no quorum in time.
+    ElectionCheckTimeout,
+    /// A leadership proposal attempt got no quorum in time.
+    LeadershipProposalTimeout,
+    /// A timestamp-bound proposal attempt got no quorum in time.
+    TimestampProposalTimeout,
+    /// The per-request leadership check got no quorum in time.
+    ServiceCheckTimeout,
+    /// Pause before retrying a per-request check that had no quorum.
+    ServiceCheckRetry,
+    /// Bound recovery got no quorum in time.
+    RecoveryTimeout,
+    /// Pause before retrying a failed bound round at the same sequence.
+    BoundRetry,
+    /// Re-send outstanding quorum requests to peers that have not answered.
+    Resend,
+    /// A client's pause before its next request.
+    ClientNext,
+    /// A client gave up waiting for a reply.
+    ClientTimeout,
+}
+
+impl TimerKind {
+    /// Number of kinds, for per-node timer tables.
+    pub const COUNT: usize = 14;
+
+    /// Every kind, in table order.
+    pub const ALL: [TimerKind; TimerKind::COUNT] = [
+        TimerKind::PingInterval,
+        TimerKind::PingTimeout,
+        TimerKind::CatchUpTimeout,
+        TimerKind::Backoff,
+        TimerKind::ElectionCheckTimeout,
+        TimerKind::LeadershipProposalTimeout,
+        TimerKind::TimestampProposalTimeout,
+        TimerKind::ServiceCheckTimeout,
+        TimerKind::ServiceCheckRetry,
+        TimerKind::RecoveryTimeout,
+        TimerKind::BoundRetry,
+        TimerKind::Resend,
+        TimerKind::ClientNext,
+        TimerKind::ClientTimeout,
+    ];
+
+    /// Table position.
+    pub fn index(self) -> usize {
+        self as usize
+    }
+
+    /// The proposal timeout for a log.
+    pub fn proposal_timeout(log: LogId) -> TimerKind {
+        match log {
+            LogId::Leadership => TimerKind::LeadershipProposalTimeout,
+            LogId::Timestamp => TimerKind::TimestampProposalTimeout,
+        }
+    }
+
+    /// Name for traces and the inspector.
+    pub fn name(self) -> &'static str {
+        match self {
+            TimerKind::PingInterval => "ping-interval",
+            TimerKind::PingTimeout => "ping-timeout",
+            TimerKind::CatchUpTimeout => "catch-up-timeout",
+            TimerKind::Backoff => "backoff",
+            TimerKind::ElectionCheckTimeout => "election-check-timeout",
+            TimerKind::LeadershipProposalTimeout => "leadership-proposal-timeout",
+            TimerKind::TimestampProposalTimeout => "timestamp-proposal-timeout",
+            TimerKind::ServiceCheckTimeout => "service-check-timeout",
+            TimerKind::ServiceCheckRetry => "service-check-retry",
+            TimerKind::RecoveryTimeout => "recovery-timeout",
+            TimerKind::BoundRetry => "bound-retry",
+            TimerKind::Resend => "resend",
+            TimerKind::ClientNext => "client-next",
+            TimerKind::ClientTimeout => "client-timeout",
+        }
+    }
+}
+
+/// Why a proposal attempt failed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum FailReason {
+    /// So many acceptors refused that a quorum became impossible; `promised` is the highest
+    /// ballot they reported — the rival that pre-empted us.
+    Nacked {
+        /// Highest promised ballot seen.
+        promised: Ballot,
+        /// Phase that was refused.
+        phase: Phase,
+    },
+    /// Too few replies before the quorum timeout.
+    Timeout {
+        /// Phase that timed out.
+        phase: Phase,
+    },
+}
+
+/// Facts the engine reports about itself: the checker, trace and UI are built on these.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Observation {
+    /// This node's acceptor promised `ballot` (it had promised `previous`).
+    Promised {
+        /// Log.
+        log: LogId,
+        /// Instance.
+        seq: Seq,
+        /// The new promise.
+        ballot: Ballot,
+    },
+    /// This node's acceptor accepted (ballot, value).
+    AcceptedValue {
+        /// Log.
+        log: LogId,
+        /// Instance.
+        seq: Seq,
+        /// Ballot.
+        ballot: Ballot,
+        /// Value.
+        value: Value,
+    },
+    /// This node's learner learned a value it did not know.
+    Learned {
+        /// Log.
+        log: LogId,
+        /// Instance.
+        seq: Seq,
+        /// Value.
+        value: Value,
+    },
+    /// A proposal attempt started phase 1, wanting `own`.
+    Proposing {
+        /// Log.
+        log: LogId,
+        /// Instance.
+        seq: Seq,
+        /// Ballot.
+        ballot: Ballot,
+        /// The proposer's own value.
+        own: Value,
+    },
+    /// Phase 1 succeeded; phase 2 proposes `value` (`adopted` if taken from a promise).
+    AcceptPhase {
+        /// Log.
+        log: LogId,
+        /// Instance.
+        seq: Seq,
+        /// Ballot.
+        ballot: Ballot,
+        /// Value sent in Accept.
+        value: Value,
+        /// Whether it came from a promise rather than the proposer.
+        adopted: bool,
+    },
+    /// A quorum accepted; the proposer broadcasts Learn.
+    AttemptChosen {
+        /// Log.
+        log: LogId,
+        /// Instance.
+        seq: Seq,
+        /// Ballot.
+        ballot: Ballot,
+        /// Value.
+        value: Value,
+    },
+    /// The attempt failed.
+    AttemptFailed {
+        /// Log.
+        log: LogId,
+        /// Instance.
+        seq: Seq,
+        /// Ballot.
+        ballot: Ballot,
+        /// Why.
+        reason: FailReason,
+    },
+    /// Passed the quorum check for leadership round `seq`: from now on this node serves.
+    BecameLeader {
+        /// Leadership sequence.
+        seq: Seq,
+    },
+    /// Stopped considering itself leader.
+    LostLeadership {
+        /// The round it led.
+        seq: Seq,
+        /// Plain-words reason.
+        reason: &'static str,
+    },
+    /// Handed out timestamps.
+    Served {
+        /// Requesting client.
+        client: ClientId,
+        /// Request id.
+        request: RequestId,
+        /// First timestamp.
+        first: u64,
+        /// Last timestamp.
+        last: u64,
+        /// Sequence of the bound it served under.
+        bound_seq: Option<Seq>,
+        /// That bound.
+        bound: u64,
+    },
+    /// A bound extension was chosen with our value.
+    BoundExtended {
+        /// Timestamp-log sequence.
+        seq: Seq,
+        /// New bound.
+        bound: u64,
+    },
+    /// A new leader recovered the agreed bound before serving.
+    BoundRecovered {
+        /// Highest agreed sequence, if any.
+        seq: Option<Seq>,
+        /// The bound the counter starts from.
+        bound: u64,
+    },
+    /// The bound store saw a value it did not propose and stopped serving.
+    StoreLost {
+        /// Sequence where it happened.
+        seq: Seq,
+        /// The foreign value.
+        found: Value,
+    },
+    /// A client began a logical request.
+    ClientStarted {
+        /// Request id.
+        request: RequestId,
+        /// How many timestamps it asks for.
+        count: u64,
+    },
+    /// A client received timestamps (first reply only).
+    ClientGranted {
+        /// Request id.
+        request: RequestId,
+        /// Server.
+        from: Address,
+        /// First timestamp.
+        first: u64,
+        /// Last timestamp.
+        last: u64,
+    },
+}
+
+/// One request from a handler to its driver.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Command {
+    /// Put a message on the network.
+    Send {
+        /// Destination.
+        to: Address,
+        /// Payload.
+        msg: Msg,
+    },
+    /// Arm (or re-arm) a named timer.
+    SetTimer {
+        /// Which.
+        timer: TimerKind,
+        /// After how long.
+        delay: Delay,
+    },
+    /// Disarm a named timer.
+    CancelTimer(TimerKind),
+    /// Report a fact.
+    Observe(Observation),
+}
+
+/// Commands produced by one handler call, in order. Reused between calls to avoid allocating.
+#[derive(Clone, Debug, Default)]
+pub struct Outbox {
+    /// The commands.
+    pub commands: Vec<Command>,
+}
+
+impl Outbox {
+    /// Queues a message.
+    pub fn send(&mut self, to: Address, msg: Msg) {
+        self.commands.push(Command::Send { to, msg });
+    }
+
+    /// Arms a timer.
+    pub fn set_timer(&mut self, timer: TimerKind, delay: Delay) {
+        self.commands.push(Command::SetTimer { timer, delay });
+    }
+
+    /// Disarms a timer.
+    pub fn cancel_timer(&mut self, timer: TimerKind) {
+        self.commands.push(Command::CancelTimer(timer));
+    }
+
+    /// Reports a fact.
+    pub fn observe(&mut self, o: Observation) {
+        self.commands.push(Command::Observe(o));
+    }
+
+    /// Drops everything (the driver calls this after carrying the commands out).
+    pub fn clear(&mut self) {
+        self.commands.clear();
+    }
+}

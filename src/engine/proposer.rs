@@ -1,0 +1,304 @@
+//! The proposer: one attempt at getting a value chosen at one (log, seq).
+//!
+//! Prepare → a quorum of Promises → propose the highest-ballot value reported in them, else
+//! our own → Accept → a quorum of Accepted → Learn to everyone (ourselves first). As in
+//! AtlasDB's `PaxosProposerImpl`, one call is one attempt with no internal retry: the caller
+//! (election loop or bound store) decides when to try again. The counter is volatile — it
+//! restarts at zero after a crash, which is why ballots carry the incarnation.
+
+use super::config::Delay;
+use super::msg::{Msg, Phase};
+use super::outbox::{FailReason, Observation, Outbox, TimerKind};
+use super::types::{Address, Ballot, LogId, NodeId, NodeSet, Seq, Value};
+use super::Ctx;
+
+/// Result of a finished attempt.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    /// A quorum accepted `value` (possibly adopted, not ours) at `seq`.
+    Chosen {
+        /// Sequence.
+        seq: Seq,
+        /// The chosen value.
+        value: Value,
+    },
+    /// No quorum: pre-empted by a higher ballot or timed out.
+    Failed {
+        /// Sequence.
+        seq: Seq,
+        /// Why.
+        reason: FailReason,
+    },
+}
+
+/// An attempt in progress.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Attempt {
+    /// The instance.
+    pub seq: Seq,
+    /// Our ballot.
+    pub ballot: Ballot,
+    /// The value we want.
+    pub own: Value,
+    /// Current phase.
+    pub phase: Phase,
+    /// What phase 2 proposes (own or adopted).
+    pub value: Value,
+    /// Acceptors that acked the current phase.
+    pub acks: NodeSet,
+    /// Acceptors that refused the current phase.
+    pub nacks: NodeSet,
+    /// Highest acceptance reported in promises so far.
+    pub highest_accepted: Option<(Ballot, Value)>,
+    /// Highest rival promise reported in Nacks.
+    pub highest_promised: Option<Ballot>,
+}
+
+/// The proposer of one log on one node.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Proposer {
+    /// Which log.
+    pub log: LogId,
+    /// Last proposal number used (or seen in a Nack).
+    pub counter: u64,
+    /// The attempt in flight.
+    pub attempt: Option<Attempt>,
+}
+
+impl Proposer {
+    /// A fresh proposer (counter 0, as after a restart).
+    pub fn new(log: LogId) -> Proposer {
+        Proposer {
+            log,
+            counter: 0,
+            attempt: None,
+        }
+    }
+
+    /// Starts phase 1 for `own` at `seq` with a fresh ballot. Any attempt in flight is
+    /// abandoned (its late replies no longer match).
+    pub fn propose(&mut self, ctx: &Ctx<'_>, seq: Seq, own: Value, out: &mut Outbox) {
+        self.counter += 1;
+        let ballot = Ballot {
+            number: self.counter,
+            node: ctx.me.node,
+            incarnation: ctx.me.incarnation,
+        };
+        self.attempt = Some(Attempt {
+            seq,
+            ballot,
+            own,
+            phase: Phase::Prepare,
+            value: own,
+            acks: NodeSet::default(),
+            nacks: NodeSet::default(),
+            highest_accepted: None,
+            highest_promised: None,
+        });
+        out.observe(Observation::Proposing {
+            log: self.log,
+            seq,
+            ballot,
+            own,
+        });
+        ctx.broadcast(
+            out,
+            Msg::Prepare {
+                log: self.log,
+                seq,
+                ballot,
+            },
+        );
+        out.set_timer(
+            TimerKind::proposal_timeout(self.log),
+            Delay::Exactly(ctx.cfg.quorum_timeout),
+        );
+        super::election::arm_resend(ctx.cfg, out);
+    }
+
+    fn current(&mut self, seq: Seq, ballot: Ballot, phase: Phase) -> Option<&mut Attempt> {
+        self.attempt
+            .as_mut()
+            .filter(|a| a.seq == seq && a.ballot == ballot && a.phase == phase)
+    }
+
+    /// A Promise for our current phase-1 ballot.
+    pub fn on_promise(
+        &mut self,
+        ctx: &Ctx<'_>,
+        from: NodeId,
+        seq: Seq,
+        ballot: Ballot,
+        accepted: Option<(Ballot, Value)>,
+        out: &mut Outbox,
+    ) -> Option<Outcome> {
+        let log = self.log;
+        let a = self.current(seq, ballot, Phase::Prepare)?;
+        if !a.acks.insert(from) {
+            return None;
+        }
+        if let Some((b, v)) = accepted {
+            if a.highest_accepted.is_none_or(|(hb, _)| b > hb) {
+                a.highest_accepted = Some((b, v));
+            }
+        }
+        if a.acks.len() < ctx.cfg.quorum() {
+            return None;
+        }
+        // Phase 1 done. The safety rule: adopt the highest-ballot value any promise reported.
+        let adopted = match a.highest_accepted {
+            Some((_, v)) if !ctx.cfg.bugs.ignore_promised_values => Some(v),
+            _ => None,
+        };
+        a.value = adopted.unwrap_or(a.own);
+        a.phase = Phase::Accept;
+        a.acks = NodeSet::default();
+        a.nacks = NodeSet::default();
+        let (value, ballot) = (a.value, a.ballot);
+        out.observe(Observation::AcceptPhase {
+            log,
+            seq,
+            ballot,
+            value,
+            adopted: adopted.is_some_and(|v| v != a.own),
+        });
+        ctx.broadcast(
+            out,
+            Msg::Accept {
+                log,
+                seq,
+                ballot,
+                value,
+            },
+        );
+        out.set_timer(
+            TimerKind::proposal_timeout(log),
+            Delay::Exactly(ctx.cfg.quorum_timeout),
+        );
+        super::election::arm_resend(ctx.cfg, out);
+        None
+    }
+
+    /// A Nack for our current attempt: note the rival's ballot, and give up once a quorum of
+    /// acks has become impossible.
+    pub fn on_nack(
+        &mut self,
+        ctx: &Ctx<'_>,
+        from: NodeId,
+        seq: Seq,
+        ballot: Ballot,
+        promised: Ballot,
+        phase: Phase,
+        out: &mut Outbox,
+    ) -> Option<Outcome> {
+        // Raise the counter past anything seen, even for a stale reply: the next attempt
+        // must outrank the rival.
+        self.counter = self.counter.max(promised.number);
+        let log = self.log;
+        let a = self.current(seq, ballot, phase)?;
+        if !a.nacks.insert(from) {
+            return None;
+        }
+        if a.highest_promised.is_none_or(|p| promised > p) {
+            a.highest_promised = Some(promised);
+        }
+        if a.nacks.len() <= ctx.max_refusals() {
+            return None;
+        }
+        let reason = FailReason::Nacked {
+            promised: a.highest_promised.unwrap_or(promised),
+            phase,
+        };
+        Some(self.fail(log, reason, out))
+    }
+
+    /// An Accepted for our current phase-2 ballot; at a quorum the value is chosen.
+    pub fn on_accepted(
+        &mut self,
+        ctx: &Ctx<'_>,
+        from: NodeId,
+        seq: Seq,
+        ballot: Ballot,
+        out: &mut Outbox,
+    ) -> Option<Outcome> {
+        let log = self.log;
+        let a = self.current(seq, ballot, Phase::Accept)?;
+        if !a.acks.insert(from) || a.acks.len() < ctx.cfg.quorum() {
+            return None;
+        }
+        let value = a.value;
+        self.attempt = None;
+        out.cancel_timer(TimerKind::proposal_timeout(log));
+        out.observe(Observation::AttemptChosen {
+            log,
+            seq,
+            ballot,
+            value,
+        });
+        // Learn: to ourselves first (reliable, in-line in AtlasDB), then everyone else
+        // (fire-and-forget).
+        let learn = Msg::Learn {
+            log,
+            seq,
+            ballot,
+            value,
+        };
+        out.send(Address::Node(ctx.me.node), learn.clone());
+        for i in 0..usize::from(ctx.cfg.nodes) {
+            let to = NodeId::from_index(i);
+            if to != ctx.me.node {
+                out.send(Address::Node(to), learn.clone());
+            }
+        }
+        Some(Outcome::Chosen { seq, value })
+    }
+
+    /// The quorum timeout fired.
+    pub fn on_timeout(&mut self, out: &mut Outbox) -> Option<Outcome> {
+        let phase = self.attempt.as_ref()?.phase;
+        Some(self.fail(self.log, FailReason::Timeout { phase }, out))
+    }
+
+    fn fail(&mut self, log: LogId, reason: FailReason, out: &mut Outbox) -> Outcome {
+        let a = self.attempt.take().expect("failing an attempt in flight");
+        out.cancel_timer(TimerKind::proposal_timeout(log));
+        out.observe(Observation::AttemptFailed {
+            log,
+            seq: a.seq,
+            ballot: a.ballot,
+            reason,
+        });
+        Outcome::Failed { seq: a.seq, reason }
+    }
+
+    /// Drops the attempt in flight without reporting (the caller moved on).
+    pub fn abandon(&mut self, out: &mut Outbox) {
+        if self.attempt.take().is_some() {
+            out.cancel_timer(TimerKind::proposal_timeout(self.log));
+        }
+    }
+}
+
+impl Attempt {
+    /// The request of the current phase, for retransmission to silent acceptors.
+    pub fn request(&self, log: LogId) -> Msg {
+        match self.phase {
+            Phase::Prepare => Msg::Prepare {
+                log,
+                seq: self.seq,
+                ballot: self.ballot,
+            },
+            Phase::Accept => Msg::Accept {
+                log,
+                seq: self.seq,
+                ballot: self.ballot,
+                value: self.value,
+            },
+        }
+    }
+
+    /// Acceptors that answered the current phase either way.
+    pub fn answered(&self) -> NodeSet {
+        NodeSet(self.acks.0 | self.nacks.0)
+    }
+}

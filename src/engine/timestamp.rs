@@ -1,0 +1,670 @@
+//! The leader's timestamp service and its Paxos-agreed upper bound
+//! (AtlasDB's `PersistentTimestampServiceImpl` over a `PaxosTimestampBoundStore`).
+//!
+//! * Before serving, the leader asks a quorum of acceptors whether a later leadership round
+//!   exists (no lease). Only checks that *start after* a request arrived may cover it, so a
+//!   request never rides on a check that predates it (this closes AtlasDB PR #6117's window).
+//! * It hands out timestamps from its counter only while they stay **at or below the bound
+//!   Paxos agreed**. Crossing it proposes `needed + buffer` at the next sequence of the
+//!   timestamp log; a failed round is retried at the same sequence after U[1, 301) ms.
+//! * A store that finds a value it did not propose at its sequence stops for good; the next
+//!   request builds a new store (new identity) after a fresh leadership check.
+//! * A **new leader recovers the bound** first: the highest sequence any of a quorum of
+//!   acceptors prepared or accepted, its learned value — or, if nobody learned it, the value
+//!   forced by proposing again (Paxos makes any already-chosen bound win). The counter starts
+//!   *at* that bound, so the first request must extend it: a stale leader racing for the same
+//!   sequence cannot both win.
+
+use std::collections::VecDeque;
+
+use super::config::{Delay, MS};
+use super::election::ElectionState;
+use super::msg::{Msg, QueryId, RequestId, TimestampResult};
+use super::node::Node;
+use super::outbox::{Observation, Outbox, TimerKind};
+use super::proposer::Outcome;
+use super::types::{ClientId, LogId, NodeId, NodeSet, Seq, StoreId, Value};
+use super::ProtocolConfig;
+
+/// One leadership term's view of the bound (AtlasDB builds a fresh store per term).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct BoundStore {
+    /// Identity written into every bound this store proposes.
+    pub id: StoreId,
+    /// The (sequence, bound) this store knows to be agreed. None: nothing agreed yet (bound 0).
+    pub agreed: Option<(Seq, u64)>,
+    /// Last timestamp handed out (or the recovered bound, before the first request).
+    pub counter: u64,
+    /// False until recovery finished.
+    pub ready: bool,
+}
+
+impl BoundStore {
+    /// The highest timestamp this store may hand out.
+    pub fn limit(&self) -> u64 {
+        self.agreed.map_or(0, |(_, b)| b)
+    }
+}
+
+/// A client request waiting for the leader.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Pending {
+    /// Who asked.
+    pub client: ClientId,
+    /// Their request id.
+    pub request: RequestId,
+    /// How many timestamps.
+    pub count: u64,
+    /// True once a leadership check that started after its arrival is running or done.
+    pub covered: bool,
+}
+
+/// Which lookup bound recovery is doing.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LookupStep {
+    /// Looking for the value at the latest sequence S.
+    Latest,
+    /// Nobody learned S; looking at S−1 to re-propose it at S.
+    Previous,
+}
+
+/// Bound recovery in progress.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Recovery {
+    /// Asking acceptors for their latest timestamp-log sequence.
+    Latest {
+        /// Correlation.
+        query: QueryId,
+        /// Who answered.
+        replied: NodeSet,
+        /// Highest sequence reported.
+        max: Option<Seq>,
+    },
+    /// Asking learners for the value at `seq`.
+    Lookup {
+        /// Correlation.
+        query: QueryId,
+        /// Sequence asked about.
+        seq: Seq,
+        /// The latest sequence S.
+        latest: Seq,
+        /// Which lookup.
+        step: LookupStep,
+        /// Who answered (without the value).
+        replied: NodeSet,
+    },
+    /// Re-proposing `bound` at `seq` to force whatever was chosen there to be learned.
+    Forcing {
+        /// Sequence being forced.
+        seq: Seq,
+        /// The latest sequence S (forcing continues up to it).
+        latest: Seq,
+        /// Bound we propose if nothing was accepted.
+        bound: u64,
+        /// False while waiting to retry after a failed round.
+        running: bool,
+    },
+}
+
+/// What the service is busy with.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum ServiceOp {
+    /// Nothing.
+    #[default]
+    Idle,
+    /// Per-request leadership check.
+    Checking {
+        /// Correlation.
+        query: QueryId,
+        /// Our leadership round.
+        seq: Seq,
+        /// Acceptors reporting nothing later.
+        agree: NodeSet,
+        /// Acceptors reporting a later round.
+        disagree: NodeSet,
+    },
+    /// Pausing before retrying a check that got no quorum.
+    CheckRetryWait,
+    /// Recovering the bound (new store).
+    Recovering(Recovery),
+    /// Proposing a higher bound at `seq`.
+    Extending {
+        /// Timestamp-log sequence.
+        seq: Seq,
+        /// Bound proposed.
+        target: u64,
+        /// False while waiting to retry after a failed round.
+        running: bool,
+    },
+}
+
+/// The service's state (volatile; only meaningful while leading).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct TimestampService {
+    /// The current term's bound store.
+    pub store: Option<BoundStore>,
+    /// Stores built by this process (the next store's epoch).
+    pub stores_built: u32,
+    /// Requests in arrival order.
+    pub pending: VecDeque<Pending>,
+    /// Current activity.
+    pub op: ServiceOp,
+    /// Checks in a row that got no quorum.
+    pub no_quorum_checks: u32,
+}
+
+impl Node {
+    pub(crate) fn on_timestamp_request(
+        &mut self,
+        cfg: &ProtocolConfig,
+        client: ClientId,
+        request: RequestId,
+        count: u64,
+        out: &mut Outbox,
+    ) {
+        if count == 0 || count > cfg.max_timestamps_per_request {
+            self.reply(client, request, TimestampResult::Unavailable, out);
+            return;
+        }
+        if !matches!(self.v.election, ElectionState::Leading { .. }) {
+            let hint = self
+                .believed_leader()
+                .map(|(_, l)| l.node)
+                .filter(|&n| n != self.id);
+            self.reply(client, request, TimestampResult::NotLeader { hint }, out);
+            return;
+        }
+        self.v.service.pending.push_back(Pending {
+            client,
+            request,
+            count,
+            covered: false,
+        });
+        if self.v.service.op == ServiceOp::Idle {
+            self.start_service_check(cfg, out);
+        }
+    }
+
+    fn start_service_check(&mut self, cfg: &ProtocolConfig, out: &mut Outbox) {
+        let ElectionState::Leading { seq } = self.v.election else {
+            return;
+        };
+        for p in &mut self.v.service.pending {
+            p.covered = true;
+        }
+        if cfg.bugs.no_leadership_check {
+            self.v.service.op = ServiceOp::Idle;
+            self.process_queue(cfg, out);
+            return;
+        }
+        let query = self.next_query();
+        self.v.service.op = ServiceOp::Checking {
+            query,
+            seq,
+            agree: NodeSet::default(),
+            disagree: NodeSet::default(),
+        };
+        self.ctx(cfg).broadcast(
+            out,
+            Msg::LatestSeq {
+                log: LogId::Leadership,
+                query,
+            },
+        );
+        out.set_timer(
+            TimerKind::ServiceCheckTimeout,
+            Delay::Exactly(cfg.quorum_timeout),
+        );
+        super::election::arm_resend(cfg, out);
+    }
+
+    pub(crate) fn on_service_latest_reply(
+        &mut self,
+        cfg: &ProtocolConfig,
+        from: NodeId,
+        log: LogId,
+        query: QueryId,
+        latest: Option<Seq>,
+        out: &mut Outbox,
+    ) {
+        let ctx = self.ctx(cfg);
+        match &mut self.v.service.op {
+            ServiceOp::Checking {
+                query: q,
+                seq,
+                agree,
+                disagree,
+            } if *q == query && log == LogId::Leadership => {
+                if latest.is_none_or(|l| l <= *seq) {
+                    agree.insert(from);
+                } else {
+                    disagree.insert(from);
+                }
+                let (seq, agree, disagree) = (*seq, *agree, *disagree);
+                if agree.len() >= ctx.quorum() {
+                    out.cancel_timer(TimerKind::ServiceCheckTimeout);
+                    self.v.service.op = ServiceOp::Idle;
+                    self.v.service.no_quorum_checks = 0;
+                    self.process_queue(cfg, out);
+                } else if disagree.len() > ctx.max_refusals() {
+                    out.cancel_timer(TimerKind::ServiceCheckTimeout);
+                    self.lose_leadership(cfg, seq, "a quorum reported a later leadership round", out);
+                }
+            }
+            ServiceOp::Recovering(Recovery::Latest {
+                query: q,
+                replied,
+                max,
+            }) if *q == query && log == LogId::Timestamp => {
+                if let Some(l) = latest {
+                    *max = Some(max.map_or(l, |m| m.max(l)));
+                }
+                if replied.insert(from) && replied.len() >= ctx.quorum() {
+                    let max = *max;
+                    out.cancel_timer(TimerKind::RecoveryTimeout);
+                    match max {
+                        None => self.finish_recovery(cfg, None, 0, out),
+                        Some(s) => self.recovery_lookup(cfg, s, s, LookupStep::Latest, out),
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn on_learned_reply(
+        &mut self,
+        cfg: &ProtocolConfig,
+        from: NodeId,
+        log: LogId,
+        seq: Seq,
+        query: QueryId,
+        value: Option<Value>,
+        out: &mut Outbox,
+    ) {
+        let ServiceOp::Recovering(Recovery::Lookup {
+            query: q,
+            seq: asked,
+            latest,
+            step,
+            replied,
+        }) = &mut self.v.service.op
+        else {
+            return;
+        };
+        if *q != query || log != LogId::Timestamp || *asked != seq {
+            return;
+        }
+        let (latest, step) = (*latest, *step);
+        if let Some(Value::Bound { bound, .. }) = value {
+            // One answer is enough: learners cannot have learned different values.
+            out.cancel_timer(TimerKind::RecoveryTimeout);
+            match step {
+                LookupStep::Latest => self.finish_recovery(cfg, Some(latest), bound, out),
+                LookupStep::Previous => self.force(cfg, latest, latest, bound, out),
+            }
+            return;
+        }
+        if !replied.insert(from) || replied.len() < cfg.quorum() {
+            return;
+        }
+        out.cancel_timer(TimerKind::RecoveryTimeout);
+        // Nobody in a quorum learned it.
+        match (step, latest) {
+            // Sequence 0 with nothing before it: force bound 0 (everything ≤ −1 is bound 0).
+            (LookupStep::Latest, 0) => self.force(cfg, 0, 0, 0, out),
+            (LookupStep::Latest, s) => {
+                self.recovery_lookup(cfg, s - 1, s, LookupStep::Previous, out)
+            }
+            // S−1 unknown too: S−2 must be agreed; force it, then S−1, then S.
+            (LookupStep::Previous, s) if s >= 2 => self.force(cfg, s - 2, s, 0, out),
+            (LookupStep::Previous, s) => self.force(cfg, 0, s, 0, out),
+        }
+    }
+
+    fn start_recovery(&mut self, cfg: &ProtocolConfig, out: &mut Outbox) {
+        let epoch = self.v.service.stores_built;
+        self.v.service.stores_built += 1;
+        let id = StoreId {
+            leader: self.identity(),
+            epoch,
+        };
+        if cfg.bugs.skip_bound_recovery {
+            // The bug: trust whatever bound this node happens to have learned, and count from
+            // zero, as if no earlier leader had handed anything out.
+            let agreed = match self.learner.greatest(LogId::Timestamp) {
+                Some((s, Value::Bound { bound, .. })) => Some((s, bound)),
+                _ => None,
+            };
+            self.v.service.store = Some(BoundStore {
+                id,
+                agreed,
+                counter: 0,
+                ready: true,
+            });
+            self.process_queue(cfg, out);
+            return;
+        }
+        self.v.service.store = Some(BoundStore {
+            id,
+            agreed: None,
+            counter: 0,
+            ready: false,
+        });
+        let query = self.next_query();
+        self.v.service.op = ServiceOp::Recovering(Recovery::Latest {
+            query,
+            replied: NodeSet::default(),
+            max: None,
+        });
+        self.ctx(cfg).broadcast(
+            out,
+            Msg::LatestSeq {
+                log: LogId::Timestamp,
+                query,
+            },
+        );
+        out.set_timer(TimerKind::RecoveryTimeout, Delay::Exactly(cfg.quorum_timeout));
+        super::election::arm_resend(cfg, out);
+    }
+
+    fn recovery_lookup(
+        &mut self,
+        cfg: &ProtocolConfig,
+        seq: Seq,
+        latest: Seq,
+        step: LookupStep,
+        out: &mut Outbox,
+    ) {
+        let query = self.next_query();
+        self.v.service.op = ServiceOp::Recovering(Recovery::Lookup {
+            query,
+            seq,
+            latest,
+            step,
+            replied: NodeSet::default(),
+        });
+        self.ctx(cfg).broadcast(
+            out,
+            Msg::LearnedQuery {
+                log: LogId::Timestamp,
+                seq,
+                query,
+            },
+        );
+        out.set_timer(TimerKind::RecoveryTimeout, Delay::Exactly(cfg.quorum_timeout));
+        super::election::arm_resend(cfg, out);
+    }
+
+    fn force(&mut self, cfg: &ProtocolConfig, seq: Seq, latest: Seq, bound: u64, out: &mut Outbox) {
+        let Some(store) = self.v.service.store else {
+            return;
+        };
+        self.v.service.op = ServiceOp::Recovering(Recovery::Forcing {
+            seq,
+            latest,
+            bound,
+            running: true,
+        });
+        let ctx = self.ctx(cfg);
+        let value = Value::Bound {
+            bound,
+            owner: store.id,
+        };
+        self.v.proposers[LogId::Timestamp.index()].propose(&ctx, seq, value, out);
+    }
+
+    fn finish_recovery(
+        &mut self,
+        cfg: &ProtocolConfig,
+        seq: Option<Seq>,
+        bound: u64,
+        out: &mut Outbox,
+    ) {
+        let Some(store) = &mut self.v.service.store else {
+            return;
+        };
+        store.agreed = seq.map(|s| (s, bound));
+        store.counter = bound;
+        store.ready = true;
+        self.v.service.op = ServiceOp::Idle;
+        out.observe(Observation::BoundRecovered { seq, bound });
+        self.process_queue(cfg, out);
+    }
+
+    /// Serves covered requests in order until one needs Paxos work or an uncovered one is next.
+    fn process_queue(&mut self, cfg: &ProtocolConfig, out: &mut Outbox) {
+        loop {
+            let Some(&front) = self.v.service.pending.front() else {
+                self.v.service.op = ServiceOp::Idle;
+                return;
+            };
+            if !front.covered {
+                self.start_service_check(cfg, out);
+                return;
+            }
+            let store = match self.v.service.store {
+                Some(s) if s.ready => s,
+                Some(_) => return, // recovery running
+                None => {
+                    self.start_recovery(cfg, out);
+                    return;
+                }
+            };
+            let last = store.counter + front.count;
+            if last <= store.limit() {
+                self.v.service.pending.pop_front();
+                if let Some(s) = &mut self.v.service.store {
+                    s.counter = last;
+                }
+                let first = store.counter + 1;
+                self.reply(
+                    front.client,
+                    front.request,
+                    TimestampResult::Granted { first, last },
+                    out,
+                );
+                out.observe(Observation::Served {
+                    client: front.client,
+                    request: front.request,
+                    first,
+                    last,
+                    bound_seq: store.agreed.map(|(s, _)| s),
+                    bound: store.limit(),
+                });
+                continue;
+            }
+            let seq = store.agreed.map_or(0, |(s, _)| s + 1);
+            let target = last + cfg.bound_buffer;
+            self.extend(cfg, seq, target, out);
+            return;
+        }
+    }
+
+    fn extend(&mut self, cfg: &ProtocolConfig, seq: Seq, target: u64, out: &mut Outbox) {
+        let Some(store) = self.v.service.store else {
+            return;
+        };
+        self.v.service.op = ServiceOp::Extending {
+            seq,
+            target,
+            running: true,
+        };
+        let ctx = self.ctx(cfg);
+        let value = Value::Bound {
+            bound: target,
+            owner: store.id,
+        };
+        self.v.proposers[LogId::Timestamp.index()].propose(&ctx, seq, value, out);
+    }
+
+    pub(crate) fn on_bound_outcome(&mut self, cfg: &ProtocolConfig, outcome: Outcome, out: &mut Outbox) {
+        let retry = Delay::Uniform {
+            min: MS,
+            max: cfg.bound_retry_max + MS,
+        };
+        match (self.v.service.op, outcome) {
+            (
+                ServiceOp::Extending {
+                    seq,
+                    target,
+                    running: true,
+                },
+                Outcome::Chosen { seq: s, value },
+            ) if s == seq => {
+                let Some(store) = &mut self.v.service.store else {
+                    return;
+                };
+                match value {
+                    Value::Bound { bound, owner } if owner == store.id && bound >= target => {
+                        store.agreed = Some((seq, bound));
+                        self.v.service.op = ServiceOp::Idle;
+                        out.observe(Observation::BoundExtended { seq, bound });
+                        self.process_queue(cfg, out);
+                    }
+                    found => self.lose_store(cfg, seq, found, out),
+                }
+            }
+            (ServiceOp::Extending { seq, target, .. }, Outcome::Failed { .. }) => {
+                self.v.service.op = ServiceOp::Extending {
+                    seq,
+                    target,
+                    running: false,
+                };
+                out.set_timer(TimerKind::BoundRetry, retry);
+            }
+            (
+                ServiceOp::Recovering(Recovery::Forcing {
+                    seq, latest, ..
+                }),
+                Outcome::Chosen { seq: s, value },
+            ) if s == seq => {
+                let bound = match value {
+                    Value::Bound { bound, .. } => bound,
+                    Value::Leader(_) => 0,
+                };
+                if seq >= latest {
+                    self.finish_recovery(cfg, Some(latest), bound, out);
+                } else {
+                    self.force(cfg, seq + 1, latest, bound, out);
+                }
+            }
+            (
+                ServiceOp::Recovering(Recovery::Forcing {
+                    seq, latest, bound, ..
+                }),
+                Outcome::Failed { .. },
+            ) => {
+                self.v.service.op = ServiceOp::Recovering(Recovery::Forcing {
+                    seq,
+                    latest,
+                    bound,
+                    running: false,
+                });
+                out.set_timer(TimerKind::BoundRetry, retry);
+            }
+            _ => {}
+        }
+    }
+
+    /// The store saw a value it did not propose: it stops for good. Waiting requests fail;
+    /// the next request builds a new store after a fresh leadership check.
+    fn lose_store(&mut self, cfg: &ProtocolConfig, seq: Seq, found: Value, out: &mut Outbox) {
+        out.observe(Observation::StoreLost { seq, found });
+        self.v.service.store = None;
+        self.v.service.op = ServiceOp::Idle;
+        self.fail_covered(TimestampResult::Unavailable, out);
+        if !self.v.service.pending.is_empty() {
+            self.start_service_check(cfg, out);
+        }
+    }
+
+    fn fail_covered(&mut self, result: TimestampResult, out: &mut Outbox) {
+        let pending = std::mem::take(&mut self.v.service.pending);
+        for p in pending {
+            if p.covered {
+                self.reply(p.client, p.request, result, out);
+            } else {
+                self.v.service.pending.push_back(p);
+            }
+        }
+    }
+
+    pub(crate) fn on_service_timer(
+        &mut self,
+        cfg: &ProtocolConfig,
+        timer: TimerKind,
+        out: &mut Outbox,
+    ) {
+        let ElectionState::Leading { seq: led } = self.v.election else {
+            return;
+        };
+        match (timer, self.v.service.op) {
+            (TimerKind::ServiceCheckTimeout, ServiceOp::Checking { disagree, .. }) => {
+                if !disagree.is_empty() {
+                    self.lose_leadership(cfg, led, "an acceptor reported a later leadership round", out);
+                    return;
+                }
+                self.v.service.no_quorum_checks += 1;
+                if self.v.service.no_quorum_checks > cfg.no_quorum_retries {
+                    self.lose_leadership(cfg, led, "no quorum answered the leadership check", out);
+                } else {
+                    self.v.service.op = ServiceOp::CheckRetryWait;
+                    out.set_timer(
+                        TimerKind::ServiceCheckRetry,
+                        Delay::Exactly(cfg.no_quorum_retry_delay),
+                    );
+                }
+            }
+            (TimerKind::ServiceCheckRetry, ServiceOp::CheckRetryWait) => {
+                self.start_service_check(cfg, out)
+            }
+            (TimerKind::RecoveryTimeout, ServiceOp::Recovering(_)) => {
+                // AtlasDB: ServiceNotAvailable, and leadership is given up.
+                self.lose_leadership(cfg, led, "bound recovery could not reach a quorum", out);
+            }
+            (
+                TimerKind::BoundRetry,
+                ServiceOp::Extending {
+                    seq,
+                    target,
+                    running: false,
+                },
+            ) => self.extend(cfg, seq, target, out),
+            (
+                TimerKind::BoundRetry,
+                ServiceOp::Recovering(Recovery::Forcing {
+                    seq,
+                    latest,
+                    bound,
+                    running: false,
+                }),
+            ) => self.force(cfg, seq, latest, bound, out),
+            _ => {}
+        }
+    }
+
+    /// Leadership is gone: every waiting request is told, timers and proposals stop.
+    pub(crate) fn shut_down_service(&mut self, _cfg: &ProtocolConfig, out: &mut Outbox) {
+        let svc = std::mem::take(&mut self.v.service);
+        for p in svc.pending {
+            self.reply(
+                p.client,
+                p.request,
+                TimestampResult::NotLeader { hint: None },
+                out,
+            );
+        }
+        self.v.service.stores_built = svc.stores_built;
+        self.v.proposers[LogId::Timestamp.index()].abandon(out);
+        for t in [
+            TimerKind::ServiceCheckTimeout,
+            TimerKind::ServiceCheckRetry,
+            TimerKind::RecoveryTimeout,
+            TimerKind::BoundRetry,
+        ] {
+            out.cancel_timer(t);
+        }
+    }
+}

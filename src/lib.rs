@@ -1,0 +1,15 @@
+//! PaxosScope: AtlasDB TimeLock's Paxos — leader election and the timestamp bound — as a
+//! deterministic simulation you can step, rewind, break and check.
+//!
+//! * [`engine`]: the protocol as pure state machines (no clock, no randomness, no I/O).
+//! * [`sim`]: the discrete-event world around it — virtual time, seeded network and faults,
+//!   interventions, checkpoints for time travel, the safety checker, traces and scenarios.
+//! * `ui` (wasm32 only): the Yew front end that draws a [`sim::Run`].
+
+#![warn(missing_docs)]
+
+pub mod engine;
+pub mod sim;
+
+#[cfg(target_arch = "wasm32")]
+pub mod ui;

@@ -1,0 +1,194 @@
+//! Everything that, together with the seed and the interventions, determines a run.
+
+use crate::engine::client::ClientParams;
+use crate::engine::{Micros, ProtocolConfig, MS};
+
+/// Virtual time in microseconds since the run began.
+pub type Time = u64;
+
+/// The simulated network between every pair of processes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct NetworkConfig {
+    /// Smallest one-way latency.
+    pub latency_min: Micros,
+    /// Largest one-way latency (uniform in between; reordering follows from it).
+    pub latency_max: Micros,
+    /// Chance a message is lost, in parts per million.
+    pub loss_ppm: u32,
+    /// Chance a message is delivered twice, in parts per million.
+    pub duplicate_ppm: u32,
+}
+
+impl NetworkConfig {
+    /// A datacenter: 1–5 ms, nothing lost.
+    pub fn datacenter() -> NetworkConfig {
+        NetworkConfig {
+            latency_min: MS,
+            latency_max: 5 * MS,
+            loss_ppm: 0,
+            duplicate_ppm: 0,
+        }
+    }
+
+    /// Slow enough to watch each message travel.
+    pub fn classroom() -> NetworkConfig {
+        NetworkConfig {
+            latency_min: 60 * MS,
+            latency_max: 140 * MS,
+            loss_ppm: 0,
+            duplicate_ppm: 0,
+        }
+    }
+
+    /// Range checks with a message naming the field.
+    pub fn validate(&self) -> Result<(), String> {
+        if self.latency_min > self.latency_max {
+            return Err(format!(
+                "latency min ({} ms) is above latency max ({} ms)",
+                self.latency_min / MS,
+                self.latency_max / MS
+            ));
+        }
+        if self.latency_max > 60_000 * MS {
+            return Err("latency max must be at most 60 s".into());
+        }
+        if self.loss_ppm > 1_000_000 || self.duplicate_ppm > 1_000_000 {
+            return Err("loss and duplicate rates must be 0–100 %".into());
+        }
+        Ok(())
+    }
+}
+
+/// Simulated timestamp clients.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ClientLoad {
+    /// How many clients (0 = none).
+    pub count: u16,
+    /// Timestamps per request.
+    pub batch: u64,
+    /// Mean pause between requests.
+    pub think: Micros,
+    /// Per-attempt timeout.
+    pub timeout: Micros,
+}
+
+impl ClientLoad {
+    /// No clients.
+    pub fn none() -> ClientLoad {
+        ClientLoad {
+            count: 0,
+            batch: 10,
+            think: 500 * MS,
+            timeout: 3_000 * MS,
+        }
+    }
+
+    /// The behaviour every client gets.
+    pub fn params(&self) -> ClientParams {
+        ClientParams {
+            batch: self.batch,
+            think: self.think,
+            timeout: self.timeout,
+            retry_pause: 100 * MS,
+            one_shot: false,
+        }
+    }
+
+    /// Range checks.
+    pub fn validate(&self, max_batch: u64) -> Result<(), String> {
+        if self.count > 64 {
+            return Err(format!("clients must be 0–64, got {}", self.count));
+        }
+        if self.batch == 0 || self.batch > max_batch {
+            return Err(format!("client batch must be 1–{max_batch}, got {}", self.batch));
+        }
+        if self.think == 0 || self.timeout == 0 {
+            return Err("client think time and timeout must be positive".into());
+        }
+        Ok(())
+    }
+}
+
+/// A run's whole configuration.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SimConfig {
+    /// The one seed behind every random draw.
+    pub seed: u64,
+    /// Protocol parameters (timeouts, backoff, bugs, cluster size).
+    pub protocol: ProtocolConfig,
+    /// Network model.
+    pub network: NetworkConfig,
+    /// Client load.
+    pub clients: ClientLoad,
+}
+
+/// Named starting points for a configuration.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Preset {
+    /// Slowed down for people: 60–140 ms messages, 300 ms pings, bound buffer 100.
+    Classroom,
+    /// AtlasDB TimeLock's real constants on a 1–5 ms network.
+    AtlasDb,
+}
+
+impl Preset {
+    /// Name in URLs and the CLI.
+    pub fn name(self) -> &'static str {
+        match self {
+            Preset::Classroom => "classroom",
+            Preset::AtlasDb => "atlasdb",
+        }
+    }
+
+    /// Parses [`Preset::name`].
+    pub fn from_name(s: &str) -> Option<Preset> {
+        match s {
+            "classroom" => Some(Preset::Classroom),
+            "atlasdb" => Some(Preset::AtlasDb),
+            _ => None,
+        }
+    }
+}
+
+impl SimConfig {
+    /// A configuration from a preset.
+    pub fn preset(preset: Preset, nodes: u8, seed: u64) -> SimConfig {
+        match preset {
+            Preset::Classroom => SimConfig {
+                seed,
+                protocol: ProtocolConfig::classroom(nodes),
+                network: NetworkConfig::classroom(),
+                clients: ClientLoad {
+                    count: 2,
+                    batch: 10,
+                    think: 600 * MS,
+                    timeout: 2_500 * MS,
+                },
+            },
+            Preset::AtlasDb => SimConfig {
+                seed,
+                protocol: ProtocolConfig::atlasdb(nodes),
+                network: NetworkConfig::datacenter(),
+                clients: ClientLoad {
+                    count: 4,
+                    batch: 100,
+                    think: 20 * MS,
+                    timeout: 3_000 * MS,
+                },
+            },
+        }
+    }
+
+    /// The default a newcomer sees: the classroom preset, 5 nodes.
+    pub fn classroom(seed: u64) -> SimConfig {
+        SimConfig::preset(Preset::Classroom, 5, seed)
+    }
+
+    /// Checks every field; the message says which one and what is allowed.
+    pub fn validate(&self) -> Result<(), String> {
+        self.protocol.validate()?;
+        self.network.validate()?;
+        self.clients
+            .validate(self.protocol.max_timestamps_per_request)
+    }
+}

@@ -1,0 +1,418 @@
+//! The record of a run: every message ever sent and every event, in order.
+//!
+//! The record is append-only and is written only the first time a stretch of the run is
+//! computed; replaying from a checkpoint after a rewind uses [`NoRecord`] and reads the same
+//! record back. Acting in the past truncates it (a fork).
+
+use std::rc::Rc;
+
+use super::checker::Violation;
+use super::config::Time;
+use super::intervention::Action;
+use crate::engine::{
+    Address, Ballot, ClientId, FailReason, Incarnation, LogId, Msg, NodeId, RequestId, Seq,
+    TimerKind, Value,
+};
+
+/// Stable message identity, in send order (duplicates get their own id).
+pub type MsgId = u64;
+
+/// Why a message did not arrive.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum DropReason {
+    /// Random loss.
+    Lost,
+    /// Sender and receiver were in different partition groups when it arrived.
+    Partitioned,
+    /// The receiver was down.
+    ReceiverDown,
+    /// A person dropped it.
+    ByUser,
+    /// A link filter matched it.
+    Filtered,
+}
+
+impl DropReason {
+    /// Name in traces.
+    pub fn name(self) -> &'static str {
+        match self {
+            DropReason::Lost => "lost",
+            DropReason::Partitioned => "partitioned",
+            DropReason::ReceiverDown => "receiver-down",
+            DropReason::ByUser => "by-user",
+            DropReason::Filtered => "filtered",
+        }
+    }
+}
+
+/// How a message ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Fate {
+    /// Still travelling (at the end of the record).
+    InFlight,
+    /// Arrived.
+    Delivered,
+    /// Did not arrive.
+    Dropped(DropReason),
+}
+
+/// One message as sent.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MessageRecord {
+    /// Identity.
+    pub id: MsgId,
+    /// Sender.
+    pub from: Address,
+    /// Receiver.
+    pub to: Address,
+    /// Send time.
+    pub sent: Time,
+    /// Arrival (or, for a lost message, the moment it vanishes).
+    pub arrive: Time,
+    /// Payload.
+    pub msg: Msg,
+    /// For a duplicate: the original.
+    pub dup_of: Option<MsgId>,
+    /// How it ended.
+    pub fate: Fate,
+}
+
+/// What happened at one moment.
+#[derive(Clone, Debug, PartialEq)]
+pub enum EventKind {
+    /// A message left its sender.
+    Send(MsgId),
+    /// A message arrived.
+    Deliver(MsgId),
+    /// A message was dropped.
+    Drop(MsgId, DropReason),
+    /// A process started (at time 0, or a client created by an intervention).
+    Boot(Address),
+    /// A named timer fired.
+    Timer(Address, TimerKind),
+    /// A learner learned a new value.
+    Learn {
+        /// Learner.
+        node: NodeId,
+        /// Log.
+        log: LogId,
+        /// Instance.
+        seq: Seq,
+        /// Value.
+        value: Value,
+    },
+    /// A proposer started phase 1.
+    Propose {
+        /// Proposer.
+        node: NodeId,
+        /// Log.
+        log: LogId,
+        /// Instance.
+        seq: Seq,
+        /// Ballot.
+        ballot: Ballot,
+        /// Its own value.
+        own: Value,
+    },
+    /// Phase 1 succeeded; phase 2 proposes `value`.
+    AcceptPhase {
+        /// Proposer.
+        node: NodeId,
+        /// Log.
+        log: LogId,
+        /// Instance.
+        seq: Seq,
+        /// Ballot.
+        ballot: Ballot,
+        /// Value sent.
+        value: Value,
+        /// Taken from a promise.
+        adopted: bool,
+    },
+    /// A proposer saw a quorum of Accepted.
+    Chosen {
+        /// Proposer.
+        node: NodeId,
+        /// Log.
+        log: LogId,
+        /// Instance.
+        seq: Seq,
+        /// Ballot.
+        ballot: Ballot,
+        /// Value.
+        value: Value,
+    },
+    /// A proposal attempt failed.
+    AttemptFailed {
+        /// Proposer.
+        node: NodeId,
+        /// Log.
+        log: LogId,
+        /// Instance.
+        seq: Seq,
+        /// Ballot.
+        ballot: Ballot,
+        /// Why.
+        reason: FailReason,
+    },
+    /// A node passed the leadership check.
+    Leader {
+        /// The leader.
+        node: NodeId,
+        /// Leadership round.
+        seq: Seq,
+    },
+    /// A node stopped leading.
+    LostLeadership {
+        /// Former leader.
+        node: NodeId,
+        /// Round it led.
+        seq: Seq,
+        /// Why.
+        reason: &'static str,
+    },
+    /// The leader handed out timestamps.
+    Serve {
+        /// Leader.
+        node: NodeId,
+        /// Client.
+        client: ClientId,
+        /// Request.
+        request: RequestId,
+        /// First timestamp.
+        first: u64,
+        /// Last timestamp.
+        last: u64,
+        /// Bound sequence served under.
+        bound_seq: Option<Seq>,
+        /// That bound.
+        bound: u64,
+    },
+    /// The bound moved up.
+    BoundExtended {
+        /// Leader.
+        node: NodeId,
+        /// Timestamp-log sequence.
+        seq: Seq,
+        /// New bound.
+        bound: u64,
+    },
+    /// A new leader recovered the bound.
+    BoundRecovered {
+        /// Leader.
+        node: NodeId,
+        /// Sequence found.
+        seq: Option<Seq>,
+        /// Bound the counter starts at.
+        bound: u64,
+    },
+    /// The bound store found a foreign value and stopped.
+    StoreLost {
+        /// Leader.
+        node: NodeId,
+        /// Sequence.
+        seq: Seq,
+        /// The value it found.
+        found: Value,
+    },
+    /// A client started a logical request.
+    ClientRequest {
+        /// Client.
+        client: ClientId,
+        /// Request.
+        request: RequestId,
+        /// Timestamps asked for.
+        count: u64,
+    },
+    /// A client got timestamps.
+    ClientGranted {
+        /// Client.
+        client: ClientId,
+        /// Request.
+        request: RequestId,
+        /// Server.
+        from: Address,
+        /// First.
+        first: u64,
+        /// Last.
+        last: u64,
+    },
+    /// A node crashed (intervention).
+    Crash(NodeId),
+    /// A node restarted as `incarnation`.
+    Restart(NodeId, Incarnation),
+    /// An intervention other than crash/restart took effect.
+    Intervene(Action),
+    /// The safety checker found a violation.
+    Violation(Rc<Violation>),
+}
+
+/// One entry of the record.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TraceEvent {
+    /// When.
+    pub t: Time,
+    /// What.
+    pub kind: EventKind,
+}
+
+/// A point of interest for the timeline.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MarkerKind {
+    /// A leadership proposal began.
+    Election,
+    /// A node became leader.
+    LeaderChange,
+    /// The bound was extended or recovered.
+    BoundExtension,
+    /// An intervention.
+    Intervention,
+    /// A safety violation.
+    Violation,
+}
+
+/// A timeline marker: kind, time, and the record index it points to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Marker {
+    /// Kind.
+    pub kind: MarkerKind,
+    /// Time.
+    pub t: Time,
+    /// Index into [`History::events`].
+    pub event: usize,
+}
+
+/// Where the simulator writes what happens.
+pub trait Recorder {
+    /// Whether anything is kept (lets callers skip building records).
+    const RECORDS: bool;
+    /// An event happened.
+    fn event(&mut self, t: Time, kind: EventKind);
+    /// A message was sent.
+    fn message(&mut self, m: MessageRecord);
+    /// A message's fate became known.
+    fn resolve(&mut self, id: MsgId, fate: Fate);
+    /// One simulator step finished.
+    fn end_step(&mut self);
+}
+
+/// Replay mode: the record already holds all of this.
+pub struct NoRecord;
+
+impl Recorder for NoRecord {
+    const RECORDS: bool = false;
+    #[inline]
+    fn event(&mut self, _: Time, _: EventKind) {}
+    #[inline]
+    fn message(&mut self, _: MessageRecord) {}
+    #[inline]
+    fn resolve(&mut self, _: MsgId, _: Fate) {}
+    #[inline]
+    fn end_step(&mut self) {}
+}
+
+/// The record itself.
+#[derive(Clone, Debug, Default)]
+pub struct History {
+    /// Events in order.
+    pub events: Vec<TraceEvent>,
+    /// Messages by id.
+    pub messages: Vec<MessageRecord>,
+    /// Timeline markers in order.
+    pub markers: Vec<Marker>,
+    /// `step_ends[i]` = number of events after simulator step i+1.
+    pub step_ends: Vec<u32>,
+}
+
+impl Recorder for History {
+    const RECORDS: bool = true;
+
+    fn event(&mut self, t: Time, kind: EventKind) {
+        let marker = match &kind {
+            EventKind::Propose {
+                log: LogId::Leadership,
+                ..
+            } => Some(MarkerKind::Election),
+            EventKind::Leader { .. } => Some(MarkerKind::LeaderChange),
+            EventKind::BoundExtended { .. } | EventKind::BoundRecovered { .. } => {
+                Some(MarkerKind::BoundExtension)
+            }
+            EventKind::Crash(_) | EventKind::Restart(..) | EventKind::Intervene(_) => {
+                Some(MarkerKind::Intervention)
+            }
+            EventKind::Violation(_) => Some(MarkerKind::Violation),
+            _ => None,
+        };
+        if let Some(kind) = marker {
+            self.markers.push(Marker {
+                kind,
+                t,
+                event: self.events.len(),
+            });
+        }
+        self.events.push(TraceEvent { t, kind });
+    }
+
+    fn message(&mut self, m: MessageRecord) {
+        debug_assert_eq!(m.id as usize, self.messages.len(), "messages recorded in id order");
+        self.messages.push(m);
+    }
+
+    fn resolve(&mut self, id: MsgId, fate: Fate) {
+        if let Some(m) = self.messages.get_mut(id as usize) {
+            m.fate = fate;
+        }
+    }
+
+    fn end_step(&mut self) {
+        self.step_ends
+            .push(u32::try_from(self.events.len()).expect("fewer than 4 billion events"));
+    }
+}
+
+impl History {
+    /// Number of events recorded up to and including simulator step `steps`.
+    pub fn events_after_steps(&self, steps: u64) -> usize {
+        if steps == 0 {
+            0
+        } else {
+            self.step_ends
+                .get(steps as usize - 1)
+                .map_or(self.events.len(), |&e| e as usize)
+        }
+    }
+
+    /// Forgets everything after simulator step `steps` and message `next_msg` (a fork).
+    /// `in_flight` lists messages still travelling at that point: their fate is unknown again.
+    pub fn truncate(&mut self, steps: u64, next_msg: MsgId, in_flight: impl Iterator<Item = MsgId>) {
+        let keep = self.events_after_steps(steps);
+        self.events.truncate(keep);
+        self.step_ends.truncate(steps as usize);
+        self.markers.retain(|m| m.event < keep);
+        self.messages.truncate(next_msg as usize);
+        for id in in_flight {
+            self.resolve(id, Fate::InFlight);
+        }
+    }
+
+    /// The first violation recorded, with its event index.
+    pub fn first_violation(&self) -> Option<(usize, &Rc<Violation>)> {
+        self.markers
+            .iter()
+            .find(|m| m.kind == MarkerKind::Violation)
+            .and_then(|m| match &self.events[m.event].kind {
+                EventKind::Violation(v) => Some((m.event, v)),
+                _ => None,
+            })
+    }
+
+    /// Index of the first event at or after time `t`.
+    pub fn first_event_at_or_after(&self, t: Time) -> usize {
+        self.events.partition_point(|e| e.t < t)
+    }
+
+    /// Index of the first message sent at or after time `t`.
+    pub fn first_message_at_or_after(&self, t: Time) -> usize {
+        self.messages.partition_point(|m| m.sent < t)
+    }
+}

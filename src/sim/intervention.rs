@@ -1,0 +1,279 @@
+//! Interventions: everything a person (or a scenario, or the swarm) does to a run, as data
+//! with a time. Seed + configuration + interventions reproduce a run exactly.
+
+use super::config::Time;
+use crate::engine::{Address, BackoffPolicy, Micros, Msg, NodeId, MS};
+
+/// A parameter that can be changed mid-run.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Param {
+    /// Message loss, parts per million.
+    LossPpm(u32),
+    /// Message duplication, parts per million.
+    DuplicatePpm(u32),
+    /// One-way latency range.
+    Latency {
+        /// Smallest.
+        min: Micros,
+        /// Largest.
+        max: Micros,
+    },
+    /// The election backoff policy.
+    Backoff(BackoffPolicy),
+    /// Follower ping period.
+    PingInterval(Micros),
+    /// Ping reply deadline.
+    PingTimeout(Micros),
+    /// Turn one injected bug on or off.
+    Bug {
+        /// Bug name (see [`crate::engine::Bugs::NAMES`]).
+        name: String,
+        /// On or off.
+        on: bool,
+    },
+}
+
+/// Drops messages that match every given field, until filters are cleared.
+/// TigerBeetle-style link filters make counterexamples independent of exact timing.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LinkFilter {
+    /// Only messages from this node (any if None).
+    pub from: Option<NodeId>,
+    /// Only messages to this node (any if None).
+    pub to: Option<NodeId>,
+    /// Only this message type, by [`crate::engine::Msg::TYPE_NAMES`] position (any if None).
+    pub msg_type: Option<u8>,
+}
+
+impl LinkFilter {
+    /// Whether a message from `from` to `to` of type `type_index` is dropped.
+    pub fn matches(&self, from: Address, to: Address, type_index: usize) -> bool {
+        self.from.is_none_or(|f| from == Address::Node(f))
+            && self.to.is_none_or(|t| to == Address::Node(t))
+            && self.msg_type.is_none_or(|m| usize::from(m) == type_index)
+    }
+
+    /// One line, e.g. "Accepted messages to N3".
+    pub fn describe(&self) -> String {
+        let what = self
+            .msg_type
+            .and_then(|m| Msg::TYPE_NAMES.get(usize::from(m)))
+            .map_or("all".to_string(), |n| n.to_string());
+        let mut s = format!("{what} messages");
+        if let Some(f) = self.from {
+            s.push_str(&format!(" from {f}"));
+        }
+        if let Some(t) = self.to {
+            s.push_str(&format!(" to {t}"));
+        }
+        s
+    }
+}
+
+/// What happens.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Action {
+    /// The node stops; volatile state is lost.
+    Crash(NodeId),
+    /// Whoever leads at that moment crashes (nothing happens if nobody leads).
+    CrashLeader,
+    /// Whoever leads is cut off together with its `followers` lowest-numbered peers.
+    IsolateLeader {
+        /// How many followers stay on the leader's side.
+        followers: u8,
+    },
+    /// Start dropping matching messages.
+    Filter(LinkFilter),
+    /// Stop every filter.
+    ClearFilters,
+    /// The node comes back as a new incarnation.
+    Restart(NodeId),
+    /// Split the cluster: messages between different groups are dropped.
+    Partition(Vec<Vec<NodeId>>),
+    /// Remove every partition.
+    Heal,
+    /// Drop one in-flight message by its id.
+    DropMessage(u64),
+    /// A one-off client asks `node` for `count` timestamps.
+    ClientRequest {
+        /// The node asked first.
+        node: NodeId,
+        /// How many timestamps.
+        count: u64,
+    },
+    /// Change a parameter from now on.
+    Set(Param),
+}
+
+/// An action at a time. Interventions at time t take effect after every event at t.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Intervention {
+    /// When (µs of virtual time).
+    pub at: Time,
+    /// What.
+    pub action: Action,
+}
+
+impl Intervention {
+    /// Shorthand.
+    pub fn new(at: Time, action: Action) -> Intervention {
+        Intervention { at, action }
+    }
+}
+
+impl Action {
+    /// Short kind name used in traces.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Action::Crash(_) => "crash",
+            Action::CrashLeader => "crash-leader",
+            Action::IsolateLeader { .. } => "isolate-leader",
+            Action::Filter(_) => "filter",
+            Action::ClearFilters => "clear-filters",
+            Action::Restart(_) => "restart",
+            Action::Partition(_) => "partition",
+            Action::Heal => "heal",
+            Action::DropMessage(_) => "drop-message",
+            Action::ClientRequest { .. } => "client-request",
+            Action::Set(_) => "set",
+        }
+    }
+
+    /// One line for logs and the timeline.
+    pub fn describe(&self) -> String {
+        match self {
+            Action::Crash(n) => format!("crash {n}"),
+            Action::CrashLeader => "crash the leader".into(),
+            Action::IsolateLeader { followers: 0 } => "isolate the leader".into(),
+            Action::IsolateLeader { followers } => {
+                format!("cut the leader off with {followers} follower(s)")
+            }
+            Action::Filter(f) => format!("drop {}", f.describe()),
+            Action::ClearFilters => "stop dropping filtered messages".into(),
+            Action::Restart(n) => format!("restart {n}"),
+            Action::Partition(groups) => {
+                let g: Vec<String> = groups
+                    .iter()
+                    .map(|g| {
+                        g.iter()
+                            .map(|n| n.to_string())
+                            .collect::<Vec<_>>()
+                            .join(",")
+                    })
+                    .collect();
+                format!("partition {}", g.join(" | "))
+            }
+            Action::Heal => "heal the network".into(),
+            Action::DropMessage(id) => format!("drop message #{id}"),
+            Action::ClientRequest { node, count } => {
+                format!("client asks {node} for {count} timestamps")
+            }
+            Action::Set(p) => match p {
+                Param::LossPpm(p) => format!("loss {}%", f64::from(*p) / 10_000.0),
+                Param::DuplicatePpm(p) => format!("duplicates {}%", f64::from(*p) / 10_000.0),
+                Param::Latency { min, max } => {
+                    format!("latency {}–{} ms", min / MS, max / MS)
+                }
+                Param::Backoff(b) => format!("backoff {} {} ms", b.name(), b.max_wait() / MS),
+                Param::PingInterval(v) => format!("ping interval {} ms", v / MS),
+                Param::PingTimeout(v) => format!("ping timeout {} ms", v / MS),
+                Param::Bug { name, on } => {
+                    format!("bug {name} {}", if *on { "on" } else { "off" })
+                }
+            },
+        }
+    }
+
+    /// Checks node ids and values against the cluster size; the message is for the user.
+    pub fn validate(&self, nodes: u8) -> Result<(), String> {
+        let node_ok = |n: &NodeId| {
+            if n.0 == 0 || n.0 > nodes {
+                Err(format!("node {} does not exist (nodes are 1–{nodes})", n.0))
+            } else {
+                Ok(())
+            }
+        };
+        match self {
+            Action::Crash(n) | Action::Restart(n) => node_ok(n),
+            Action::ClientRequest { node, count } => {
+                node_ok(node)?;
+                if *count == 0 || *count > 10_000 {
+                    return Err(format!("a request asks for 1–10000 timestamps, not {count}"));
+                }
+                Ok(())
+            }
+            Action::Partition(groups) => {
+                let mut seen = 0u16;
+                for n in groups.iter().flatten() {
+                    node_ok(n)?;
+                    let bit = 1u16 << n.index();
+                    if seen & bit != 0 {
+                        return Err(format!("{n} appears in two partition groups"));
+                    }
+                    seen |= bit;
+                }
+                if groups.iter().filter(|g| !g.is_empty()).count() < 2 {
+                    return Err("a partition needs at least two non-empty groups".into());
+                }
+                Ok(())
+            }
+            Action::Set(Param::LossPpm(p)) | Action::Set(Param::DuplicatePpm(p)) => {
+                if *p > 1_000_000 {
+                    Err("rates must be 0–100 %".into())
+                } else {
+                    Ok(())
+                }
+            }
+            Action::Set(Param::Latency { min, max }) => {
+                if min > max || *max > 60_000 * MS {
+                    Err("latency needs min ≤ max ≤ 60 s".into())
+                } else {
+                    Ok(())
+                }
+            }
+            Action::Set(Param::PingInterval(v)) | Action::Set(Param::PingTimeout(v)) => {
+                if *v == 0 || *v > 600_000 * MS {
+                    Err("ping times must be 1 µs – 600 s".into())
+                } else {
+                    Ok(())
+                }
+            }
+            Action::Set(Param::Backoff(b)) => {
+                if b.max_wait() > 600_000 * MS {
+                    Err("backoff wait must be at most 600 s".into())
+                } else {
+                    Ok(())
+                }
+            }
+            Action::Set(Param::Bug { name, .. }) => {
+                if crate::engine::Bugs::default().get(name).is_none() {
+                    Err(format!("unknown bug '{name}'"))
+                } else {
+                    Ok(())
+                }
+            }
+            Action::IsolateLeader { followers } => {
+                if usize::from(*followers) + 1 >= usize::from(nodes) {
+                    Err(format!("the leader's side must leave someone out (at most {} followers)", nodes.saturating_sub(2)))
+                } else {
+                    Ok(())
+                }
+            }
+            Action::Filter(f) => {
+                if let Some(n) = &f.from {
+                    node_ok(n)?;
+                }
+                if let Some(n) = &f.to {
+                    node_ok(n)?;
+                }
+                if f.msg_type.is_some_and(|m| usize::from(m) >= Msg::TYPE_NAMES.len()) {
+                    return Err("unknown message type in filter".into());
+                }
+                Ok(())
+            }
+            Action::Heal | Action::DropMessage(_) | Action::CrashLeader | Action::ClearFilters => {
+                Ok(())
+            }
+        }
+    }
+}

@@ -1,0 +1,31 @@
+//! The discrete-event world around the engine.
+//!
+//! * [`world`]: nodes, clients, network, timers and the checker at one instant; one step at
+//!   a time. Virtual time in µs; events ordered by (time, insertion counter).
+//! * [`rng`]: the seeded portable generator (one seed, a sub-stream per subsystem).
+//! * [`run`]: time travel — checkpoints, seek, step back, fork on acting in the past.
+//! * [`checker`]: the safety invariants, checked on every event.
+//! * [`history`], [`trace`]: the record of a run and its JSON export/import.
+//! * [`scenario`]: named teaching scenarios shared by the CLI, tests and the UI.
+//! * [`swarm`]: random fault schedules derived from seeds (TigerBeetle's VOPR style).
+
+pub mod checker;
+pub mod config;
+pub mod history;
+pub mod intervention;
+pub mod json;
+pub mod queue;
+pub mod rng;
+pub mod run;
+pub mod scenario;
+pub mod summary;
+pub mod swarm;
+pub mod trace;
+pub mod world;
+
+pub use checker::{Invariant, Violation};
+pub use config::{ClientLoad, NetworkConfig, Preset, SimConfig, Time};
+pub use history::{DropReason, EventKind, Fate, History, Marker, MarkerKind, MessageRecord, MsgId};
+pub use intervention::{Action, Intervention, Param};
+pub use run::Run;
+pub use world::{Stats, World};

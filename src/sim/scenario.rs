@@ -1,0 +1,301 @@
+//! Named scenarios: a configuration, a seed and scripted interventions, each with the lesson
+//! it teaches. The CLI, the test suite and the browser's scenario picker share this list.
+
+use super::config::{SimConfig, Time};
+use super::intervention::{Action, Intervention, LinkFilter};
+use crate::engine::{BackoffPolicy, Msg, NodeId, MS};
+
+/// One teaching scenario.
+#[derive(Clone, Debug)]
+pub struct Scenario {
+    /// Identifier for the CLI and URLs.
+    pub name: &'static str,
+    /// Short title for pickers.
+    pub title: &'static str,
+    /// One line: what happens.
+    pub summary: &'static str,
+    /// What to watch for, in plain words.
+    pub lesson: &'static str,
+    /// Configuration, seed included.
+    pub config: SimConfig,
+    /// Scripted interventions.
+    pub interventions: Vec<Intervention>,
+    /// How long to run (virtual µs).
+    pub duration: Time,
+    /// The bug this scenario is a counterexample for, if any.
+    pub bug: Option<&'static str>,
+}
+
+const S: Time = 1_000_000;
+
+fn n(i: u8) -> NodeId {
+    NodeId(i)
+}
+
+fn at(t: Time, action: Action) -> Intervention {
+    Intervention::new(t, action)
+}
+
+fn msg_type(name: &str) -> Option<u8> {
+    Msg::TYPE_NAMES
+        .iter()
+        .position(|&t| t == name)
+        .map(|i| i as u8)
+}
+
+/// Drop every message of one type (a timing-independent way to stage a counterexample).
+fn drop_all(name: &str) -> Action {
+    Action::Filter(LinkFilter {
+        from: None,
+        to: None,
+        msg_type: msg_type(name),
+    })
+}
+
+fn classroom(nodes: u8, seed: u64) -> SimConfig {
+    SimConfig::preset(super::config::Preset::Classroom, nodes, seed)
+}
+
+/// Symmetric timing: every message takes exactly 100 ms, nobody is ever early.
+fn dueling(backoff: BackoffPolicy) -> SimConfig {
+    let mut c = classroom(5, 1);
+    c.network.latency_min = 100 * MS;
+    c.network.latency_max = 100 * MS;
+    c.protocol.backoff = backoff;
+    c.clients.count = 0;
+    c
+}
+
+fn with_bug(mut c: SimConfig, bug: &str) -> SimConfig {
+    c.protocol.bugs.set(bug, true);
+    c
+}
+
+/// Every scenario, dueling first.
+pub fn all() -> Vec<Scenario> {
+    vec![
+        Scenario {
+            name: "dueling-no-backoff",
+            title: "Dueling proposers, no backoff",
+            summary: "Five nodes, identical timing, and no random wait: proposers pre-empt each other forever.",
+            lesson: "Each proposer's Prepare overtakes the other's Accept. Every Nack raises the loser's ballot and it retries at once — no leader is ever chosen. Watch the pre-empted counter climb.",
+            config: dueling(BackoffPolicy::None),
+            interventions: vec![],
+            duration: 30 * S,
+            bug: None,
+        },
+        Scenario {
+            name: "dueling-random-backoff",
+            title: "Dueling proposers, random backoff",
+            summary: "The same cluster and timing, but every node waits U[0, 800 ms) before proposing.",
+            lesson: "The random wait breaks the symmetry: one node proposes first, its Learn reaches the others during their wait, and they follow it instead of proposing.",
+            config: dueling(BackoffPolicy::Uniform { max: 800 * MS }),
+            interventions: vec![],
+            duration: 30 * S,
+            bug: None,
+        },
+        Scenario {
+            name: "cold-start-3",
+            title: "Cold start, 3 nodes",
+            summary: "Three empty nodes elect a leader (quorum 2) and start serving timestamps.",
+            lesson: "Nobody is known to lead, so every ping fails at once; each node catches up, waits a random time and proposes itself at sequence 0. The first to get a quorum wins; the others learn it and follow.",
+            config: classroom(3, 3),
+            interventions: vec![],
+            duration: 15 * S,
+            bug: None,
+        },
+        Scenario {
+            name: "cold-start-5",
+            title: "Cold start, 5 nodes",
+            summary: "Five empty nodes elect a leader (quorum 3) and start serving timestamps.",
+            lesson: "Same as three nodes with a quorum of three: two nodes could be down and the cluster would still elect.",
+            config: classroom(5, 5),
+            interventions: vec![],
+            duration: 15 * S,
+            bug: None,
+        },
+        Scenario {
+            name: "leader-crash",
+            title: "Leader crash and re-election",
+            summary: "The leader crashes at 8 s; followers' pings time out and one of them takes over at the next sequence.",
+            lesson: "Followers ping the leader every interval. After the ping timeout they catch up, wait, and propose at greatest-learned + 1. The new leader recovers the timestamp bound before serving.",
+            config: classroom(5, 7),
+            interventions: vec![at(8 * S, Action::CrashLeader)],
+            duration: 25 * S,
+            bug: None,
+        },
+        Scenario {
+            name: "minority-partition",
+            title: "Minority partition",
+            summary: "N1 and N2 are cut off from the start; the majority elects and serves; the network heals at 15 s.",
+            lesson: "Two of five cannot form a quorum: their proposals time out. The three others elect a leader. After the heal the minority learns the leader by catch-up.",
+            config: classroom(5, 11),
+            interventions: vec![
+                at(0, Action::Partition(vec![vec![n(1), n(2)], vec![n(3), n(4), n(5)]])),
+                at(15 * S, Action::Heal),
+            ],
+            duration: 25 * S,
+            bug: None,
+        },
+        Scenario {
+            name: "leader-isolated",
+            title: "Leader isolated in a minority",
+            summary: "The leader is cut off alone at 8 s while clients keep asking; heal at 25 s.",
+            lesson: "The isolated leader cannot pass its per-request quorum check, so it stops serving. The majority elects a new leader, which recovers the bound: its timestamps are larger than every timestamp the old leader handed out.",
+            config: classroom(5, 13),
+            interventions: vec![
+                at(8 * S, Action::IsolateLeader { followers: 0 }),
+                at(25 * S, Action::Heal),
+            ],
+            duration: 35 * S,
+            bug: None,
+        },
+        Scenario {
+            name: "bound-extension",
+            title: "Bound extension under load",
+            summary: "Four busy clients; the bound buffer is 100, so the leader extends the bound by Paxos again and again.",
+            lesson: "The leader hands out timestamps only up to the agreed bound. When a request would cross it, the leader proposes needed + buffer at the next sequence of the timestamp log and serves only once that is chosen.",
+            config: {
+                let mut c = classroom(5, 17);
+                c.clients.count = 4;
+                c.clients.batch = 30;
+                c.clients.think = 300 * MS;
+                c
+            },
+            interventions: vec![],
+            duration: 20 * S,
+            bug: None,
+        },
+        Scenario {
+            name: "failover-monotonic",
+            title: "Failover keeps time moving forward",
+            summary: "Clients are busy when the leader crashes at 8 s; the new leader's timestamps continue above the old ones.",
+            lesson: "The new leader starts its counter at the highest agreed bound, above anything the old leader could have handed out. The unused part of the old reservation is skipped.",
+            config: {
+                let mut c = classroom(5, 19);
+                c.clients.count = 3;
+                c
+            },
+            interventions: vec![at(8 * S, Action::CrashLeader)],
+            duration: 25 * S,
+            bug: None,
+        },
+        Scenario {
+            name: "lossy-network",
+            title: "30% message loss",
+            summary: "Almost a third of all messages vanish; the cluster still elects and serves, only slower.",
+            lesson: "Paxos never needs a message to arrive for safety. Lost Learns are repaired by catch-up; lost Prepares or Accepts make an attempt time out and retry.",
+            config: {
+                let mut c = classroom(5, 23);
+                c.network.loss_ppm = 300_000;
+                c
+            },
+            interventions: vec![],
+            duration: 40 * S,
+            bug: None,
+        },
+        Scenario {
+            name: "quorumless-leader-pings",
+            title: "A leader without a quorum still answers pings",
+            summary: "The leader and one follower are cut off at 8 s; that follower keeps following it; heal at 30 s.",
+            lesson: "Pings are answered from local state only (AtlasDB issue #2596): the cut-off leader says \"yes, I lead\" although it cannot reach a quorum, so its follower never proposes. The majority elects its own leader at the next sequence.",
+            config: classroom(5, 29),
+            interventions: vec![
+                at(8 * S, Action::IsolateLeader { followers: 1 }),
+                at(30 * S, Action::Heal),
+            ],
+            duration: 40 * S,
+            bug: None,
+        },
+        Scenario {
+            name: "bug-acceptor-forgets",
+            title: "Break it: acceptors forget on crash",
+            summary: "Accepted replies are lost for 3 s, so a value is chosen but nobody learns it; then every node restarts — and, with the bug, forgets.",
+            lesson: "Promises and acceptances must survive a crash. A forgotten acceptance lets a later proposer choose a second value at the same sequence.",
+            config: with_bug(classroom(5, 31), "acceptor-forgets"),
+            interventions: {
+                let mut v = vec![at(0, drop_all("Accepted"))];
+                for i in 1..=5 {
+                    v.push(at(3 * S, Action::Restart(n(i))));
+                }
+                v.push(at(3 * S, Action::ClearFilters));
+                v
+            },
+            duration: 15 * S,
+            bug: Some("acceptor-forgets"),
+        },
+        Scenario {
+            name: "bug-ignore-promised-values",
+            title: "Break it: ignore values in promises",
+            summary: "Accepted replies are lost for 4 s, so a value is chosen but nobody learns it; the next proposer must adopt it.",
+            lesson: "Phase 1 exists to find values that may already be chosen. A proposer that proposes its own value instead overwrites a decision.",
+            config: with_bug(classroom(5, 37), "ignore-promised-values"),
+            interventions: vec![at(0, drop_all("Accepted")), at(4 * S, Action::ClearFilters)],
+            duration: 15 * S,
+            bug: Some("ignore-promised-values"),
+        },
+        Scenario {
+            name: "bug-minority-quorum",
+            title: "Break it: quorum of n/2",
+            summary: "With quorums of 2 out of 5, both sides of a 2|3 partition elect a leader at sequence 0.",
+            lesson: "Majorities always intersect; halves do not. Two disjoint quorums can choose two different values.",
+            config: with_bug(classroom(5, 41), "minority-quorum"),
+            interventions: vec![at(
+                0,
+                Action::Partition(vec![vec![n(1), n(2)], vec![n(3), n(4), n(5)]]),
+            )],
+            duration: 15 * S,
+            bug: Some("minority-quorum"),
+        },
+        Scenario {
+            name: "bug-no-leadership-check",
+            title: "Break it: serve without the leadership check",
+            summary: "The leader is isolated at 8 s but keeps serving from its old bound; a client of the new leader sees time go backwards.",
+            lesson: "Before serving, a leader must ask a quorum whether a later leadership round exists. Skip that and a deposed leader keeps handing out old timestamps after the new leader has handed out newer ones.",
+            config: with_bug(
+                {
+                    // A large reservation: the deposed leader can keep serving from it.
+                    let mut c = classroom(5, 43);
+                    c.protocol.bound_buffer = 1_000;
+                    c
+                },
+                "no-leadership-check",
+            ),
+            interventions: vec![
+                at(8 * S, Action::IsolateLeader { followers: 0 }),
+                at(14 * S, Action::ClientRequest { node: n(1), count: 5 }),
+                at(14 * S, Action::ClientRequest { node: n(3), count: 5 }),
+                at(14 * S, Action::ClientRequest { node: n(5), count: 5 }),
+            ],
+            duration: 25 * S,
+            bug: Some("no-leadership-check"),
+        },
+        Scenario {
+            name: "bug-skip-bound-recovery",
+            title: "Break it: new leader skips bound recovery",
+            summary: "The leader crashes under load; the new leader counts from zero under the last bound it learned.",
+            lesson: "A new leader must start above every bound a quorum may have agreed. Counting from its own state hands out timestamps the old leader already handed out.",
+            config: with_bug(
+                {
+                    let mut c = classroom(5, 47);
+                    c.clients.count = 3;
+                    c
+                },
+                "skip-bound-recovery",
+            ),
+            interventions: vec![at(8 * S, Action::CrashLeader)],
+            duration: 25 * S,
+            bug: Some("skip-bound-recovery"),
+        },
+    ]
+}
+
+/// Looks a scenario up by name.
+pub fn by_name(name: &str) -> Option<Scenario> {
+    all().into_iter().find(|s| s.name == name)
+}
+
+/// The counterexample scenario for a bug.
+pub fn for_bug(bug: &str) -> Option<Scenario> {
+    all().into_iter().find(|s| s.bug == Some(bug))
+}
