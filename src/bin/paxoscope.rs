@@ -80,8 +80,14 @@ mod cli {
         let (a, b) = s
             .split_once("..")
             .ok_or_else(|| format!("expected A..B, got '{s}'"))?;
-        let a: u64 = a.trim().parse().map_err(|_| format!("'{a}' is not a number"))?;
-        let b: u64 = b.trim().parse().map_err(|_| format!("'{b}' is not a number"))?;
+        let a: u64 = a
+            .trim()
+            .parse()
+            .map_err(|_| format!("'{a}' is not a number"))?;
+        let b: u64 = b
+            .trim()
+            .parse()
+            .map_err(|_| format!("'{b}' is not a number"))?;
         if b <= a {
             return Err(format!("the range {a}..{b} is empty"));
         }
@@ -105,7 +111,9 @@ mod cli {
         Ok(ppm.round() as u32)
     }
 
-    fn build(args: &RunArgs) -> Result<(SimConfig, Vec<paxoscope::sim::Intervention>, u64), String> {
+    fn build(
+        args: &RunArgs,
+    ) -> Result<(SimConfig, Vec<paxoscope::sim::Intervention>, u64), String> {
         let (mut cfg, interventions, duration) = match &args.scenario {
             Some(name) => {
                 let s = scenario::by_name(name).ok_or_else(|| {

@@ -141,7 +141,10 @@ mod tests {
         let mut a = Acceptor::default();
         assert!(a.prepare(L, 3, b(1, 1)).is_ok());
         assert!(a.prepare(L, 3, b(1, 1)).is_ok(), "idempotent re-ack");
-        assert!(a.accept(L, 3, b(4, 2), v(2)).is_ok(), "accept without prepare");
+        assert!(
+            a.accept(L, 3, b(4, 2), v(2)).is_ok(),
+            "accept without prepare"
+        );
         assert_eq!(a.slot(L, 3).unwrap().promised, Some(b(4, 2)));
         assert_eq!(a.prepare(L, 3, b(3, 3)), Err(b(4, 2)));
     }

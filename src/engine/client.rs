@@ -99,7 +99,10 @@ impl Client {
                 count: self.params.batch,
             },
         );
-        out.set_timer(TimerKind::ClientTimeout, Delay::Exactly(self.params.timeout));
+        out.set_timer(
+            TimerKind::ClientTimeout,
+            Delay::Exactly(self.params.timeout),
+        );
     }
 
     fn next_target(&mut self, after: NodeId, nodes: u8) {

@@ -43,7 +43,10 @@ impl BackoffPolicy {
             BackoffPolicy::Exponential { base, cap } => {
                 let shift = consecutive_failures.min(20);
                 let window = base.saturating_mul(1u64 << shift).min(cap).max(1);
-                Delay::Uniform { min: 0, max: window }
+                Delay::Uniform {
+                    min: 0,
+                    max: window,
+                }
             }
         }
     }
@@ -294,15 +297,16 @@ mod tests {
         assert_eq!(c.quorum(), 2);
         c.nodes = 5;
         c.bugs.minority_quorum = true;
-        assert_eq!(c.quorum(), 2, "two quorums of 2 out of 5 need not intersect");
+        assert_eq!(
+            c.quorum(),
+            2,
+            "two quorums of 2 out of 5 need not intersect"
+        );
     }
 
     #[test]
     fn exponential_backoff_doubles_up_to_its_cap() {
-        let p = BackoffPolicy::Exponential {
-            base: 10,
-            cap: 100,
-        };
+        let p = BackoffPolicy::Exponential { base: 10, cap: 100 };
         assert_eq!(p.delay(0), Delay::Uniform { min: 0, max: 10 });
         assert_eq!(p.delay(2), Delay::Uniform { min: 0, max: 40 });
         assert_eq!(p.delay(9), Delay::Uniform { min: 0, max: 100 });

@@ -144,7 +144,10 @@ impl Node {
                 query,
             },
         );
-        out.set_timer(TimerKind::CatchUpTimeout, Delay::Exactly(cfg.quorum_timeout));
+        out.set_timer(
+            TimerKind::CatchUpTimeout,
+            Delay::Exactly(cfg.quorum_timeout),
+        );
         arm_resend(cfg, out);
     }
 
@@ -225,6 +228,7 @@ impl Node {
         cfg: &ProtocolConfig,
         query: QueryId,
         is_leader: bool,
+        round: Option<Seq>,
         out: &mut Outbox,
     ) {
         let ElectionState::Following { since, .. } = self.v.election else {
@@ -232,6 +236,13 @@ impl Node {
         };
         if query < since {
             return; // an answer to a ping sent before this stretch of following
+        }
+        // Deliberate difference from AtlasDB: a "no" from a node that has not yet learned the
+        // round naming it (its Learn is still on the way) is not a failure; keep pinging until
+        // the timeout. AtlasDB would start a needless election at the next round.
+        let behind = round < self.greatest_leadership_seq();
+        if behind && !is_leader {
+            return;
         }
         if is_leader {
             out.set_timer(TimerKind::PingTimeout, Delay::Exactly(cfg.ping_timeout));
@@ -372,7 +383,12 @@ impl Node {
         }
     }
 
-    pub(crate) fn on_leadership_learned(&mut self, cfg: &ProtocolConfig, seq: Seq, out: &mut Outbox) {
+    pub(crate) fn on_leadership_learned(
+        &mut self,
+        cfg: &ProtocolConfig,
+        seq: Seq,
+        out: &mut Outbox,
+    ) {
         match self.v.election {
             ElectionState::Leading { seq: led } if seq > led => {
                 self.lose_leadership(cfg, led, "learned that a later round was chosen", out);
@@ -400,5 +416,275 @@ impl Node {
 pub(crate) fn arm_resend(cfg: &ProtocolConfig, out: &mut Outbox) {
     if cfg.resend_interval > 0 {
         out.set_timer(TimerKind::Resend, Delay::Exactly(cfg.resend_interval));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::testkit::*;
+    use crate::engine::testnet::Net;
+    use crate::engine::{Address, BackoffPolicy, Role};
+
+    #[test]
+    fn a_cold_node_catches_up_then_waits_a_random_time() {
+        // Step 3–5: nobody to ping (fails at once) → catch up → random wait, not a proposal.
+        let mut net = Net::new(config(3));
+        for n in 1..=3 {
+            net.start(n);
+        }
+        assert_eq!(
+            net.queue
+                .iter()
+                .filter(|(_, _, m)| m.type_name() == "CatchUp")
+                .count(),
+            9
+        );
+        net.settle();
+        for n in 1..=3 {
+            assert_eq!(net.role(n), Role::Waiting);
+            let (_, delay) = net.armed[usize::from(n) - 1]
+                .iter()
+                .find(|(t, _)| *t == TimerKind::Backoff)
+                .copied()
+                .expect("backoff armed");
+            assert_eq!(
+                delay,
+                Delay::Uniform {
+                    min: 0,
+                    max: 800 * crate::engine::MS
+                }
+            );
+        }
+    }
+
+    #[test]
+    fn without_backoff_a_node_proposes_straight_after_catching_up() {
+        let mut cfg = config(3);
+        cfg.backoff = BackoffPolicy::None;
+        let mut net = Net::new(cfg);
+        net.start(1);
+        net.settle();
+        assert!(net
+            .log
+            .iter()
+            .any(|(n, o)| *n == NodeId(1) && matches!(o, Observation::Proposing { seq: 0, .. })));
+    }
+
+    #[test]
+    fn the_first_to_propose_leads_and_the_others_follow_it() {
+        let mut net = Net::new(config(3));
+        net.elect(2);
+        assert!(net
+            .log
+            .iter()
+            .any(|(n, o)| *n == NodeId(2) && *o == Observation::BecameLeader { seq: 0 }));
+        // The others' waits end; they re-check, see the new value, and ping N2 instead.
+        for n in [1, 3] {
+            net.fire(n, TimerKind::Backoff);
+        }
+        net.settle();
+        assert_eq!(net.role(1), Role::Follower);
+        assert_eq!(net.role(3), Role::Follower);
+        assert!(
+            !net.log
+                .iter()
+                .any(|(n, o)| *n != NodeId(2) && matches!(o, Observation::Proposing { .. })),
+            "nobody else proposed"
+        );
+    }
+
+    #[test]
+    fn a_follower_suspects_only_after_a_whole_timeout_without_a_yes() {
+        let mut net = Net::new(config(3));
+        net.elect(1);
+        net.fire(2, TimerKind::Backoff);
+        net.settle();
+        assert_eq!(net.role(2), Role::Follower);
+        // Pings answered: the timeout window restarts, the follower stays.
+        assert!(net.fire(2, TimerKind::PingInterval));
+        net.settle();
+        assert_eq!(net.role(2), Role::Follower);
+        // Leader gone: the timeout fires and the follower starts catching up.
+        net.nodes[0].crash(&net.cfg.clone());
+        assert!(net.fire(2, TimerKind::PingTimeout));
+        assert_eq!(net.role(2), Role::Suspecting);
+        net.settle();
+        assert_eq!(
+            net.role(2),
+            Role::Waiting,
+            "nothing new learned: wait, then propose"
+        );
+        net.fire(2, TimerKind::Backoff);
+        net.settle();
+        assert_eq!(net.role(2), Role::Leader);
+        assert_eq!(
+            net.nodes[1].believed_leader().map(|(s, _)| s),
+            Some(1),
+            "greatest learned + 1"
+        );
+    }
+
+    #[test]
+    fn ping_answers_come_from_local_state_only() {
+        // AtlasDB #2596: "yes" iff the identity matches and the local learner names it.
+        let mut net = Net::new(config(3));
+        net.elect(1);
+        let me = net.nodes[0].identity();
+        let mut out = Outbox::default();
+        let cfg = net.cfg.clone();
+        net.nodes[0].on_message(
+            &cfg,
+            Address::Node(NodeId(2)),
+            &Msg::Ping {
+                leader: me,
+                query: 7,
+            },
+            &mut out,
+        );
+        assert_eq!(
+            sent(&out)[0].1,
+            Msg::PingReply {
+                query: 7,
+                is_leader: true,
+                round: Some(0)
+            }
+        );
+        out.clear();
+        let old = LeaderId {
+            incarnation: 5,
+            ..me
+        };
+        net.nodes[0].on_message(
+            &cfg,
+            Address::Node(NodeId(2)),
+            &Msg::Ping {
+                leader: old,
+                query: 8,
+            },
+            &mut out,
+        );
+        assert_eq!(
+            sent(&out)[0].1,
+            Msg::PingReply {
+                query: 8,
+                is_leader: false,
+                round: Some(0)
+            }
+        );
+    }
+
+    #[test]
+    fn a_later_prepared_round_means_not_leading() {
+        // Latest-round verification: a quorum must report nothing beyond our round.
+        let mut net = Net::new(config(3));
+        net.elect(1);
+        // N3's acceptor hears of round 1 from a challenger.
+        let cfg = net.cfg.clone();
+        let mut out = Outbox::default();
+        net.nodes[2].on_message(
+            &cfg,
+            Address::Node(NodeId(2)),
+            &Msg::Prepare {
+                log: LogId::Leadership,
+                seq: 1,
+                ballot: ballot(1, 2),
+            },
+            &mut out,
+        );
+        net.nodes[1].on_message(
+            &cfg,
+            Address::Node(NodeId(2)),
+            &Msg::Prepare {
+                log: LogId::Leadership,
+                seq: 1,
+                ballot: ballot(1, 2),
+            },
+            &mut out,
+        );
+        // A restarted N1 re-checks its claim.
+        let mut out = Outbox::default();
+        net.nodes[0].v.election = ElectionState::Starting;
+        net.nodes[0].iterate(&cfg, &mut out);
+        assert!(matches!(
+            net.nodes[0].v.election,
+            ElectionState::Checking { seq: 0, .. }
+        ));
+        net.queue.clear();
+        for to in 1..=3u8 {
+            let mut o = Outbox::default();
+            let latest = net.nodes[usize::from(to) - 1]
+                .acceptor
+                .latest_seq(LogId::Leadership);
+            let q = match net.nodes[0].v.election {
+                ElectionState::Checking { query, .. } => query,
+                _ => unreachable!(),
+            };
+            net.nodes[0].on_message(
+                &cfg,
+                Address::Node(NodeId(to)),
+                &Msg::LatestSeqReply {
+                    log: LogId::Leadership,
+                    query: q,
+                    seq: latest,
+                },
+                &mut o,
+            );
+            if to == 3 {
+                assert!(
+                    matches!(net.nodes[0].v.election, ElectionState::CatchingUp { .. }),
+                    "two of three report round 1"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn a_preempted_proposer_waits_and_retries_the_same_round() {
+        let mut cfg = config(3);
+        cfg.backoff = BackoffPolicy::Uniform { max: 100 };
+        let mut net = Net::new(cfg);
+        for n in 1..=3 {
+            net.start(n);
+        }
+        net.settle();
+        // N1 and N3 both propose round 0; N3's ballot outranks N1's.
+        net.fire(1, TimerKind::Backoff);
+        net.fire(3, TimerKind::Backoff);
+        net.settle();
+        let failed: Vec<_> = net
+            .log
+            .iter()
+            .filter(|(_, o)| matches!(o, Observation::AttemptFailed { .. }))
+            .collect();
+        assert!(!failed.is_empty(), "someone was pre-empted");
+        let (loser, _) = failed[0];
+        let l = &net.nodes[loser.index()];
+        // Either it already learned the winner (and follows), or it waits to retry round 0.
+        match l.v.election {
+            ElectionState::BackingOff { seen } => {
+                assert_eq!(seen, None, "retries round 0, not round 1")
+            }
+            _ => assert!(l.believed_leader().is_some()),
+        }
+    }
+
+    #[test]
+    fn a_restarted_leader_does_not_recognise_its_old_self() {
+        let mut net = Net::new(config(3));
+        net.elect(1);
+        let cfg = net.cfg.clone();
+        net.nodes[0].crash(&cfg);
+        let mut out = Outbox::default();
+        net.nodes[0].restart(&cfg, &mut out);
+        // Its learned value names incarnation 0; it is incarnation 1: it pings (itself) instead
+        // of claiming leadership.
+        assert_eq!(net.nodes[0].incarnation, 1);
+        assert!(matches!(
+            net.nodes[0].v.election,
+            ElectionState::Following { .. }
+        ));
+        let pings = sent_of(&out, "Ping");
+        assert_eq!(pings[0].0, Address::Node(NodeId(1)));
     }
 }

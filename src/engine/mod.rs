@@ -76,3 +76,229 @@ impl Ctx<'_> {
         n - self.quorum().min(n)
     }
 }
+
+#[cfg(test)]
+pub(crate) mod testkit {
+    //! Helpers for reading an [`Outbox`] in unit tests.
+    use super::*;
+
+    /// Messages sent, in order.
+    pub fn sent(out: &Outbox) -> Vec<(Address, Msg)> {
+        out.commands
+            .iter()
+            .filter_map(|c| match c {
+                Command::Send { to, msg } => Some((*to, msg.clone())),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// Messages of one type sent, with their destinations.
+    pub fn sent_of(out: &Outbox, type_name: &str) -> Vec<(Address, Msg)> {
+        sent(out)
+            .into_iter()
+            .filter(|(_, m)| m.type_name() == type_name)
+            .collect()
+    }
+
+    /// Observations, in order.
+    pub fn observed(out: &Outbox) -> Vec<Observation> {
+        out.commands
+            .iter()
+            .filter_map(|c| match c {
+                Command::Observe(o) => Some(o.clone()),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// Timers armed, with their delays.
+    pub fn timers(out: &Outbox) -> Vec<(TimerKind, Delay)> {
+        out.commands
+            .iter()
+            .filter_map(|c| match c {
+                Command::SetTimer { timer, delay } => Some((*timer, *delay)),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// A ballot of node `node` (incarnation 0).
+    pub fn ballot(number: u64, node: u8) -> Ballot {
+        Ballot {
+            number,
+            node: NodeId(node),
+            incarnation: 0,
+        }
+    }
+
+    /// "node leads" (incarnation 0).
+    pub fn leader_value(node: u8) -> Value {
+        Value::Leader(LeaderId {
+            node: NodeId(node),
+            incarnation: 0,
+        })
+    }
+
+    /// A classroom config for `n` nodes with resends off (tests count messages).
+    pub fn config(n: u8) -> ProtocolConfig {
+        ProtocolConfig {
+            resend_interval: 0,
+            ..ProtocolConfig::classroom(n)
+        }
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod testnet {
+    //! A tiny synchronous network for unit tests: messages are delivered in FIFO order until
+    //! none are left; timers only fire when a test fires them. No simulator involved.
+    use std::collections::VecDeque;
+
+    use super::client::ClientParams;
+    use super::*;
+
+    /// Nodes plus a FIFO of messages in flight.
+    pub struct Net {
+        pub cfg: ProtocolConfig,
+        pub nodes: Vec<Node>,
+        pub queue: VecDeque<(Address, Address, Msg)>,
+        /// Messages to clients, in order.
+        pub to_clients: Vec<(Address, ClientId, Msg)>,
+        /// Every observation, with its node.
+        pub log: Vec<(NodeId, Observation)>,
+        /// Timers currently armed per node.
+        pub armed: Vec<Vec<(TimerKind, Delay)>>,
+        /// Messages matching this are dropped.
+        pub drop: Box<dyn Fn(Address, Address, &Msg) -> bool>,
+    }
+
+    impl Net {
+        pub fn new(cfg: ProtocolConfig) -> Net {
+            let n = usize::from(cfg.nodes);
+            Net {
+                nodes: (0..n).map(|i| Node::new(NodeId::from_index(i))).collect(),
+                cfg,
+                queue: VecDeque::new(),
+                to_clients: Vec::new(),
+                log: Vec::new(),
+                armed: vec![Vec::new(); n],
+                drop: Box::new(|_, _, _| false),
+            }
+        }
+
+        fn absorb(&mut self, from: NodeId, out: &mut Outbox) {
+            for c in out.commands.drain(..) {
+                match c {
+                    Command::Send { to, msg } => match to {
+                        Address::Client(cl) => self.to_clients.push((Address::Node(from), cl, msg)),
+                        Address::Node(_) => self.queue.push_back((Address::Node(from), to, msg)),
+                    },
+                    Command::SetTimer { timer, delay } => {
+                        let a = &mut self.armed[from.index()];
+                        a.retain(|(t, _)| *t != timer);
+                        a.push((timer, delay));
+                    }
+                    Command::CancelTimer(timer) => {
+                        self.armed[from.index()].retain(|(t, _)| *t != timer)
+                    }
+                    Command::Observe(o) => self.log.push((from, o)),
+                }
+            }
+        }
+
+        pub fn start(&mut self, n: u8) {
+            let mut out = Outbox::default();
+            self.nodes[usize::from(n) - 1].start(&self.cfg, &mut out);
+            self.absorb(NodeId(n), &mut out);
+        }
+
+        /// Delivers messages until none are left (or `limit` deliveries).
+        pub fn settle(&mut self) {
+            let mut budget = 100_000;
+            while let Some((from, to, msg)) = self.queue.pop_front() {
+                budget -= 1;
+                assert!(budget > 0, "network did not settle");
+                let Address::Node(n) = to else { continue };
+                if (self.drop)(from, to, &msg) || !self.nodes[n.index()].up {
+                    continue;
+                }
+                let mut out = Outbox::default();
+                self.nodes[n.index()].on_message(&self.cfg, from, &msg, &mut out);
+                self.absorb(n, &mut out);
+            }
+        }
+
+        /// Fires a timer if armed; returns whether it was.
+        pub fn fire(&mut self, n: u8, timer: TimerKind) -> bool {
+            let id = NodeId(n);
+            let a = &mut self.armed[id.index()];
+            let Some(pos) = a.iter().position(|(t, _)| *t == timer) else {
+                return false;
+            };
+            a.remove(pos);
+            let mut out = Outbox::default();
+            self.nodes[id.index()].on_timer(&self.cfg, timer, &mut out);
+            self.absorb(id, &mut out);
+            true
+        }
+
+        pub fn is_armed(&self, n: u8, timer: TimerKind) -> bool {
+            self.armed[usize::from(n) - 1]
+                .iter()
+                .any(|(t, _)| *t == timer)
+        }
+
+        /// A client request from client 0.
+        pub fn request(&mut self, n: u8, request: RequestId, count: u64) {
+            self.queue.push_back((
+                Address::Client(ClientId(0)),
+                Address::Node(NodeId(n)),
+                Msg::TimestampRequest { request, count },
+            ));
+        }
+
+        /// Replies to clients so far, in order.
+        pub fn replies(&self) -> Vec<(Address, TimestampResult)> {
+            self.to_clients
+                .iter()
+                .filter_map(|(from, _, m)| match m {
+                    Msg::TimestampReply { result, .. } => Some((*from, *result)),
+                    _ => None,
+                })
+                .collect()
+        }
+
+        pub fn role(&self, n: u8) -> Role {
+            self.nodes[usize::from(n) - 1].role()
+        }
+
+        /// Elects node `n` at the next round by running its loop with every timer it needs.
+        pub fn elect(&mut self, n: u8) {
+            for i in 1..=self.cfg.nodes {
+                if self.nodes[usize::from(i) - 1].v.election == election::ElectionState::Starting {
+                    self.start(i);
+                }
+            }
+            self.settle();
+            if self.role(n) == Role::Follower {
+                self.fire(n, TimerKind::PingTimeout);
+                self.settle();
+            }
+            self.fire(n, TimerKind::Backoff);
+            self.settle();
+            assert_eq!(self.role(n), Role::Leader, "N{n} should lead");
+        }
+
+        #[allow(dead_code)]
+        pub fn client_params() -> ClientParams {
+            ClientParams {
+                batch: 1,
+                think: 1,
+                timeout: 1,
+                retry_pause: 1,
+                one_shot: true,
+            }
+        }
+    }
+}

@@ -141,6 +141,9 @@ pub enum Msg {
         query: QueryId,
         /// True iff the receiver is `leader` and its greatest learned value names it.
         is_leader: bool,
+        /// The receiver's greatest learned leadership round: lets a follower that already
+        /// knows a newer round tell "not leader" from "has not heard yet".
+        round: Option<Seq>,
     },
     /// "What is the latest sequence you have prepared or accepted in `log`?"
     LatestSeq {

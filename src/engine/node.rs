@@ -288,9 +288,21 @@ impl Node {
             Msg::Ping { leader, query } => {
                 let is_leader = leader == self.identity()
                     && self.believed_leader().map(|(_, l)| l) == Some(self.identity());
-                out.send(from, Msg::PingReply { query, is_leader });
+                let round = self.believed_leader().map(|(s, _)| s);
+                out.send(
+                    from,
+                    Msg::PingReply {
+                        query,
+                        is_leader,
+                        round,
+                    },
+                );
             }
-            Msg::PingReply { query, is_leader } => self.on_ping_reply(cfg, query, is_leader, out),
+            Msg::PingReply {
+                query,
+                is_leader,
+                round,
+            } => self.on_ping_reply(cfg, query, is_leader, round, out),
             Msg::LatestSeq { log, query } => {
                 let seq = self.acceptor.latest_seq(log);
                 out.send(from, Msg::LatestSeqReply { log, query, seq });
@@ -431,7 +443,10 @@ impl Node {
                 },
             )),
             ServiceOp::Recovering(Recovery::Lookup {
-                query, seq, replied, ..
+                query,
+                seq,
+                replied,
+                ..
             }) => pending.push((
                 replied,
                 Msg::LearnedQuery {

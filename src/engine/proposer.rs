@@ -302,3 +302,173 @@ impl Attempt {
         NodeSet(self.acks.0 | self.nacks.0)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::testkit::*;
+    use crate::engine::{LeaderId, ProtocolConfig};
+
+    fn ctx(cfg: &ProtocolConfig) -> Ctx<'_> {
+        Ctx {
+            cfg,
+            me: LeaderId {
+                node: NodeId(1),
+                incarnation: 0,
+            },
+        }
+    }
+
+    #[test]
+    fn prepares_every_acceptor_with_a_fresh_ballot() {
+        let cfg = config(3);
+        let mut p = Proposer::new(LogId::Leadership);
+        let mut out = Outbox::default();
+        p.propose(&ctx(&cfg), 0, leader_value(1), &mut out);
+        let prepares = sent_of(&out, "Prepare");
+        assert_eq!(
+            prepares.len(),
+            3,
+            "one Prepare per acceptor, ourselves included"
+        );
+        assert_eq!(
+            prepares[0].0,
+            Address::Node(NodeId(1)),
+            "our own acceptor first"
+        );
+        assert_eq!(p.attempt.unwrap().ballot, ballot(1, 1));
+    }
+
+    #[test]
+    fn adopts_the_highest_ballot_value_reported_in_promises() {
+        // Rule P2c: with a quorum of promises, propose the value of the highest-numbered
+        // acceptance reported, not our own.
+        let cfg = config(5);
+        let c = ctx(&cfg);
+        let mut p = Proposer::new(LogId::Leadership);
+        p.counter = 9;
+        let mut out = Outbox::default();
+        p.propose(&c, 4, leader_value(1), &mut out);
+        let b = ballot(10, 1);
+        p.on_promise(
+            &c,
+            NodeId(1),
+            4,
+            b,
+            Some((ballot(3, 2), leader_value(2))),
+            &mut out,
+        );
+        p.on_promise(
+            &c,
+            NodeId(2),
+            4,
+            b,
+            Some((ballot(7, 3), leader_value(3))),
+            &mut out,
+        );
+        out.clear();
+        assert_eq!(p.on_promise(&c, NodeId(3), 4, b, None, &mut out), None);
+        let accepts = sent_of(&out, "Accept");
+        assert_eq!(accepts.len(), 5);
+        assert!(matches!(accepts[0].1, Msg::Accept { value, .. } if value == leader_value(3)));
+        assert!(observed(&out)
+            .iter()
+            .any(|o| matches!(o, Observation::AcceptPhase { adopted: true, .. })));
+    }
+
+    #[test]
+    fn the_ignore_bug_proposes_its_own_value_anyway() {
+        let mut cfg = config(3);
+        cfg.bugs.ignore_promised_values = true;
+        let c = ctx(&cfg);
+        let mut p = Proposer::new(LogId::Leadership);
+        let mut out = Outbox::default();
+        p.propose(&c, 0, leader_value(1), &mut out);
+        let b = ballot(1, 1);
+        p.on_promise(
+            &c,
+            NodeId(2),
+            0,
+            b,
+            Some((ballot(0, 2), leader_value(2))),
+            &mut out,
+        );
+        out.clear();
+        p.on_promise(&c, NodeId(3), 0, b, None, &mut out);
+        assert!(
+            matches!(sent_of(&out, "Accept")[0].1, Msg::Accept { value, .. } if value == leader_value(1))
+        );
+    }
+
+    #[test]
+    fn fails_once_a_quorum_is_impossible_and_outranks_the_rival_next_time() {
+        // Rule: on Nack raise the counter past the highest ballot seen; give up when the
+        // refusals leave no quorum.
+        let cfg = config(5);
+        let c = ctx(&cfg);
+        let mut p = Proposer::new(LogId::Leadership);
+        let mut out = Outbox::default();
+        p.propose(&c, 0, leader_value(1), &mut out);
+        let b = ballot(1, 1);
+        let rival = ballot(4, 3);
+        assert_eq!(
+            p.on_nack(&c, NodeId(2), 0, b, rival, Phase::Prepare, &mut out),
+            None
+        );
+        assert_eq!(
+            p.on_nack(&c, NodeId(3), 0, b, rival, Phase::Prepare, &mut out),
+            None,
+            "2 of 5 refusing still leaves a quorum"
+        );
+        let outcome = p.on_nack(&c, NodeId(4), 0, b, rival, Phase::Prepare, &mut out);
+        assert!(
+            matches!(outcome, Some(Outcome::Failed { reason: FailReason::Nacked { promised, .. }, .. }) if promised == rival)
+        );
+        assert!(p.attempt.is_none());
+        p.propose(&c, 0, leader_value(1), &mut out);
+        assert!(p.attempt.unwrap().ballot > rival);
+    }
+
+    #[test]
+    fn a_quorum_of_accepted_chooses_and_learns_locally_first() {
+        let cfg = config(3);
+        let c = ctx(&cfg);
+        let mut p = Proposer::new(LogId::Timestamp);
+        let mut out = Outbox::default();
+        let v = leader_value(1);
+        p.propose(&c, 2, v, &mut out);
+        let b = ballot(1, 1);
+        p.on_promise(&c, NodeId(1), 2, b, None, &mut out);
+        p.on_promise(&c, NodeId(2), 2, b, None, &mut out);
+        out.clear();
+        assert_eq!(p.on_accepted(&c, NodeId(1), 2, b, &mut out), None);
+        assert_eq!(
+            p.on_accepted(&c, NodeId(1), 2, b, &mut out),
+            None,
+            "duplicates do not count twice"
+        );
+        let outcome = p.on_accepted(&c, NodeId(3), 2, b, &mut out);
+        assert_eq!(outcome, Some(Outcome::Chosen { seq: 2, value: v }));
+        let learns = sent_of(&out, "Learn");
+        assert_eq!(learns.len(), 3);
+        assert_eq!(learns[0].0, Address::Node(NodeId(1)));
+    }
+
+    #[test]
+    fn stale_replies_are_ignored() {
+        let cfg = config(3);
+        let c = ctx(&cfg);
+        let mut p = Proposer::new(LogId::Leadership);
+        let mut out = Outbox::default();
+        p.propose(&c, 0, leader_value(1), &mut out);
+        p.propose(&c, 0, leader_value(1), &mut out); // abandons ballot 1
+        let old = ballot(1, 1);
+        assert_eq!(p.on_promise(&c, NodeId(2), 0, old, None, &mut out), None);
+        assert!(p.attempt.unwrap().acks.is_empty());
+        assert_eq!(
+            p.on_timeout(&mut out)
+                .map(|o| matches!(o, Outcome::Failed { .. })),
+            Some(true)
+        );
+    }
+}

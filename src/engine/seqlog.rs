@@ -133,9 +133,16 @@ mod tests {
         }
         let snapshot = a.clone();
         a.insert(5, 0);
-        assert_eq!(snapshot.get(5), Some(&50), "snapshot unaffected by later writes");
+        assert_eq!(
+            snapshot.get(5),
+            Some(&50),
+            "snapshot unaffected by later writes"
+        );
         assert_eq!(a.get(5), Some(&0));
-        assert!(Rc::ptr_eq(&a.chunks[2], &snapshot.chunks[2]), "untouched chunk shared");
+        assert!(
+            Rc::ptr_eq(&a.chunks[2], &snapshot.chunks[2]),
+            "untouched chunk shared"
+        );
         assert_eq!(a.greatest(), Some((199, &1990)));
         assert_eq!(a.len(), 200);
     }
@@ -146,7 +153,10 @@ mod tests {
         a.insert(3, 'c');
         a.insert(70, 'x');
         a.insert(1, 'a');
-        assert_eq!(a.iter_from(2).collect::<Vec<_>>(), vec![(3, &'c'), (70, &'x')]);
+        assert_eq!(
+            a.iter_from(2).collect::<Vec<_>>(),
+            vec![(3, &'c'), (70, &'x')]
+        );
         assert_eq!(a.iter().count(), 3);
         assert_eq!(a.greatest_seq(), Some(70));
     }

@@ -248,7 +248,12 @@ impl Node {
                     self.process_queue(cfg, out);
                 } else if disagree.len() > ctx.max_refusals() {
                     out.cancel_timer(TimerKind::ServiceCheckTimeout);
-                    self.lose_leadership(cfg, seq, "a quorum reported a later leadership round", out);
+                    self.lose_leadership(
+                        cfg,
+                        seq,
+                        "a quorum reported a later leadership round",
+                        out,
+                    );
                 }
             }
             ServiceOp::Recovering(Recovery::Latest {
@@ -365,7 +370,10 @@ impl Node {
                 query,
             },
         );
-        out.set_timer(TimerKind::RecoveryTimeout, Delay::Exactly(cfg.quorum_timeout));
+        out.set_timer(
+            TimerKind::RecoveryTimeout,
+            Delay::Exactly(cfg.quorum_timeout),
+        );
         super::election::arm_resend(cfg, out);
     }
 
@@ -393,7 +401,10 @@ impl Node {
                 query,
             },
         );
-        out.set_timer(TimerKind::RecoveryTimeout, Delay::Exactly(cfg.quorum_timeout));
+        out.set_timer(
+            TimerKind::RecoveryTimeout,
+            Delay::Exactly(cfg.quorum_timeout),
+        );
         super::election::arm_resend(cfg, out);
     }
 
@@ -499,7 +510,12 @@ impl Node {
         self.v.proposers[LogId::Timestamp.index()].propose(&ctx, seq, value, out);
     }
 
-    pub(crate) fn on_bound_outcome(&mut self, cfg: &ProtocolConfig, outcome: Outcome, out: &mut Outbox) {
+    pub(crate) fn on_bound_outcome(
+        &mut self,
+        cfg: &ProtocolConfig,
+        outcome: Outcome,
+        out: &mut Outbox,
+    ) {
         let retry = Delay::Uniform {
             min: MS,
             max: cfg.bound_retry_max + MS,
@@ -535,9 +551,7 @@ impl Node {
                 out.set_timer(TimerKind::BoundRetry, retry);
             }
             (
-                ServiceOp::Recovering(Recovery::Forcing {
-                    seq, latest, ..
-                }),
+                ServiceOp::Recovering(Recovery::Forcing { seq, latest, .. }),
                 Outcome::Chosen { seq: s, value },
             ) if s == seq => {
                 let bound = match value {
@@ -603,7 +617,12 @@ impl Node {
         match (timer, self.v.service.op) {
             (TimerKind::ServiceCheckTimeout, ServiceOp::Checking { disagree, .. }) => {
                 if !disagree.is_empty() {
-                    self.lose_leadership(cfg, led, "an acceptor reported a later leadership round", out);
+                    self.lose_leadership(
+                        cfg,
+                        led,
+                        "an acceptor reported a later leadership round",
+                        out,
+                    );
                     return;
                 }
                 self.v.service.no_quorum_checks += 1;
@@ -666,5 +685,299 @@ impl Node {
         ] {
             out.cancel_timer(t);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::testkit::*;
+    use crate::engine::testnet::Net;
+    use crate::engine::{Address, LeaderId, Role};
+
+    fn served(net: &Net) -> Vec<(u64, u64)> {
+        net.replies()
+            .into_iter()
+            .filter_map(|(_, r)| match r {
+                TimestampResult::Granted { first, last } => Some((first, last)),
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_follower_redirects_to_the_leader_it_knows() {
+        let mut net = Net::new(config(3));
+        net.elect(2);
+        net.fire(1, TimerKind::Backoff);
+        net.settle();
+        net.request(1, 0, 5);
+        net.settle();
+        assert_eq!(
+            net.replies(),
+            vec![(
+                Address::Node(NodeId(1)),
+                TimestampResult::NotLeader {
+                    hint: Some(NodeId(2))
+                }
+            )]
+        );
+    }
+
+    #[test]
+    fn the_first_request_recovers_then_extends_the_bound_before_serving() {
+        // A new leader starts at the agreed bound (0 in an empty log), so the first request
+        // crosses it: the bound is extended to needed + buffer by Paxos, then served.
+        let mut net = Net::new(config(3));
+        net.elect(1);
+        net.request(1, 0, 5);
+        net.settle();
+        assert_eq!(served(&net), vec![(1, 5)]);
+        let obs: Vec<_> = net
+            .log
+            .iter()
+            .filter(|(n, _)| *n == NodeId(1))
+            .map(|(_, o)| o.clone())
+            .collect();
+        assert!(obs.contains(&Observation::BoundRecovered {
+            seq: None,
+            bound: 0
+        }));
+        assert!(obs.contains(&Observation::BoundExtended { seq: 0, bound: 105 }));
+        // Every learner knows the new bound.
+        for n in &net.nodes {
+            assert!(matches!(
+                n.learner.get(LogId::Timestamp, 0),
+                Some(Value::Bound { bound: 105, .. })
+            ));
+        }
+    }
+
+    #[test]
+    fn requests_under_the_bound_need_only_the_leadership_check() {
+        let mut net = Net::new(config(3));
+        net.elect(1);
+        net.request(1, 0, 5);
+        net.settle();
+        let before = net.log.len();
+        net.request(1, 1, 50);
+        net.settle();
+        assert_eq!(served(&net), vec![(1, 5), (6, 55)]);
+        let new: Vec<_> = net.log[before..].iter().map(|(_, o)| o.clone()).collect();
+        assert!(
+            !new.iter()
+                .any(|o| matches!(o, Observation::Proposing { .. })),
+            "no Paxos round for the bound"
+        );
+        assert_eq!(net.queue.len(), 0);
+    }
+
+    #[test]
+    fn each_request_waits_for_a_check_that_started_after_it_arrived() {
+        let mut net = Net::new(config(3));
+        net.elect(1);
+        net.request(1, 0, 1);
+        net.settle();
+        let cfg = net.cfg.clone();
+        // Request A starts a check; request B arrives while it runs.
+        let mut out = Outbox::default();
+        net.nodes[0].on_message(
+            &cfg,
+            Address::Client(ClientId(0)),
+            &Msg::TimestampRequest {
+                request: 1,
+                count: 1,
+            },
+            &mut out,
+        );
+        net.nodes[0].on_message(
+            &cfg,
+            Address::Client(ClientId(0)),
+            &Msg::TimestampRequest {
+                request: 2,
+                count: 1,
+            },
+            &mut out,
+        );
+        let p = &net.nodes[0].v.service.pending;
+        assert_eq!(
+            p.iter().map(|p| p.covered).collect::<Vec<_>>(),
+            vec![true, false]
+        );
+    }
+
+    #[test]
+    fn a_store_that_finds_a_rivals_bound_stops_serving() {
+        // A bound proposer that sees a foreign value at its sequence must not serve from it.
+        let mut net = Net::new(config(3));
+        net.elect(1);
+        net.request(1, 0, 5);
+        net.settle();
+        // A rival store got a value accepted at timestamp[1] everywhere.
+        let rival = StoreId {
+            leader: LeaderId {
+                node: NodeId(3),
+                incarnation: 0,
+            },
+            epoch: 0,
+        };
+        let cfg = net.cfg.clone();
+        for n in &mut net.nodes {
+            let mut out = Outbox::default();
+            n.on_message(
+                &cfg,
+                Address::Node(NodeId(3)),
+                &Msg::Accept {
+                    log: LogId::Timestamp,
+                    seq: 1,
+                    ballot: ballot(9, 3),
+                    value: Value::Bound {
+                        bound: 7,
+                        owner: rival,
+                    },
+                },
+                &mut out,
+            );
+        }
+        net.request(1, 1, 200); // crosses the bound of 105: an extension at seq 1
+        net.settle();
+        // The first ballot is refused (the rival's promise is higher); the retry, with a
+        // raised counter, gets promises carrying the rival's value and must adopt it.
+        assert!(net.fire(1, TimerKind::BoundRetry));
+        net.settle();
+        assert!(net
+            .log
+            .iter()
+            .any(|(_, o)| matches!(o, Observation::StoreLost { seq: 1, .. })));
+        assert_eq!(
+            net.replies().last().unwrap().1,
+            TimestampResult::Unavailable
+        );
+        assert_eq!(served(&net), vec![(1, 5)]);
+    }
+
+    #[test]
+    fn a_new_leader_starts_above_everything_the_old_one_could_hand_out() {
+        // Failover: N1 served under bound 105; N2 takes over and must start at 105.
+        let mut net = Net::new(config(3));
+        net.elect(1);
+        net.request(1, 0, 5);
+        net.settle();
+        let cfg = net.cfg.clone();
+        net.nodes[0].crash(&cfg);
+        net.fire(2, TimerKind::Backoff);
+        net.settle();
+        if net.role(2) == Role::Follower {
+            net.fire(2, TimerKind::PingTimeout);
+            net.settle();
+            net.fire(2, TimerKind::Backoff);
+            net.settle();
+        }
+        assert_eq!(net.role(2), Role::Leader);
+        net.request(2, 1, 5);
+        net.settle();
+        assert!(net.log.iter().any(|(n, o)| *n == NodeId(2)
+            && *o
+                == Observation::BoundRecovered {
+                    seq: Some(0),
+                    bound: 105
+                }));
+        assert_eq!(served(&net), vec![(1, 5), (106, 110)]);
+    }
+
+    #[test]
+    fn recovery_forces_an_unlearned_bound_through_paxos() {
+        // Nobody learned timestamp[0] (its Learns were lost), but a quorum accepted it: the new
+        // leader's proposal at seq 0 adopts it, so the old bound is never lost.
+        let mut net = Net::new(config(3));
+        net.elect(1);
+        net.drop = Box::new(|_, to, m| {
+            matches!(
+                m,
+                Msg::Learn {
+                    log: LogId::Timestamp,
+                    ..
+                }
+            ) && to != Address::Node(NodeId(1))
+        });
+        net.request(1, 0, 5);
+        net.settle();
+        net.drop = Box::new(|_, _, _| false);
+        let cfg = net.cfg.clone();
+        net.nodes[0].crash(&cfg);
+        net.fire(2, TimerKind::Backoff);
+        net.settle();
+        if net.role(2) == Role::Follower {
+            net.fire(2, TimerKind::PingTimeout);
+            net.settle();
+            net.fire(2, TimerKind::Backoff);
+            net.settle();
+        }
+        net.request(2, 1, 5);
+        net.settle();
+        assert!(net.log.iter().any(|(n, o)| *n == NodeId(2)
+            && *o
+                == Observation::BoundRecovered {
+                    seq: Some(0),
+                    bound: 105
+                }));
+        assert_eq!(served(&net).last(), Some(&(106, 110)));
+    }
+
+    #[test]
+    fn a_check_refused_by_a_quorum_ends_leadership() {
+        let mut net = Net::new(config(3));
+        net.elect(1);
+        let cfg = net.cfg.clone();
+        for i in [1, 2] {
+            let mut out = Outbox::default();
+            net.nodes[i].on_message(
+                &cfg,
+                Address::Node(NodeId(3)),
+                &Msg::Prepare {
+                    log: LogId::Leadership,
+                    seq: 1,
+                    ballot: ballot(1, 3),
+                },
+                &mut out,
+            );
+        }
+        net.request(1, 0, 5);
+        net.settle();
+        assert_eq!(
+            net.replies()[0].1,
+            TimestampResult::NotLeader { hint: None }
+        );
+        assert!(net
+            .log
+            .iter()
+            .any(|(_, o)| matches!(o, Observation::LostLeadership { seq: 0, .. })));
+    }
+
+    #[test]
+    fn the_skip_recovery_bug_counts_from_zero() {
+        let mut cfg = config(3);
+        cfg.bugs.skip_bound_recovery = true;
+        let mut net = Net::new(cfg);
+        net.elect(1);
+        net.request(1, 0, 5);
+        net.settle();
+        let cfg = net.cfg.clone();
+        net.nodes[0].crash(&cfg);
+        net.fire(2, TimerKind::Backoff);
+        net.settle();
+        if net.role(2) == Role::Follower {
+            net.fire(2, TimerKind::PingTimeout);
+            net.settle();
+            net.fire(2, TimerKind::Backoff);
+            net.settle();
+        }
+        net.request(2, 1, 5);
+        net.settle();
+        assert_eq!(
+            served(&net),
+            vec![(1, 5), (1, 5)],
+            "the same timestamps twice"
+        );
     }
 }

@@ -240,7 +240,10 @@ mod tests {
         };
         assert!(b(2, 1, 0) > b(1, 5, 9), "number dominates");
         assert!(b(1, 3, 0) > b(1, 2, 7), "node breaks number ties");
-        assert!(b(1, 2, 1) > b(1, 2, 0), "a restarted node outranks its old self");
+        assert!(
+            b(1, 2, 1) > b(1, 2, 0),
+            "a restarted node outranks its old self"
+        );
     }
 
     #[test]
@@ -253,7 +256,10 @@ mod tests {
         b.insert(NodeId(3));
         b.insert(NodeId(4));
         assert_eq!(a.len(), 2);
-        assert_eq!(a.intersection(b).iter().collect::<Vec<_>>(), vec![NodeId(3)]);
+        assert_eq!(
+            a.intersection(b).iter().collect::<Vec<_>>(),
+            vec![NodeId(3)]
+        );
         assert_eq!(a.to_string(), "{N1,N3}");
     }
 }

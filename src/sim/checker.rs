@@ -336,7 +336,11 @@ impl Checker {
                     );
                 }
                 let mut nodes: Vec<NodeId> = first.acceptors.iter().collect();
-                nodes.extend(vote.acceptors.iter().filter(|n| !first.acceptors.contains(*n)));
+                nodes.extend(
+                    vote.acceptors
+                        .iter()
+                        .filter(|n| !first.acceptors.contains(*n)),
+                );
                 found.push(Violation {
                     invariant: Invariant::Agreement,
                     t,

@@ -100,7 +100,10 @@ impl ClientLoad {
             return Err(format!("clients must be 0–64, got {}", self.count));
         }
         if self.batch == 0 || self.batch > max_batch {
-            return Err(format!("client batch must be 1–{max_batch}, got {}", self.batch));
+            return Err(format!(
+                "client batch must be 1–{max_batch}, got {}",
+                self.batch
+            ));
         }
         if self.think == 0 || self.timeout == 0 {
             return Err("client think time and timeout must be positive".into());

@@ -354,7 +354,11 @@ impl Recorder for History {
     }
 
     fn message(&mut self, m: MessageRecord) {
-        debug_assert_eq!(m.id as usize, self.messages.len(), "messages recorded in id order");
+        debug_assert_eq!(
+            m.id as usize,
+            self.messages.len(),
+            "messages recorded in id order"
+        );
         self.messages.push(m);
     }
 
@@ -384,7 +388,12 @@ impl History {
 
     /// Forgets everything after simulator step `steps` and message `next_msg` (a fork).
     /// `in_flight` lists messages still travelling at that point: their fate is unknown again.
-    pub fn truncate(&mut self, steps: u64, next_msg: MsgId, in_flight: impl Iterator<Item = MsgId>) {
+    pub fn truncate(
+        &mut self,
+        steps: u64,
+        next_msg: MsgId,
+        in_flight: impl Iterator<Item = MsgId>,
+    ) {
         let keep = self.events_after_steps(steps);
         self.events.truncate(keep);
         self.step_ends.truncate(steps as usize);

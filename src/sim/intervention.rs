@@ -198,7 +198,9 @@ impl Action {
             Action::ClientRequest { node, count } => {
                 node_ok(node)?;
                 if *count == 0 || *count > 10_000 {
-                    return Err(format!("a request asks for 1–10000 timestamps, not {count}"));
+                    return Err(format!(
+                        "a request asks for 1–10000 timestamps, not {count}"
+                    ));
                 }
                 Ok(())
             }
@@ -254,7 +256,10 @@ impl Action {
             }
             Action::IsolateLeader { followers } => {
                 if usize::from(*followers) + 1 >= usize::from(nodes) {
-                    Err(format!("the leader's side must leave someone out (at most {} followers)", nodes.saturating_sub(2)))
+                    Err(format!(
+                        "the leader's side must leave someone out (at most {} followers)",
+                        nodes.saturating_sub(2)
+                    ))
                 } else {
                     Ok(())
                 }
@@ -266,7 +271,9 @@ impl Action {
                 if let Some(n) = &f.to {
                     node_ok(n)?;
                 }
-                if f.msg_type.is_some_and(|m| usize::from(m) >= Msg::TYPE_NAMES.len()) {
+                if f.msg_type
+                    .is_some_and(|m| usize::from(m) >= Msg::TYPE_NAMES.len())
+                {
                     return Err("unknown message type in filter".into());
                 }
                 Ok(())

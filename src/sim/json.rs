@@ -349,7 +349,8 @@ impl Parser<'_> {
             }
             self.i += 1;
         }
-        let text = std::str::from_utf8(&self.s[start..self.i]).map_err(|_| self.err("bad number"))?;
+        let text =
+            std::str::from_utf8(&self.s[start..self.i]).map_err(|_| self.err("bad number"))?;
         if !float {
             if let Ok(i) = text.parse::<i128>() {
                 return Ok(Json::Int(i));
@@ -372,7 +373,8 @@ impl Parser<'_> {
                 self.i += 1;
             }
             out.push_str(
-                std::str::from_utf8(&self.s[start..self.i]).map_err(|_| self.err("invalid UTF-8"))?,
+                std::str::from_utf8(&self.s[start..self.i])
+                    .map_err(|_| self.err("invalid UTF-8"))?,
             );
             match self.peek() {
                 None => return Err(self.err("unterminated string")),

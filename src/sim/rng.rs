@@ -97,7 +97,7 @@ mod tests {
         assert_eq!(got[0], PINNED_FIRST_DRAW_FOR_SEED_42);
     }
 
-    const PINNED_FIRST_DRAW_FOR_SEED_42: u64 = 0xD076_3F0B_A1B1_C2C1;
+    const PINNED_FIRST_DRAW_FOR_SEED_42: u64 = 0xD076_4D4F_4476_689F; // checked against an independent Python xoshiro256++
 
     #[test]
     fn below_stays_in_range_and_covers_it() {

@@ -158,7 +158,13 @@ impl Summary {
                 Json::Arr(
                     self.leaders
                         .iter()
-                        .map(|(t, n, s)| obj([("t", (*t).into()), ("node", n.0.into()), ("seq", (*s).into())]))
+                        .map(|(t, n, s)| {
+                            obj([
+                                ("t", (*t).into()),
+                                ("node", n.0.into()),
+                                ("seq", (*s).into()),
+                            ])
+                        })
                         .collect(),
                 ),
             ),
@@ -184,7 +190,11 @@ impl Summary {
                     self.violations
                         .iter()
                         .map(|(t, i, d)| {
-                            obj([("t", (*t).into()), ("invariant", (*i).into()), ("detail", d.as_str().into())])
+                            obj([
+                                ("t", (*t).into()),
+                                ("invariant", (*i).into()),
+                                ("detail", d.as_str().into()),
+                            ])
                         })
                         .collect(),
                 ),

@@ -3,8 +3,9 @@
 //!
 //! 1. **Safety** — faults fly (crashes, restarts, partitions, loss, duplicates, filters);
 //!    the checker must never fire.
-//! 2. **Liveness** — the network heals, crashed nodes restart, loss stops; within a deadline a
-//!    node must lead at the latest chosen leadership round.
+//! 2. **Liveness** — the network heals, crashed nodes restart, loss stops, and a client asks
+//!    a random node for a timestamp every 2 s; within a deadline a node must lead at the
+//!    latest chosen leadership round.
 //!
 //! A failing seed prints a line that reproduces it exactly.
 
@@ -129,11 +130,23 @@ pub fn case(seed: u64) -> SwarmCase {
     // Liveness phase: everything repaired at once.
     interventions.push(Intervention::new(safety_until, Action::Heal));
     interventions.push(Intervention::new(safety_until, Action::ClearFilters));
-    interventions.push(Intervention::new(safety_until, Action::Set(Param::LossPpm(0))));
+    interventions.push(Intervention::new(
+        safety_until,
+        Action::Set(Param::LossPpm(0)),
+    ));
     interventions.push(Intervention::new(
         safety_until,
         Action::Set(Param::DuplicatePpm(0)),
     ));
+    // Client requests make every leader re-check its claim, as traffic does in TimeLock (a
+    // leader is only ever verified when it is asked to serve).
+    for k in 0..20 {
+        let node = node(&mut r);
+        interventions.push(Intervention::new(
+            safety_until + S / 2 + k * 2 * S,
+            Action::ClientRequest { node, count: 1 },
+        ));
+    }
     interventions.sort_by_key(|iv| iv.at);
     SwarmCase {
         seed,

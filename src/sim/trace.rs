@@ -19,8 +19,8 @@ use super::intervention::{Action, Intervention, LinkFilter, Param};
 use super::json::{fnv1a, obj, parse, Json};
 use super::run::Run;
 use crate::engine::{
-    Address, BackoffPolicy, Ballot, Bugs, FailReason, LeaderId, Msg, NodeId,
-    Phase, ProtocolConfig, TimestampResult, Value,
+    Address, BackoffPolicy, Ballot, Bugs, FailReason, LeaderId, Msg, NodeId, Phase, ProtocolConfig,
+    TimestampResult, Value,
 };
 
 /// Current trace format version.
@@ -78,7 +78,11 @@ pub fn msg_json(m: &Msg) -> Json {
     let mut o: Vec<(String, Json)> = vec![("type".into(), m.type_name().into())];
     let mut put = |k: &str, v: Json| o.push((k.to_string(), v));
     match m {
-        Msg::Prepare { log, seq, ballot: b } => {
+        Msg::Prepare {
+            log,
+            seq,
+            ballot: b,
+        } => {
             put("log", log.name().into());
             put("seq", (*seq).into());
             put("ballot", ballot(*b));
@@ -164,9 +168,14 @@ pub fn msg_json(m: &Msg) -> Json {
             put("leader", leader(*l));
             put("query", (*query).into());
         }
-        Msg::PingReply { query, is_leader } => {
+        Msg::PingReply {
+            query,
+            is_leader,
+            round,
+        } => {
             put("query", (*query).into());
             put("is_leader", (*is_leader).into());
+            put("round", (*round).into());
         }
         Msg::LatestSeq { log, query } => {
             put("log", log.name().into());
@@ -405,7 +414,11 @@ pub fn event_json(e: &TraceEvent, messages: &[MessageRecord]) -> Json {
             o.push(("node".into(), node(*n)));
             o.push(("seq".into(), (*seq).into()));
         }
-        EventKind::LostLeadership { node: n, seq, reason } => {
+        EventKind::LostLeadership {
+            node: n,
+            seq,
+            reason,
+        } => {
             kind("lost-leadership", &mut o);
             o.push(("node".into(), node(*n)));
             o.push(("seq".into(), (*seq).into()));
@@ -429,19 +442,31 @@ pub fn event_json(e: &TraceEvent, messages: &[MessageRecord]) -> Json {
             o.push(("bound_seq".into(), (*bound_seq).into()));
             o.push(("bound".into(), (*bound).into()));
         }
-        EventKind::BoundExtended { node: n, seq, bound } => {
+        EventKind::BoundExtended {
+            node: n,
+            seq,
+            bound,
+        } => {
             kind("bound-extended", &mut o);
             o.push(("node".into(), node(*n)));
             o.push(("seq".into(), (*seq).into()));
             o.push(("bound".into(), (*bound).into()));
         }
-        EventKind::BoundRecovered { node: n, seq, bound } => {
+        EventKind::BoundRecovered {
+            node: n,
+            seq,
+            bound,
+        } => {
             kind("bound-recovered", &mut o);
             o.push(("node".into(), node(*n)));
             o.push(("seq".into(), (*seq).into()));
             o.push(("bound".into(), (*bound).into()));
         }
-        EventKind::StoreLost { node: n, seq, found } => {
+        EventKind::StoreLost {
+            node: n,
+            seq,
+            found,
+        } => {
             kind("store-lost", &mut o);
             o.push(("node".into(), node(*n)));
             o.push(("seq".into(), (*seq).into()));
@@ -648,9 +673,7 @@ pub fn action_json(a: &Action) -> Json {
             o.push(("to".into(), f.to.map(|n| n.0).into()));
             o.push((
                 "type".into(),
-                f.msg_type
-                    .map(|m| Msg::TYPE_NAMES[usize::from(m)])
-                    .into(),
+                f.msg_type.map(|m| Msg::TYPE_NAMES[usize::from(m)]).into(),
             ));
         }
         Action::Set(p) => {
@@ -914,7 +937,9 @@ pub fn import(text: &str) -> Result<Imported, String> {
         .ok_or("\"events\" must be a list")?;
     let mut acc = Vec::new();
     for e in events {
-        if e.get("t").and_then(Json::as_u64).is_none() || e.get("kind").and_then(Json::as_str).is_none() {
+        if e.get("t").and_then(Json::as_u64).is_none()
+            || e.get("kind").and_then(Json::as_str).is_none()
+        {
             return Err("every event needs \"t\" and \"kind\"".into());
         }
         e.write_bytes(&mut acc);

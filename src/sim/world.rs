@@ -110,7 +110,9 @@ impl World {
         let n = cfg.protocol.nodes;
         let params = cfg.clients.params();
         let mut w = World {
-            nodes: (0..usize::from(n)).map(|i| Node::new(NodeId::from_index(i))).collect(),
+            nodes: (0..usize::from(n))
+                .map(|i| Node::new(NodeId::from_index(i)))
+                .collect(),
             clients: (0..cfg.clients.count)
                 .map(|i| Client::new(ClientId(i), NodeId((i % u16::from(n)) as u8 + 1), params))
                 .collect(),
@@ -136,7 +138,8 @@ impl World {
                 .push(0, Scheduled::Boot(Address::Node(NodeId::from_index(i))));
         }
         for i in 0..w.clients.len() {
-            w.queue.push(0, Scheduled::Boot(Address::Client(ClientId(i as u16))));
+            w.queue
+                .push(0, Scheduled::Boot(Address::Client(ClientId(i as u16))));
         }
         w
     }
@@ -257,7 +260,19 @@ impl World {
         rec.event(self.now, EventKind::Drop(id, reason));
     }
 
-    fn deliver<R: Recorder>(&mut self, id: MsgId, from: Address, to: Address, msg: Msg, rec: &mut R) {
+    fn deliver<R: Recorder>(
+        &mut self,
+        id: MsgId,
+        from: Address,
+        to: Address,
+        msg: Msg,
+        rec: &mut R,
+    ) {
+        // A process's messages to itself are in-line calls in TimeLock: nothing drops them.
+        let local = from == to;
+        if local {
+            return self.deliver_now(id, from, to, msg, rec);
+        }
         if let Some(i) = self.user_drops.iter().position(|&d| d == id) {
             self.user_drops.swap_remove(i);
             return self.drop_message(id, DropReason::ByUser, rec);
@@ -280,6 +295,17 @@ impl World {
                 }
             }
         }
+        self.deliver_now(id, from, to, msg, rec);
+    }
+
+    fn deliver_now<R: Recorder>(
+        &mut self,
+        id: MsgId,
+        from: Address,
+        to: Address,
+        msg: Msg,
+        rec: &mut R,
+    ) {
         rec.resolve(id, Fate::Delivered);
         rec.event(self.now, EventKind::Deliver(id));
         let mut out = std::mem::take(&mut self.scratch);
@@ -373,7 +399,11 @@ impl World {
         };
         let lost = !local && self.rng_net.chance_ppm(net.loss_ppm);
         let duplicated = !local && self.rng_net.chance_ppm(net.duplicate_ppm);
-        let arrive = if lost { now + latency / 2 } else { now + latency };
+        let arrive = if lost {
+            now + latency / 2
+        } else {
+            now + latency
+        };
         if R::RECORDS {
             rec.message(MessageRecord {
                 id,
@@ -542,7 +572,9 @@ impl World {
             Observation::BoundRecovered { seq, bound } => {
                 Some(EventKind::BoundRecovered { node, seq, bound })
             }
-            Observation::StoreLost { seq, found } => Some(EventKind::StoreLost { node, seq, found }),
+            Observation::StoreLost { seq, found } => {
+                Some(EventKind::StoreLost { node, seq, found })
+            }
             Observation::ClientStarted { request, count } => match at {
                 Address::Client(client) => Some(EventKind::ClientRequest {
                     client,
