@@ -174,7 +174,7 @@ fn a_minority_cannot_elect_and_rejoins_after_the_heal() {
 fn an_isolated_leader_stops_serving_and_its_successor_serves_higher() {
     let run = play("leader-isolated");
     let l = leaders(&run);
-    let old = l.iter().filter(|x| x.0 < 8 * S).last().unwrap().1;
+    let old = l.iter().rfind(|x| x.0 < 8 * S).unwrap().1;
     let new = l.iter().find(|x| x.0 > 8 * S).expect("a new leader").1;
     assert_ne!(old, new);
     let sv = serves(&run);
@@ -255,7 +255,7 @@ fn a_leader_without_a_quorum_keeps_its_follower() {
     let s = scenario::by_name("quorumless-leader-pings").unwrap();
     let run = play_scenario(&s, 20 * S);
     let l = leaders(&run);
-    let old = l.iter().filter(|x| x.0 < 8 * S).last().unwrap();
+    let old = l.iter().rfind(|x| x.0 < 8 * S).unwrap();
     let newer = l
         .iter()
         .find(|x| x.0 > 8 * S)

@@ -68,6 +68,9 @@ mod cli {
         /// Turn on an injected bug (repeatable).
         #[arg(long)]
         bug: Vec<String>,
+        /// Turn every bug off (run a counterexample scenario with the protocol intact).
+        #[arg(long, conflicts_with = "bug")]
+        no_bugs: bool,
         /// Write the trace (JSON) to this file.
         #[arg(long)]
         trace: Option<std::path::PathBuf>,
@@ -154,6 +157,9 @@ mod cli {
         }
         if let Some(loss) = args.loss {
             cfg.network.loss_ppm = loss;
+        }
+        if args.no_bugs {
+            cfg.protocol.bugs = Bugs::default();
         }
         for b in &args.bug {
             if !cfg.protocol.bugs.set(b, true) {

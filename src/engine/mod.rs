@@ -112,17 +112,6 @@ pub(crate) mod testkit {
             .collect()
     }
 
-    /// Timers armed, with their delays.
-    pub fn timers(out: &Outbox) -> Vec<(TimerKind, Delay)> {
-        out.commands
-            .iter()
-            .filter_map(|c| match c {
-                Command::SetTimer { timer, delay } => Some((*timer, *delay)),
-                _ => None,
-            })
-            .collect()
-    }
-
     /// A ballot of node `node` (incarnation 0).
     pub fn ballot(number: u64, node: u8) -> Ballot {
         Ballot {
@@ -158,6 +147,9 @@ pub(crate) mod testnet {
     use super::client::ClientParams;
     use super::*;
 
+    /// Decides which messages the test network loses.
+    pub type DropRule = Box<dyn Fn(Address, Address, &Msg) -> bool>;
+
     /// Nodes plus a FIFO of messages in flight.
     pub struct Net {
         pub cfg: ProtocolConfig,
@@ -170,7 +162,7 @@ pub(crate) mod testnet {
         /// Timers currently armed per node.
         pub armed: Vec<Vec<(TimerKind, Delay)>>,
         /// Messages matching this are dropped.
-        pub drop: Box<dyn Fn(Address, Address, &Msg) -> bool>,
+        pub drop: DropRule,
     }
 
     impl Net {
@@ -241,12 +233,6 @@ pub(crate) mod testnet {
             self.nodes[id.index()].on_timer(&self.cfg, timer, &mut out);
             self.absorb(id, &mut out);
             true
-        }
-
-        pub fn is_armed(&self, n: u8, timer: TimerKind) -> bool {
-            self.armed[usize::from(n) - 1]
-                .iter()
-                .any(|(t, _)| *t == timer)
         }
 
         /// A client request from client 0.

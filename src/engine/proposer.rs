@@ -181,6 +181,7 @@ impl Proposer {
 
     /// A Nack for our current attempt: note the rival's ballot, and give up once a quorum of
     /// acks has become impossible.
+    #[allow(clippy::too_many_arguments)]
     pub fn on_nack(
         &mut self,
         ctx: &Ctx<'_>,

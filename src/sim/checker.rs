@@ -547,3 +547,311 @@ impl Checker {
         self.served.values()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::{LeaderId, StoreId};
+
+    const L: LogId = LogId::Leadership;
+
+    fn b(number: u64, node: u8) -> Ballot {
+        Ballot {
+            number,
+            node: NodeId(node),
+            incarnation: 0,
+        }
+    }
+
+    fn leader(node: u8) -> Value {
+        Value::Leader(LeaderId {
+            node: NodeId(node),
+            incarnation: 0,
+        })
+    }
+
+    fn at(node: u8) -> Address {
+        Address::Node(NodeId(node))
+    }
+
+    fn propose(c: &mut Checker, log: LogId, seq: Seq, v: Value) {
+        c.observe(
+            at(1),
+            &Observation::Proposing {
+                log,
+                seq,
+                ballot: b(1, 1),
+                own: v,
+            },
+            0,
+            2,
+        );
+    }
+
+    fn accept(
+        c: &mut Checker,
+        node: u8,
+        seq: Seq,
+        ballot: Ballot,
+        v: Value,
+        q: usize,
+    ) -> Vec<Violation> {
+        c.observe(
+            at(node),
+            &Observation::AcceptedValue {
+                log: L,
+                seq,
+                ballot,
+                value: v,
+            },
+            0,
+            q,
+        )
+    }
+
+    #[test]
+    fn two_values_chosen_at_one_sequence_break_agreement_with_both_quorums() {
+        let mut c = Checker::default();
+        propose(&mut c, L, 0, leader(1));
+        propose(&mut c, L, 0, leader(4));
+        assert!(accept(&mut c, 1, 0, b(1, 1), leader(1), 2).is_empty());
+        assert!(accept(&mut c, 2, 0, b(1, 1), leader(1), 2).is_empty());
+        assert_eq!(c.chosen(L, 0).unwrap().value, leader(1));
+        assert!(accept(&mut c, 4, 0, b(1, 4), leader(4), 2).is_empty());
+        let v = accept(&mut c, 5, 0, b(1, 4), leader(4), 2);
+        assert_eq!(v.len(), 1);
+        assert_eq!(v[0].invariant, Invariant::Agreement);
+        assert_eq!(v[0].quorums.len(), 2);
+        assert!(v[0].detail.contains("do not intersect"), "{}", v[0].detail);
+    }
+
+    #[test]
+    fn the_same_value_at_a_higher_ballot_is_fine() {
+        let mut c = Checker::default();
+        propose(&mut c, L, 0, leader(1));
+        for n in [1, 2] {
+            accept(&mut c, n, 0, b(1, 1), leader(1), 2);
+        }
+        for n in [2, 3] {
+            assert!(accept(&mut c, n, 0, b(5, 3), leader(1), 2).is_empty());
+        }
+    }
+
+    #[test]
+    fn accepting_below_a_remembered_promise_is_caught_even_if_the_acceptor_forgot() {
+        let mut c = Checker::default();
+        propose(&mut c, L, 0, leader(1));
+        c.observe(
+            at(2),
+            &Observation::Promised {
+                log: L,
+                seq: 0,
+                ballot: b(5, 3),
+            },
+            0,
+            3,
+        );
+        let v = accept(&mut c, 2, 0, b(2, 1), leader(1), 3);
+        assert_eq!(v[0].invariant, Invariant::PromiseKept);
+    }
+
+    #[test]
+    fn learning_an_unchosen_value_is_caught() {
+        let mut c = Checker::default();
+        let v = c.observe(
+            at(3),
+            &Observation::Learned {
+                log: L,
+                seq: 0,
+                value: leader(2),
+            },
+            0,
+            3,
+        );
+        assert_eq!(v[0].invariant, Invariant::LearnedChosen);
+    }
+
+    #[test]
+    fn accepting_a_value_nobody_proposed_is_caught() {
+        let mut c = Checker::default();
+        let v = accept(&mut c, 1, 0, b(1, 1), leader(9), 3);
+        assert_eq!(v[0].invariant, Invariant::Nontriviality);
+    }
+
+    fn bound_chosen(c: &mut Checker, seq: Seq, bound: u64) {
+        let owner = StoreId {
+            leader: LeaderId {
+                node: NodeId(1),
+                incarnation: 0,
+            },
+            epoch: 0,
+        };
+        let v = Value::Bound { bound, owner };
+        c.observe(
+            at(1),
+            &Observation::Proposing {
+                log: LogId::Timestamp,
+                seq,
+                ballot: b(1, 1),
+                own: v,
+            },
+            0,
+            1,
+        );
+        c.observe(
+            at(1),
+            &Observation::AcceptedValue {
+                log: LogId::Timestamp,
+                seq,
+                ballot: b(1, 1),
+                value: v,
+            },
+            0,
+            1,
+        );
+    }
+
+    fn serve(
+        c: &mut Checker,
+        node: u8,
+        first: u64,
+        last: u64,
+        bound_seq: Option<Seq>,
+    ) -> Vec<Violation> {
+        c.observe(
+            at(node),
+            &Observation::Served {
+                client: ClientId(0),
+                request: 0,
+                first,
+                last,
+                bound_seq,
+                bound: 0,
+            },
+            0,
+            1,
+        )
+    }
+
+    #[test]
+    fn timestamps_must_stay_under_an_agreed_bound() {
+        let mut c = Checker::default();
+        bound_chosen(&mut c, 0, 100);
+        assert!(serve(&mut c, 1, 1, 100, Some(0)).is_empty());
+        let v = serve(&mut c, 1, 101, 120, Some(0));
+        assert_eq!(v[0].invariant, Invariant::UnderBound);
+        let mut c = Checker::default();
+        assert_eq!(
+            serve(&mut c, 1, 1, 5, None)[0].invariant,
+            Invariant::UnderBound
+        );
+    }
+
+    #[test]
+    fn a_timestamp_handed_out_twice_is_caught_across_leaders() {
+        let mut c = Checker::default();
+        bound_chosen(&mut c, 0, 1_000);
+        assert!(serve(&mut c, 1, 1, 10, Some(0)).is_empty());
+        assert!(serve(&mut c, 1, 11, 20, Some(0)).is_empty());
+        assert_eq!(
+            c.served_ranges().count(),
+            1,
+            "adjacent ranges of one leader merge"
+        );
+        assert!(serve(&mut c, 2, 30, 40, Some(0)).is_empty());
+        let v = serve(&mut c, 2, 15, 16, Some(0));
+        assert_eq!(v[0].invariant, Invariant::UniqueTimestamps);
+        assert_eq!(v[0].nodes, vec![NodeId(1), NodeId(2)]);
+    }
+
+    #[test]
+    fn a_later_request_must_get_larger_timestamps() {
+        let mut c = Checker::default();
+        let client = |n| Address::Client(ClientId(n));
+        c.observe(
+            client(0),
+            &Observation::ClientStarted {
+                request: 0,
+                count: 1,
+            },
+            0,
+            1,
+        );
+        c.observe(
+            client(0),
+            &Observation::ClientGranted {
+                request: 0,
+                from: at(2),
+                first: 50,
+                last: 60,
+            },
+            10,
+            1,
+        );
+        // Client 1 starts after that reply arrived: it must get more than 60.
+        c.observe(
+            client(1),
+            &Observation::ClientStarted {
+                request: 0,
+                count: 1,
+            },
+            11,
+            1,
+        );
+        let v = c.observe(
+            client(1),
+            &Observation::ClientGranted {
+                request: 0,
+                from: at(1),
+                first: 20,
+                last: 21,
+            },
+            12,
+            1,
+        );
+        assert_eq!(v[0].invariant, Invariant::RealTimeOrder);
+        // Overlapping requests (started before the reply arrived) may come back in any order.
+        let mut c = Checker::default();
+        c.observe(
+            client(0),
+            &Observation::ClientStarted {
+                request: 0,
+                count: 1,
+            },
+            0,
+            1,
+        );
+        c.observe(
+            client(1),
+            &Observation::ClientStarted {
+                request: 0,
+                count: 1,
+            },
+            1,
+            1,
+        );
+        c.observe(
+            client(0),
+            &Observation::ClientGranted {
+                request: 0,
+                from: at(2),
+                first: 50,
+                last: 60,
+            },
+            10,
+            1,
+        );
+        let v = c.observe(
+            client(1),
+            &Observation::ClientGranted {
+                request: 0,
+                from: at(1),
+                first: 20,
+                last: 21,
+            },
+            12,
+            1,
+        );
+        assert!(v.is_empty());
+    }
+}

@@ -87,6 +87,11 @@ impl EventQueue {
         self.heap.peek().map(|e| e.t)
     }
 
+    /// The earliest event.
+    pub fn peek(&self) -> Option<(Time, &Scheduled)> {
+        self.heap.peek().map(|e| (e.t, &e.what))
+    }
+
     /// Removes the earliest event.
     pub fn pop(&mut self) -> Option<(Time, Scheduled)> {
         self.heap.pop().map(|e| (e.t, e.what))

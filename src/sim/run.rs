@@ -112,7 +112,7 @@ impl Run {
         if moved && recording {
             self.horizon_steps = self.world.steps;
             self.horizon_time = self.horizon_time.max(self.world.now);
-            if self.world.steps % CHECKPOINT_EVERY == 0 {
+            if self.world.steps.is_multiple_of(CHECKPOINT_EVERY) {
                 self.checkpoints.push(self.world.clone());
             }
         }

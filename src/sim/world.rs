@@ -179,9 +179,31 @@ impl World {
                 break;
             }
         }
+        self.drop_stale_timers();
         self.steps += 1;
         rec.end_step();
         true
+    }
+
+    /// Removes cancelled or superseded timers from the head of the queue, so the next
+    /// scheduled time is always the time of something that will really happen (a seek to t
+    /// must never run an event after t).
+    fn drop_stale_timers(&mut self) {
+        while let Some((
+            _,
+            &Scheduled::Timer {
+                owner,
+                kind,
+                generation,
+            },
+        )) = self.queue.peek()
+        {
+            let slot = self.timer_slot(owner, kind);
+            if slot.armed && slot.generation == generation {
+                break;
+            }
+            self.queue.pop();
+        }
     }
 
     /// Runs every step due at or before `t`, then lets the clock reach `t`.

@@ -1,0 +1,120 @@
+//! The command-line interface: reports, exit codes and error messages.
+
+use std::process::Command;
+
+use paxoscope::sim::json::parse;
+
+fn paxoscope(args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_paxoscope"))
+        .args(args)
+        .output()
+        .expect("binary runs");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn a_safe_run_prints_a_summary_and_exits_zero() {
+    let (code, out, _) = paxoscope(&["run", "--scenario", "cold-start-5", "--duration-ms", "5000"]);
+    assert_eq!(code, 0, "{out}");
+    for needle in [
+        "time to first leader",
+        "leaders over time",
+        "Prepare",
+        "timestamps served",
+        "invariants: all held",
+    ] {
+        assert!(out.contains(needle), "missing '{needle}' in:\n{out}");
+    }
+}
+
+#[test]
+fn a_violation_exits_one_and_says_which_invariant() {
+    let (code, out, _) = paxoscope(&["run", "--scenario", "bug-minority-quorum"]);
+    assert_eq!(code, 1);
+    assert!(out.contains("agreement"), "{out}");
+    let (code, _, _) = paxoscope(&["run", "--scenario", "bug-minority-quorum", "--no-bugs"]);
+    assert_eq!(code, 0, "the same schedule is safe without the bug");
+}
+
+#[test]
+fn json_output_is_one_object() {
+    let (code, out, _) = paxoscope(&[
+        "run",
+        "--seed",
+        "3",
+        "--nodes",
+        "3",
+        "--duration-ms",
+        "4000",
+        "--backoff",
+        "none",
+        "--loss",
+        "10%",
+        "--json",
+    ]);
+    assert_eq!(code, 0);
+    let j = parse(out.trim()).expect("valid JSON");
+    assert_eq!(j.req_u64("seed").unwrap(), 3);
+    assert_eq!(j.req_u64("nodes").unwrap(), 3);
+    assert!(j.get("safe").unwrap().as_bool().unwrap());
+    assert!(j.get("messages").unwrap().get("Prepare").is_some());
+}
+
+#[test]
+fn a_trace_file_is_written() {
+    let path = std::env::temp_dir().join(format!("paxoscope-cli-{}.json", std::process::id()));
+    let p = path.to_str().unwrap();
+    let (code, _, _) = paxoscope(&[
+        "run",
+        "--scenario",
+        "leader-crash",
+        "--duration-ms",
+        "9000",
+        "--trace",
+        p,
+    ]);
+    assert_eq!(code, 0);
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(paxoscope::sim::trace::import(&text).is_ok());
+    let _ = std::fs::remove_file(path);
+}
+
+#[test]
+fn bad_arguments_get_a_clear_message_and_exit_two() {
+    for (args, needle) in [
+        (vec!["run", "--scenario", "nope"], "unknown scenario 'nope'"),
+        (vec!["run", "--nodes", "12"], "--nodes must be 3–9"),
+        (vec!["run", "--bug", "gremlins"], "unknown bug 'gremlins'"),
+        (
+            vec!["run", "--backoff", "sometimes"],
+            "unknown backoff 'sometimes'",
+        ),
+        (vec!["run", "--loss", "150%"], "outside 0–100%"),
+        (vec!["swarm", "--seeds", "9..3"], "is empty"),
+    ] {
+        let (code, _, err) = paxoscope(&args);
+        assert_eq!(code, 2, "{args:?}");
+        assert!(err.contains(needle), "{args:?}: {err}");
+    }
+}
+
+#[test]
+fn scenarios_are_listed_with_descriptions() {
+    let (code, out, _) = paxoscope(&["scenarios"]);
+    assert_eq!(code, 0);
+    let lines: Vec<&str> = out.lines().collect();
+    assert!(lines.len() >= 16);
+    assert!(lines[0].starts_with("dueling-no-backoff"));
+    assert!(lines.iter().all(|l| l.split_whitespace().count() > 3));
+}
+
+#[test]
+fn swarm_reports_its_seeds() {
+    let (code, out, _) = paxoscope(&["swarm", "--seeds", "0..40", "--threads", "2"]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("swarm: 40 seeds, 0 failed"), "{out}");
+}
