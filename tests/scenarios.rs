@@ -2,7 +2,7 @@
 
 use paxoscope::engine::{NodeId, Role};
 use paxoscope::sim::scenario::{self, Scenario};
-use paxoscope::sim::{EventKind, Invariant, Run, Time};
+use paxoscope::sim::{EventKind, Fact, Invariant, Run, Time};
 
 const S: Time = 1_000_000;
 
@@ -33,10 +33,10 @@ fn serves(run: &Run) -> Vec<(Time, NodeId, u64, u64)> {
     run.history()
         .events
         .iter()
-        .filter_map(|e| match e.kind {
-            EventKind::Serve {
+        .filter_map(|e| match e.kind.fact() {
+            Some(&Fact::Serve {
                 node, first, last, ..
-            } => Some((e.t, node, first, last)),
+            }) => Some((e.t, node, first, last)),
             _ => None,
         })
         .collect()

@@ -77,7 +77,8 @@ pub struct MessageRecord {
     pub fate: Fate,
 }
 
-/// What happened at one moment.
+/// What happened at one moment. Frequent events are stored inline; the rest are boxed
+/// [`Fact`]s, which keeps the record at 32 bytes per event.
 #[derive(Clone, Debug, PartialEq)]
 pub enum EventKind {
     /// A message left its sender.
@@ -90,6 +91,26 @@ pub enum EventKind {
     Boot(Address),
     /// A named timer fired.
     Timer(Address, TimerKind),
+    /// A node passed the leadership check.
+    Leader {
+        /// The leader.
+        node: NodeId,
+        /// Leadership round.
+        seq: Seq,
+    },
+    /// A node crashed (intervention).
+    Crash(NodeId),
+    /// A node restarted as `incarnation`.
+    Restart(NodeId, Incarnation),
+    /// The safety checker found a violation.
+    Violation(Rc<Violation>),
+    /// Anything else (learns, proposals, serves, interventions…).
+    Fact(Box<Fact>),
+}
+
+/// The less frequent events, boxed inside [`EventKind::Fact`].
+#[derive(Clone, Debug, PartialEq)]
+pub enum Fact {
     /// A learner learned a new value.
     Learn {
         /// Learner.
@@ -154,13 +175,6 @@ pub enum EventKind {
         ballot: Ballot,
         /// Why.
         reason: FailReason,
-    },
-    /// A node passed the leadership check.
-    Leader {
-        /// The leader.
-        node: NodeId,
-        /// Leadership round.
-        seq: Seq,
     },
     /// A node stopped leading.
     LostLeadership {
@@ -237,14 +251,39 @@ pub enum EventKind {
         /// Last.
         last: u64,
     },
-    /// A node crashed (intervention).
-    Crash(NodeId),
-    /// A node restarted as `incarnation`.
-    Restart(NodeId, Incarnation),
     /// An intervention other than crash/restart took effect.
     Intervene(Action),
-    /// The safety checker found a violation.
-    Violation(Rc<Violation>),
+}
+
+impl EventKind {
+    /// The timeline marker this event makes, if any.
+    pub fn marker(&self) -> Option<MarkerKind> {
+        match self {
+            EventKind::Leader { .. } => Some(MarkerKind::LeaderChange),
+            EventKind::Crash(_) | EventKind::Restart(..) => Some(MarkerKind::Intervention),
+            EventKind::Violation(_) => Some(MarkerKind::Violation),
+            EventKind::Fact(f) => match **f {
+                Fact::Propose {
+                    log: LogId::Leadership,
+                    ..
+                } => Some(MarkerKind::Election),
+                Fact::BoundExtended { .. } | Fact::BoundRecovered { .. } => {
+                    Some(MarkerKind::BoundExtension)
+                }
+                Fact::Intervene(_) => Some(MarkerKind::Intervention),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
+    /// The boxed fact, if this is one.
+    pub fn fact(&self) -> Option<&Fact> {
+        match self {
+            EventKind::Fact(f) => Some(f),
+            _ => None,
+        }
+    }
 }
 
 /// One entry of the record.
@@ -311,13 +350,117 @@ impl Recorder for NoRecord {
     fn end_step(&mut self) {}
 }
 
+/// An append-only sequence stored in fixed-size chunks: growing never copies or frees what
+/// is already stored (a plain `Vec` doubling a 100 MB record would), which keeps recording
+/// fast.
+#[derive(Clone, Debug)]
+pub struct Chunked<T> {
+    chunks: Vec<Vec<T>>,
+    len: usize,
+}
+
+const CHUNK_BITS: u32 = 14;
+const CHUNK_LEN: usize = 1 << CHUNK_BITS;
+
+impl<T> Default for Chunked<T> {
+    fn default() -> Self {
+        Chunked {
+            chunks: Vec::new(),
+            len: 0,
+        }
+    }
+}
+
+impl<T> Chunked<T> {
+    /// Appends.
+    pub fn push(&mut self, v: T) {
+        if self.chunks.len() * CHUNK_LEN == self.len {
+            self.chunks.push(Vec::with_capacity(CHUNK_LEN));
+        }
+        self.chunks[self.len >> CHUNK_BITS].push(v);
+        self.len += 1;
+    }
+
+    /// Number of items.
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// Whether empty.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// Item `i`.
+    pub fn get(&self, i: usize) -> Option<&T> {
+        self.chunks.get(i >> CHUNK_BITS)?.get(i & (CHUNK_LEN - 1))
+    }
+
+    /// Item `i`, mutably.
+    pub fn get_mut(&mut self, i: usize) -> Option<&mut T> {
+        self.chunks
+            .get_mut(i >> CHUNK_BITS)?
+            .get_mut(i & (CHUNK_LEN - 1))
+    }
+
+    /// The last item.
+    pub fn last(&self) -> Option<&T> {
+        self.len.checked_sub(1).and_then(|i| self.get(i))
+    }
+
+    /// Items in order.
+    pub fn iter(&self) -> impl DoubleEndedIterator<Item = &T> + '_ {
+        self.chunks.iter().flatten()
+    }
+
+    /// Items `range`, in order.
+    pub fn range(&self, range: std::ops::Range<usize>) -> impl Iterator<Item = &T> + '_ {
+        let end = range.end.min(self.len);
+        (range.start..end).map(move |i| &self[i])
+    }
+
+    /// Keeps the first `n` items.
+    pub fn truncate(&mut self, n: usize) {
+        if n >= self.len {
+            return;
+        }
+        let keep_chunks = n.div_ceil(CHUNK_LEN);
+        self.chunks.truncate(keep_chunks);
+        if let Some(last) = self.chunks.last_mut() {
+            last.truncate(n - (keep_chunks - 1) * CHUNK_LEN);
+        }
+        self.len = n;
+    }
+
+    /// The first index whose item does not satisfy `pred` (items must be partitioned).
+    pub fn partition_point(&self, mut pred: impl FnMut(&T) -> bool) -> usize {
+        let (mut lo, mut hi) = (0, self.len);
+        while lo < hi {
+            let mid = lo + (hi - lo) / 2;
+            if pred(&self[mid]) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        lo
+    }
+}
+
+impl<T> std::ops::Index<usize> for Chunked<T> {
+    type Output = T;
+    fn index(&self, i: usize) -> &T {
+        self.get(i).expect("index within the record")
+    }
+}
+
 /// The record itself.
 #[derive(Clone, Debug, Default)]
 pub struct History {
     /// Events in order.
-    pub events: Vec<TraceEvent>,
+    pub events: Chunked<TraceEvent>,
     /// Messages by id.
-    pub messages: Vec<MessageRecord>,
+    pub messages: Chunked<MessageRecord>,
     /// Timeline markers in order.
     pub markers: Vec<Marker>,
     /// `step_ends[i]` = number of events after simulator step i+1.
@@ -328,21 +471,7 @@ impl Recorder for History {
     const RECORDS: bool = true;
 
     fn event(&mut self, t: Time, kind: EventKind) {
-        let marker = match &kind {
-            EventKind::Propose {
-                log: LogId::Leadership,
-                ..
-            } => Some(MarkerKind::Election),
-            EventKind::Leader { .. } => Some(MarkerKind::LeaderChange),
-            EventKind::BoundExtended { .. } | EventKind::BoundRecovered { .. } => {
-                Some(MarkerKind::BoundExtension)
-            }
-            EventKind::Crash(_) | EventKind::Restart(..) | EventKind::Intervene(_) => {
-                Some(MarkerKind::Intervention)
-            }
-            EventKind::Violation(_) => Some(MarkerKind::Violation),
-            _ => None,
-        };
+        let marker = kind.marker();
         if let Some(kind) = marker {
             self.markers.push(Marker {
                 kind,

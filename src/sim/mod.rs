@@ -25,7 +25,9 @@ pub mod world;
 
 pub use checker::{Invariant, Violation};
 pub use config::{ClientLoad, NetworkConfig, Preset, SimConfig, Time};
-pub use history::{DropReason, EventKind, Fate, History, Marker, MarkerKind, MessageRecord, MsgId};
+pub use history::{
+    DropReason, EventKind, Fact, Fate, History, Marker, MarkerKind, MessageRecord, MsgId,
+};
 pub use intervention::{Action, Intervention, Param};
 pub use run::Run;
 pub use world::{Stats, World};

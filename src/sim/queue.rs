@@ -42,11 +42,12 @@ pub enum Scheduled {
     },
 }
 
-#[derive(Clone, Debug)]
+/// Heap entries stay small (the payload lives in a slab) so sifting is cheap.
+#[derive(Clone, Copy, Debug)]
 struct Entry {
     t: Time,
     order: u64,
-    what: Scheduled,
+    slot: u32,
 }
 
 impl PartialEq for Entry {
@@ -71,15 +72,32 @@ impl Ord for Entry {
 #[derive(Clone, Debug, Default)]
 pub struct EventQueue {
     heap: BinaryHeap<Entry>,
+    slab: Vec<Scheduled>,
+    free: Vec<u32>,
     next_order: u64,
 }
+
+const VACANT: Scheduled = Scheduled::Vanish {
+    id: u64::MAX,
+    reason: DropReason::Lost,
+};
 
 impl EventQueue {
     /// Schedules `what` at `t`.
     pub fn push(&mut self, t: Time, what: Scheduled) {
         let order = self.next_order;
         self.next_order += 1;
-        self.heap.push(Entry { t, order, what });
+        let slot = match self.free.pop() {
+            Some(s) => {
+                self.slab[s as usize] = what;
+                s
+            }
+            None => {
+                self.slab.push(what);
+                u32::try_from(self.slab.len() - 1).expect("fewer than 4 billion pending events")
+            }
+        };
+        self.heap.push(Entry { t, order, slot });
     }
 
     /// Time of the earliest event.
@@ -89,17 +107,22 @@ impl EventQueue {
 
     /// The earliest event.
     pub fn peek(&self) -> Option<(Time, &Scheduled)> {
-        self.heap.peek().map(|e| (e.t, &e.what))
+        self.heap.peek().map(|e| (e.t, &self.slab[e.slot as usize]))
     }
 
     /// Removes the earliest event.
     pub fn pop(&mut self) -> Option<(Time, Scheduled)> {
-        self.heap.pop().map(|e| (e.t, e.what))
+        let e = self.heap.pop()?;
+        self.free.push(e.slot);
+        Some((
+            e.t,
+            std::mem::replace(&mut self.slab[e.slot as usize], VACANT),
+        ))
     }
 
     /// Everything scheduled, in no particular order (for drawing in-flight messages).
     pub fn iter(&self) -> impl Iterator<Item = (Time, &Scheduled)> + '_ {
-        self.heap.iter().map(|e| (e.t, &e.what))
+        self.heap.iter().map(|e| (e.t, &self.slab[e.slot as usize]))
     }
 
     /// Number of scheduled events.

@@ -121,11 +121,12 @@ impl Run {
 
     /// Moves the cursor to time `t`: every step due at or before `t` has happened.
     pub fn seek(&mut self, t: Time) {
-        if t < self.world.now {
-            let i = self
-                .checkpoints
-                .partition_point(|c| c.now <= t)
-                .saturating_sub(1);
+        // Start from the latest checkpoint at or before `t`, unless the cursor is closer.
+        let i = self
+            .checkpoints
+            .partition_point(|c| c.now <= t)
+            .saturating_sub(1);
+        if t < self.world.now || self.checkpoints[i].steps > self.world.steps {
             self.world = self.checkpoints[i].clone();
         }
         while self
@@ -143,11 +144,11 @@ impl Run {
 
     /// Moves the cursor to just after step `steps` (the step-exact form of [`Run::seek`]).
     pub fn seek_steps(&mut self, steps: u64) {
-        if steps < self.world.steps {
-            let i = self
-                .checkpoints
-                .partition_point(|c| c.steps <= steps)
-                .saturating_sub(1);
+        let i = self
+            .checkpoints
+            .partition_point(|c| c.steps <= steps)
+            .saturating_sub(1);
+        if steps < self.world.steps || self.checkpoints[i].steps > self.world.steps {
             self.world = self.checkpoints[i].clone();
         }
         while self.world.steps < steps {
@@ -201,25 +202,7 @@ impl Run {
 
     /// Runs to the next marker of `kind` (leader change, violation…) before `limit`.
     pub fn run_until_marker(&mut self, kind: MarkerKind, limit: Time) -> Option<usize> {
-        self.run_until_event(limit, |e| match kind {
-            MarkerKind::LeaderChange => matches!(e, EventKind::Leader { .. }),
-            MarkerKind::Violation => matches!(e, EventKind::Violation(_)),
-            MarkerKind::Election => matches!(
-                e,
-                EventKind::Propose {
-                    log: crate::engine::LogId::Leadership,
-                    ..
-                }
-            ),
-            MarkerKind::BoundExtension => matches!(
-                e,
-                EventKind::BoundExtended { .. } | EventKind::BoundRecovered { .. }
-            ),
-            MarkerKind::Intervention => matches!(
-                e,
-                EventKind::Crash(_) | EventKind::Restart(..) | EventKind::Intervene(_)
-            ),
-        })
+        self.run_until_event(limit, |e| e.marker() == Some(kind))
     }
 
     /// Applies `action` at the cursor. In the past this forks the run: the record after the

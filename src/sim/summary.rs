@@ -51,8 +51,9 @@ impl Summary {
 
     /// Summarises a world and the first `upto` recorded events.
     pub fn from_parts(w: &World, h: &History, upto: usize) -> Summary {
-        let leaders = h.events[..upto]
-            .iter()
+        let leaders = h
+            .events
+            .range(0..upto)
             .filter_map(|e| match e.kind {
                 EventKind::Leader { node, seq } => Some((e.t, node, seq)),
                 _ => None,

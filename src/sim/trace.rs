@@ -14,7 +14,7 @@
 
 use super::checker::Violation;
 use super::config::{ClientLoad, NetworkConfig, SimConfig, Time};
-use super::history::{EventKind, History, MessageRecord, TraceEvent};
+use super::history::{Chunked, EventKind, Fact, History, MessageRecord, TraceEvent};
 use super::intervention::{Action, Intervention, LinkFilter, Param};
 use super::json::{fnv1a, obj, parse, Json};
 use super::run::Run;
@@ -274,7 +274,7 @@ fn violation_json(v: &Violation) -> Vec<(String, Json)> {
 }
 
 /// One event as JSON (messages are looked up for send/deliver/drop).
-pub fn event_json(e: &TraceEvent, messages: &[MessageRecord]) -> Json {
+pub fn event_json(e: &TraceEvent, messages: &Chunked<MessageRecord>) -> Json {
     let mut o: Vec<(String, Json)> = vec![("t".into(), e.t.into())];
     let kind = |k: &str, o: &mut Vec<(String, Json)>| o.push(("kind".into(), k.into()));
     let node = |n: NodeId| Json::from(n.0);
@@ -329,172 +329,10 @@ pub fn event_json(e: &TraceEvent, messages: &[MessageRecord]) -> Json {
             ));
             o.push(("timer".into(), t.name().into()));
         }
-        EventKind::Learn {
-            node: n,
-            log,
-            seq,
-            value: v,
-        } => {
-            kind("learn", &mut o);
-            o.push(("node".into(), node(*n)));
-            o.push(("log".into(), log.name().into()));
-            o.push(("seq".into(), (*seq).into()));
-            put_value(&mut o, "value", *v);
-        }
-        EventKind::Propose {
-            node: n,
-            log,
-            seq,
-            ballot: b,
-            own,
-        } => {
-            kind("propose", &mut o);
-            o.push(("node".into(), node(*n)));
-            o.push(("log".into(), log.name().into()));
-            o.push(("seq".into(), (*seq).into()));
-            o.push(("ballot".into(), ballot(*b)));
-            put_value(&mut o, "value", *own);
-        }
-        EventKind::AcceptPhase {
-            node: n,
-            log,
-            seq,
-            ballot: b,
-            value: v,
-            adopted,
-        } => {
-            kind("accept-phase", &mut o);
-            o.push(("node".into(), node(*n)));
-            o.push(("log".into(), log.name().into()));
-            o.push(("seq".into(), (*seq).into()));
-            o.push(("ballot".into(), ballot(*b)));
-            put_value(&mut o, "value", *v);
-            o.push(("adopted".into(), (*adopted).into()));
-        }
-        EventKind::Chosen {
-            node: n,
-            log,
-            seq,
-            ballot: b,
-            value: v,
-        } => {
-            kind("chosen", &mut o);
-            o.push(("node".into(), node(*n)));
-            o.push(("log".into(), log.name().into()));
-            o.push(("seq".into(), (*seq).into()));
-            o.push(("ballot".into(), ballot(*b)));
-            put_value(&mut o, "value", *v);
-        }
-        EventKind::AttemptFailed {
-            node: n,
-            log,
-            seq,
-            ballot: b,
-            reason,
-        } => {
-            kind("attempt-failed", &mut o);
-            o.push(("node".into(), node(*n)));
-            o.push(("log".into(), log.name().into()));
-            o.push(("seq".into(), (*seq).into()));
-            o.push(("ballot".into(), ballot(*b)));
-            match reason {
-                FailReason::Nacked { promised, phase: p } => {
-                    o.push(("reason".into(), "nacked".into()));
-                    o.push(("promised".into(), ballot(*promised)));
-                    o.push(("phase".into(), phase(*p).into()));
-                }
-                FailReason::Timeout { phase: p } => {
-                    o.push(("reason".into(), "timeout".into()));
-                    o.push(("phase".into(), phase(*p).into()));
-                }
-            }
-        }
         EventKind::Leader { node: n, seq } => {
             kind("leader", &mut o);
             o.push(("node".into(), node(*n)));
             o.push(("seq".into(), (*seq).into()));
-        }
-        EventKind::LostLeadership {
-            node: n,
-            seq,
-            reason,
-        } => {
-            kind("lost-leadership", &mut o);
-            o.push(("node".into(), node(*n)));
-            o.push(("seq".into(), (*seq).into()));
-            o.push(("reason".into(), (*reason).into()));
-        }
-        EventKind::Serve {
-            node: n,
-            client,
-            request,
-            first,
-            last,
-            bound_seq,
-            bound,
-        } => {
-            kind("serve", &mut o);
-            o.push(("node".into(), node(*n)));
-            o.push(("first".into(), (*first).into()));
-            o.push(("last".into(), (*last).into()));
-            o.push(("client".into(), addr(Address::Client(*client))));
-            o.push(("request".into(), (*request).into()));
-            o.push(("bound_seq".into(), (*bound_seq).into()));
-            o.push(("bound".into(), (*bound).into()));
-        }
-        EventKind::BoundExtended {
-            node: n,
-            seq,
-            bound,
-        } => {
-            kind("bound-extended", &mut o);
-            o.push(("node".into(), node(*n)));
-            o.push(("seq".into(), (*seq).into()));
-            o.push(("bound".into(), (*bound).into()));
-        }
-        EventKind::BoundRecovered {
-            node: n,
-            seq,
-            bound,
-        } => {
-            kind("bound-recovered", &mut o);
-            o.push(("node".into(), node(*n)));
-            o.push(("seq".into(), (*seq).into()));
-            o.push(("bound".into(), (*bound).into()));
-        }
-        EventKind::StoreLost {
-            node: n,
-            seq,
-            found,
-        } => {
-            kind("store-lost", &mut o);
-            o.push(("node".into(), node(*n)));
-            o.push(("seq".into(), (*seq).into()));
-            put_value(&mut o, "found", *found);
-        }
-        EventKind::ClientRequest {
-            client,
-            request,
-            count,
-        } => {
-            kind("client-request", &mut o);
-            o.push(("client".into(), addr(Address::Client(*client))));
-            o.push(("request".into(), (*request).into()));
-            o.push(("count".into(), (*count).into()));
-        }
-        EventKind::ClientGranted {
-            client,
-            request,
-            from,
-            first,
-            last,
-        } => {
-            kind("client-granted", &mut o);
-            o.push(("client".into(), addr(Address::Client(*client))));
-            o.push(("request".into(), (*request).into()));
-            o.push(("from".into(), addr(*from)));
-            o.push(("first".into(), (*first).into()));
-            o.push(("last".into(), (*last).into()));
         }
         EventKind::Crash(n) => {
             kind("crash", &mut o);
@@ -505,14 +343,178 @@ pub fn event_json(e: &TraceEvent, messages: &[MessageRecord]) -> Json {
             o.push(("node".into(), node(*n)));
             o.push(("incarnation".into(), (*inc).into()));
         }
-        EventKind::Intervene(a) => {
-            kind("intervene", &mut o);
-            o.push(("action".into(), action_json(a)));
-        }
         EventKind::Violation(v) => {
             kind("violation", &mut o);
             o.extend(violation_json(v));
         }
+        EventKind::Fact(f) => match &**f {
+            Fact::Learn {
+                node: n,
+                log,
+                seq,
+                value: v,
+            } => {
+                kind("learn", &mut o);
+                o.push(("node".into(), node(*n)));
+                o.push(("log".into(), log.name().into()));
+                o.push(("seq".into(), (*seq).into()));
+                put_value(&mut o, "value", *v);
+            }
+            Fact::Propose {
+                node: n,
+                log,
+                seq,
+                ballot: b,
+                own,
+            } => {
+                kind("propose", &mut o);
+                o.push(("node".into(), node(*n)));
+                o.push(("log".into(), log.name().into()));
+                o.push(("seq".into(), (*seq).into()));
+                o.push(("ballot".into(), ballot(*b)));
+                put_value(&mut o, "value", *own);
+            }
+            Fact::AcceptPhase {
+                node: n,
+                log,
+                seq,
+                ballot: b,
+                value: v,
+                adopted,
+            } => {
+                kind("accept-phase", &mut o);
+                o.push(("node".into(), node(*n)));
+                o.push(("log".into(), log.name().into()));
+                o.push(("seq".into(), (*seq).into()));
+                o.push(("ballot".into(), ballot(*b)));
+                put_value(&mut o, "value", *v);
+                o.push(("adopted".into(), (*adopted).into()));
+            }
+            Fact::Chosen {
+                node: n,
+                log,
+                seq,
+                ballot: b,
+                value: v,
+            } => {
+                kind("chosen", &mut o);
+                o.push(("node".into(), node(*n)));
+                o.push(("log".into(), log.name().into()));
+                o.push(("seq".into(), (*seq).into()));
+                o.push(("ballot".into(), ballot(*b)));
+                put_value(&mut o, "value", *v);
+            }
+            Fact::AttemptFailed {
+                node: n,
+                log,
+                seq,
+                ballot: b,
+                reason,
+            } => {
+                kind("attempt-failed", &mut o);
+                o.push(("node".into(), node(*n)));
+                o.push(("log".into(), log.name().into()));
+                o.push(("seq".into(), (*seq).into()));
+                o.push(("ballot".into(), ballot(*b)));
+                match reason {
+                    FailReason::Nacked { promised, phase: p } => {
+                        o.push(("reason".into(), "nacked".into()));
+                        o.push(("promised".into(), ballot(*promised)));
+                        o.push(("phase".into(), phase(*p).into()));
+                    }
+                    FailReason::Timeout { phase: p } => {
+                        o.push(("reason".into(), "timeout".into()));
+                        o.push(("phase".into(), phase(*p).into()));
+                    }
+                }
+            }
+            Fact::LostLeadership {
+                node: n,
+                seq,
+                reason,
+            } => {
+                kind("lost-leadership", &mut o);
+                o.push(("node".into(), node(*n)));
+                o.push(("seq".into(), (*seq).into()));
+                o.push(("reason".into(), (*reason).into()));
+            }
+            Fact::Serve {
+                node: n,
+                client,
+                request,
+                first,
+                last,
+                bound_seq,
+                bound,
+            } => {
+                kind("serve", &mut o);
+                o.push(("node".into(), node(*n)));
+                o.push(("first".into(), (*first).into()));
+                o.push(("last".into(), (*last).into()));
+                o.push(("client".into(), addr(Address::Client(*client))));
+                o.push(("request".into(), (*request).into()));
+                o.push(("bound_seq".into(), (*bound_seq).into()));
+                o.push(("bound".into(), (*bound).into()));
+            }
+            Fact::BoundExtended {
+                node: n,
+                seq,
+                bound,
+            } => {
+                kind("bound-extended", &mut o);
+                o.push(("node".into(), node(*n)));
+                o.push(("seq".into(), (*seq).into()));
+                o.push(("bound".into(), (*bound).into()));
+            }
+            Fact::BoundRecovered {
+                node: n,
+                seq,
+                bound,
+            } => {
+                kind("bound-recovered", &mut o);
+                o.push(("node".into(), node(*n)));
+                o.push(("seq".into(), (*seq).into()));
+                o.push(("bound".into(), (*bound).into()));
+            }
+            Fact::StoreLost {
+                node: n,
+                seq,
+                found,
+            } => {
+                kind("store-lost", &mut o);
+                o.push(("node".into(), node(*n)));
+                o.push(("seq".into(), (*seq).into()));
+                put_value(&mut o, "found", *found);
+            }
+            Fact::ClientRequest {
+                client,
+                request,
+                count,
+            } => {
+                kind("client-request", &mut o);
+                o.push(("client".into(), addr(Address::Client(*client))));
+                o.push(("request".into(), (*request).into()));
+                o.push(("count".into(), (*count).into()));
+            }
+            Fact::ClientGranted {
+                client,
+                request,
+                from,
+                first,
+                last,
+            } => {
+                kind("client-granted", &mut o);
+                o.push(("client".into(), addr(Address::Client(*client))));
+                o.push(("request".into(), (*request).into()));
+                o.push(("from".into(), addr(*from)));
+                o.push(("first".into(), (*first).into()));
+                o.push(("last".into(), (*last).into()));
+            }
+            Fact::Intervene(a) => {
+                kind("intervene", &mut o);
+                o.push(("action".into(), action_json(a)));
+            }
+        },
     }
     Json::Obj(o)
 }
@@ -831,8 +833,8 @@ pub fn intervention_from_json(j: &Json) -> Result<Intervention, String> {
 
 /// Events `0..upto` as JSON lines (the form hashed by [`trace_hash`]).
 pub fn event_lines(h: &History, upto: usize) -> impl Iterator<Item = String> + '_ {
-    h.events[..upto.min(h.events.len())]
-        .iter()
+    h.events
+        .range(0..upto)
         .map(|e| event_json(e, &h.messages).to_text())
 }
 

@@ -9,7 +9,7 @@ use std::rc::Rc;
 
 use super::checker::Checker;
 use super::config::{SimConfig, Time};
-use super::history::{DropReason, EventKind, Fate, MessageRecord, MsgId, Recorder};
+use super::history::{DropReason, EventKind, Fact, Fate, MessageRecord, MsgId, Recorder};
 use super::intervention::{Action, Intervention, LinkFilter, Param};
 use super::queue::{EventQueue, Scheduled};
 use super::rng::Rng;
@@ -20,10 +20,16 @@ use crate::engine::{
 };
 
 /// A named timer's current arming.
+///
+/// Timers are lazy: re-arming a timer to a *later* time (a follower's ping timeout, every
+/// ping) does not add a queue entry; the pending entry pops at the old time and is moved to
+/// the new one. So the queue holds about one entry per armed timer.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct TimerSlot {
-    /// Bumped on every set or cancel; firings of older armings are ignored.
+    /// Identifies the newest queue entry for this timer; older entries are stale.
     pub generation: u32,
+    /// Time of that entry, while it is queued.
+    pub queued: Option<Time>,
     /// Whether it will fire.
     pub armed: bool,
     /// When it was set.
@@ -190,7 +196,7 @@ impl World {
     /// must never run an event after t).
     fn drop_stale_timers(&mut self) {
         while let Some((
-            _,
+            t,
             &Scheduled::Timer {
                 owner,
                 kind,
@@ -198,12 +204,47 @@ impl World {
             },
         )) = self.queue.peek()
         {
-            let slot = self.timer_slot(owner, kind);
-            if slot.armed && slot.generation == generation {
+            let slot = *self.timer_slot(owner, kind);
+            if slot.generation == generation && slot.armed && slot.fires_at <= t {
                 break;
             }
             self.queue.pop();
+            self.timer_due(owner, kind, generation, t);
         }
+    }
+
+    /// A timer entry popped at `t`: is it due? Stale entries are dropped; postponed ones are
+    /// queued again at their new time.
+    fn timer_due(&mut self, owner: Address, kind: TimerKind, generation: u32, t: Time) -> bool {
+        let slot = self.timer_slot(owner, kind);
+        if slot.generation != generation {
+            return false;
+        }
+        slot.queued = None;
+        if !slot.armed {
+            return false;
+        }
+        if slot.fires_at > t {
+            let at = slot.fires_at;
+            self.queue_timer(owner, kind, at);
+            return false;
+        }
+        true
+    }
+
+    fn queue_timer(&mut self, owner: Address, kind: TimerKind, at: Time) {
+        let slot = self.timer_slot(owner, kind);
+        slot.generation = slot.generation.wrapping_add(1);
+        slot.queued = Some(at);
+        let generation = slot.generation;
+        self.queue.push(
+            at,
+            Scheduled::Timer {
+                owner,
+                kind,
+                generation,
+            },
+        );
     }
 
     /// Runs every step due at or before `t`, then lets the clock reach `t`.
@@ -237,11 +278,10 @@ impl World {
                 kind,
                 generation,
             } => {
-                let slot = self.timer_slot(owner, kind);
-                if !slot.armed || slot.generation != generation {
+                if !self.timer_due(owner, kind, generation, self.now) {
                     return false;
                 }
-                slot.armed = false;
+                self.timer_slot(owner, kind).armed = false;
                 rec.event(self.now, EventKind::Timer(owner, kind));
                 self.fire(owner, kind, rec);
             }
@@ -361,25 +401,15 @@ impl World {
                     let d = self.draw(delay);
                     let now = self.now;
                     let slot = self.timer_slot(owner, timer);
-                    slot.generation = slot.generation.wrapping_add(1);
                     slot.armed = true;
                     slot.set_at = now;
                     slot.fires_at = now + d;
-                    let generation = slot.generation;
-                    self.queue.push(
-                        now + d,
-                        Scheduled::Timer {
-                            owner,
-                            kind: timer,
-                            generation,
-                        },
-                    );
+                    // An entry already queued at or before the new time will move itself.
+                    if slot.queued.is_none_or(|q| q > now + d) {
+                        self.queue_timer(owner, timer, now + d);
+                    }
                 }
-                Command::CancelTimer(timer) => {
-                    let slot = self.timer_slot(owner, timer);
-                    slot.generation = slot.generation.wrapping_add(1);
-                    slot.armed = false;
-                }
+                Command::CancelTimer(timer) => self.timer_slot(owner, timer).armed = false,
                 Command::Observe(obs) => self.observe(owner, obs, rec),
             }
         }
@@ -492,12 +522,12 @@ impl World {
         let t = self.now;
         let kind = match obs {
             Observation::Promised { .. } | Observation::AcceptedValue { .. } => None,
-            Observation::Learned { log, seq, value } => Some(EventKind::Learn {
+            Observation::Learned { log, seq, value } => Some(fact(Fact::Learn {
                 node,
                 log,
                 seq,
                 value,
-            }),
+            })),
             Observation::Proposing {
                 log,
                 seq,
@@ -507,13 +537,13 @@ impl World {
                 if log == LogId::Leadership {
                     self.stats.elections += 1;
                 }
-                Some(EventKind::Propose {
+                Some(fact(Fact::Propose {
                     node,
                     log,
                     seq,
                     ballot,
                     own,
-                })
+                }))
             }
             Observation::AcceptPhase {
                 log,
@@ -521,26 +551,26 @@ impl World {
                 ballot,
                 value,
                 adopted,
-            } => Some(EventKind::AcceptPhase {
+            } => Some(fact(Fact::AcceptPhase {
                 node,
                 log,
                 seq,
                 ballot,
                 value,
                 adopted,
-            }),
+            })),
             Observation::AttemptChosen {
                 log,
                 seq,
                 ballot,
                 value,
-            } => Some(EventKind::Chosen {
+            } => Some(fact(Fact::Chosen {
                 node,
                 log,
                 seq,
                 ballot,
                 value,
-            }),
+            })),
             Observation::AttemptFailed {
                 log,
                 seq,
@@ -551,13 +581,13 @@ impl World {
                     FailReason::Nacked { .. } => self.stats.preempted[node.index()] += 1,
                     FailReason::Timeout { .. } => self.stats.timed_out += 1,
                 }
-                Some(EventKind::AttemptFailed {
+                Some(fact(Fact::AttemptFailed {
                     node,
                     log,
                     seq,
                     ballot,
                     reason,
-                })
+                }))
             }
             Observation::BecameLeader { seq } => {
                 self.stats.leader_changes += 1;
@@ -565,7 +595,7 @@ impl World {
                 Some(EventKind::Leader { node, seq })
             }
             Observation::LostLeadership { seq, reason } => {
-                Some(EventKind::LostLeadership { node, seq, reason })
+                Some(fact(Fact::LostLeadership { node, seq, reason }))
             }
             Observation::Served {
                 client,
@@ -577,7 +607,7 @@ impl World {
             } => {
                 self.stats.requests_served += 1;
                 self.stats.timestamps_served += last - first + 1;
-                Some(EventKind::Serve {
+                Some(fact(Fact::Serve {
                     node,
                     client,
                     request,
@@ -585,24 +615,24 @@ impl World {
                     last,
                     bound_seq,
                     bound,
-                })
+                }))
             }
             Observation::BoundExtended { seq, bound } => {
                 self.stats.bound_extensions += 1;
-                Some(EventKind::BoundExtended { node, seq, bound })
+                Some(fact(Fact::BoundExtended { node, seq, bound }))
             }
             Observation::BoundRecovered { seq, bound } => {
-                Some(EventKind::BoundRecovered { node, seq, bound })
+                Some(fact(Fact::BoundRecovered { node, seq, bound }))
             }
             Observation::StoreLost { seq, found } => {
-                Some(EventKind::StoreLost { node, seq, found })
+                Some(fact(Fact::StoreLost { node, seq, found }))
             }
             Observation::ClientStarted { request, count } => match at {
-                Address::Client(client) => Some(EventKind::ClientRequest {
+                Address::Client(client) => Some(fact(Fact::ClientRequest {
                     client,
                     request,
                     count,
-                }),
+                })),
                 Address::Node(_) => None,
             },
             Observation::ClientGranted {
@@ -611,13 +641,13 @@ impl World {
                 first,
                 last,
             } => match at {
-                Address::Client(client) => Some(EventKind::ClientGranted {
+                Address::Client(client) => Some(fact(Fact::ClientGranted {
                     client,
                     request,
                     from,
                     first,
                     last,
-                }),
+                })),
                 Address::Node(_) => None,
             },
         };
@@ -671,11 +701,11 @@ impl World {
             }
             Action::Filter(f) => {
                 self.filters.push(*f);
-                rec.event(t, EventKind::Intervene(action.clone()));
+                rec.event(t, fact(Fact::Intervene(action.clone())));
             }
             Action::ClearFilters => {
                 self.filters.clear();
-                rec.event(t, EventKind::Intervene(action.clone()));
+                rec.event(t, fact(Fact::Intervene(action.clone())));
             }
             Action::Restart(n) => {
                 let Some(node) = self.nodes.get_mut(n.index()) else {
@@ -702,17 +732,17 @@ impl World {
                         }
                     }
                 }
-                rec.event(t, EventKind::Intervene(action.clone()));
+                rec.event(t, fact(Fact::Intervene(action.clone())));
             }
             Action::Heal => {
                 self.partition = [0; 16];
-                rec.event(t, EventKind::Intervene(action.clone()));
+                rec.event(t, fact(Fact::Intervene(action.clone())));
             }
             Action::DropMessage(id) => {
                 if !self.user_drops.contains(id) {
                     self.user_drops.push(*id);
                 }
-                rec.event(t, EventKind::Intervene(action.clone()));
+                rec.event(t, fact(Fact::Intervene(action.clone())));
             }
             Action::ClientRequest { node, count } => {
                 let id = ClientId(u16::try_from(self.clients.len()).unwrap_or(u16::MAX));
@@ -723,7 +753,7 @@ impl World {
                 };
                 self.clients.push(Client::new(id, *node, params));
                 self.client_timers.push(TimerTable::default());
-                rec.event(t, EventKind::Intervene(action.clone()));
+                rec.event(t, fact(Fact::Intervene(action.clone())));
                 rec.event(t, EventKind::Boot(Address::Client(id)));
                 self.boot(Address::Client(id), rec);
             }
@@ -742,14 +772,13 @@ impl World {
                         self.cfg.protocol.bugs.set(name, *on);
                     }
                 }
-                rec.event(t, EventKind::Intervene(action.clone()));
+                rec.event(t, fact(Fact::Intervene(action.clone())));
             }
         }
     }
 
     fn disarm_all(&mut self, n: NodeId) {
         for slot in &mut self.node_timers[n.index()] {
-            slot.generation = slot.generation.wrapping_add(1);
             slot.armed = false;
         }
     }
@@ -799,4 +828,8 @@ impl World {
     pub fn now_ms(&self) -> f64 {
         self.now as f64 / MS as f64
     }
+}
+
+fn fact(f: Fact) -> EventKind {
+    EventKind::Fact(Box::new(f))
 }

@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Builds the browser app into dist/:
+#   dist/index.html, dist/www/…, dist/pkg/paxoscope.js + paxoscope_bg.wasm
+# Steps: setup.sh; cargo build (profile `web`, wasm32, --lib only); wasm-bindgen --target web;
+# wasm-opt -Oz when binaryen is installed (PAXOSCOPE_WASM_OPT=0 skips it); copy the static files.
+set -euo pipefail
+# shellcheck source=scripts/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+cd "$ROOT"
+t0="$(now)"
+
+"$ROOT/scripts/setup.sh"
+
+# Only the library: the native binary (clap) is not meant for wasm32.
+say "cargo build --profile web --target wasm32-unknown-unknown --lib"
+cargo build --profile web --target wasm32-unknown-unknown --lib
+wasm_in="$TARGET_DIR/wasm32-unknown-unknown/web/paxoscope.wasm"
+[ -f "$wasm_in" ] || die "cargo produced no $wasm_in"
+
+dist="$ROOT/dist"
+rm -rf "$dist.tmp"
+mkdir -p "$dist.tmp/pkg"
+
+say "wasm-bindgen --target web"
+wasm-bindgen --target web --no-typescript --out-dir "$dist.tmp/pkg" "$wasm_in"
+wasm="$dist.tmp/pkg/paxoscope_bg.wasm"
+
+wasm_opt=""
+if [ "${PAXOSCOPE_WASM_OPT:-1}" != 0 ]; then
+  for c in "$ROOT/node_modules/.bin/wasm-opt" "$ROOT/node_modules/binaryen/bin/wasm-opt"; do
+    if [ -x "$c" ]; then wasm_opt="$c"; break; fi
+  done
+fi
+if [ -n "$wasm_opt" ]; then
+  say "wasm-opt -Oz ($("$wasm_opt" --version))"
+  # wasm-opt takes the wasm features to allow from the module's target_features section.
+  "$wasm_opt" -Oz -o "$wasm.opt" "$wasm"
+  mv "$wasm.opt" "$wasm"
+else
+  warn "wasm-opt not found (or PAXOSCOPE_WASM_OPT=0): shipping wasm-bindgen's output as is"
+fi
+
+cp index.html "$dist.tmp/"
+cp -r www "$dist.tmp/www"
+rm -rf "$dist"
+mv "$dist.tmp" "$dist"
+
+size() { wc -c <"$1" | tr -d ' '; }
+gz() { gzip -9 -c "$1" | wc -c | tr -d ' '; }
+w="$dist/pkg/paxoscope_bg.wasm" j="$dist/pkg/paxoscope.js"
+printf '%-22s %9s %9s\n' "dist/pkg" "bytes" "gzip -9"
+printf '%-22s %9s %9s\n' "paxoscope_bg.wasm" "$(size "$w")" "$(gz "$w")"
+printf '%-22s %9s %9s\n' "paxoscope.js" "$(size "$j")" "$(gz "$j")"
+printf '%-22s %9s %9s\n' "total" "$(( $(size "$w") + $(size "$j") ))" "$(( $(gz "$w") + $(gz "$j") ))"
+say "web build ok in $(elapsed "$t0"): $dist"
