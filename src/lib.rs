@@ -4,11 +4,13 @@
 //! * [`engine`]: the protocol as pure state machines (no clock, no randomness, no I/O).
 //! * [`sim`]: the discrete-event world around it — virtual time, seeded network and faults,
 //!   interventions, checkpoints for time travel, the safety checker, traces and scenarios.
-//! * `ui` (wasm32 only): the Yew front end that draws a [`sim::Run`].
+//! * [`lab`]: the interactive session (playback, selection, share links) as plain Rust.
+//! * `ui` (wasm32 only): the Yew front end that draws a [`lab::Lab`].
 
 #![warn(missing_docs)]
 
 pub mod engine;
+pub mod lab;
 pub mod sim;
 
 #[cfg(target_arch = "wasm32")]

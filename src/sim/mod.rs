@@ -18,9 +18,11 @@ pub mod queue;
 pub mod rng;
 pub mod run;
 pub mod scenario;
+pub mod share;
 pub mod summary;
 pub mod swarm;
 pub mod trace;
+pub mod view;
 pub mod world;
 
 pub use checker::{Invariant, Violation};

@@ -1,28 +1,19 @@
-//! Placeholder browser front end (wasm32 only): a heading and a Play/Pause button.
-//!
-//! This module exists so the web build, the browser tests and the end-to-end tests have
-//! something to load; the real UI replaces it.
+//! The browser front end (wasm32 only): Yew function components that draw a
+//! [`crate::lab::Lab`] and dispatch [`crate::lab::LabAction`]s. No protocol logic lives here.
+
+mod app;
+pub mod banner;
+pub mod cluster;
+pub mod controls;
+pub mod format;
+pub mod hooks;
+pub mod sidebar;
+pub mod store;
+pub mod timeline;
+
+pub use app::App;
 
 use wasm_bindgen::prelude::*;
-use yew::prelude::*;
-
-/// The root component: the title and a Play/Pause toggle (`#play`).
-#[component]
-pub fn App() -> Html {
-    let playing = use_state(|| false);
-    let onclick = {
-        let playing = playing.clone();
-        Callback::from(move |_: MouseEvent| playing.set(!*playing))
-    };
-    html! {
-        <>
-            <h1>{ "PaxosScope" }</h1>
-            <button id="play" type="button" {onclick}>
-                { if *playing { "Pause" } else { "Play" } }
-            </button>
-        </>
-    }
-}
 
 /// Entry point run by the wasm-bindgen glue on `init()`: mounts [`App`] into
 /// `<main id="app">`, or into `<body>` when the page has no such element.

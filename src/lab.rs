@@ -1,0 +1,725 @@
+//! The interactive session behind the browser: a [`Run`] plus everything a person does to it
+//! — playback, selection, the partition editor, notices, share links. Every user action is a
+//! [`LabAction`]; [`Lab::apply`] is the only place one changes anything.
+//!
+//! This is plain Rust (no browser types), so it is tested natively; the Yew components only
+//! draw a `Lab` and dispatch actions.
+
+use crate::engine::{NodeId, MS};
+use crate::sim::config::{Preset, SimConfig, Time};
+use crate::sim::history::{EventKind, Fact, MarkerKind, MsgId};
+use crate::sim::intervention::{Action, Intervention, Param};
+use crate::sim::scenario;
+use crate::sim::share::{self, Shared};
+use crate::sim::trace;
+use crate::sim::view::LogFilter;
+use crate::sim::Run;
+
+/// Fastest and slowest playback, as virtual time per real time.
+pub const SPEED_RANGE: (f64, f64) = (0.002, 20.0);
+
+/// The longest real-time step one animation frame may take (a hidden tab must not jump).
+const MAX_FRAME_MS: f64 = 100.0;
+
+/// How bad a notice is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NoticeKind {
+    /// For information (a fork, a loaded trace).
+    Info,
+    /// Something was ignored (a bad URL parameter).
+    Warning,
+    /// An action was refused (a malformed import).
+    Error,
+}
+
+/// A message shown to the user until dismissed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Notice {
+    /// Severity.
+    pub kind: NoticeKind,
+    /// Plain words.
+    pub text: String,
+}
+
+/// Which side panel is open.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Tab {
+    /// The selected node's state (or the selected message).
+    #[default]
+    Inspector,
+    /// The event log.
+    Log,
+    /// The space-time diagram.
+    SpaceTime,
+    /// The timestamp number line.
+    NumberLine,
+    /// The injected-bug switches.
+    BreakPaxos,
+}
+
+/// Everything a person can do.
+#[derive(Clone, Debug, PartialEq)]
+pub enum LabAction {
+    /// Start playing.
+    Play,
+    /// Stop playing.
+    Pause,
+    /// Play or pause.
+    TogglePlay,
+    /// An animation frame: advance by `real_ms` of wall time at the current speed.
+    Tick(f64),
+    /// One event forward.
+    Step,
+    /// One event back.
+    StepBack,
+    /// Forward to the next phase change (proposal, phase 2, choice, leader, fault…).
+    StepPhase,
+    /// Move the cursor to a time.
+    Seek(Time),
+    /// Move the cursor to just after a recorded event.
+    SeekEvent(usize),
+    /// Playback speed (virtual per real time).
+    SetSpeed(f64),
+    /// Start the current scenario or configuration over (drops what you did).
+    Reset,
+    /// Load a named scenario.
+    LoadScenario(String),
+    /// New seed (same configuration and interventions).
+    SetSeed(u64),
+    /// New cluster size (interventions naming missing nodes are dropped).
+    SetNodes(u8),
+    /// Switch timing preset (a fresh run).
+    SetPreset(Preset),
+    /// Client load (a fresh run with the same interventions).
+    SetClients {
+        /// Number of clients.
+        count: u16,
+        /// Timestamps per request.
+        batch: u64,
+    },
+    /// Change a parameter from the cursor on (an intervention).
+    SetParam(Param),
+    /// Any other intervention at the cursor (crash, restart, heal, drop, client request…).
+    Intervene(Action),
+    /// Cut one node off from all others.
+    Isolate(NodeId),
+    /// Start choosing two groups by clicking nodes.
+    StartSplit,
+    /// Move a node to the other group while splitting.
+    ToggleSplit(NodeId),
+    /// Partition the cluster into the chosen groups.
+    ApplySplit,
+    /// Leave the partition editor.
+    CancelSplit,
+    /// Select a node for the inspector (None to clear).
+    SelectNode(Option<NodeId>),
+    /// Select a message (None to clear).
+    SelectMessage(Option<MsgId>),
+    /// Highlight a message (hovered in the space-time diagram).
+    Highlight(Option<MsgId>),
+    /// Drop the selected message, if it is still travelling.
+    DropSelected,
+    /// Event-log filter.
+    SetLogFilter(LogFilter),
+    /// Move the cursor to the first violation.
+    JumpToViolation,
+    /// Load a trace export (keeps the current run if it is refused).
+    Import(String),
+    /// Switch the side panel.
+    SetTab(Tab),
+    /// Show or hide the help overlay.
+    ToggleHelp,
+    /// Dismiss a notice.
+    Dismiss(usize),
+    /// Turn an injected bug on or off from the cursor on.
+    SetBug(String, bool),
+    /// Load a bug's counterexample scenario and run to its first violation.
+    ShowCounterexample(String),
+}
+
+/// An interactive session.
+#[derive(Clone, Debug)]
+pub struct Lab {
+    /// The simulation with time travel.
+    pub run: Run,
+    /// The scenario the run came from (a label; None for a custom run).
+    pub scenario: Option<String>,
+    /// The timing preset.
+    pub preset: Preset,
+    /// Whether time advances on its own.
+    pub playing: bool,
+    /// Virtual time per real time.
+    pub speed: f64,
+    /// The node shown in the inspector.
+    pub selected_node: Option<NodeId>,
+    /// The message shown in the message panel.
+    pub selected_msg: Option<MsgId>,
+    /// A message highlighted from another view.
+    pub highlight: Option<MsgId>,
+    /// Partition editor: group (1 or 2) per node, while open.
+    pub split: Option<Vec<u8>>,
+    /// Messages for the user.
+    pub notices: Vec<Notice>,
+    /// Event-log filter.
+    pub log_filter: LogFilter,
+    /// Side panel.
+    pub tab: Tab,
+    /// Help overlay shown.
+    pub help: bool,
+    /// Violations already announced (a new one pauses the run).
+    announced: usize,
+}
+
+/// A good default speed for a configuration: a message should take about a third of a second.
+pub fn natural_speed(cfg: &SimConfig) -> f64 {
+    let mean = (cfg.network.latency_min + cfg.network.latency_max) as f64 / 2.0;
+    (mean / 330_000.0).clamp(SPEED_RANGE.0, SPEED_RANGE.1)
+}
+
+impl Lab {
+    /// A session from a share link (or the default lab for an empty one). Problems with the
+    /// link become warnings; the lab always opens.
+    pub fn from_query(query: &str) -> Lab {
+        let (shared, warnings) = share::decode(query);
+        let mut lab = Lab::from_shared(shared);
+        lab.notices.extend(warnings.into_iter().map(|text| Notice {
+            kind: NoticeKind::Warning,
+            text,
+        }));
+        lab
+    }
+
+    fn from_shared(s: Shared) -> Lab {
+        let cursor = s.cursor;
+        let run = Run::new(s.config.clone(), s.interventions).unwrap_or_else(|_| {
+            Run::new(s.config, vec![]).expect("a validated configuration builds a run")
+        });
+        let speed = natural_speed(run.config());
+        let mut lab = Lab {
+            run,
+            scenario: s.scenario,
+            preset: s.preset,
+            playing: false,
+            speed,
+            selected_node: None,
+            selected_msg: None,
+            highlight: None,
+            split: None,
+            notices: Vec::new(),
+            log_filter: LogFilter::default(),
+            tab: Tab::default(),
+            help: false,
+            announced: 0,
+        };
+        lab.run.seek(cursor);
+        lab.announced = lab.run.world().checker.violations.len();
+        lab
+    }
+
+    /// A session for a named scenario (at time 0).
+    pub fn scenario(name: &str) -> Option<Lab> {
+        let s = scenario::by_name(name)?;
+        Some(Lab::from_shared(Shared {
+            scenario: Some(s.name.to_string()),
+            preset: Preset::Classroom,
+            config: s.config,
+            interventions: s.interventions,
+            cursor: 0,
+        }))
+    }
+
+    /// The share link's query string for the current state.
+    pub fn share_query(&self) -> String {
+        share::encode(&Shared {
+            scenario: self.scenario.clone(),
+            preset: self.preset,
+            config: self.run.config().clone(),
+            interventions: self.run.interventions().to_vec(),
+            cursor: self.run.now(),
+        })
+    }
+
+    /// Adds a notice.
+    pub fn notify(&mut self, kind: NoticeKind, text: impl Into<String>) {
+        let text = text.into();
+        if !self.notices.iter().any(|n| n.text == text) {
+            self.notices.push(Notice { kind, text });
+        }
+        if self.notices.len() > 6 {
+            self.notices.remove(0);
+        }
+    }
+
+    fn rebuild(&mut self, config: SimConfig, interventions: Vec<Intervention>) {
+        let nodes = config.protocol.nodes;
+        let (keep, dropped): (Vec<_>, Vec<_>) = interventions
+            .into_iter()
+            .partition(|iv| iv.action.validate(nodes).is_ok());
+        if !dropped.is_empty() {
+            self.notify(
+                NoticeKind::Info,
+                format!(
+                    "{} intervention(s) named nodes that no longer exist and were removed.",
+                    dropped.len()
+                ),
+            );
+        }
+        match Run::new(config, keep) {
+            Ok(run) => {
+                self.run = run;
+                self.selected_msg = None;
+                self.highlight = None;
+                self.split = None;
+                if self.selected_node.is_some_and(|n| n.0 > nodes) {
+                    self.selected_node = None;
+                }
+                self.announced = 0;
+            }
+            Err(e) => self.notify(NoticeKind::Error, e),
+        }
+    }
+
+    fn act(&mut self, action: Action) {
+        let when = self.run.now();
+        match self.run.act(action) {
+            Ok(true) => self.notify(
+                NoticeKind::Info,
+                format!(
+                    "You acted in the past, at {:.3} s: the run forked there and what happened after was discarded.",
+                    when as f64 / 1e6
+                ),
+            ),
+            Ok(false) => {}
+            Err(e) => self.notify(NoticeKind::Error, e),
+        }
+        self.check_violations();
+    }
+
+    /// Pauses and tells the user when a new violation appears.
+    fn check_violations(&mut self) {
+        let v = &self.run.world().checker.violations;
+        if v.len() > self.announced {
+            let first = &v[self.announced];
+            let text = format!(
+                "Safety violated ({}): {}",
+                first.invariant.name(),
+                first.detail
+            );
+            self.announced = v.len();
+            self.playing = false;
+            self.notify(NoticeKind::Error, text);
+        }
+    }
+
+    /// Carries out one action.
+    pub fn apply(&mut self, action: LabAction) {
+        match action {
+            LabAction::Play => self.playing = true,
+            LabAction::Pause => self.playing = false,
+            LabAction::TogglePlay => self.playing = !self.playing,
+            LabAction::Tick(real_ms) => {
+                if self.playing {
+                    let dt = real_ms.clamp(0.0, MAX_FRAME_MS) * 1_000.0 * self.speed;
+                    let target = self.run.now() + dt.round() as Time;
+                    self.run.seek(target);
+                    self.check_violations();
+                }
+            }
+            LabAction::Step => {
+                self.run.step();
+                self.check_violations();
+            }
+            LabAction::StepBack => self.run.step_back(),
+            LabAction::StepPhase => {
+                let limit = self.run.now() + 120_000 * MS;
+                self.run.run_until_event(limit, is_phase);
+                self.check_violations();
+            }
+            LabAction::Seek(t) => {
+                self.run.seek(t);
+                self.check_violations();
+            }
+            LabAction::SeekEvent(i) => {
+                self.run.seek_event(i);
+                self.check_violations();
+            }
+            LabAction::SetSpeed(s) => {
+                if s.is_finite() {
+                    self.speed = s.clamp(SPEED_RANGE.0, SPEED_RANGE.1);
+                }
+            }
+            LabAction::Reset => {
+                let base = match self.scenario.as_deref().and_then(scenario::by_name) {
+                    Some(s) => (s.config, s.interventions),
+                    None => (self.run.config().clone(), Vec::new()),
+                };
+                self.rebuild(base.0, base.1);
+                self.playing = false;
+            }
+            LabAction::LoadScenario(name) => match Lab::scenario(&name) {
+                Some(mut lab) => {
+                    lab.notices = std::mem::take(&mut self.notices);
+                    lab.tab = self.tab;
+                    *self = lab;
+                }
+                None => self.notify(
+                    NoticeKind::Error,
+                    format!("There is no scenario called '{name}'."),
+                ),
+            },
+            LabAction::SetSeed(seed) => {
+                let mut c = self.run.config().clone();
+                c.seed = seed;
+                let ivs = self.run.interventions().to_vec();
+                self.rebuild(c, ivs);
+            }
+            LabAction::SetNodes(n) => {
+                if !(3..=9).contains(&n) {
+                    self.notify(
+                        NoticeKind::Error,
+                        format!("A cluster has 3–9 nodes, not {n}."),
+                    );
+                    return;
+                }
+                let mut c = self.run.config().clone();
+                c.protocol.nodes = n;
+                let ivs = self.run.interventions().to_vec();
+                self.rebuild(c, ivs);
+            }
+            LabAction::SetPreset(p) => {
+                let old = self.run.config();
+                let mut c = SimConfig::preset(p, old.protocol.nodes, old.seed);
+                c.protocol.bugs = old.protocol.bugs;
+                self.preset = p;
+                self.scenario = None;
+                self.speed = natural_speed(&c);
+                self.rebuild(c, Vec::new());
+            }
+            LabAction::SetClients { count, batch } => {
+                let mut c = self.run.config().clone();
+                c.clients.count = count;
+                c.clients.batch = batch;
+                if let Err(e) = c.validate() {
+                    self.notify(NoticeKind::Error, e);
+                    return;
+                }
+                let ivs = self.run.interventions().to_vec();
+                self.rebuild(c, ivs);
+            }
+            LabAction::SetParam(p) => self.act(Action::Set(p)),
+            LabAction::Intervene(a) => self.act(a),
+            LabAction::Isolate(n) => {
+                let rest: Vec<NodeId> = (1..=self.run.config().protocol.nodes)
+                    .map(NodeId)
+                    .filter(|&m| m != n)
+                    .collect();
+                self.act(Action::Partition(vec![vec![n], rest]));
+            }
+            LabAction::StartSplit => {
+                self.split = Some(vec![1; usize::from(self.run.config().protocol.nodes)])
+            }
+            LabAction::ToggleSplit(n) => {
+                if let Some(g) = self.split.as_mut().and_then(|s| s.get_mut(n.index())) {
+                    *g = if *g == 1 { 2 } else { 1 };
+                }
+            }
+            LabAction::ApplySplit => {
+                if let Some(split) = self.split.take() {
+                    let group = |k| {
+                        split
+                            .iter()
+                            .enumerate()
+                            .filter(|(_, g)| **g == k)
+                            .map(|(i, _)| NodeId::from_index(i))
+                            .collect::<Vec<_>>()
+                    };
+                    let (a, b) = (group(1), group(2));
+                    if a.is_empty() || b.is_empty() {
+                        self.notify(
+                            NoticeKind::Error,
+                            "Click nodes to move them to the second group first: a partition needs two non-empty groups.",
+                        );
+                        self.split = Some(split);
+                    } else {
+                        self.act(Action::Partition(vec![a, b]));
+                    }
+                }
+            }
+            LabAction::CancelSplit => self.split = None,
+            LabAction::SelectNode(n) => {
+                self.selected_node = n;
+                if n.is_some() {
+                    self.selected_msg = None;
+                    self.tab = Tab::Inspector;
+                }
+            }
+            LabAction::SelectMessage(m) => {
+                self.selected_msg = m;
+                if m.is_some() {
+                    self.tab = Tab::Inspector;
+                }
+            }
+            LabAction::Highlight(m) => self.highlight = m,
+            LabAction::DropSelected => {
+                if let Some(id) = self.selected_msg {
+                    let travelling = self.run.world().in_flight().any(|(_, m)| m == id);
+                    if travelling {
+                        self.act(Action::DropMessage(id));
+                    } else {
+                        self.notify(
+                            NoticeKind::Info,
+                            format!("Message #{id} is no longer travelling."),
+                        );
+                    }
+                }
+            }
+            LabAction::SetLogFilter(f) => self.log_filter = f,
+            LabAction::JumpToViolation => {
+                match self.run.history().first_violation().map(|(i, _)| i) {
+                    Some(i) => {
+                        self.playing = false;
+                        self.run.seek_event(i);
+                    }
+                    None => self.notify(NoticeKind::Info, "No violation has happened in this run."),
+                }
+            }
+            LabAction::Import(text) => {
+                match trace::import(&text).and_then(|i| trace::rebuild(&i)) {
+                    Ok((run, same)) => {
+                        self.run = run;
+                        self.scenario = None;
+                        self.playing = false;
+                        self.announced = self.run.world().checker.violations.len();
+                        self.speed = natural_speed(self.run.config());
+                        self.notify(
+                        NoticeKind::Info,
+                        if same {
+                            "Trace loaded: this engine reproduced every recorded event.".to_string()
+                        } else {
+                            "Trace loaded, but this engine's replay differs from the recorded events (made by another version?).".to_string()
+                        },
+                    );
+                    }
+                    Err(e) => self.notify(
+                        NoticeKind::Error,
+                        format!("That file was not loaded: {e} Your current run is unchanged."),
+                    ),
+                }
+            }
+            LabAction::SetTab(t) => self.tab = t,
+            LabAction::ToggleHelp => self.help = !self.help,
+            LabAction::Dismiss(i) => {
+                if i < self.notices.len() {
+                    self.notices.remove(i);
+                }
+            }
+            LabAction::SetBug(name, on) => self.act(Action::Set(Param::Bug { name, on })),
+            LabAction::ShowCounterexample(bug) => match scenario::for_bug(&bug) {
+                Some(s) => {
+                    self.apply(LabAction::LoadScenario(s.name.to_string()));
+                    let limit = s.duration;
+                    self.run.run_until_marker(MarkerKind::Violation, limit);
+                    self.check_violations();
+                    self.tab = Tab::BreakPaxos;
+                }
+                None => self.notify(NoticeKind::Error, format!("No counterexample for '{bug}'.")),
+            },
+        }
+    }
+}
+
+/// Events where "step to the next phase" stops.
+pub fn is_phase(e: &EventKind) -> bool {
+    match e {
+        EventKind::Leader { .. }
+        | EventKind::Crash(_)
+        | EventKind::Restart(..)
+        | EventKind::Violation(_) => true,
+        EventKind::Fact(f) => matches!(
+            **f,
+            Fact::Propose { .. }
+                | Fact::AcceptPhase { .. }
+                | Fact::Chosen { .. }
+                | Fact::AttemptFailed { .. }
+                | Fact::LostLeadership { .. }
+                | Fact::BoundExtended { .. }
+                | Fact::BoundRecovered { .. }
+                | Fact::StoreLost { .. }
+                | Fact::Intervene(_)
+        ),
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lab() -> Lab {
+        Lab::scenario("cold-start-3").unwrap()
+    }
+
+    #[test]
+    fn playing_advances_time_at_the_chosen_speed_and_pausing_stops_it() {
+        let mut l = lab();
+        l.apply(LabAction::SetSpeed(1.0));
+        l.apply(LabAction::Tick(16.0));
+        assert_eq!(l.run.now(), 0, "paused: nothing moves");
+        l.apply(LabAction::Play);
+        l.apply(LabAction::Tick(16.0));
+        assert_eq!(l.run.now(), 16_000);
+        l.apply(LabAction::Tick(5_000.0));
+        assert_eq!(l.run.now(), 116_000, "a long frame is capped at 100 ms");
+        l.apply(LabAction::Pause);
+        l.apply(LabAction::Tick(16.0));
+        assert_eq!(l.run.now(), 116_000);
+    }
+
+    #[test]
+    fn stepping_to_the_next_phase_stops_at_a_proposal() {
+        let mut l = lab();
+        l.apply(LabAction::StepPhase);
+        let h = l.run.history();
+        let step_start = h.events_after_steps(l.run.world().steps - 1);
+        let step: Vec<_> = h.events.range(step_start..l.run.cursor_event()).collect();
+        assert!(step.iter().any(|e| is_phase(&e.kind)), "{step:?}");
+    }
+
+    #[test]
+    fn a_new_violation_pauses_and_is_announced() {
+        let mut l = Lab::scenario("bug-minority-quorum").unwrap();
+        l.apply(LabAction::Play);
+        for _ in 0..200 {
+            l.apply(LabAction::Tick(100.0));
+            if !l.playing {
+                break;
+            }
+        }
+        assert!(!l.playing, "paused at the violation");
+        assert!(l
+            .notices
+            .iter()
+            .any(|n| n.kind == NoticeKind::Error && n.text.contains("agreement")));
+        l.apply(LabAction::Seek(30_000_000));
+        l.apply(LabAction::JumpToViolation);
+        let (i, _) = l.run.history().first_violation().unwrap();
+        let h = l.run.history();
+        assert!(h.events_after_steps(l.run.world().steps - 1) <= i && i < l.run.cursor_event());
+    }
+
+    #[test]
+    fn the_partition_editor_needs_two_groups() {
+        let mut l = lab();
+        l.apply(LabAction::StartSplit);
+        l.apply(LabAction::ApplySplit);
+        assert!(l.split.is_some(), "still editing");
+        assert!(l.notices.iter().any(|n| n.kind == NoticeKind::Error));
+        l.apply(LabAction::ToggleSplit(NodeId(3)));
+        l.apply(LabAction::ApplySplit);
+        assert!(l.split.is_none());
+        assert!(!l.run.world().connected(NodeId(1), NodeId(3)));
+        assert!(l.run.world().connected(NodeId(1), NodeId(2)));
+    }
+
+    #[test]
+    fn acting_in_the_past_forks_and_says_so() {
+        let mut l = Lab::scenario("leader-crash").unwrap();
+        l.apply(LabAction::Seek(12_000_000));
+        l.apply(LabAction::Seek(2_000_000));
+        l.apply(LabAction::Intervene(Action::Crash(NodeId(1))));
+        assert!(l.notices.iter().any(|n| n.text.contains("forked")));
+        assert_eq!(l.run.interventions().len(), 1, "the 8 s crash was dropped");
+    }
+
+    #[test]
+    fn a_refused_import_keeps_the_current_run() {
+        let mut l = lab();
+        l.apply(LabAction::Seek(3_000_000));
+        let before = l.share_query();
+        l.apply(LabAction::Import("{\"version\": 7}".into()));
+        assert_eq!(l.share_query(), before);
+        assert!(l.notices.last().unwrap().text.contains("version 7"));
+    }
+
+    #[test]
+    fn export_then_import_restores_the_run() {
+        let mut l = Lab::scenario("leader-crash").unwrap();
+        l.apply(LabAction::Seek(9_000_000));
+        l.apply(LabAction::Intervene(Action::Crash(NodeId(2))));
+        let text = trace::export(&l.run);
+        let mut other = lab();
+        other.apply(LabAction::Import(text));
+        assert_eq!(other.run.now(), l.run.now());
+        assert_eq!(
+            trace::trace_hash(other.run.history(), other.run.cursor_event()),
+            trace::trace_hash(l.run.history(), l.run.cursor_event())
+        );
+        assert!(other
+            .notices
+            .last()
+            .unwrap()
+            .text
+            .contains("reproduced every recorded event"));
+    }
+
+    #[test]
+    fn the_share_link_reopens_the_same_run() {
+        let mut l = Lab::scenario("leader-crash").unwrap();
+        l.apply(LabAction::SetParam(Param::LossPpm(100_000)));
+        l.apply(LabAction::Seek(4_000_000));
+        l.apply(LabAction::Isolate(NodeId(2)));
+        l.apply(LabAction::Seek(10_000_000));
+        let again = Lab::from_query(&l.share_query());
+        assert!(again.notices.is_empty(), "{:?}", again.notices);
+        assert_eq!(again.run.now(), l.run.now());
+        assert_eq!(
+            trace::trace_hash(again.run.history(), again.run.cursor_event()),
+            trace::trace_hash(l.run.history(), l.run.cursor_event())
+        );
+    }
+
+    #[test]
+    fn a_broken_link_opens_a_working_lab_with_warnings() {
+        let l = Lab::from_query("?n=99&seed=x&iv=zz");
+        assert_eq!(l.run.config().protocol.nodes, 5);
+        assert!(l.notices.len() >= 3);
+        assert!(l.notices.iter().all(|n| n.kind == NoticeKind::Warning));
+    }
+
+    #[test]
+    fn changing_the_cluster_size_drops_interventions_for_missing_nodes() {
+        let mut l = Lab::scenario("minority-partition").unwrap();
+        l.apply(LabAction::SetNodes(3));
+        assert_eq!(l.run.config().protocol.nodes, 3);
+        assert!(l
+            .run
+            .interventions()
+            .iter()
+            .all(|iv| iv.action.validate(3).is_ok()));
+        l.apply(LabAction::SetNodes(12));
+        assert!(l.notices.iter().any(|n| n.text.contains("3–9")));
+    }
+
+    #[test]
+    fn a_counterexample_runs_to_its_violation() {
+        let mut l = lab();
+        l.apply(LabAction::ShowCounterexample("skip-bound-recovery".into()));
+        assert_eq!(l.scenario.as_deref(), Some("bug-skip-bound-recovery"));
+        assert!(!l.run.world().checker.violations.is_empty());
+        assert_eq!(l.tab, Tab::BreakPaxos);
+    }
+
+    #[test]
+    fn dropping_the_selected_message_drops_it() {
+        let mut l = lab();
+        l.apply(LabAction::Seek(1_100_000));
+        let id = crate::sim::view::in_flight(&l.run)[0].id;
+        l.apply(LabAction::SelectMessage(Some(id)));
+        l.apply(LabAction::DropSelected);
+        assert!(l
+            .run
+            .interventions()
+            .iter()
+            .any(|iv| iv.action == Action::DropMessage(id)));
+    }
+}

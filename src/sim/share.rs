@@ -1,0 +1,607 @@
+//! Share links: a run's seed, configuration, interventions and cursor as a URL query string.
+//!
+//! Opening the link reproduces the exact run. Decoding never fails: every parameter that is
+//! malformed or out of range is reported in plain words and replaced by its default, so a
+//! broken link still opens a working lab.
+//!
+//! ```text
+//! ?s=leader-crash&seed=7&n=5&loss=10&bo=none:0&iv=8000000:crash:3,12000000:restart:3&t=9500000
+//! ```
+
+use std::fmt::Write;
+
+use super::config::{Preset, SimConfig, Time};
+use super::intervention::{Action, Intervention, LinkFilter, Param};
+use super::scenario;
+use crate::engine::{BackoffPolicy, Micros, Msg, NodeId, MS};
+
+/// What a link describes.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Shared {
+    /// The scenario it started from, if any (its name labels the run).
+    pub scenario: Option<String>,
+    /// The timing preset the configuration started from.
+    pub preset: Preset,
+    /// The full configuration, seed included.
+    pub config: SimConfig,
+    /// Every intervention, in order.
+    pub interventions: Vec<Intervention>,
+    /// Cursor time (µs).
+    pub cursor: Time,
+}
+
+impl Default for Shared {
+    fn default() -> Self {
+        let s = scenario::all().remove(0);
+        Shared {
+            scenario: Some(s.name.to_string()),
+            preset: Preset::Classroom,
+            config: s.config,
+            interventions: s.interventions,
+            cursor: 0,
+        }
+    }
+}
+
+fn ms(v: Micros) -> String {
+    if v % MS == 0 {
+        (v / MS).to_string()
+    } else {
+        format!("{}", v as f64 / MS as f64)
+    }
+}
+
+fn pct(ppm: u32) -> String {
+    if ppm % 10_000 == 0 {
+        (ppm / 10_000).to_string()
+    } else {
+        format!("{}", f64::from(ppm) / 10_000.0)
+    }
+}
+
+/// The configuration a link starts from before its overrides.
+fn base(scenario: Option<&str>, preset: Preset, nodes: u8, seed: u64) -> SimConfig {
+    let mut c = scenario
+        .and_then(scenario::by_name)
+        .map(|s| s.config)
+        .unwrap_or_else(|| SimConfig::preset(preset, nodes, seed));
+    c.seed = seed;
+    c.protocol.nodes = nodes;
+    c
+}
+
+/// Encodes a run as a query string (without the leading `?`).
+pub fn encode(shared: &Shared) -> String {
+    let c = &shared.config;
+    let p = &c.protocol;
+    let mut q = String::new();
+    let mut put = |k: &str, v: String| {
+        if !q.is_empty() {
+            q.push('&');
+        }
+        q.push_str(k);
+        q.push('=');
+        q.push_str(&v);
+    };
+    match &shared.scenario {
+        Some(s) => put("s", s.clone()),
+        None => put("p", shared.preset.name().to_string()),
+    }
+    put("seed", c.seed.to_string());
+    put("n", p.nodes.to_string());
+    let b = base(shared.scenario.as_deref(), shared.preset, p.nodes, c.seed);
+    let (bp, bn, bc) = (&b.protocol, &b.network, &b.clients);
+    if (c.network.latency_min, c.network.latency_max) != (bn.latency_min, bn.latency_max) {
+        put(
+            "lat",
+            format!(
+                "{}-{}",
+                ms(c.network.latency_min),
+                ms(c.network.latency_max)
+            ),
+        );
+    }
+    if c.network.loss_ppm != bn.loss_ppm {
+        put("loss", pct(c.network.loss_ppm));
+    }
+    if c.network.duplicate_ppm != bn.duplicate_ppm {
+        put("dup", pct(c.network.duplicate_ppm));
+    }
+    if p.backoff != bp.backoff {
+        put(
+            "bo",
+            format!("{}:{}", p.backoff.name(), ms(p.backoff.max_wait())),
+        );
+    }
+    for (k, v, d) in [
+        ("pi", p.ping_interval, bp.ping_interval),
+        ("pt", p.ping_timeout, bp.ping_timeout),
+        ("qt", p.quorum_timeout, bp.quorum_timeout),
+        ("rs", p.resend_interval, bp.resend_interval),
+        ("ct", c.clients.think, bc.think),
+    ] {
+        if v != d {
+            put(k, ms(v));
+        }
+    }
+    if p.bound_buffer != bp.bound_buffer {
+        put("buf", p.bound_buffer.to_string());
+    }
+    if c.clients.count != bc.count {
+        put("cl", c.clients.count.to_string());
+    }
+    if c.clients.batch != bc.batch {
+        put("cb", c.clients.batch.to_string());
+    }
+    if p.catch_up_after_preemption != bp.catch_up_after_preemption {
+        put("cup", u8::from(p.catch_up_after_preemption).to_string());
+    }
+    if p.bugs != bp.bugs {
+        put("bugs", p.bugs.enabled().join("."));
+    }
+    put(
+        "iv",
+        shared
+            .interventions
+            .iter()
+            .map(encode_intervention)
+            .collect::<Vec<_>>()
+            .join(","),
+    );
+    put("t", shared.cursor.to_string());
+    q
+}
+
+fn opt_node(n: Option<NodeId>) -> String {
+    n.map_or("*".into(), |n| n.0.to_string())
+}
+
+/// One intervention, `at:kind[:args]` (times in µs).
+pub fn encode_intervention(iv: &Intervention) -> String {
+    let mut s = format!("{}:", iv.at);
+    match &iv.action {
+        Action::Crash(n) => write!(s, "crash:{}", n.0),
+        Action::Restart(n) => write!(s, "restart:{}", n.0),
+        Action::CrashLeader => write!(s, "crash-leader"),
+        Action::IsolateLeader { followers } => write!(s, "isolate-leader:{followers}"),
+        Action::Partition(groups) => {
+            let g: Vec<String> = groups
+                .iter()
+                .map(|g| g.iter().map(|n| n.0.to_string()).collect::<String>())
+                .collect();
+            write!(s, "partition:{}", g.join("-"))
+        }
+        Action::Heal => write!(s, "heal"),
+        Action::DropMessage(id) => write!(s, "drop:{id}"),
+        Action::ClientRequest { node, count } => write!(s, "client:{}:{count}", node.0),
+        Action::Filter(f) => write!(
+            s,
+            "filter:{}:{}:{}",
+            opt_node(f.from),
+            opt_node(f.to),
+            f.msg_type
+                .and_then(|m| Msg::TYPE_NAMES.get(usize::from(m)))
+                .copied()
+                .unwrap_or("*")
+        ),
+        Action::ClearFilters => write!(s, "clear-filters"),
+        Action::Set(p) => match p {
+            Param::LossPpm(v) => write!(s, "set:loss:{v}"),
+            Param::DuplicatePpm(v) => write!(s, "set:dup:{v}"),
+            Param::Latency { min, max } => write!(s, "set:lat:{min}:{max}"),
+            Param::Backoff(b) => write!(s, "set:bo:{}:{}", b.name(), b.max_wait()),
+            Param::PingInterval(v) => write!(s, "set:pi:{v}"),
+            Param::PingTimeout(v) => write!(s, "set:pt:{v}"),
+            Param::Bug { name, on } => write!(s, "set:bug:{name}:{}", u8::from(*on)),
+        },
+    }
+    .expect("writing to a String");
+    s
+}
+
+fn node(s: &str) -> Result<NodeId, String> {
+    s.parse::<u8>()
+        .map(NodeId)
+        .map_err(|_| format!("'{s}' is not a node number"))
+}
+
+fn opt(s: &str) -> Result<Option<NodeId>, String> {
+    if s == "*" {
+        Ok(None)
+    } else {
+        node(s).map(Some)
+    }
+}
+
+fn num<T: std::str::FromStr>(s: &str) -> Result<T, String> {
+    s.parse::<T>().map_err(|_| format!("'{s}' is not a number"))
+}
+
+/// Parses one `at:kind[:args]` intervention.
+pub fn decode_intervention(s: &str) -> Result<Intervention, String> {
+    let parts: Vec<&str> = s.split(':').collect();
+    let at: Time = num(parts[0])?;
+    let arg = |i: usize| {
+        parts
+            .get(i)
+            .copied()
+            .ok_or_else(|| format!("'{s}' is missing a value"))
+    };
+    let kind = arg(1)?;
+    let action = match kind {
+        "crash" => Action::Crash(node(arg(2)?)?),
+        "restart" => Action::Restart(node(arg(2)?)?),
+        "crash-leader" => Action::CrashLeader,
+        "isolate-leader" => Action::IsolateLeader {
+            followers: num(arg(2)?)?,
+        },
+        "partition" => Action::Partition(
+            arg(2)?
+                .split('-')
+                .map(|g| {
+                    g.chars()
+                        .map(|c| node(&c.to_string()))
+                        .collect::<Result<Vec<_>, _>>()
+                })
+                .collect::<Result<Vec<_>, _>>()?,
+        ),
+        "heal" => Action::Heal,
+        "drop" => Action::DropMessage(num(arg(2)?)?),
+        "client" => Action::ClientRequest {
+            node: node(arg(2)?)?,
+            count: num(arg(3)?)?,
+        },
+        "filter" => {
+            let t = arg(4)?;
+            let msg_type = if t == "*" {
+                None
+            } else {
+                Some(
+                    Msg::TYPE_NAMES
+                        .iter()
+                        .position(|&n| n == t)
+                        .ok_or_else(|| format!("unknown message type '{t}'"))?
+                        as u8,
+                )
+            };
+            Action::Filter(LinkFilter {
+                from: opt(arg(2)?)?,
+                to: opt(arg(3)?)?,
+                msg_type,
+            })
+        }
+        "clear-filters" => Action::ClearFilters,
+        "set" => Action::Set(match arg(2)? {
+            "loss" => Param::LossPpm(num(arg(3)?)?),
+            "dup" => Param::DuplicatePpm(num(arg(3)?)?),
+            "lat" => Param::Latency {
+                min: num(arg(3)?)?,
+                max: num(arg(4)?)?,
+            },
+            "bo" => {
+                let name = arg(3)?;
+                Param::Backoff(
+                    BackoffPolicy::from_name(name, num(arg(4)?)?)
+                        .ok_or_else(|| format!("unknown backoff '{name}'"))?,
+                )
+            }
+            "pi" => Param::PingInterval(num(arg(3)?)?),
+            "pt" => Param::PingTimeout(num(arg(3)?)?),
+            "bug" => Param::Bug {
+                name: arg(3)?.to_string(),
+                on: arg(4)? == "1",
+            },
+            other => return Err(format!("unknown setting '{other}'")),
+        }),
+        other => return Err(format!("unknown intervention '{other}'")),
+    };
+    Ok(Intervention { at, action })
+}
+
+/// Decodes `%XX` and `+`.
+pub fn percent_decode(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'+' => out.push(b' '),
+            b'%' if i + 2 < b.len() => {
+                match u8::from_str_radix(std::str::from_utf8(&b[i + 1..i + 3]).unwrap_or("zz"), 16)
+                {
+                    Ok(v) => {
+                        out.push(v);
+                        i += 2;
+                    }
+                    Err(_) => out.push(b'%'),
+                }
+            }
+            c => out.push(c),
+        }
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+fn parse_ms(v: &str) -> Result<Micros, String> {
+    let f: f64 = v
+        .parse()
+        .map_err(|_| format!("'{v}' is not a number of milliseconds"))?;
+    if !(0.0..=3.6e6).contains(&f) {
+        return Err(format!("{v} ms is out of range"));
+    }
+    Ok((f * MS as f64).round() as Micros)
+}
+
+fn parse_pct(v: &str) -> Result<u32, String> {
+    let f: f64 = v
+        .parse()
+        .map_err(|_| format!("'{v}' is not a percentage"))?;
+    if !(0.0..=100.0).contains(&f) {
+        return Err(format!("{v}% is outside 0–100"));
+    }
+    Ok((f * 10_000.0).round() as u32)
+}
+
+/// Decodes a query string (with or without `?`). Never fails: the second value lists what
+/// was ignored and why, in words for the user.
+pub fn decode(query: &str) -> (Shared, Vec<String>) {
+    let mut warnings = Vec::new();
+    let pairs: Vec<(String, String)> = query
+        .trim_start_matches('?')
+        .split('&')
+        .filter(|p| !p.is_empty())
+        .map(|p| match p.split_once('=') {
+            Some((k, v)) => (percent_decode(k), percent_decode(v)),
+            None => (percent_decode(p), String::new()),
+        })
+        .collect();
+    if pairs.is_empty() {
+        return (Shared::default(), warnings);
+    }
+    let get = |k: &str| {
+        pairs
+            .iter()
+            .rev()
+            .find(|(key, _)| key == k)
+            .map(|(_, v)| v.as_str())
+    };
+    let mut scenario = get("s").map(str::to_string);
+    if let Some(name) = &scenario {
+        if scenario::by_name(name).is_none() {
+            warnings.push(format!(
+                "There is no scenario called '{name}'; using the default settings."
+            ));
+            scenario = None;
+        }
+    }
+    let preset = match get("p") {
+        None => Preset::Classroom,
+        Some(p) => Preset::from_name(p).unwrap_or_else(|| {
+            warnings.push(format!("Unknown preset '{p}'; using classroom."));
+            Preset::Classroom
+        }),
+    };
+    let scen = scenario.as_deref().and_then(scenario::by_name);
+    let default_seed = scen.as_ref().map_or(1, |s| s.config.seed);
+    let seed = match get("seed") {
+        None => default_seed,
+        Some(v) => v.parse().unwrap_or_else(|_| {
+            warnings.push(format!(
+                "The seed '{v}' is not a whole number from 0 to 2^64−1; using {default_seed}."
+            ));
+            default_seed
+        }),
+    };
+    let default_nodes = scen.as_ref().map_or(5, |s| s.config.protocol.nodes);
+    let nodes = match get("n") {
+        None => default_nodes,
+        Some(v) => match v.parse::<u8>() {
+            Ok(n) if (3..=9).contains(&n) => n,
+            _ => {
+                warnings.push(format!(
+                    "A cluster has 3–9 nodes, not '{v}'; using {default_nodes}."
+                ));
+                default_nodes
+            }
+        },
+    };
+    let mut c = base(scenario.as_deref(), preset, nodes, seed);
+    let fallback = c.clone();
+    for (k, v) in &pairs {
+        let r: Result<(), String> = (|| {
+            match k.as_str() {
+                "s" | "p" | "seed" | "n" | "iv" | "t" => {}
+                "lat" => {
+                    let (a, b) = v
+                        .split_once('-')
+                        .ok_or("latency is written min-max, e.g. 60-140")?;
+                    c.network.latency_min = parse_ms(a)?;
+                    c.network.latency_max = parse_ms(b)?;
+                }
+                "loss" => c.network.loss_ppm = parse_pct(v)?,
+                "dup" => c.network.duplicate_ppm = parse_pct(v)?,
+                "bo" => {
+                    let (name, max) = v.split_once(':').unwrap_or((v.as_str(), "0"));
+                    c.protocol.backoff = BackoffPolicy::from_name(name, parse_ms(max)?)
+                        .ok_or_else(|| format!("unknown backoff '{name}'"))?;
+                }
+                "pi" => c.protocol.ping_interval = parse_ms(v)?,
+                "pt" => c.protocol.ping_timeout = parse_ms(v)?,
+                "qt" => c.protocol.quorum_timeout = parse_ms(v)?,
+                "rs" => c.protocol.resend_interval = parse_ms(v)?,
+                "ct" => c.clients.think = parse_ms(v)?,
+                "buf" => c.protocol.bound_buffer = num(v)?,
+                "cl" => c.clients.count = num(v)?,
+                "cb" => c.clients.batch = num(v)?,
+                "cup" => c.protocol.catch_up_after_preemption = v == "1",
+                "bugs" => {
+                    c.protocol.bugs = Default::default();
+                    for b in v.split('.').filter(|b| !b.is_empty()) {
+                        if !c.protocol.bugs.set(b, true) {
+                            return Err(format!("unknown bug '{b}'"));
+                        }
+                    }
+                }
+                other => return Err(format!("unknown parameter '{other}'")),
+            }
+            Ok(())
+        })();
+        if let Err(e) = r {
+            warnings.push(format!("Ignored '{k}={v}': {e}."));
+        }
+    }
+    let config = match c.validate() {
+        Ok(()) => c,
+        Err(e) => {
+            warnings.push(format!(
+                "The link's settings are inconsistent ({e}); using the defaults."
+            ));
+            fallback
+        }
+    };
+    let interventions = match get("iv") {
+        None => scen.map(|s| s.interventions).unwrap_or_default(),
+        Some(list) => {
+            let mut out = Vec::new();
+            for item in list.split(',').filter(|i| !i.is_empty()) {
+                match decode_intervention(item).and_then(|iv| {
+                    iv.action.validate(config.protocol.nodes)?;
+                    Ok(iv)
+                }) {
+                    Ok(iv) => out.push(iv),
+                    Err(e) => warnings.push(format!("Ignored the intervention '{item}': {e}.")),
+                }
+            }
+            out.sort_by_key(|iv| iv.at);
+            out
+        }
+    };
+    let cursor = match get("t") {
+        None => 0,
+        Some(v) => v
+            .parse::<Time>()
+            .ok()
+            .filter(|t| *t <= 24 * 3_600_000_000)
+            .unwrap_or_else(|| {
+                warnings.push(format!(
+                    "The time '{v}' is not a number of microseconds up to a day; starting at 0."
+                ));
+                0
+            }),
+    };
+    (
+        Shared {
+            scenario,
+            preset,
+            config,
+            interventions,
+            cursor,
+        },
+        warnings,
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_link_round_trips_a_customised_run() {
+        let mut s = Shared::default();
+        s.scenario = Some("leader-crash".into());
+        s.config = scenario::by_name("leader-crash").unwrap().config;
+        s.config.seed = 99;
+        s.config.network.loss_ppm = 123_400;
+        s.config.network.latency_min = 1_500;
+        s.config.protocol.backoff = BackoffPolicy::None;
+        s.config.protocol.bugs.set("minority-quorum", true);
+        s.config.clients.count = 4;
+        s.interventions = vec![
+            Intervention::new(
+                5,
+                Action::Partition(vec![vec![NodeId(1), NodeId(2)], vec![NodeId(3)]]),
+            ),
+            Intervention::new(
+                6,
+                Action::Filter(LinkFilter {
+                    from: None,
+                    to: Some(NodeId(2)),
+                    msg_type: Some(3),
+                }),
+            ),
+            Intervention::new(
+                7,
+                Action::Set(Param::Bug {
+                    name: "acceptor-forgets".into(),
+                    on: true,
+                }),
+            ),
+            Intervention::new(8, Action::Set(Param::Latency { min: 10, max: 20 })),
+            Intervention::new(
+                9,
+                Action::ClientRequest {
+                    node: NodeId(3),
+                    count: 5,
+                },
+            ),
+            Intervention::new(10, Action::IsolateLeader { followers: 1 }),
+        ];
+        s.cursor = 12_345;
+        let q = encode(&s);
+        let (back, warnings) = decode(&q);
+        assert!(warnings.is_empty(), "{warnings:?}");
+        assert_eq!(back, s, "{q}");
+    }
+
+    #[test]
+    fn an_empty_link_opens_the_default_lab() {
+        let (s, w) = decode("");
+        assert!(w.is_empty());
+        assert_eq!(s, Shared::default());
+    }
+
+    #[test]
+    fn bad_parameters_are_reported_and_replaced_by_defaults() {
+        let (s, w) = decode(
+            "?s=nope&seed=-4&n=42&loss=250&bo=sometimes:5&zzz=1&iv=5:crash:8,x:heal,9:heal&t=abc",
+        );
+        assert_eq!(s.config.protocol.nodes, 5);
+        assert_eq!(s.config.network.loss_ppm, 0);
+        assert_eq!(s.interventions, vec![Intervention::new(9, Action::Heal)]);
+        assert_eq!(s.cursor, 0);
+        let all = w.join("\n");
+        for needle in [
+            "no scenario called 'nope'",
+            "seed '-4'",
+            "3–9 nodes",
+            "250% is outside",
+            "unknown backoff",
+            "unknown parameter 'zzz'",
+            "node 8 does not exist",
+            "'x' is not a number",
+            "time 'abc'",
+        ] {
+            assert!(all.contains(needle), "missing '{needle}' in:\n{all}");
+        }
+    }
+
+    #[test]
+    fn inconsistent_settings_fall_back_as_a_whole() {
+        let (s, w) = decode("p=classroom&lat=200-100");
+        assert!(w[0].contains("inconsistent"), "{w:?}");
+        assert_eq!(s.config.network, crate::sim::NetworkConfig::classroom());
+    }
+
+    #[test]
+    fn percent_encoding_is_understood() {
+        assert_eq!(percent_decode("a%3Ab+c%2"), "a:b c%2");
+        let (s, w) = decode("p=atlasdb&seed=3&iv=1000%3Acrash%3A2");
+        assert!(w.is_empty(), "{w:?}");
+        assert_eq!(
+            s.interventions,
+            vec![Intervention::new(1000, Action::Crash(NodeId(2)))]
+        );
+        assert_eq!(s.preset, Preset::AtlasDb);
+    }
+}

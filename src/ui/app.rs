@@ -1,0 +1,93 @@
+//! The page: header, safety banner, the cluster picture with its side panel, the transport
+//! bar and timeline, and the controls. Owns the lab, the animation loop, the keyboard and the
+//! URL; everything else only reads the lab and dispatches actions.
+
+use yew::prelude::*;
+
+use super::banner::{Notices, SafetyBanner};
+use super::cluster::ClusterView;
+use super::controls::{Faults, Settings, Transport};
+use super::hooks::{current_query, replace_query, use_animation_frame, use_keys};
+use super::sidebar::Sidebar;
+use super::store::{dispatch, LabHandle, LabStore};
+use super::timeline::Timeline;
+use crate::lab::{Lab, LabAction};
+
+/// The whole application.
+#[component]
+pub fn App() -> Html {
+    let store = use_reducer(|| LabStore::new(Lab::from_query(&current_query())));
+    let playing = store.lab().playing;
+
+    let on_frame = {
+        let d = store.dispatcher();
+        Callback::from(move |dt: f64| d.dispatch(LabAction::Tick(dt)))
+    };
+    use_animation_frame(playing, on_frame);
+
+    let on_key = {
+        let d = store.dispatcher();
+        Callback::from(move |e: KeyboardEvent| {
+            let action = match e.key().as_str() {
+                " " => LabAction::TogglePlay,
+                "ArrowRight" => LabAction::Step,
+                "ArrowLeft" => LabAction::StepBack,
+                "?" => LabAction::ToggleHelp,
+                "Escape" => LabAction::SelectNode(None),
+                _ => return,
+            };
+            e.prevent_default();
+            d.dispatch(action);
+        })
+    };
+    use_keys(on_key);
+
+    // Keep the share link in the address bar (not on every frame while playing).
+    {
+        let store = store.clone();
+        use_effect_with(store.version(), move |_| {
+            let lab = store.lab();
+            if !lab.playing {
+                replace_query(&lab.share_query());
+            }
+        });
+    }
+
+    let context: LabHandle = store.clone();
+    let title = store
+        .lab()
+        .scenario
+        .as_deref()
+        .and_then(crate::sim::scenario::by_name)
+        .map(|s| (s.title, s.lesson));
+    html! {
+        <ContextProvider<LabHandle> {context}>
+            <div class="app">
+                <header class="top">
+                    <h1>{ "PaxosScope" }</h1>
+                    <p class="tagline">{ "AtlasDB TimeLock's Paxos: leader election and the timestamp bound, step by step" }</p>
+                    <button class="help-button" aria-keyshortcuts="?" onclick={dispatch(&store, LabAction::ToggleHelp)}>{ "? Help" }</button>
+                </header>
+                <SafetyBanner />
+                <Notices />
+                if let Some((title, lesson)) = title {
+                    <section class="lesson" aria-label="About this scenario">
+                        <strong>{ title }</strong>{ " — " }{ lesson }
+                    </section>
+                }
+                <main class="stage">
+                    <section class="picture"><ClusterView /></section>
+                    <Sidebar />
+                </main>
+                <footer class="playback">
+                    <Transport />
+                    <Timeline />
+                </footer>
+                <section class="controls">
+                    <Faults />
+                    <Settings />
+                </section>
+            </div>
+        </ContextProvider<LabHandle>>
+    }
+}

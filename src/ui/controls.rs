@@ -1,0 +1,349 @@
+//! Controls: the transport bar (play, step, speed), the run settings (scenario, seed, cluster
+//! size, network, backoff, pings, clients) and the fault buttons (crash, restart, partition).
+//! Every control only dispatches a [`LabAction`]; out-of-range values are refused by the lab
+//! with a notice.
+
+use wasm_bindgen::JsCast;
+use web_sys::{HtmlInputElement, HtmlSelectElement};
+use yew::prelude::*;
+
+use super::format::{dur, secs};
+use super::store::{dispatch, use_lab};
+use crate::engine::{BackoffPolicy, NodeId, Role, MS};
+use crate::lab::{LabAction, SPEED_RANGE};
+use crate::sim::config::Preset;
+use crate::sim::intervention::{Action, Param};
+use crate::sim::scenario;
+
+fn input_value(e: &Event) -> String {
+    e.target()
+        .and_then(|t| t.dyn_into::<HtmlInputElement>().ok())
+        .map(|i| i.value())
+        .unwrap_or_default()
+}
+
+fn select_value(e: &Event) -> String {
+    e.target()
+        .and_then(|t| t.dyn_into::<HtmlSelectElement>().ok())
+        .map(|i| i.value())
+        .unwrap_or_default()
+}
+
+/// A number from a control, or None when it is not a finite number.
+fn number(e: &Event) -> Option<f64> {
+    input_value(e).trim().parse::<f64>().ok().filter(|v| v.is_finite())
+}
+
+/// Speed slider position (log10 of the speed) and back.
+fn speed_to_slider(s: f64) -> f64 {
+    s.log10()
+}
+
+/// Play/pause, stepping, speed, and the clock.
+#[component]
+pub fn Transport() -> Html {
+    let store = use_lab();
+    let lab = store.lab();
+    let playing = lab.playing;
+    let now = lab.run.now();
+    let on_speed = {
+        let d = store.dispatcher();
+        Callback::from(move |e: InputEvent| {
+            let v = e
+                .target()
+                .and_then(|t| t.dyn_into::<HtmlInputElement>().ok())
+                .and_then(|i| i.value().parse::<f64>().ok());
+            if let Some(v) = v {
+                d.dispatch(LabAction::SetSpeed(10f64.powf(v)));
+            }
+        })
+    };
+    let speed_label = if lab.speed >= 1.0 {
+        format!("{:.1}× real time", lab.speed)
+    } else {
+        format!("1/{:.0} of real time", 1.0 / lab.speed)
+    };
+    html! {
+        <div class="transport" role="toolbar" aria-label="Playback">
+            <button id="play" class="primary" onclick={dispatch(&store, LabAction::TogglePlay)}
+                    aria-keyshortcuts="Space" title="Play or pause (Space)">
+                { if playing { "Pause" } else { "Play" } }
+            </button>
+            <button id="step-back" onclick={dispatch(&store, LabAction::StepBack)}
+                    aria-keyshortcuts="ArrowLeft" title="One event back (←)">{ "◀ Step" }</button>
+            <button id="step" onclick={dispatch(&store, LabAction::Step)}
+                    aria-keyshortcuts="ArrowRight" title="One event forward (→)">{ "Step ▶" }</button>
+            <button id="step-phase" onclick={dispatch(&store, LabAction::StepPhase)}
+                    title="Run to the next proposal, phase, choice, leader change or fault">{ "Next phase ⏭" }</button>
+            <label class="speed" title="Playback speed (log scale)">
+                <span>{ "Speed" }</span>
+                <input id="speed" type="range" aria-label="Playback speed, log scale"
+                       min={speed_to_slider(SPEED_RANGE.0).to_string()} max={speed_to_slider(SPEED_RANGE.1).to_string()}
+                       step="0.05" value={format!("{:.2}", speed_to_slider(lab.speed))} oninput={on_speed} />
+                <span class="speed-value">{ speed_label }</span>
+            </label>
+            <span class="clock" id="clock" aria-live="off">{ format!("t = {}", secs(now)) }</span>
+            <button id="reset" onclick={dispatch(&store, LabAction::Reset)}
+                    title="Start this scenario over">{ "Reset" }</button>
+        </div>
+    }
+}
+
+/// Scenario, seed, size, network, protocol and client settings.
+#[component]
+pub fn Settings() -> Html {
+    let store = use_lab();
+    let lab = store.lab();
+    let cfg = lab.run.world().cfg.clone();
+    let d = store.dispatcher();
+    let on_scenario = {
+        let d = d.clone();
+        Callback::from(move |e: Event| d.dispatch(LabAction::LoadScenario(select_value(&e))))
+    };
+    let on_preset = {
+        let d = d.clone();
+        Callback::from(move |e: Event| {
+            if let Some(p) = Preset::from_name(&select_value(&e)) {
+                d.dispatch(LabAction::SetPreset(p))
+            }
+        })
+    };
+    let on_seed = {
+        let d = d.clone();
+        Callback::from(move |e: Event| {
+            if let Ok(s) = input_value(&e).trim().parse::<u64>() {
+                d.dispatch(LabAction::SetSeed(s))
+            }
+        })
+    };
+    let new_seed = {
+        let d = d.clone();
+        Callback::from(move |_: MouseEvent| {
+            let s = (js_sys::Math::random() * 1e9).floor() as u64;
+            d.dispatch(LabAction::SetSeed(s))
+        })
+    };
+    let on_nodes = {
+        let d = d.clone();
+        Callback::from(move |e: Event| {
+            if let Some(n) = number(&e) {
+                d.dispatch(LabAction::SetNodes(n.round().clamp(0.0, 255.0) as u8))
+            }
+        })
+    };
+    let ms_param = |make: fn(u64) -> Param| {
+        let d = d.clone();
+        Callback::from(move |e: Event| {
+            if let Some(v) = number(&e) {
+                if v > 0.0 && v <= 600_000.0 {
+                    d.dispatch(LabAction::SetParam(make((v * MS as f64) as u64)))
+                }
+            }
+        })
+    };
+    let (lat_min, lat_max) = (cfg.network.latency_min, cfg.network.latency_max);
+    let on_lat_min = {
+        let d = d.clone();
+        Callback::from(move |e: Event| {
+            if let Some(v) = number(&e) {
+                let min = (v.max(0.0) * MS as f64) as u64;
+                d.dispatch(LabAction::SetParam(Param::Latency {
+                    min,
+                    max: lat_max.max(min),
+                }))
+            }
+        })
+    };
+    let on_lat_max = {
+        let d = d.clone();
+        Callback::from(move |e: Event| {
+            if let Some(v) = number(&e) {
+                let max = (v.max(0.0) * MS as f64) as u64;
+                d.dispatch(LabAction::SetParam(Param::Latency {
+                    min: lat_min.min(max),
+                    max,
+                }))
+            }
+        })
+    };
+    let pct_param = |make: fn(u32) -> Param| {
+        let d = d.clone();
+        Callback::from(move |e: Event| {
+            if let Some(v) = number(&e) {
+                d.dispatch(LabAction::SetParam(make((v.clamp(0.0, 100.0) * 10_000.0) as u32)))
+            }
+        })
+    };
+    let backoff = cfg.protocol.backoff;
+    let on_backoff = {
+        let d = d.clone();
+        Callback::from(move |e: Event| {
+            let max = match backoff.max_wait() {
+                0 => 800 * MS,
+                m => m,
+            };
+            if let Some(b) = BackoffPolicy::from_name(&select_value(&e), max) {
+                d.dispatch(LabAction::SetParam(Param::Backoff(b)))
+            }
+        })
+    };
+    let on_backoff_max = {
+        let d = d.clone();
+        Callback::from(move |e: Event| {
+            if let Some(v) = number(&e) {
+                if let Some(b) = BackoffPolicy::from_name(backoff.name(), (v.max(0.0) * MS as f64) as u64) {
+                    d.dispatch(LabAction::SetParam(Param::Backoff(b)))
+                }
+            }
+        })
+    };
+    let clients = cfg.clients;
+    let on_clients = {
+        let d = d.clone();
+        Callback::from(move |e: Event| {
+            if let Some(v) = number(&e) {
+                d.dispatch(LabAction::SetClients {
+                    count: v.clamp(0.0, 64.0) as u16,
+                    batch: clients.batch,
+                })
+            }
+        })
+    };
+    let on_batch = {
+        let d = d.clone();
+        Callback::from(move |e: Event| {
+            if let Some(v) = number(&e) {
+                d.dispatch(LabAction::SetClients {
+                    count: clients.count,
+                    batch: v.clamp(1.0, 10_000.0) as u64,
+                })
+            }
+        })
+    };
+    let current = lab.scenario.clone().unwrap_or_default();
+    html! {
+        <form class="settings" aria-label="Run settings" onsubmit={Callback::from(|e: SubmitEvent| e.prevent_default())}>
+            <fieldset>
+                <legend>{ "Run" }</legend>
+                <label>{ "Scenario" }
+                    <select id="scenario" onchange={on_scenario} aria-label="Scenario">
+                        if lab.scenario.is_none() {
+                            <option value="" selected=true>{ "(custom run)" }</option>
+                        }
+                        { for scenario::all().into_iter().map(|s| html! {
+                            <option value={s.name} selected={s.name == current} title={s.summary}>{ s.title }</option>
+                        }) }
+                    </select>
+                </label>
+                <label>{ "Seed" }
+                    <input id="seed" type="number" min="0" step="1" value={cfg.seed.to_string()} onchange={on_seed} />
+                </label>
+                <button type="button" id="new-seed" onclick={new_seed} title="A new random seed">{ "🎲 New seed" }</button>
+                <label>{ "Nodes" }
+                    <input id="nodes" type="number" min="3" max="9" step="1" value={cfg.protocol.nodes.to_string()} onchange={on_nodes} />
+                </label>
+                <label>{ "Timing" }
+                    <select id="preset" onchange={on_preset} aria-label="Timing preset">
+                        <option value="classroom" selected={lab.preset == Preset::Classroom}>{ "classroom (slow)" }</option>
+                        <option value="atlasdb" selected={lab.preset == Preset::AtlasDb}>{ "AtlasDB constants" }</option>
+                    </select>
+                </label>
+            </fieldset>
+            <fieldset>
+                <legend>{ "Network" }</legend>
+                <label>{ "Latency min (ms)" }
+                    <input id="lat-min" type="number" min="0" step="1" value={(lat_min as f64 / MS as f64).to_string()} onchange={on_lat_min} />
+                </label>
+                <label>{ "max (ms)" }
+                    <input id="lat-max" type="number" min="0" step="1" value={(lat_max as f64 / MS as f64).to_string()} onchange={on_lat_max} />
+                </label>
+                <label>{ "Loss %" }
+                    <input id="loss" type="number" min="0" max="100" step="1" value={(f64::from(cfg.network.loss_ppm) / 10_000.0).to_string()} onchange={pct_param(Param::LossPpm)} />
+                </label>
+                <label>{ "Duplicate %" }
+                    <input id="dup" type="number" min="0" max="100" step="1" value={(f64::from(cfg.network.duplicate_ppm) / 10_000.0).to_string()} onchange={pct_param(Param::DuplicatePpm)} />
+                </label>
+            </fieldset>
+            <fieldset>
+                <legend>{ "Election" }</legend>
+                <label>{ "Backoff" }
+                    <select id="backoff" onchange={on_backoff} aria-label="Backoff before proposing">
+                        { for BackoffPolicy::NAMES.iter().map(|&name| html! {
+                            <option value={name} selected={backoff.name() == name}>{ name }</option>
+                        }) }
+                    </select>
+                </label>
+                <label>{ "max wait (ms)" }
+                    <input id="backoff-max" type="number" min="0" step="10" disabled={backoff == BackoffPolicy::None}
+                           value={(backoff.max_wait() / MS).to_string()} onchange={on_backoff_max} />
+                </label>
+                <label>{ "Ping every (ms)" }
+                    <input id="ping-interval" type="number" min="1" step="10" value={(cfg.protocol.ping_interval / MS).to_string()} onchange={ms_param(Param::PingInterval)} />
+                </label>
+                <label>{ "Ping timeout (ms)" }
+                    <input id="ping-timeout" type="number" min="1" step="10" value={(cfg.protocol.ping_timeout / MS).to_string()} onchange={ms_param(Param::PingTimeout)} />
+                </label>
+            </fieldset>
+            <fieldset>
+                <legend>{ "Clients" }</legend>
+                <label>{ "Clients" }
+                    <input id="clients" type="number" min="0" max="64" step="1" value={clients.count.to_string()} onchange={on_clients} />
+                </label>
+                <label>{ "Timestamps per request" }
+                    <input id="batch" type="number" min="1" max="10000" step="1" value={clients.batch.to_string()} onchange={on_batch} />
+                </label>
+                <span class="hint">{ format!("bound buffer {} · think {}", cfg.protocol.bound_buffer, dur(clients.think)) }</span>
+            </fieldset>
+        </form>
+    }
+}
+
+/// Crash, restart and partition buttons.
+#[component]
+pub fn Faults() -> Html {
+    let store = use_lab();
+    let lab = store.lab();
+    let nodes = crate::sim::view::nodes(&lab.run);
+    let partitioned = lab.run.world().partition.iter().any(|&g| g != 0);
+    let selected = lab.selected_node;
+    html! {
+        <div class="faults" role="group" aria-label="Faults">
+            <div class="node-buttons">
+                { for nodes.iter().map(|n| {
+                    let id = n.id;
+                    let (label, action) = if n.role == Role::Crashed {
+                        (format!("Restart {id}"), Action::Restart(id))
+                    } else {
+                        (format!("Crash {id}"), Action::Crash(id))
+                    };
+                    html! {
+                        <button type="button" class={classes!("fault", (n.role == Role::Crashed).then_some("restart"))}
+                                data-node={id.0.to_string()} onclick={dispatch(&store, LabAction::Intervene(action))}>
+                            { label }
+                        </button>
+                    }
+                }) }
+            </div>
+            <div class="partition-buttons">
+                if let Some(split) = &lab.split {
+                    <span class="hint">{ format!("Click nodes to move them between the groups ({} | {})",
+                        split.iter().filter(|g| **g == 1).count(), split.iter().filter(|g| **g == 2).count()) }</span>
+                    <button type="button" id="apply-split" class="primary" onclick={dispatch(&store, LabAction::ApplySplit)}>{ "Cut the network" }</button>
+                    <button type="button" onclick={dispatch(&store, LabAction::CancelSplit)}>{ "Cancel" }</button>
+                } else {
+                    <button type="button" id="split" onclick={dispatch(&store, LabAction::StartSplit)}
+                            title="Choose two groups by clicking nodes">{ "Split the network…" }</button>
+                    <button type="button" id="isolate" disabled={selected.is_none()}
+                            onclick={dispatch(&store, LabAction::Isolate(selected.unwrap_or(NodeId(1))))}
+                            title="Cut the selected node off from everyone">
+                        { selected.map_or("Isolate (select a node)".into(), |n| format!("Isolate {n}")) }
+                    </button>
+                    <button type="button" id="crash-leader" onclick={dispatch(&store, LabAction::Intervene(Action::CrashLeader))}>{ "Crash the leader" }</button>
+                    <button type="button" id="heal" disabled={!partitioned} onclick={dispatch(&store, LabAction::Intervene(Action::Heal))}>{ "Heal" }</button>
+                    <button type="button" id="client-request" onclick={dispatch(&store, LabAction::Intervene(Action::ClientRequest { node: selected.unwrap_or(NodeId(1)), count: 5 }))}
+                            title="A one-off client asks the selected node (or N1) for 5 timestamps">{ "Ask for timestamps" }</button>
+                }
+            </div>
+        </div>
+    }
+}

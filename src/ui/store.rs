@@ -1,0 +1,69 @@
+//! The one piece of shared state: a [`Lab`] behind a Yew reducer. Components read it through
+//! [`use_lab`] and change it only by dispatching [`LabAction`]s.
+
+use std::cell::{Ref, RefCell};
+use std::rc::Rc;
+
+use yew::prelude::*;
+
+use crate::lab::{Lab, LabAction};
+
+/// The lab plus a version number that changes with every action (so Yew re-renders).
+#[derive(Clone)]
+pub struct LabStore {
+    lab: Rc<RefCell<Lab>>,
+    version: u64,
+}
+
+impl PartialEq for LabStore {
+    fn eq(&self, other: &Self) -> bool {
+        self.version == other.version && Rc::ptr_eq(&self.lab, &other.lab)
+    }
+}
+
+impl LabStore {
+    /// Wraps a lab.
+    pub fn new(lab: Lab) -> LabStore {
+        LabStore {
+            lab: Rc::new(RefCell::new(lab)),
+            version: 0,
+        }
+    }
+
+    /// Reads the lab (never hold this across a dispatch).
+    pub fn lab(&self) -> Ref<'_, Lab> {
+        self.lab.borrow()
+    }
+
+    /// Changes with every action.
+    pub fn version(&self) -> u64 {
+        self.version
+    }
+}
+
+impl Reducible for LabStore {
+    type Action = LabAction;
+
+    fn reduce(self: Rc<Self>, action: LabAction) -> Rc<Self> {
+        self.lab.borrow_mut().apply(action);
+        Rc::new(LabStore {
+            lab: self.lab.clone(),
+            version: self.version.wrapping_add(1),
+        })
+    }
+}
+
+/// What components get from the context.
+pub type LabHandle = UseReducerHandle<LabStore>;
+
+/// The lab of the surrounding [`crate::ui::App`].
+#[hook]
+pub fn use_lab() -> LabHandle {
+    use_context::<LabHandle>().expect("components are rendered inside the App's LabHandle provider")
+}
+
+/// A callback that dispatches a fixed action.
+pub fn dispatch<E>(lab: &LabHandle, action: LabAction) -> Callback<E> {
+    let d = lab.dispatcher();
+    Callback::from(move |_: E| d.dispatch(action.clone()))
+}
