@@ -83,7 +83,15 @@ suite_browser() {
   # The runner starts chromedriver (found on PATH, or $CHROMEDRIVER) and headless Chromium.
   CHROMEDRIVER="${CHROMEDRIVER:-$(command -v chromedriver)}" \
   CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
-    cargo test --no-fail-fast --target wasm32-unknown-unknown --test web
+    cargo test --no-fail-fast --target wasm32-unknown-unknown $(web_tests)
+}
+
+# Every browser test file: tests/web.rs and tests/web_*.rs.
+web_tests() {
+  local f
+  for f in "$ROOT"/tests/web.rs "$ROOT"/tests/web_*.rs; do
+    [ -f "$f" ] && printf -- '--test %s ' "$(basename "$f" .rs)"
+  done
 }
 
 suite_e2e() {

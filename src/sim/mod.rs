@@ -11,6 +11,8 @@
 
 pub mod checker;
 pub mod config;
+pub mod explain;
+pub mod glossary;
 pub mod history;
 pub mod intervention;
 pub mod json;

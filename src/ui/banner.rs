@@ -15,14 +15,18 @@ pub fn SafetyBanner() -> Html {
     let w = lab.run.world();
     let bugs = w.cfg.protocol.bugs.enabled();
     match lab.run.history().first_violation() {
-        Some((_, v)) if lab.run.cursor_event() > lab.run.history().first_violation().map_or(0, |x| x.0) => html! {
-            <div class="banner violated" role="alert" id="safety">
-                <strong>{ format!("✗ Safety violated: {}", v.invariant.name()) }</strong>
-                <span class="rule">{ v.invariant.rule() }</span>
-                <span class="detail">{ format!("At {}: {}", secs(v.t), v.detail) }</span>
-                <button id="jump-violation" onclick={dispatch(&store, LabAction::JumpToViolation)}>{ "Jump to the first bad event" }</button>
-            </div>
-        },
+        Some((_, v))
+            if lab.run.cursor_event() > lab.run.history().first_violation().map_or(0, |x| x.0) =>
+        {
+            html! {
+                <div class="banner violated" role="alert" id="safety">
+                    <strong>{ format!("✗ Safety violated: {}", v.invariant.name()) }</strong>
+                    <span class="rule">{ v.invariant.rule() }</span>
+                    <span class="detail">{ format!("At {}: {}", secs(v.t), v.detail) }</span>
+                    <button id="jump-violation" onclick={dispatch(&store, LabAction::JumpToViolation)}>{ "Jump to the first bad event" }</button>
+                </div>
+            }
+        }
         _ => html! {
             <div class="banner holds" role="status" id="safety">
                 <strong>{ "✓ Safety holds" }</strong>

@@ -8,6 +8,7 @@ use super::store::use_lab;
 use crate::engine::{Address, NodeId, Role};
 use crate::lab::LabAction;
 use crate::sim::view::{self, MessageView, NodeView};
+use crate::sim::Run;
 
 /// SVG coordinate box.
 pub const WIDTH: f64 = 1000.0;
@@ -131,7 +132,8 @@ fn NodeGlyph(p: &NodeProps) -> Html {
         n.id,
         n.incarnation,
         n.role.name(),
-        n.round.map_or(String::new(), |r| format!(", leadership round {r}"))
+        n.round
+            .map_or(String::new(), |r| format!(", leadership round {r}"))
     );
     let ring = n.countdown.map(|c| {
         let class = format!("countdown {}", c.kind.name());
@@ -218,7 +220,9 @@ fn MessageDot(p: &MsgProps) -> Html {
         m.msg.type_name(),
         m.from,
         m.to,
-        m.msg.ballot().map_or(String::new(), |b| format!(" ballot {b}"))
+        m.msg
+            .ballot()
+            .map_or(String::new(), |b| format!(" ballot {b}"))
     );
     html! {
         <g {class} transform={format!("translate({x:.1} {y:.1})")} opacity={format!("{opacity:.2}")}
@@ -237,42 +241,95 @@ fn MessageDot(p: &MsgProps) -> Html {
     }
 }
 
-/// The cluster picture.
+/// Everything one cluster picture shows, computed from a run at its cursor.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Scene {
+    /// Nodes with roles and countdowns.
+    pub nodes: Vec<NodeView>,
+    /// Messages in flight and recently dropped.
+    pub messages: Vec<MessageView>,
+    /// Number of clients (drawn under the ring).
+    pub clients: usize,
+    /// Node pairs that cannot talk (partition).
+    pub cut: Vec<(NodeId, NodeId)>,
+}
+
+impl Scene {
+    /// The scene of `run` at its cursor.
+    pub fn of(run: &Run) -> Scene {
+        let nodes = view::nodes(run);
+        let mut messages = view::in_flight(run);
+        messages.extend(view::recent_drops(run, 600_000));
+        let w = run.world();
+        let n = nodes.len();
+        let mut cut = Vec::new();
+        for i in 0..n {
+            for j in i + 1..n {
+                let (a, b) = (NodeId::from_index(i), NodeId::from_index(j));
+                if !w.connected(a, b) {
+                    cut.push((a, b));
+                }
+            }
+        }
+        Scene {
+            nodes,
+            messages,
+            clients: w.clients.len(),
+            cut,
+        }
+    }
+}
+
+/// What a [`Picture`] draws and how it reports clicks.
+#[derive(Properties, PartialEq)]
+pub struct PictureProps {
+    /// The scene.
+    pub scene: Scene,
+    /// Highlighted node.
+    #[prop_or_default]
+    pub selected_node: Option<NodeId>,
+    /// Highlighted message (selected).
+    #[prop_or_default]
+    pub selected_msg: Option<u64>,
+    /// Highlighted message (hovered elsewhere).
+    #[prop_or_default]
+    pub highlight: Option<u64>,
+    /// Partition editor groups, while choosing.
+    #[prop_or_default]
+    pub split: Option<Vec<u8>>,
+    /// A node was clicked.
+    #[prop_or_default]
+    pub on_node: Callback<NodeId>,
+    /// A message was clicked.
+    #[prop_or_default]
+    pub on_message: Callback<u64>,
+    /// The empty background was clicked.
+    #[prop_or_default]
+    pub on_background: Callback<()>,
+    /// Accessible name of the picture.
+    #[prop_or(AttrValue::Static(
+        "The cluster: nodes on a ring, messages travelling between them"
+    ))]
+    pub label: AttrValue,
+}
+
+/// A cluster picture of any scene (the main view, and each side of the dueling lab).
 #[component]
-pub fn ClusterView() -> Html {
-    let store = use_lab();
-    let lab = store.lab();
-    let run = &lab.run;
-    let nodes = view::nodes(run);
-    let n = nodes.len();
-    let clients = run.world().clients.len();
-    let mut messages = view::in_flight(run);
-    messages.extend(view::recent_drops(run, 600_000));
-    let select_node = {
-        let d = store.dispatcher();
-        let splitting = lab.split.is_some();
-        Callback::from(move |id: NodeId| {
-            d.dispatch(if splitting {
-                LabAction::ToggleSplit(id)
-            } else {
-                LabAction::SelectNode(Some(id))
-            })
-        })
-    };
-    let select_msg = {
-        let d = store.dispatcher();
-        Callback::from(move |id: u64| d.dispatch(LabAction::SelectMessage(Some(id))))
-    };
+pub fn Picture(p: &PictureProps) -> Html {
+    let scene = &p.scene;
+    let n = scene.nodes.len();
+    let clients = scene.clients;
     let clear = {
-        let d = store.dispatcher();
-        Callback::from(move |_: MouseEvent| d.dispatch(LabAction::SelectMessage(None)))
+        let cb = p.on_background.clone();
+        Callback::from(move |_: MouseEvent| cb.emit(()))
     };
-    let w = run.world();
     let mut edges = Vec::new();
     for i in 0..n {
         for j in i + 1..n {
             let (a, b) = (node_pos(i, n), node_pos(j, n));
-            let cut = !w.connected(NodeId::from_index(i), NodeId::from_index(j));
+            let cut = scene
+                .cut
+                .contains(&(NodeId::from_index(i), NodeId::from_index(j)));
             edges.push(html! {
                 <line class={if cut { "edge cut" } else { "edge" }}
                       x1={format!("{:.1}", a.0)} y1={format!("{:.1}", a.1)}
@@ -282,7 +339,7 @@ pub fn ClusterView() -> Html {
     }
     html! {
         <svg class="cluster" viewBox={format!("0 0 {WIDTH} {HEIGHT}")} role="img"
-             aria-label="The cluster: nodes on a ring, messages travelling between them" onclick={clear}>
+             aria-label={p.label.clone()} onclick={clear}>
             <g class="edges">{ for edges }</g>
             <g class="clients">
                 { for (0..clients).map(|c| {
@@ -296,28 +353,57 @@ pub fn ClusterView() -> Html {
                 }) }
             </g>
             <g class="nodes">
-                { for nodes.into_iter().enumerate().map(|(i, node)| {
-                    let split_group = lab.split.as_ref().map(|s| s[i]);
-                    let selected = lab.selected_node == Some(node.id);
+                { for scene.nodes.iter().cloned().enumerate().map(|(i, node)| {
+                    let split_group = p.split.as_ref().and_then(|s| s.get(i).copied());
+                    let selected = p.selected_node == Some(node.id);
                     html! {
-                        <NodeGlyph key={i} {selected}
-                                   pos={node_pos(i, n)} {node} {split_group} onclick={select_node.clone()} />
+                        <NodeGlyph key={i} {selected} pos={node_pos(i, n)} {node} {split_group} onclick={p.on_node.clone()} />
                     }
                 }) }
             </g>
             <g class="messages">
-                { for messages.into_iter().map(|m| {
+                { for scene.messages.iter().cloned().map(|m| {
                     let a = addr_pos(m.from, n, clients);
                     let b = addr_pos(m.to, n, clients);
                     let pos = along(a, b, m.progress);
                     let id = m.id;
                     html! {
-                        <MessageDot key={id} selected={lab.selected_msg == Some(id)}
-                                    highlighted={lab.highlight == Some(id)}
-                                    {pos} {m} onclick={select_msg.clone()} />
+                        <MessageDot key={id} selected={p.selected_msg == Some(id)}
+                                    highlighted={p.highlight == Some(id)}
+                                    {pos} {m} onclick={p.on_message.clone()} />
                     }
                 }) }
             </g>
         </svg>
+    }
+}
+
+/// The main cluster picture, drawn from the lab.
+#[component]
+pub fn ClusterView() -> Html {
+    let store = use_lab();
+    let lab = store.lab();
+    let on_node = {
+        let d = store.dispatcher();
+        let splitting = lab.split.is_some();
+        Callback::from(move |id: NodeId| {
+            d.dispatch(if splitting {
+                LabAction::ToggleSplit(id)
+            } else {
+                LabAction::SelectNode(Some(id))
+            })
+        })
+    };
+    let on_message = {
+        let d = store.dispatcher();
+        Callback::from(move |id: u64| d.dispatch(LabAction::SelectMessage(Some(id))))
+    };
+    let on_background = {
+        let d = store.dispatcher();
+        Callback::from(move |_: ()| d.dispatch(LabAction::SelectMessage(None)))
+    };
+    html! {
+        <Picture scene={Scene::of(&lab.run)} selected_node={lab.selected_node} selected_msg={lab.selected_msg}
+                 highlight={lab.highlight} split={lab.split.clone()} {on_node} {on_message} {on_background} />
     }
 }

@@ -31,7 +31,11 @@ fn select_value(e: &Event) -> String {
 
 /// A number from a control, or None when it is not a finite number.
 fn number(e: &Event) -> Option<f64> {
-    input_value(e).trim().parse::<f64>().ok().filter(|v| v.is_finite())
+    input_value(e)
+        .trim()
+        .parse::<f64>()
+        .ok()
+        .filter(|v| v.is_finite())
 }
 
 /// Speed slider position (log10 of the speed) and back.
@@ -74,7 +78,7 @@ pub fn Transport() -> Html {
             <button id="step" onclick={dispatch(&store, LabAction::Step)}
                     aria-keyshortcuts="ArrowRight" title="One event forward (→)">{ "Step ▶" }</button>
             <button id="step-phase" onclick={dispatch(&store, LabAction::StepPhase)}
-                    title="Run to the next proposal, phase, choice, leader change or fault">{ "Next phase ⏭" }</button>
+                    title="Run to the next proposal, phase, choice, leader change or fault">{ "Next phase ▶▶" }</button>
             <label class="speed" title="Playback speed (log scale)">
                 <span>{ "Speed" }</span>
                 <input id="speed" type="range" aria-label="Playback speed, log scale"
@@ -170,7 +174,9 @@ pub fn Settings() -> Html {
         let d = d.clone();
         Callback::from(move |e: Event| {
             if let Some(v) = number(&e) {
-                d.dispatch(LabAction::SetParam(make((v.clamp(0.0, 100.0) * 10_000.0) as u32)))
+                d.dispatch(LabAction::SetParam(make(
+                    (v.clamp(0.0, 100.0) * 10_000.0) as u32,
+                )))
             }
         })
     };
@@ -191,7 +197,9 @@ pub fn Settings() -> Html {
         let d = d.clone();
         Callback::from(move |e: Event| {
             if let Some(v) = number(&e) {
-                if let Some(b) = BackoffPolicy::from_name(backoff.name(), (v.max(0.0) * MS as f64) as u64) {
+                if let Some(b) =
+                    BackoffPolicy::from_name(backoff.name(), (v.max(0.0) * MS as f64) as u64)
+                {
                     d.dispatch(LabAction::SetParam(Param::Backoff(b)))
                 }
             }
@@ -238,7 +246,7 @@ pub fn Settings() -> Html {
                 <label>{ "Seed" }
                     <input id="seed" type="number" min="0" step="1" value={cfg.seed.to_string()} onchange={on_seed} />
                 </label>
-                <button type="button" id="new-seed" onclick={new_seed} title="A new random seed">{ "🎲 New seed" }</button>
+                <button type="button" id="new-seed" onclick={new_seed} title="A new random seed">{ "New seed" }</button>
                 <label>{ "Nodes" }
                     <input id="nodes" type="number" min="3" max="9" step="1" value={cfg.protocol.nodes.to_string()} onchange={on_nodes} />
                 </label>

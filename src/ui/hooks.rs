@@ -53,7 +53,9 @@ pub fn use_keys(on_key: Callback<web_sys::KeyboardEvent>) {
             let typing = e
                 .target()
                 .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-                .is_some_and(|el| matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT"));
+                .is_some_and(|el| {
+                    matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT")
+                });
             if !typing {
                 on_key.emit(e.clone());
             }

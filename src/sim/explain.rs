@@ -1,0 +1,396 @@
+//! Every recorded event in one line of plain words — for the event log, tours and tooltips.
+
+use super::history::{DropReason, EventKind, Fact, History, TraceEvent};
+use crate::engine::{Address, FailReason, LogId, Msg, Phase, TimerKind, TimestampResult, Value};
+
+/// "leadership[3]" or "timestamp[0]".
+pub fn slot(log: LogId, seq: u64) -> String {
+    format!("{}[{seq}]", log.name())
+}
+
+/// A value in words.
+pub fn value(v: &Value) -> String {
+    match v {
+        Value::Leader(l) => format!("\"{} leads\"", l),
+        Value::Bound { bound, owner } => format!("bound {bound} (from {})", owner.leader.node),
+    }
+}
+
+fn reason(r: DropReason) -> &'static str {
+    match r {
+        DropReason::Lost => "lost by the network",
+        DropReason::Partitioned => "dropped at the partition",
+        DropReason::ReceiverDown => "dropped: the receiver is down",
+        DropReason::ByUser => "dropped by you",
+        DropReason::Filtered => "dropped by a filter",
+    }
+}
+
+fn timer(t: TimerKind) -> &'static str {
+    match t {
+        TimerKind::PingInterval => "time for its next ping",
+        TimerKind::PingTimeout => "no answer from the leader in time: it suspects the leader",
+        TimerKind::CatchUpTimeout => "catch-up got no quorum in time",
+        TimerKind::Backoff => "its random wait is over",
+        TimerKind::ElectionCheckTimeout => "its leadership check got no quorum in time",
+        TimerKind::LeadershipProposalTimeout => "its leadership proposal got no quorum in time",
+        TimerKind::TimestampProposalTimeout => "its bound proposal got no quorum in time",
+        TimerKind::ServiceCheckTimeout => "the per-request leadership check got no quorum in time",
+        TimerKind::ServiceCheckRetry => "it retries the leadership check",
+        TimerKind::RecoveryTimeout => "bound recovery got no quorum in time",
+        TimerKind::BoundRetry => "it retries its bound proposal",
+        TimerKind::Resend => "it re-sends requests nobody answered",
+        TimerKind::ClientNext => "time for its next request",
+        TimerKind::ClientTimeout => "no answer in time: it tries another node",
+    }
+}
+
+/// What a message says, in words (without sender and receiver).
+pub fn message(m: &Msg) -> String {
+    match m {
+        Msg::Prepare { log, seq, ballot } => {
+            format!("Prepare {} with ballot {ballot}", slot(*log, *seq))
+        }
+        Msg::Promise {
+            log,
+            seq,
+            ballot,
+            accepted,
+        } => match accepted {
+            None => format!(
+                "Promise {} for ballot {ballot}, nothing accepted yet",
+                slot(*log, *seq)
+            ),
+            Some((b, v)) => format!(
+                "Promise {} for ballot {ballot}; already accepted {} at {b}",
+                slot(*log, *seq),
+                value(v)
+            ),
+        },
+        Msg::Nack {
+            log,
+            seq,
+            ballot,
+            promised,
+            phase,
+        } => format!(
+            "Nack: {} of {} with ballot {ballot} refused, {promised} was promised",
+            match phase {
+                Phase::Prepare => "Prepare",
+                Phase::Accept => "Accept",
+            },
+            slot(*log, *seq)
+        ),
+        Msg::Accept {
+            log,
+            seq,
+            ballot,
+            value: v,
+        } => {
+            format!(
+                "Accept {} = {} at ballot {ballot}",
+                slot(*log, *seq),
+                value(v)
+            )
+        }
+        Msg::Accepted {
+            log,
+            seq,
+            ballot,
+            value: v,
+        } => {
+            format!(
+                "Accepted {} = {} at ballot {ballot}",
+                slot(*log, *seq),
+                value(v)
+            )
+        }
+        Msg::Learn {
+            log, seq, value: v, ..
+        } => format!("Learn: {} was chosen as {}", slot(*log, *seq), value(v)),
+        Msg::CatchUp { log, from_seq, .. } => format!(
+            "CatchUp: what did you learn in {} from {from_seq} on?",
+            log.name()
+        ),
+        Msg::CatchUpReply { values, .. } => {
+            if values.is_empty() {
+                "CatchUpReply: nothing new".into()
+            } else {
+                format!("CatchUpReply: {} value(s)", values.len())
+            }
+        }
+        Msg::Ping { leader, .. } => format!("Ping: are you still leading as {leader}?"),
+        Msg::PingReply { is_leader, .. } => {
+            if *is_leader {
+                "PingReply: yes, I lead".into()
+            } else {
+                "PingReply: no".into()
+            }
+        }
+        Msg::LatestSeq { log, .. } => format!(
+            "LatestSeq: latest {} sequence you prepared or accepted?",
+            log.name()
+        ),
+        Msg::LatestSeqReply { log, seq, .. } => match seq {
+            Some(s) => format!("LatestSeqReply: {}", slot(*log, *s)),
+            None => format!("LatestSeqReply: nothing in the {} log", log.name()),
+        },
+        Msg::LearnedQuery { log, seq, .. } => {
+            format!("LearnedQuery: what was learned at {}?", slot(*log, *seq))
+        }
+        Msg::LearnedReply {
+            log, seq, value: v, ..
+        } => match v {
+            Some(v) => format!("LearnedReply: {} = {}", slot(*log, *seq), value(v)),
+            None => format!("LearnedReply: {} unknown here", slot(*log, *seq)),
+        },
+        Msg::TimestampRequest { count, .. } => format!("TimestampRequest for {count} timestamps"),
+        Msg::TimestampReply { result, .. } => match result {
+            TimestampResult::Granted { first, last } => format!("TimestampReply: {first}–{last}"),
+            TimestampResult::NotLeader { hint: Some(h) } => {
+                format!("TimestampReply: not the leader, try {h}")
+            }
+            TimestampResult::NotLeader { hint: None } => "TimestampReply: not the leader".into(),
+            TimestampResult::Unavailable => "TimestampReply: unavailable, retry".into(),
+        },
+    }
+}
+
+/// One event in words.
+pub fn describe(e: &TraceEvent, h: &History) -> String {
+    let msg = |id: &u64| h.messages.get(*id as usize);
+    match &e.kind {
+        EventKind::Send(id) => match msg(id) {
+            Some(m) if m.dup_of.is_some() => format!(
+                "the network duplicates {} → {}: {}",
+                m.from,
+                m.to,
+                message(&m.msg)
+            ),
+            Some(m) => format!("{} → {}: {}", m.from, m.to, message(&m.msg)),
+            None => format!("message #{id} sent"),
+        },
+        EventKind::Deliver(id) => match msg(id) {
+            Some(m) => match &m.msg {
+                Msg::Nack {
+                    promised, phase, ..
+                } => format!(
+                    "{} refused {}'s {}: it had promised {promised}",
+                    m.from,
+                    m.to,
+                    match phase {
+                        Phase::Prepare => "Prepare",
+                        Phase::Accept => "Accept",
+                    }
+                ),
+                other => format!("{} got from {}: {}", m.to, m.from, message(other)),
+            },
+            None => format!("message #{id} arrived"),
+        },
+        EventKind::Drop(id, r) => match msg(id) {
+            Some(m) => format!(
+                "{} from {} to {} was {}",
+                m.msg.type_name(),
+                m.from,
+                m.to,
+                reason(*r)
+            ),
+            None => format!("message #{id} was {}", reason(*r)),
+        },
+        EventKind::Boot(a) => format!("{a} starts"),
+        EventKind::Timer(a, t) => format!("{a}: {}", timer(*t)),
+        EventKind::Leader { node, seq } => {
+            format!("{node} is leader for round {seq}: a quorum confirmed no later round exists")
+        }
+        EventKind::Crash(n) => format!("{n} crashed: its volatile state is gone, its logs survive"),
+        EventKind::Restart(n, inc) => format!("{n} restarted as incarnation {inc}, a new identity"),
+        EventKind::Violation(v) => {
+            format!("SAFETY VIOLATED ({}): {}", v.invariant.name(), v.detail)
+        }
+        EventKind::Fact(f) => fact(f),
+    }
+}
+
+fn fact(f: &Fact) -> String {
+    match f {
+        Fact::Learn {
+            node,
+            log,
+            seq,
+            value: v,
+        } => format!("{node} learned {} = {}", slot(*log, *seq), value(v)),
+        Fact::Propose {
+            node,
+            log: LogId::Leadership,
+            seq,
+            ballot,
+            ..
+        } => {
+            format!("{node} proposes itself as leader for round {seq} with ballot {ballot}")
+        }
+        Fact::Propose {
+            node,
+            log,
+            seq,
+            ballot,
+            own,
+        } => {
+            format!(
+                "{node} proposes {} at {} with ballot {ballot}",
+                value(own),
+                slot(*log, *seq)
+            )
+        }
+        Fact::AcceptPhase {
+            node,
+            log,
+            seq,
+            value: v,
+            adopted,
+            ..
+        } => format!(
+            "{node} has a quorum of promises for {}; it asks to accept {}{}",
+            slot(*log, *seq),
+            value(v),
+            if *adopted {
+                " — adopted from a promise, not its own"
+            } else {
+                ""
+            }
+        ),
+        Fact::Chosen {
+            node,
+            log,
+            seq,
+            value: v,
+            ..
+        } => {
+            format!(
+                "a quorum accepted {} at {}: chosen. {node} tells everyone",
+                value(v),
+                slot(*log, *seq)
+            )
+        }
+        Fact::AttemptFailed {
+            node,
+            log,
+            seq,
+            ballot,
+            reason,
+        } => match reason {
+            FailReason::Nacked { promised, .. } => format!(
+                "{node}'s ballot {ballot} for {} was pre-empted by {promised}",
+                slot(*log, *seq)
+            ),
+            FailReason::Timeout { .. } => {
+                format!(
+                    "{node}'s ballot {ballot} for {} got no quorum in time",
+                    slot(*log, *seq)
+                )
+            }
+        },
+        Fact::LostLeadership { node, seq, reason } => {
+            format!("{node} stops leading round {seq}: {reason}")
+        }
+        Fact::Serve {
+            node,
+            client,
+            first,
+            last,
+            bound,
+            ..
+        } => {
+            format!("{node} hands {client} timestamps {first}–{last} (under the bound {bound})")
+        }
+        Fact::BoundExtended { node, seq, bound } => {
+            format!(
+                "{node} extended the bound to {bound} ({} chosen)",
+                slot(LogId::Timestamp, *seq)
+            )
+        }
+        Fact::BoundRecovered { node, seq, bound } => match seq {
+            Some(s) => format!(
+                "{node} recovered the bound {bound} from {} before serving",
+                slot(LogId::Timestamp, *s)
+            ),
+            None => format!("{node} found no bound agreed yet: it starts at 0"),
+        },
+        Fact::StoreLost { node, seq, found } => format!(
+            "{node} found {} at {} — not its own: it stops serving",
+            value(found),
+            slot(LogId::Timestamp, *seq)
+        ),
+        Fact::ClientRequest { client, count, .. } => {
+            format!("{client} asks for {count} timestamps")
+        }
+        Fact::ClientGranted {
+            client,
+            from,
+            first,
+            last,
+            ..
+        } => {
+            format!("{client} got {first}–{last} from {from}")
+        }
+        Fact::Intervene(a) => format!("you: {}", a.describe()),
+    }
+}
+
+/// The process an event happened at (for lanes and filters).
+pub fn place(e: &TraceEvent, h: &History) -> Option<Address> {
+    match &e.kind {
+        EventKind::Send(id) => h.messages.get(*id as usize).map(|m| m.from),
+        EventKind::Deliver(id) | EventKind::Drop(id, _) => {
+            h.messages.get(*id as usize).map(|m| m.to)
+        }
+        EventKind::Boot(a) | EventKind::Timer(a, _) => Some(*a),
+        EventKind::Leader { node, .. } | EventKind::Crash(node) | EventKind::Restart(node, _) => {
+            Some(Address::Node(*node))
+        }
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::scenario;
+    use crate::sim::Run;
+
+    #[test]
+    fn every_event_of_a_busy_run_has_a_description() {
+        let s = scenario::by_name("leader-crash").unwrap();
+        let mut run = Run::new(s.config, s.interventions).unwrap();
+        run.seek(12_000_000);
+        let h = run.history();
+        let mut kinds = std::collections::BTreeSet::new();
+        for e in h.events.iter() {
+            let d = describe(e, h);
+            assert!(!d.is_empty());
+            kinds.insert(d.split_whitespace().nth(1).unwrap_or("").to_string());
+        }
+        assert!(kinds.len() > 10);
+    }
+
+    #[test]
+    fn a_refusal_names_the_promise() {
+        let run = {
+            let s = scenario::by_name("dueling-no-backoff").unwrap();
+            let mut r = Run::new(s.config, s.interventions).unwrap();
+            r.seek(2_000_000);
+            r
+        };
+        let h = run.history();
+        let nack = h
+            .events
+            .iter()
+            .find(|e| matches!(e.kind, EventKind::Deliver(id) if h.messages[id as usize].msg.type_name() == "Nack"))
+            .expect("a Nack arrives while proposers duel");
+        assert!(
+            describe(nack, h).contains("refused"),
+            "{}",
+            describe(nack, h)
+        );
+        assert!(describe(nack, h).contains("had promised ("));
+    }
+}

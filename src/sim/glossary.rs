@@ -1,0 +1,79 @@
+//! Plain-words explanations of every message type, role and piece of state, for tooltips,
+//! the help overlay and the inspector. One place, so every view says the same thing.
+
+/// What a message type is for.
+pub fn message(type_name: &str) -> &'static str {
+    match type_name {
+        "Prepare" => "Phase 1a. A proposer asks an acceptor: \"promise to ignore anything below my ballot for this sequence, and tell me what you already accepted.\"",
+        "Promise" => "Phase 1b. The acceptor promises, and reports the highest ballot and value it has already accepted (if any). The proposer must adopt the highest such value.",
+        "Nack" => "A refusal. The acceptor already promised a higher ballot, and says which one, so the proposer can raise its counter and try again.",
+        "Accept" => "Phase 2a. After a quorum of promises the proposer asks: \"accept this value at my ballot.\"",
+        "Accepted" => "Phase 2b. The acceptor accepted the value. Once a quorum has, the value is chosen for good.",
+        "Learn" => "The proposer tells every learner which value was chosen. Fire-and-forget: if it is lost, catch-up repairs it.",
+        "CatchUp" => "A learner asks its peers for every value they learned from a given sequence on.",
+        "CatchUpReply" => "The values a peer has learned, answering CatchUp.",
+        "Ping" => "A follower asks the node it believes leads: \"are you still the leader?\"",
+        "PingReply" => "The answer, from the leader's local state only — it does not check with a quorum (AtlasDB issue #2596).",
+        "LatestSeq" => "\"What is the latest sequence you have prepared or accepted?\" Used by a leader to check that no later round exists, and by a new leader to find the latest timestamp bound.",
+        "LatestSeqReply" => "The latest sequence an acceptor knows of.",
+        "LearnedQuery" => "A new leader asks: \"which bound did you learn at this sequence?\"",
+        "LearnedReply" => "The bound learned at that sequence, if any.",
+        "TimestampRequest" => "A client asks for fresh timestamps.",
+        "TimestampReply" => "Timestamps handed out, or \"I am not the leader\" (with a hint), or \"unavailable\".",
+        _ => "",
+    }
+}
+
+/// What a role means.
+pub fn role(name: &str) -> &'static str {
+    match name {
+        "leader" => "Passed the quorum check for its leadership round: it may hand out timestamps.",
+        "follower" => "Pings the node it believes leads, on a fixed interval.",
+        "suspecting" => "The leader did not answer in time; pulling news from a quorum of learners before doing anything.",
+        "waiting" => "In the random wait before proposing itself — the wait that breaks dueling proposers.",
+        "proposing" => "Running Prepare/Accept to become leader at the next round.",
+        "checking" => "Its learned value names it; asking a quorum whether any later round exists before acting as leader.",
+        "crashed" => "Down. Its durable state (acceptor and learner logs) survives; everything else is lost.",
+        _ => "",
+    }
+}
+
+/// What a piece of state means (keys as shown in the inspector).
+pub fn state(key: &str) -> &'static str {
+    match key {
+        "promised" => "The highest ballot this acceptor promised for this sequence. It refuses anything lower. Durable.",
+        "accepted" => "The last (ballot, value) this acceptor accepted for this sequence. Durable.",
+        "learned" => "The value this node knows was chosen for this sequence. Durable.",
+        "counter" => "The proposer's ballot counter. Volatile: it restarts at 0 after a crash, which is why ballots carry the incarnation.",
+        "incarnation" => "How many times the node restarted. A restarted node is a new identity, like a fresh AtlasDB process UUID.",
+        "round" => "The greatest leadership sequence this node has learned; its value names who leads.",
+        "ballot" => "A proposal number (number, node, incarnation), compared in that order.",
+        "bound" => "The highest timestamp the leader may hand out, agreed by Paxos in the timestamp log.",
+        "timestamp counter" => "The last timestamp the leader handed out. It never exceeds the agreed bound.",
+        "durable" => "Survives a crash (written to disk before replying, in AtlasDB).",
+        "volatile" => "Lost on a crash.",
+        "quorum" => "A majority: n/2 + 1 nodes. Any two majorities share a node, which is what carries a chosen value into every later ballot.",
+        _ => "",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn every_message_type_and_role_is_explained() {
+        for t in crate::engine::Msg::TYPE_NAMES {
+            assert!(!super::message(t).is_empty(), "{t}");
+        }
+        for r in [
+            "leader",
+            "follower",
+            "suspecting",
+            "waiting",
+            "proposing",
+            "checking",
+            "crashed",
+        ] {
+            assert!(!super::role(r).is_empty(), "{r}");
+        }
+    }
+}
