@@ -285,8 +285,8 @@ impl Lab {
             Ok(true) => self.notify(
                 NoticeKind::Info,
                 format!(
-                    "You acted in the past, at {:.3} s: the run forked there and what happened after was discarded.",
-                    when as f64 / 1e6
+                    "You acted in the past, at {}: the run forked there and what happened after was discarded.",
+                    crate::sim::units::secs(when)
                 ),
             ),
             Ok(false) => {}

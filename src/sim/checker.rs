@@ -444,11 +444,11 @@ impl Checker {
                     ranges: vec![*prev, range],
                     detail: format!(
                         "{node} handed out {first}–{last}, but {} had already handed out {}–{} \
-                         at {:.3} s: timestamps {lo}–{hi} were given twice.",
+                         at {}: timestamps {lo}–{hi} were given twice.",
                         prev.node,
                         prev.first,
                         prev.last,
-                        prev.t as f64 / 1e6
+                        super::units::secs(prev.t)
                     ),
                 });
             }

@@ -169,8 +169,10 @@ impl Action {
                 format!("client asks {node} for {count} timestamps")
             }
             Action::Set(p) => match p {
-                Param::LossPpm(p) => format!("loss {}%", f64::from(*p) / 10_000.0),
-                Param::DuplicatePpm(p) => format!("duplicates {}%", f64::from(*p) / 10_000.0),
+                Param::LossPpm(p) => format!("loss {}%", super::units::short(i128::from(*p), 4)),
+                Param::DuplicatePpm(p) => {
+                    format!("duplicates {}%", super::units::short(i128::from(*p), 4))
+                }
                 Param::Latency { min, max } => {
                     format!("latency {}–{} ms", min / MS, max / MS)
                 }

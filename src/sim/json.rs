@@ -17,10 +17,9 @@ pub enum Json {
     Null,
     /// `true` / `false`
     Bool(bool),
-    /// A number written without fraction or exponent.
+    /// A number (PaxosScope's documents only hold whole numbers; others are refused, which
+    /// also keeps float parsing out of the browser bundle).
     Int(i128),
-    /// Any other number.
-    Float(f64),
     /// A string.
     Str(String),
     /// An array.
@@ -104,13 +103,6 @@ impl Json {
             Json::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
             Json::Int(i) => {
                 let _ = write!(out, "{i}");
-            }
-            Json::Float(f) => {
-                if f.is_finite() {
-                    let _ = write!(out, "{f}");
-                } else {
-                    out.push_str("null");
-                }
             }
             Json::Str(s) => write_str(out, s),
             Json::Arr(items) => {
@@ -351,13 +343,11 @@ impl Parser<'_> {
         }
         let text =
             std::str::from_utf8(&self.s[start..self.i]).map_err(|_| self.err("bad number"))?;
-        if !float {
-            if let Ok(i) = text.parse::<i128>() {
-                return Ok(Json::Int(i));
-            }
+        if float {
+            return Err(self.err(&format!("'{text}': only whole numbers are expected here")));
         }
-        text.parse::<f64>()
-            .map(Json::Float)
+        text.parse::<i128>()
+            .map(Json::Int)
             .map_err(|_| self.err(&format!("'{text}' is not a number")))
     }
 
@@ -429,7 +419,7 @@ mod tests {
 
     #[test]
     fn round_trips_values_and_keeps_big_integers_exact() {
-        let text = r#"{"seed":18446744073709551615,"a":[1,-2,3.5,true,null],"s":"x\"y\n"}"#;
+        let text = r#"{"seed":18446744073709551615,"a":[1,-2,true,null],"s":"x\"y\n"}"#;
         let v = parse(text).unwrap();
         assert_eq!(v.req_u64("seed").unwrap(), u64::MAX);
         assert_eq!(v.to_text(), text);
@@ -442,6 +432,7 @@ mod tests {
         assert!(parse("[1] x").unwrap_err().contains("after the JSON value"));
         assert!(parse(&"[".repeat(100)).unwrap_err().contains("deeply"));
         assert!(parse("\"abc").unwrap_err().contains("unterminated"));
+        assert!(parse("[3.5]").unwrap_err().contains("whole numbers"));
     }
 
     #[test]

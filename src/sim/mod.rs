@@ -24,6 +24,7 @@ pub mod share;
 pub mod summary;
 pub mod swarm;
 pub mod trace;
+pub mod units;
 pub mod view;
 pub mod world;
 

@@ -13,6 +13,7 @@ use std::fmt::Write;
 use super::config::{Preset, SimConfig, Time};
 use super::intervention::{Action, Intervention, LinkFilter, Param};
 use super::scenario;
+use super::units;
 use crate::engine::{BackoffPolicy, Micros, Msg, NodeId, MS};
 
 /// What a link describes.
@@ -44,19 +45,11 @@ impl Default for Shared {
 }
 
 fn ms(v: Micros) -> String {
-    if v % MS == 0 {
-        (v / MS).to_string()
-    } else {
-        format!("{}", v as f64 / MS as f64)
-    }
+    units::short(i128::from(v), 3)
 }
 
 fn pct(ppm: u32) -> String {
-    if ppm % 10_000 == 0 {
-        (ppm / 10_000).to_string()
-    } else {
-        format!("{}", f64::from(ppm) / 10_000.0)
-    }
+    units::short(i128::from(ppm), 4)
 }
 
 /// The configuration a link starts from before its overrides.
@@ -324,23 +317,19 @@ pub fn percent_decode(s: &str) -> String {
 }
 
 fn parse_ms(v: &str) -> Result<Micros, String> {
-    let f: f64 = v
-        .parse()
-        .map_err(|_| format!("'{v}' is not a number of milliseconds"))?;
-    if !(0.0..=3.6e6).contains(&f) {
+    let us = units::parse(v, 3).ok_or_else(|| format!("'{v}' is not a number of milliseconds"))?;
+    if us > 3_600_000 * MS {
         return Err(format!("{v} ms is out of range"));
     }
-    Ok((f * MS as f64).round() as Micros)
+    Ok(us)
 }
 
 fn parse_pct(v: &str) -> Result<u32, String> {
-    let f: f64 = v
-        .parse()
-        .map_err(|_| format!("'{v}' is not a percentage"))?;
-    if !(0.0..=100.0).contains(&f) {
+    let ppm = units::parse(v, 4).ok_or_else(|| format!("'{v}' is not a percentage"))?;
+    if ppm > 1_000_000 {
         return Err(format!("{v}% is outside 0–100"));
     }
-    Ok((f * 10_000.0).round() as u32)
+    Ok(ppm as u32)
 }
 
 /// Decodes a query string (with or without `?`). Never fails: the second value lists what
@@ -508,9 +497,11 @@ mod tests {
 
     #[test]
     fn a_link_round_trips_a_customised_run() {
-        let mut s = Shared::default();
-        s.scenario = Some("leader-crash".into());
-        s.config = scenario::by_name("leader-crash").unwrap().config;
+        let mut s = Shared {
+            scenario: Some("leader-crash".into()),
+            config: scenario::by_name("leader-crash").unwrap().config,
+            ..Shared::default()
+        };
         s.config.seed = 99;
         s.config.network.loss_ppm = 123_400;
         s.config.network.latency_min = 1_500;

@@ -898,8 +898,8 @@ pub struct Imported {
 pub fn import(text: &str) -> Result<Imported, String> {
     if text.len() > MAX_IMPORT_BYTES {
         return Err(format!(
-            "This file is {:.1} MB; traces up to {} MB can be imported.",
-            text.len() as f64 / (1024.0 * 1024.0),
+            "This file is {} MB; traces up to {} MB can be imported.",
+            super::units::fixed(text.len() as i128 * 10 / (1024 * 1024), 1, 1),
             MAX_IMPORT_BYTES / (1024 * 1024)
         ));
     }

@@ -3,7 +3,7 @@
 
 use yew::prelude::*;
 
-use super::format::{node_color, owner_color};
+use super::format::{frac, node_color, owner_color, px};
 use super::store::use_lab;
 use crate::engine::{Address, NodeId, Role};
 use crate::lab::LabAction;
@@ -97,7 +97,15 @@ fn countdown_arc(cx: f64, cy: f64, r: f64, fraction: f64) -> String {
     let (x0, y0) = (cx + r * a0.cos(), cy + r * a0.sin());
     let (x1, y1) = (cx + r * a1.cos(), cy + r * a1.sin());
     let large = if f > 0.5 { 1 } else { 0 };
-    format!("M {x0:.1} {y0:.1} A {r} {r} 0 {large} 1 {x1:.1} {y1:.1}")
+    format!(
+        "M {} {} A {} {} 0 {large} 1 {} {}",
+        px(x0),
+        px(y0),
+        px(r),
+        px(r),
+        px(x1),
+        px(y1)
+    )
 }
 
 #[derive(Properties, PartialEq)]
@@ -154,18 +162,18 @@ fn NodeGlyph(p: &NodeProps) -> Html {
         <g class={class} role="button" tabindex="0" aria-label={label.clone()}
            data-node={n.id.0.to_string()} data-role={n.role.name()} {onclick} {onkeydown}>
             <title>{ label }</title>
-            <circle class="body" cx={format!("{x:.1}")} cy={format!("{y:.1}")} r={NODE_R.to_string()}
+            <circle class="body" cx={px(x)} cy={px(y)} r={px(NODE_R)}
                     style={format!("--owner: {}", node_color(n.id))} />
             { for ring }
-            <text class="name" x={format!("{x:.1}")} y={format!("{:.1}", y - 4.0)}>{ n.id.to_string() }</text>
-            <text class="sub" x={format!("{x:.1}")} y={format!("{:.1}", y + 16.0)}>
+            <text class="name" x={px(x)} y={px(y - 4.0)}>{ n.id.to_string() }</text>
+            <text class="sub" x={px(x)} y={px(y + 16.0)}>
                 { format!("#{} · {}", n.incarnation, n.role.name()) }
             </text>
-            <text class="round" x={format!("{x:.1}")} y={format!("{:.1}", y + 30.0)}>
+            <text class="round" x={px(x)} y={px(y + 30.0)}>
                 { n.round.map_or("no leader known".into(), |r| format!("round {r}")) }
             </text>
             if leads {
-                <text class="crown" x={format!("{x:.1}")} y={format!("{:.1}", y - NODE_R - 14.0)}>{ "★ leader" }</text>
+                <text class="crown" x={px(x)} y={px(y - NODE_R - 14.0)}>{ "★ leader" }</text>
             }
         </g>
     }
@@ -225,17 +233,17 @@ fn MessageDot(p: &MsgProps) -> Html {
             .map_or(String::new(), |b| format!(" ballot {b}"))
     );
     html! {
-        <g {class} transform={format!("translate({x:.1} {y:.1})")} opacity={format!("{opacity:.2}")}
+        <g {class} transform={format!("translate({} {})", px(x), px(y))} opacity={frac(opacity, 2)}
            data-msg={m.id.to_string()} data-type={m.msg.type_name()} {onclick}>
             <title>{ title }</title>
-            <rect x={format!("{:.1}", -w / 2.0)} y="-10" width={format!("{w:.1}")} height="20" rx="10"
+            <rect x={px(-w / 2.0)} y="-10" width={px(w)} height="20" rx="10"
                   style={format!("--owner: {}", owner_color(m.owner))} />
             <text y="4">{ label }</text>
             if m.dropped.is_some() {
                 <text class="cross" y="4">{ "✕" }</text>
             }
             if m.dup_of.is_some() {
-                <text class="dup-badge" x={format!("{:.1}", w / 2.0 + 2.0)} y="-8">{ "×2" }</text>
+                <text class="dup-badge" x={px(w / 2.0 + 2.0)} y="-8">{ "×2" }</text>
             }
         </g>
     }
@@ -332,13 +340,13 @@ pub fn Picture(p: &PictureProps) -> Html {
                 .contains(&(NodeId::from_index(i), NodeId::from_index(j)));
             edges.push(html! {
                 <line class={if cut { "edge cut" } else { "edge" }}
-                      x1={format!("{:.1}", a.0)} y1={format!("{:.1}", a.1)}
-                      x2={format!("{:.1}", b.0)} y2={format!("{:.1}", b.1)} />
+                      x1={px(a.0)} y1={px(a.1)}
+                      x2={px(b.0)} y2={px(b.1)} />
             });
         }
     }
     html! {
-        <svg class="cluster" viewBox={format!("0 0 {WIDTH} {HEIGHT}")} role="img"
+        <svg class="cluster" viewBox={format!("0 0 {} {}", px(WIDTH), px(HEIGHT))} role="img"
              aria-label={p.label.clone()} onclick={clear}>
             <g class="edges">{ for edges }</g>
             <g class="clients">
@@ -346,8 +354,8 @@ pub fn Picture(p: &PictureProps) -> Html {
                     let (x, y) = client_pos(c, clients);
                     html! {
                         <g class="client" aria-label={format!("client C{c}")}>
-                            <rect x={format!("{:.1}", x - 20.0)} y={format!("{:.1}", y - 14.0)} width="40" height="28" rx="5" />
-                            <text x={format!("{x:.1}")} y={format!("{:.1}", y + 5.0)}>{ format!("C{c}") }</text>
+                            <rect x={px(x - 20.0)} y={px(y - 14.0)} width="40" height="28" rx="5" />
+                            <text x={px(x)} y={px(y + 5.0)}>{ format!("C{c}") }</text>
                         </g>
                     }
                 }) }

@@ -14,6 +14,7 @@ use crate::lab::{LabAction, SPEED_RANGE};
 use crate::sim::config::Preset;
 use crate::sim::intervention::{Action, Param};
 use crate::sim::scenario;
+use crate::sim::units;
 
 fn input_value(e: &Event) -> String {
     e.target()
@@ -29,18 +30,19 @@ fn select_value(e: &Event) -> String {
         .unwrap_or_default()
 }
 
-/// A number from a control, or None when it is not a finite number.
-fn number(e: &Event) -> Option<f64> {
-    input_value(e)
-        .trim()
-        .parse::<f64>()
-        .ok()
-        .filter(|v| v.is_finite())
+/// A non-negative decimal from a control, in units of 10^-scale (None if it is not one).
+fn decimal(e: &Event, scale: u32) -> Option<u64> {
+    units::parse(&input_value(e), scale)
 }
 
-/// Speed slider position (log10 of the speed) and back.
-fn speed_to_slider(s: f64) -> f64 {
-    s.log10()
+/// A whole number from a control.
+fn whole(e: &Event) -> Option<u64> {
+    decimal(e, 0)
+}
+
+/// The speed slider works in hundredths of log10(speed).
+fn speed_to_slider(s: f64) -> i64 {
+    (s.log10() * 100.0).round() as i64
 }
 
 /// Play/pause, stepping, speed, and the clock.
@@ -56,16 +58,19 @@ pub fn Transport() -> Html {
             let v = e
                 .target()
                 .and_then(|t| t.dyn_into::<HtmlInputElement>().ok())
-                .and_then(|i| i.value().parse::<f64>().ok());
+                .and_then(|i| i.value().trim().parse::<i64>().ok());
             if let Some(v) = v {
-                d.dispatch(LabAction::SetSpeed(10f64.powf(v)));
+                d.dispatch(LabAction::SetSpeed(10f64.powf(v as f64 / 100.0)));
             }
         })
     };
     let speed_label = if lab.speed >= 1.0 {
-        format!("{:.1}× real time", lab.speed)
+        format!(
+            "{}× real time",
+            units::short((lab.speed * 10.0).round() as i128, 1)
+        )
     } else {
-        format!("1/{:.0} of real time", 1.0 / lab.speed)
+        format!("1/{} of real time", (1.0 / lab.speed).round() as u64)
     };
     html! {
         <div class="transport" role="toolbar" aria-label="Playback">
@@ -83,7 +88,7 @@ pub fn Transport() -> Html {
                 <span>{ "Speed" }</span>
                 <input id="speed" type="range" aria-label="Playback speed, log scale"
                        min={speed_to_slider(SPEED_RANGE.0).to_string()} max={speed_to_slider(SPEED_RANGE.1).to_string()}
-                       step="0.05" value={format!("{:.2}", speed_to_slider(lab.speed))} oninput={on_speed} />
+                       step="5" value={speed_to_slider(lab.speed).to_string()} oninput={on_speed} />
                 <span class="speed-value">{ speed_label }</span>
             </label>
             <span class="clock" id="clock" aria-live="off">{ format!("t = {}", secs(now)) }</span>
@@ -130,18 +135,16 @@ pub fn Settings() -> Html {
     let on_nodes = {
         let d = d.clone();
         Callback::from(move |e: Event| {
-            if let Some(n) = number(&e) {
-                d.dispatch(LabAction::SetNodes(n.round().clamp(0.0, 255.0) as u8))
+            if let Some(n) = whole(&e) {
+                d.dispatch(LabAction::SetNodes(n.min(255) as u8))
             }
         })
     };
     let ms_param = |make: fn(u64) -> Param| {
         let d = d.clone();
         Callback::from(move |e: Event| {
-            if let Some(v) = number(&e) {
-                if v > 0.0 && v <= 600_000.0 {
-                    d.dispatch(LabAction::SetParam(make((v * MS as f64) as u64)))
-                }
+            if let Some(us) = decimal(&e, 3) {
+                d.dispatch(LabAction::SetParam(make(us)))
             }
         })
     };
@@ -149,8 +152,7 @@ pub fn Settings() -> Html {
     let on_lat_min = {
         let d = d.clone();
         Callback::from(move |e: Event| {
-            if let Some(v) = number(&e) {
-                let min = (v.max(0.0) * MS as f64) as u64;
+            if let Some(min) = decimal(&e, 3) {
                 d.dispatch(LabAction::SetParam(Param::Latency {
                     min,
                     max: lat_max.max(min),
@@ -161,8 +163,7 @@ pub fn Settings() -> Html {
     let on_lat_max = {
         let d = d.clone();
         Callback::from(move |e: Event| {
-            if let Some(v) = number(&e) {
-                let max = (v.max(0.0) * MS as f64) as u64;
+            if let Some(max) = decimal(&e, 3) {
                 d.dispatch(LabAction::SetParam(Param::Latency {
                     min: lat_min.min(max),
                     max,
@@ -173,10 +174,8 @@ pub fn Settings() -> Html {
     let pct_param = |make: fn(u32) -> Param| {
         let d = d.clone();
         Callback::from(move |e: Event| {
-            if let Some(v) = number(&e) {
-                d.dispatch(LabAction::SetParam(make(
-                    (v.clamp(0.0, 100.0) * 10_000.0) as u32,
-                )))
+            if let Some(ppm) = decimal(&e, 4) {
+                d.dispatch(LabAction::SetParam(make(ppm.min(1_000_000) as u32)))
             }
         })
     };
@@ -196,10 +195,8 @@ pub fn Settings() -> Html {
     let on_backoff_max = {
         let d = d.clone();
         Callback::from(move |e: Event| {
-            if let Some(v) = number(&e) {
-                if let Some(b) =
-                    BackoffPolicy::from_name(backoff.name(), (v.max(0.0) * MS as f64) as u64)
-                {
+            if let Some(us) = decimal(&e, 3) {
+                if let Some(b) = BackoffPolicy::from_name(backoff.name(), us) {
                     d.dispatch(LabAction::SetParam(Param::Backoff(b)))
                 }
             }
@@ -209,9 +206,9 @@ pub fn Settings() -> Html {
     let on_clients = {
         let d = d.clone();
         Callback::from(move |e: Event| {
-            if let Some(v) = number(&e) {
+            if let Some(v) = whole(&e) {
                 d.dispatch(LabAction::SetClients {
-                    count: v.clamp(0.0, 64.0) as u16,
+                    count: v.min(u64::from(u16::MAX)) as u16,
                     batch: clients.batch,
                 })
             }
@@ -220,10 +217,10 @@ pub fn Settings() -> Html {
     let on_batch = {
         let d = d.clone();
         Callback::from(move |e: Event| {
-            if let Some(v) = number(&e) {
+            if let Some(v) = whole(&e) {
                 d.dispatch(LabAction::SetClients {
                     count: clients.count,
-                    batch: v.clamp(1.0, 10_000.0) as u64,
+                    batch: v,
                 })
             }
         })
@@ -260,16 +257,16 @@ pub fn Settings() -> Html {
             <fieldset>
                 <legend>{ "Network" }</legend>
                 <label>{ "Latency min (ms)" }
-                    <input id="lat-min" type="number" min="0" step="1" value={(lat_min as f64 / MS as f64).to_string()} onchange={on_lat_min} />
+                    <input id="lat-min" type="number" min="0" step="1" value={units::short(i128::from(lat_min), 3)} onchange={on_lat_min} />
                 </label>
                 <label>{ "max (ms)" }
-                    <input id="lat-max" type="number" min="0" step="1" value={(lat_max as f64 / MS as f64).to_string()} onchange={on_lat_max} />
+                    <input id="lat-max" type="number" min="0" step="1" value={units::short(i128::from(lat_max), 3)} onchange={on_lat_max} />
                 </label>
                 <label>{ "Loss %" }
-                    <input id="loss" type="number" min="0" max="100" step="1" value={(f64::from(cfg.network.loss_ppm) / 10_000.0).to_string()} onchange={pct_param(Param::LossPpm)} />
+                    <input id="loss" type="number" min="0" max="100" step="1" value={units::short(i128::from(cfg.network.loss_ppm), 4)} onchange={pct_param(Param::LossPpm)} />
                 </label>
                 <label>{ "Duplicate %" }
-                    <input id="dup" type="number" min="0" max="100" step="1" value={(f64::from(cfg.network.duplicate_ppm) / 10_000.0).to_string()} onchange={pct_param(Param::DuplicatePpm)} />
+                    <input id="dup" type="number" min="0" max="100" step="1" value={units::short(i128::from(cfg.network.duplicate_ppm), 4)} onchange={pct_param(Param::DuplicatePpm)} />
                 </label>
             </fieldset>
             <fieldset>

@@ -1,22 +1,37 @@
-//! Small display helpers shared by the views: times, colours, names.
+//! Small display helpers shared by the views: times, numbers, colours, names.
+//!
+//! Views must not format or parse `f64` with `{}`/`parse` (that pulls Rust's float
+//! formatting into the wasm bundle): use [`px`], [`frac`] and [`crate::sim::units`].
 
 use crate::engine::{Address, Ballot, LeaderId, NodeId, Value};
+use crate::sim::units;
 use crate::sim::Time;
 
-/// Virtual time as seconds with millisecond precision.
-pub fn secs(t: Time) -> String {
-    format!("{:.3} s", t as f64 / 1e6)
-}
+pub use crate::sim::units::secs;
 
 /// A duration for labels: "850 ms", "2.4 s", "120 µs".
 pub fn dur(t: Time) -> String {
     if t < 1_000 {
         format!("{t} µs")
     } else if t < 10_000_000 {
-        format!("{} ms", (t as f64 / 1_000.0).round())
+        format!("{} ms", units::fixed(i128::from(t), 3, 0))
     } else {
-        format!("{:.1} s", t as f64 / 1e6)
+        format!("{} s", units::fixed(i128::from(t), 6, 1))
     }
+}
+
+/// An SVG coordinate, to a tenth of a pixel.
+pub fn px(x: f64) -> String {
+    units::short((x * 10.0).round() as i128, 1)
+}
+
+/// A fraction or percentage with `decimals` digits (for opacity, widths in %).
+pub fn frac(x: f64, decimals: u32) -> String {
+    units::fixed(
+        (x * 10f64.powi(decimals as i32)).round() as i128,
+        decimals,
+        decimals,
+    )
 }
 
 /// One colour per node (ballot owner), distinguishable and readable on light and dark.

@@ -5,12 +5,12 @@ use yew::prelude::*;
 use super::store::{dispatch, use_lab};
 use crate::lab::{LabAction, Tab};
 
-const TABS: [(Tab, &str); 5] = [
-    (Tab::Inspector, "Inspector"),
-    (Tab::Log, "Event log"),
-    (Tab::SpaceTime, "Space-time"),
-    (Tab::NumberLine, "Timestamps"),
-    (Tab::BreakPaxos, "Break Paxos"),
+const TABS: [(Tab, &str, &str); 5] = [
+    (Tab::Inspector, "Inspector", "tab-inspector"),
+    (Tab::Log, "Event log", "tab-log"),
+    (Tab::SpaceTime, "Space-time", "tab-spacetime"),
+    (Tab::NumberLine, "Timestamps", "tab-timestamps"),
+    (Tab::BreakPaxos, "Break Paxos", "tab-break-paxos"),
 ];
 
 /// Tab bar and the open tab.
@@ -21,15 +21,17 @@ pub fn Sidebar() -> Html {
     html! {
         <aside class="side">
             <nav class="tabs" role="tablist" aria-label="Views">
-                { for TABS.iter().map(|(t, name)| html! {
+                { for TABS.iter().map(|(t, name, id)| html! {
                     <button role="tab" aria-selected={(tab == *t).to_string()} class={classes!("tab", (tab == *t).then_some("active"))}
-                            id={format!("tab-{}", name.to_lowercase().replace(' ', "-"))}
+                            id={*id}
                             onclick={dispatch(&store, LabAction::SetTab(*t))}>{ *name }</button>
                 }) }
             </nav>
             <div class="tab-body" role="tabpanel">
                 { match tab {
-                    _ => html! { <p class="hint">{ "This view is being built." }</p> },
+                    Tab::Inspector | Tab::Log | Tab::SpaceTime | Tab::NumberLine | Tab::BreakPaxos => {
+                        html! { <p class="hint">{ "This view is being built." }</p> }
+                    }
                 } }
             </div>
         </aside>

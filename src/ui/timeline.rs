@@ -5,7 +5,7 @@ use wasm_bindgen::JsCast;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-use super::format::secs;
+use super::format::{frac, secs};
 use super::store::use_lab;
 use crate::lab::LabAction;
 use crate::sim::history::{EventKind, MarkerKind};
@@ -44,9 +44,9 @@ pub fn Timeline() -> Html {
             let v = e
                 .target()
                 .and_then(|t| t.dyn_into::<HtmlInputElement>().ok())
-                .and_then(|i| i.value().parse::<f64>().ok());
+                .and_then(|i| i.value().trim().parse::<u64>().ok());
             if let Some(v) = v {
-                d.dispatch(LabAction::Seek(v.max(0.0) as u64));
+                d.dispatch(LabAction::Seek(v));
             }
         })
     };
@@ -66,7 +66,7 @@ pub fn Timeline() -> Html {
         <div class="timeline" aria-label="Timeline">
             <div class="marks">
                 { for shown.map(|m| {
-                    let left = m.t as f64 / end as f64 * 100.0;
+                    let left = frac(m.t as f64 / end as f64 * 100.0, 3);
                     let d = store.dispatcher();
                     let onclick = Callback::from(move |_: MouseEvent| d.dispatch(LabAction::SeekEvent(m.event)));
                     let what = match &h.events[m.event].kind {
@@ -84,12 +84,12 @@ pub fn Timeline() -> Html {
                         _ => marker_name(m.kind).to_string(),
                     };
                     html! {
-                        <button class={classes!("mark", marker_class(m.kind))} style={format!("left: {left:.3}%")}
+                        <button class={classes!("mark", marker_class(m.kind))} style={format!("left: {left}%")}
                                 title={format!("{} at {}: {what}", marker_name(m.kind), secs(m.t))}
                                 aria-label={format!("{} at {}", marker_name(m.kind), secs(m.t))} {onclick} />
                     }
                 }) }
-                <div class="computed" style={format!("width: {:.3}%", run.horizon_time() as f64 / end as f64 * 100.0)} />
+                <div class="computed" style={format!("width: {}%", frac(run.horizon_time() as f64 / end as f64 * 100.0, 3))} />
             </div>
             <input id="scrubber" type="range" min="0" max={end.to_string()} step="1000" value={now.to_string()}
                    aria-label="Virtual time" aria-valuetext={secs(now)} oninput={on_input} />
