@@ -171,3 +171,14 @@ fn bad_interventions_are_refused_with_a_message() {
     assert!(err.contains("two partition groups"), "{err}");
     assert_eq!(run.world().steps, 0, "nothing happened");
 }
+
+#[path = "common/pinned.rs"]
+mod pinned;
+
+#[test]
+fn traces_match_the_pinned_fingerprints() {
+    // tests/web_determinism.rs asserts the same numbers inside Chromium (wasm32).
+    for (name, t, events, hash) in pinned::PINNED {
+        assert_eq!(pinned::replay(name, t), (events, hash), "{name} at {t} µs");
+    }
+}
