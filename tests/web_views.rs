@@ -7,7 +7,7 @@ use std::time::Duration;
 use paxoscope::ui::App;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
-use web_sys::{Element, HtmlElement, MouseEvent};
+use web_sys::{Element, HtmlElement};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -53,6 +53,16 @@ fn click(root: &Element, selector: &str) {
         .dyn_into::<HtmlElement>()
         .unwrap()
         .click();
+}
+
+/// Dispatches a bubbling mouse event (the views listen once, on the whole picture or list).
+fn mouse(el: &Element, kind: &str) {
+    let f = js_sys::Function::new_with_args(
+        "el, kind",
+        "el.dispatchEvent(new MouseEvent(kind, { bubbles: true }))",
+    );
+    f.call2(&wasm_bindgen::JsValue::NULL, el, &kind.into())
+        .unwrap();
 }
 
 fn text(e: &Element) -> String {
@@ -122,12 +132,18 @@ async fn clicking_a_log_row_moves_the_clock() {
     let target = rows[10].clone();
     let event: usize = target.get_attribute("data-event").unwrap().parse().unwrap();
     target.dyn_into::<HtmlElement>().unwrap().click();
-    settle().await;
+    // Rows are child components: with earlier tests' apps still mounted, give them longer.
+    yew::platform::time::sleep(Duration::from_millis(150)).await;
     let after = text(&one(&root, "#clock"));
     assert_ne!(after, before);
     // The clicked event is now the cursor's step: highlighted, at the bottom.
     let last = all(&root, ".log-rows .row").pop().unwrap();
-    assert!(last.class_name().contains("current"));
+    assert!(
+        last.class_name().contains("current"),
+        "{} {} (clicked {event}, now {after})",
+        last.class_name(),
+        text(&last)
+    );
     assert!(all(&root, ".log-rows .row .entry").iter().all(|e| e
         .get_attribute("data-event")
         .unwrap()
@@ -165,18 +181,14 @@ async fn the_space_time_diagram_draws_arrows_and_hover_highlights_the_cluster() 
         .expect("an arrow the cluster also shows")
         .clone();
     let id = arrow.get_attribute("data-msg").unwrap();
-    arrow
-        .dispatch_event(&MouseEvent::new("mouseenter").unwrap())
-        .unwrap();
+    mouse(&arrow.first_element_child().unwrap(), "mouseover");
     settle().await;
     let lit = all(&root, "svg.cluster .msg.highlighted");
     assert_eq!(lit.len(), 1);
     assert_eq!(lit[0].get_attribute("data-msg").unwrap(), id);
     assert_eq!(all(&root, "svg.st .arrow.hl").len(), 1);
 
-    one(&root, &format!("svg.st .arrow[data-msg=\"{id}\"]"))
-        .dispatch_event(&MouseEvent::new("mouseleave").unwrap())
-        .unwrap();
+    mouse(&arrow.first_element_child().unwrap(), "mouseout");
     settle().await;
     assert!(all(&root, "svg.cluster .msg.highlighted").is_empty());
 }

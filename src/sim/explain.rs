@@ -1,6 +1,6 @@
 //! Every recorded event in one line of plain words — for the event log, tours and tooltips.
 
-use super::history::{DropReason, EventKind, Fact, History, TraceEvent};
+use super::history::{DropReason, EventKind, Fact, History, MessageRecord, TraceEvent};
 use crate::engine::{Address, FailReason, LogId, Msg, Phase, TimerKind, TimestampResult, Value};
 
 /// "leadership[3]" or "timestamp[0]".
@@ -156,9 +156,25 @@ pub fn message(m: &Msg) -> String {
     }
 }
 
+/// The message a send, arrival or drop is about.
+pub fn message_of<'h>(e: &TraceEvent, h: &'h History) -> Option<&'h MessageRecord> {
+    match e.kind {
+        EventKind::Send(id) | EventKind::Deliver(id) | EventKind::Drop(id, _) => {
+            h.messages.get(id as usize)
+        }
+        _ => None,
+    }
+}
+
 /// One event in words.
 pub fn describe(e: &TraceEvent, h: &History) -> String {
-    let msg = |id: &u64| h.messages.get(*id as usize);
+    describe_with(e, message_of(e, h))
+}
+
+/// One event in words, given the message it is about (see [`message_of`]): lets a view keep
+/// just the event and its message, without the whole record.
+pub fn describe_with(e: &TraceEvent, m: Option<&MessageRecord>) -> String {
+    let msg = |_: &u64| m;
     match &e.kind {
         EventKind::Send(id) => match msg(id) {
             Some(m) if m.dup_of.is_some() => format!(
@@ -338,11 +354,14 @@ fn fact(f: &Fact) -> String {
 
 /// The process an event happened at (for lanes and filters).
 pub fn place(e: &TraceEvent, h: &History) -> Option<Address> {
+    place_with(e, message_of(e, h))
+}
+
+/// [`place`], given the event's message (see [`message_of`]).
+pub fn place_with(e: &TraceEvent, m: Option<&MessageRecord>) -> Option<Address> {
     match &e.kind {
-        EventKind::Send(id) => h.messages.get(*id as usize).map(|m| m.from),
-        EventKind::Deliver(id) | EventKind::Drop(id, _) => {
-            h.messages.get(*id as usize).map(|m| m.to)
-        }
+        EventKind::Send(_) => m.map(|m| m.from),
+        EventKind::Deliver(_) | EventKind::Drop(..) => m.map(|m| m.to),
         EventKind::Boot(a) | EventKind::Timer(a, _) => Some(*a),
         EventKind::Leader { node, .. } | EventKind::Crash(node) | EventKind::Restart(node, _) => {
             Some(Address::Node(*node))

@@ -203,6 +203,9 @@ pub struct NumberLine {
     pub max_served: u64,
     /// Reserved timestamps nobody will ever hand out (a new leader started above them).
     pub skipped: Vec<Skipped>,
+    /// Reserved by the highest agreed bound and not handed out yet: the serving leader's
+    /// headroom — or, while no leader serves, what the next leader will skip.
+    pub pending: Option<Skipped>,
     /// Ranges named by a timestamp violation (given twice, or going backwards), each once,
     /// for red marks.
     pub conflicts: Vec<Conflict>,
@@ -321,10 +324,23 @@ pub fn number_line(run: &Run) -> NumberLine {
             }
             all
         });
+    let max_served = served.iter().map(|r| r.last).max().unwrap_or(0);
+    let used = max_served.max(leader.map_or(0, |l| l.1));
+    let pending = bounds
+        .iter()
+        .max_by_key(|b| b.bound)
+        .filter(|b| b.bound > used)
+        .map(|b| Skipped {
+            first: used + 1,
+            last: b.bound,
+            seq: Some(b.seq),
+            owner: Some(b.owner),
+        });
     NumberLine {
         skipped: skipped(&bounds, &served, leader.map(|l| l.1)),
+        pending,
         bounds,
-        max_served: served.iter().map(|r| r.last).max().unwrap_or(0),
+        max_served,
         served,
         leader,
         conflicts,
@@ -854,6 +870,19 @@ mod tests {
             "the gap ends at an agreed bound"
         );
         assert!(nl.conflicts.is_empty());
+        let (leader, counter, limit) = nl.leader.unwrap();
+        let p = nl.pending.expect("the leader's headroom");
+        assert_eq!(
+            (p.first, p.last, p.owner),
+            (counter + 1, limit, Some(leader))
+        );
+
+        // Between the crash and the next leader: the old reservation is pending, not skipped.
+        run.seek(9_800_000);
+        let nl = number_line(&run);
+        assert!(nl.leader.is_none() && nl.skipped.is_empty());
+        let p = nl.pending.expect("the crashed leader's reservation");
+        assert_eq!((p.first, p.last, p.owner), (gap.first, gap.last, gap.owner));
     }
 
     #[test]
@@ -891,6 +920,7 @@ mod tests {
             max_served: 2_950,
             leader: Some((NodeId(5), 2_950, 3_000)),
             skipped: vec![],
+            pending: None,
             conflicts: vec![],
             bounds,
         };

@@ -3,6 +3,7 @@
 //! clicking a row moves the cursor there. Only the last page of matching rows is rendered,
 //! so a run of millions of events stays fast.
 
+use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use super::store::use_lab;
@@ -10,19 +11,57 @@ use crate::engine::{Msg, NodeId};
 use crate::lab::LabAction;
 use crate::sim::explain::{self, Category};
 use crate::sim::glossary;
-use crate::sim::history::EventKind;
+use crate::sim::history::{MessageRecord, TraceEvent};
 use crate::sim::units;
 use crate::sim::view::{self, LogFilter};
 
 /// Rows per page ("show earlier" adds another page).
 const PAGE: usize = 200;
+/// Rows while playing (they change every frame).
+const PLAYING: usize = 60;
 /// Events looked at per page, so a rare filter cannot stall a frame.
 const SCAN: usize = 50_000;
+
+/// The `attr` of the element an event happened in, or of its nearest ancestor that has one:
+/// lets one listener on a list or picture serve all its rows or shapes.
+pub fn closest_data(target: Option<web_sys::EventTarget>, attr: &str) -> Option<String> {
+    let el: web_sys::Element = target?.dyn_into().ok()?;
+    el.closest(&format!("[{attr}]")).ok()??.get_attribute(attr)
+}
 
 fn chip(label: String, pressed: bool, title: &'static str, onclick: Callback<MouseEvent>) -> Html {
     html! {
         <button class={classes!("chip", pressed.then_some("on"))} aria-pressed={pressed.to_string()}
                 title={title} {onclick}>{ label }</button>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct RowProps {
+    index: usize,
+    current: bool,
+    event: TraceEvent,
+    msg: Option<MessageRecord>,
+}
+
+/// One row. A component so that Yew skips rows whose event did not change (all but the
+/// newest while playing) instead of describing them again every frame.
+#[component]
+fn LogRow(p: &RowProps) -> Html {
+    let e = &p.event;
+    let m = p.msg.as_ref();
+    let cat = Category::of(&e.kind);
+    let place = explain::place_with(e, m).map_or_else(|| "·".to_string(), |a| a.to_string());
+    html! {
+        <li class={classes!("row", cat.name(), p.current.then_some("current"))}>
+            <button class="entry" data-event={p.index.to_string()} data-msg={m.map(|m| m.id.to_string())}
+                    aria-current={p.current.then_some("step")}>
+                <span class="t">{ units::fixed(i128::from(e.t), 6, 3) }</span>
+                <span class="at">{ place }</span>
+                <span class="icon" title={cat.name()} aria-label={cat.name()}>{ cat.icon() }</span>
+                <span class="text">{ explain::describe_with(e, m) }</span>
+            </button>
+        </li>
     }
 }
 
@@ -106,41 +145,49 @@ pub fn EventLog() -> Html {
         }
     };
 
-    let page = view::log_page(run, &filter, PAGE * *pages, SCAN * *pages);
+    // While playing, rows fly by: render fewer.
+    let limit = if lab.playing { PLAYING } else { PAGE * *pages };
+    let page = view::log_page(run, &filter, limit, SCAN * *pages);
     let step_start = h.events_after_steps(run.world().steps.saturating_sub(1));
-    let rows = page.rows.iter().map(|&i| {
-        let e = &h.events[i];
-        let cat = Category::of(&e.kind);
-        let current = i >= step_start;
-        let place = explain::place(e, h).map_or_else(|| "·".to_string(), |a| a.to_string());
+    let rows = page
+        .rows
+        .iter()
+        .map(|&i| {
+            let event = h.events[i].clone();
+            let msg = explain::message_of(&event, h).cloned();
+            html! { <LogRow key={i} index={i} current={i >= step_start} {event} {msg} /> }
+        })
+        .collect::<Html>();
+    // One set of listeners for all rows: a click seeks, hovering a message highlights it.
+    let onclick = {
         let d = store.dispatcher();
-        let onclick = Callback::from(move |_: MouseEvent| d.dispatch(LabAction::SeekEvent(i)));
-        let msg = match e.kind {
-            EventKind::Send(id) | EventKind::Deliver(id) | EventKind::Drop(id, _) => Some(id),
-            _ => None,
-        };
-        let (onmouseenter, onmouseleave) = match msg {
-            Some(id) => {
-                let (a, b) = (store.dispatcher(), store.dispatcher());
-                (
-                    Callback::from(move |_: MouseEvent| a.dispatch(LabAction::Highlight(Some(id)))),
-                    Callback::from(move |_: MouseEvent| b.dispatch(LabAction::Highlight(None))),
-                )
+        Callback::from(move |e: MouseEvent| {
+            if let Some(i) = closest_data(e.target(), "data-event").and_then(|i| i.parse().ok()) {
+                d.dispatch(LabAction::SeekEvent(i));
             }
-            None => (Callback::noop(), Callback::noop()),
-        };
-        html! {
-            <li key={i} class={classes!("row", cat.name(), current.then_some("current"))}>
-                <button class="entry" data-event={i.to_string()} {onclick} {onmouseenter} {onmouseleave}
-                        aria-current={current.then_some("step")}>
-                    <span class="t">{ units::fixed(i128::from(e.t), 6, 3) }</span>
-                    <span class="at">{ place }</span>
-                    <span class="icon" title={cat.name()} aria-label={cat.name()}>{ cat.icon() }</span>
-                    <span class="text">{ explain::describe(e, h) }</span>
-                </button>
-            </li>
-        }
-    });
+        })
+    };
+    let current = lab.highlight;
+    let msg_of = |t: Option<web_sys::EventTarget>| {
+        closest_data(t, "data-msg").and_then(|m| m.parse::<u64>().ok())
+    };
+    let onmouseover = {
+        let d = store.dispatcher();
+        Callback::from(move |e: MouseEvent| {
+            let id = msg_of(e.target());
+            if id != current {
+                d.dispatch(LabAction::Highlight(id));
+            }
+        })
+    };
+    let onmouseleave = {
+        let d = store.dispatcher();
+        Callback::from(move |_: MouseEvent| {
+            if current.is_some() {
+                d.dispatch(LabAction::Highlight(None));
+            }
+        })
+    };
     let earlier = {
         let pages = pages.clone();
         Callback::from(move |_: MouseEvent| pages.set(*pages + 1))
@@ -164,11 +211,12 @@ pub fn EventLog() -> Html {
                     }
                 </div>
             </div>
-            <ol class="log-rows" ref={list} aria-label="Events up to the cursor, newest last">
-                if page.more {
+            <ol class="log-rows" ref={list} aria-label="Events up to the cursor, newest last"
+                {onclick} {onmouseover} {onmouseleave}>
+                if page.more && !lab.playing {
                     <li class="earlier"><button onclick={earlier}>{ "Show earlier events" }</button></li>
                 }
-                { for rows }
+                { rows }
             </ol>
             if page.rows.is_empty() {
                 <p class="hint">{ if filtered { "No event up to the cursor matches this filter." } else { "Nothing has happened yet: press Play or step forward." } }</p>

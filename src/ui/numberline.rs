@@ -30,6 +30,10 @@ struct Note {
     color: Option<&'static str>,
 }
 
+fn plural(n: usize, word: &str) -> String {
+    format!("{n} {word}{}", if n == 1 { "" } else { "s" })
+}
+
 fn range_words(first: u64, last: u64) -> String {
     if first == last {
         first.to_string()
@@ -136,9 +140,6 @@ pub fn NumberLine() -> Html {
         ip(AX - 16.0),
         ip(TOP + 4.0)
     );
-    for b in &bands {
-        fence(&mut svg, b, y(b.lo), y(b.hi));
-    }
     // Ranges: handed out, skipped, the leader's reservation and counter, conflicts.
     let rect = |svg: &mut String,
                 class: &str,
@@ -185,17 +186,43 @@ pub fn NumberLine() -> Html {
             color: None,
         });
     }
+    // The highest bound's headroom: the leader's to hand out, or the next leader's to skip.
+    if let Some(p) = nl.pending {
+        let owner = p.owner.map_or("nobody".into(), |o| o.to_string());
+        let color = p.owner.map_or("var(--muted)", node_color);
+        let range = range_words(p.first, p.last);
+        let serving = nl.leader.filter(|l| Some(l.0) == p.owner).is_some();
+        let title = format!("{range} reserved by {owner}, not handed out yet");
+        let extra = format!(r#" style="--c: {color}""#);
+        let mid = rect(
+            &mut svg,
+            "reserved",
+            AX + 1.0,
+            BAR - 2.0,
+            p.first,
+            p.last,
+            &extra,
+            &title,
+        );
+        if !serving {
+            notes.push(Note {
+                y: mid,
+                lines: vec![
+                    range,
+                    format!("reserved by {owner}, not handed out:"),
+                    "skipped if another leader takes over".into(),
+                ],
+                class: "pending",
+                color: None,
+            });
+        }
+    }
     if let Some((n, counter, limit)) = nl.leader {
-        let (yc, yl) = (y(counter), y(limit));
+        let yc = y(counter);
         let color = node_color(n);
         let _ = write!(
             svg,
-            r#"<g class="leader" style="--c: {color}"><rect class="reserved" x="{}" y="{}" width="{}" height="{}"><title>{} reserved by {n}, not handed out yet</title></rect><path class="counter" d="M{} {}l9 -6v12z"><title>{n}'s counter: the last timestamp it handed out is {counter}</title></path></g>"#,
-            ip(AX + 1.0),
-            ip(yc),
-            ip(BAR - 2.0),
-            ip((yl - yc).max(0.0)),
-            range_words(counter + 1, limit),
+            r#"<path class="counter" style="--c: {color}" d="M{} {}l9 -6v12z"><title>{n}'s counter: the last timestamp it handed out is {counter}</title></path>"#,
             ip(AX + BAR + 1.0),
             ip(yc)
         );
@@ -205,6 +232,10 @@ pub fn NumberLine() -> Html {
             class: "counter",
             color: Some(color),
         });
+    }
+    // Fences on top of the ranges they close.
+    for b in &bands {
+        fence(&mut svg, b, y(b.lo), y(b.hi));
     }
     // Conflicting ranges side by side, one column each.
     for (i, c) in nl.conflicts.iter().enumerate() {
@@ -268,10 +299,10 @@ pub fn NumberLine() -> Html {
     html! {
         <div class="numberline">
             <p class="nl-summary">
-                { format!("{} bounds agreed · {handed} timestamps handed out · {lost} skipped", nl.bounds.len()) }
+                { format!("{} agreed · {handed} timestamps handed out · {lost} skipped", plural(nl.bounds.len(), "bound")) }
             </p>
             <svg class="nl" viewBox={format!("0 0 {} {}", px(W), px(height))} role="img"
-                 aria-label={format!("Timestamp number line: {} bounds agreed, {handed} timestamps handed out, {lost} skipped", nl.bounds.len())}>
+                 aria-label={format!("Timestamp number line: {} agreed, {handed} timestamps handed out, {lost} skipped", plural(nl.bounds.len(), "bound"))}>
                 <defs>
                     <pattern id="nl-hatch" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">
                         <line x1="0" y1="0" x2="0" y2="6" />

@@ -1,17 +1,23 @@
 //! The space-time diagram: one lane per node (and one for all clients), time flowing down to
 //! the cursor, every message an arrow from (sender, send time) to (receiver, arrival time).
-//! Hovering an arrow highlights the message in the cluster picture; clicking it moves the
-//! cursor to its arrival (shift-click: to its sending).
+//! Hovering (or focusing) an arrow highlights the message in the cluster picture; clicking it
+//! moves the cursor to its arrival (shift-click: to its sending).
+//!
+//! Built for playing long, busy runs: the arrows carry no listeners of their own (one set on
+//! the picture finds the arrow from `data-msg`), and they are drawn in a frame that only
+//! moves once per window, so an arrow that already arrived keeps identical attributes from
+//! frame to frame and Yew leaves its DOM alone.
 
 use yew::prelude::*;
 
 use super::cluster::short_label;
+use super::eventlog::closest_data;
 use super::format::{dur, node_color, owner_color, px, secs};
-use super::store::use_lab;
+use super::store::{use_lab, LabHandle};
 use crate::engine::{Address, Role};
 use crate::lab::LabAction;
 use crate::sim::explain;
-use crate::sim::history::{EventKind, Fate, MarkerKind};
+use crate::sim::history::{EventKind, Fate, MarkerKind, MsgId};
 use crate::sim::view::{self, Arrow};
 use crate::sim::{units, Time};
 
@@ -21,13 +27,15 @@ const HEAD: f64 = 26.0;
 const BODY: f64 = 400.0;
 const FOOT: f64 = 18.0;
 /// At most this many arrows are drawn (the newest).
-const MAX_ARROWS: usize = 700;
+const MAX_ARROWS: usize = 500;
 
-/// Maps lanes and times to SVG coordinates.
+/// Maps lanes and times to SVG coordinates. Times are measured from `origin`, a multiple of
+/// the window, and the drawing is shifted up by `shift` — so coordinates stay put while the
+/// cursor moves within one window.
 struct Frame {
     lanes: usize,
     nodes: usize,
-    start: Time,
+    origin: Time,
     window: Time,
 }
 
@@ -41,8 +49,9 @@ impl Frame {
             Address::Client(_) => self.lane_x(self.nodes),
         }
     }
+    /// Unshifted y of time `t`.
     fn y(&self, t: Time) -> f64 {
-        HEAD + (t as f64 - self.start as f64) / self.window as f64 * BODY
+        HEAD + (t as f64 - self.origin as f64) / self.window as f64 * BODY
     }
 }
 
@@ -83,6 +92,27 @@ fn fate_words(f: Fate) -> &'static str {
     }
 }
 
+/// What a click or Enter on the picture hit: an arrow (seek to its arrival, or with shift to
+/// its sending) or a lane mark (seek to its event).
+fn activate(store: &LabHandle, target: Option<web_sys::EventTarget>, shift: bool) {
+    let action = if let Some(id) = closest_data(target.clone(), "data-msg") {
+        let lab = store.lab();
+        let Some(m) = id
+            .parse::<MsgId>()
+            .ok()
+            .and_then(|id| lab.run.history().messages.get(id as usize))
+        else {
+            return;
+        };
+        LabAction::Seek(if shift { m.sent } else { m.arrive })
+    } else if let Some(ev) = closest_data(target, "data-ev").and_then(|e| e.parse().ok()) {
+        LabAction::SeekEvent(ev)
+    } else {
+        return;
+    };
+    store.dispatch(action);
+}
+
 /// The diagram.
 #[component]
 pub fn SpaceTime() -> Html {
@@ -105,43 +135,59 @@ pub fn SpaceTime() -> Html {
     let f = Frame {
         lanes: nodes + usize::from(clients > 0),
         nodes,
-        start,
+        origin: start / window * window,
         window,
     };
+    let shift = f.y(start) - HEAD;
     let h = run.history();
 
-    // Lanes: names, the lane line, stretches when a node was down.
+    // Lanes: names and lines.
     let views = view::nodes(run);
-    let lane_heads = views.iter().map(|n| {
-        let x = f.lane_x(n.id.index());
-        let leads = n.role == Role::Leader;
+    let lane = |x: f64, class: Classes, name: String, color: Option<String>| {
         html! {
-            <g class={classes!("lane", (n.role == Role::Crashed).then_some("down"))}>
+            <g {class}>
                 <line x1={px(x)} y1={px(HEAD)} x2={px(x)} y2={px(HEAD + BODY)} />
-                <text class="lane-name" x={px(x)} y="16" style={format!("fill: {}", node_color(n.id))}>
-                    { if leads { format!("★{}", n.id) } else { n.id.to_string() } }
-                </text>
+                <text class="lane-name" x={px(x)} y="16" style={color}>{ name }</text>
             </g>
         }
-    });
-    let client_lane = (clients > 0).then(|| {
-        let x = f.lane_x(nodes);
-        html! {
-            <g class="lane clients">
-                <line x1={px(x)} y1={px(HEAD)} x2={px(x)} y2={px(HEAD + BODY)} />
-                <text class="lane-name" x={px(x)} y="16">{ "clients" }</text>
-            </g>
-        }
-    });
-    let down = view::down_intervals(run, start).into_iter().map(|(n, a, b)| {
-        let x = f.lane_x(n.index());
-        let (y1, y2) = (f.y(a).max(HEAD), f.y(b));
-        html! {
-            <rect class="downtime" x={px(x - 5.0)} y={px(y1)} width="10" height={px((y2 - y1).max(1.0))}>
-                <title>{ format!("{n} is down") }</title>
-            </rect>
-        }
-    });
+    };
+    let lanes = views
+        .iter()
+        .map(|n| {
+            let name = if n.role == Role::Leader {
+                format!("★{}", n.id)
+            } else {
+                n.id.to_string()
+            };
+            lane(
+                f.lane_x(n.id.index()),
+                classes!("lane", (n.role == Role::Crashed).then_some("down")),
+                name,
+                Some(format!("fill: {}", node_color(n.id))),
+            )
+        })
+        .chain((clients > 0).then(|| {
+            lane(
+                f.lane_x(nodes),
+                classes!("lane", "clients"),
+                "clients".into(),
+                None,
+            )
+        }))
+        .collect::<Html>();
+    // Stretches when a node was down.
+    let down = view::down_intervals(run, start)
+        .into_iter()
+        .map(|(n, a, b)| {
+            let x = f.lane_x(n.index());
+            let (y1, y2) = (f.y(a), f.y(b));
+            html! {
+                <rect class="downtime" x={px(x - 5.0)} y={px(y1)} width="10" height={px((y2 - y1).max(1.0))}>
+                    <title>{ format!("{n} is down") }</title>
+                </rect>
+            }
+        })
+        .collect::<Html>();
 
     // Time ticks in the gutter.
     let step = tick_step(window);
@@ -150,87 +196,135 @@ pub fn SpaceTime() -> Html {
         .map(|k| first_tick + k * step)
         .take_while(|&t| t <= now)
         .map(|t| {
-            let y = f.y(t);
+            let y = f.y(t) - shift;
             html! {
                 <g class="tick">
                     <line x1={px(GUTTER - 4.0)} y1={px(y)} x2={px(W - 8.0)} y2={px(y)} />
                     <text x={px(GUTTER - 6.0)} y={px(y + 3.5)}>{ units::fixed(i128::from(t), 6, 3) }</text>
                 </g>
             }
-        });
+        })
+        .collect::<Html>();
 
     // Arrows, oldest first so the newest draw on top.
     let latency = cfg.network.latency_max;
     let mut arrows = view::arrows(run, start.saturating_sub(latency), now);
+    arrows.retain(|a| a.arrive >= start || a.fate == Fate::InFlight);
     if arrows.len() > MAX_ARROWS {
         arrows.drain(..arrows.len() - MAX_ARROWS);
     }
     let mut labels: Vec<(f64, f64)> = Vec::new();
+    let lit = lab.highlight.or(lab.selected_msg);
     let drawn = arrows
         .iter()
-        .filter(|a| a.arrive >= start || a.fate == Fate::InFlight)
-        .map(|a| {
-            let sel = lab.selected_msg == Some(a.id) || lab.highlight == Some(a.id);
-            arrow(&f, a, now, sel, &mut labels, &store)
-        })
+        .map(|a| arrow(&f, a, now, lit == Some(a.id), &mut labels))
         .collect::<Html>();
 
     // Marks on lanes: leader changes, proposals, crashes, restarts, interventions.
-    let marks = view::lane_marks(run, start).into_iter().map(|m| {
-        let e = &h.events[m.event];
-        let what = explain::describe(e, h);
-        let y = f.y(m.t);
-        let d = store.dispatcher();
-        let ev = m.event;
-        let onclick = Callback::from(move |_: MouseEvent| d.dispatch(LabAction::SeekEvent(ev)));
-        let d = store.dispatcher();
-        let onkeydown = Callback::from(move |k: KeyboardEvent| {
-            if k.key() == "Enter" {
-                d.dispatch(LabAction::SeekEvent(ev))
-            }
-        });
-        let (glyph, word, class) = match (&e.kind, m.kind) {
-            (EventKind::Crash(_), _) => ("✖", "crash", "crash"),
-            (EventKind::Restart(..), _) => ("↻", "restart", "restart"),
-            (_, MarkerKind::LeaderChange) => ("★", "leads", "leader"),
-            (_, MarkerKind::Election) => ("◆", "", "proposal"),
-            (_, MarkerKind::BoundExtension) => ("⊤", "", "bound"),
-            (_, MarkerKind::Violation) => ("⚠", "", "violation"),
-            (_, MarkerKind::Intervention) => ("⚑", "", "you"),
-        };
-        let body = match m.node {
-            Some(n) => {
-                let x = f.lane_x(n.index());
-                html! {
-                    <>
-                        <text class="glyph" x={px(x)} y={px(y + 4.0)}
-                              style={(m.kind == MarkerKind::Election).then(|| format!("fill: {}", node_color(n)))}>{ glyph }</text>
-                        if !word.is_empty() {
-                            <text class="word" x={px(x + 7.0)} y={px(y + 12.0)}>{ word }</text>
-                        }
-                    </>
+    let marks = view::lane_marks(run, start)
+        .into_iter()
+        .map(|m| {
+            let e = &h.events[m.event];
+            let what = explain::describe(e, h);
+            let y = f.y(m.t);
+            let (glyph, word, class) = match (&e.kind, m.kind) {
+                (EventKind::Crash(_), _) => ("✖", "crash", "crash"),
+                (EventKind::Restart(..), _) => ("↻", "restart", "restart"),
+                (_, MarkerKind::LeaderChange) => ("★", "leads", "leader"),
+                (_, MarkerKind::Election) => ("◆", "", "proposal"),
+                (_, MarkerKind::BoundExtension) => ("⊤", "", "bound"),
+                (_, MarkerKind::Violation) => ("⚠", "", "violation"),
+                (_, MarkerKind::Intervention) => ("⚑", "", "you"),
+            };
+            let body = match m.node {
+                Some(n) => {
+                    let x = f.lane_x(n.index());
+                    let color = (m.kind == MarkerKind::Election)
+                        .then(|| format!("fill: {}", node_color(n)));
+                    html! {
+                        <>
+                            <text class="glyph" x={px(x)} y={px(y + 4.0)} style={color}>{ glyph }</text>
+                            if !word.is_empty() {
+                                <text class="word" x={px(x + 7.0)} y={px(y + 12.0)}>{ word }</text>
+                            }
+                        </>
+                    }
                 }
+                None => html! {
+                    <>
+                        <line x1={px(GUTTER)} y1={px(y)} x2={px(W - 8.0)} y2={px(y)} />
+                        <text class="glyph" x={px(W - 14.0)} y={px(y - 3.0)}>{ glyph }</text>
+                    </>
+                },
+            };
+            html! {
+                <g key={m.event} class={classes!("mark", class)} role="button" tabindex="0"
+                   data-ev={m.event.to_string()} aria-label={what.clone()}>
+                    <title>{ format!("{}: {what}", secs(m.t)) }</title>
+                    { body }
+                </g>
             }
-            None => html! {
-                <>
-                    <line x1={px(GUTTER)} y1={px(y)} x2={px(W - 8.0)} y2={px(y)} />
-                    <text class="glyph" x={px(W - 14.0)} y={px(y - 3.0)}>{ glyph }</text>
-                </>
-            },
-        };
-        html! {
-            <g class={classes!("mark", class)} role="button" tabindex="0" aria-label={what.clone()} {onclick} {onkeydown}>
-                <title>{ format!("{}: {what}", secs(m.t)) }</title>
-                { body }
-            </g>
-        }
-    });
+        })
+        .collect::<Html>();
+
+    // One set of listeners for every arrow and mark.
+    let hovered = |target: Option<web_sys::EventTarget>| {
+        closest_data(target, "data-msg").and_then(|id| id.parse::<MsgId>().ok())
+    };
+    let current = lab.highlight;
+    let over = {
+        let d = store.dispatcher();
+        Callback::from(move |e: MouseEvent| {
+            let id = hovered(e.target());
+            if id != current {
+                d.dispatch(LabAction::Highlight(id));
+            }
+        })
+    };
+    let out = {
+        let d = store.dispatcher();
+        Callback::from(move |e: MouseEvent| {
+            if current.is_some() && hovered(e.related_target()).is_none() {
+                d.dispatch(LabAction::Highlight(None));
+            }
+        })
+    };
+    let focusin = {
+        let d = store.dispatcher();
+        Callback::from(move |e: FocusEvent| {
+            let id = hovered(e.target());
+            if id != current {
+                d.dispatch(LabAction::Highlight(id));
+            }
+        })
+    };
+    let focusout = {
+        let d = store.dispatcher();
+        Callback::from(move |_: FocusEvent| {
+            if current.is_some() {
+                d.dispatch(LabAction::Highlight(None));
+            }
+        })
+    };
+    let onclick = {
+        let store = store.clone();
+        Callback::from(move |e: MouseEvent| activate(&store, e.target(), e.shift_key()))
+    };
+    let onkeydown = {
+        let store = store.clone();
+        Callback::from(move |e: KeyboardEvent| {
+            if e.key() == "Enter" || e.key() == " " {
+                e.prevent_default();
+                activate(&store, e.target(), e.shift_key());
+            }
+        })
+    };
 
     let zoom_by = |dz: i32| {
         let zoom = zoom.clone();
         Callback::from(move |_: MouseEvent| zoom.set((*zoom + dz).clamp(-4, 3)))
     };
-    let y_now = f.y(now);
+    let y_now = f.y(now) - shift;
     html! {
         <div class="spacetime">
             <div class="st-bar">
@@ -239,16 +333,19 @@ pub fn SpaceTime() -> Html {
                 <button class="zoom" onclick={zoom_by(1)} aria-label="Show a longer stretch of time" disabled={*zoom >= 3}>{ "−" }</button>
             </div>
             <svg class="st" viewBox={format!("0 0 {} {}", px(W), px(HEAD + BODY + FOOT))} role="group"
-                 aria-label="Space-time diagram: one lane per node, time flowing down, messages as arrows">
+                 aria-label="Space-time diagram: one lane per node, time flowing down, messages as arrows"
+                 onmouseover={over} onmouseout={out} onfocusin={focusin} onfocusout={focusout} {onclick} {onkeydown}>
                 <defs>
                     <clipPath id="st-clip"><rect x="0" y={px(HEAD)} width={px(W)} height={px(BODY + 2.0)} /></clipPath>
                 </defs>
-                <g class="ticks">{ for ticks }</g>
-                <g class="lanes">{ for lane_heads }{ for client_lane }</g>
+                <g class="ticks">{ ticks }</g>
+                <g class="lanes">{ lanes }</g>
                 <g clip-path="url(#st-clip)">
-                    <g class="downtimes">{ for down }</g>
-                    <g class="arrows">{ drawn }</g>
-                    <g class="marks">{ for marks }</g>
+                    <g transform={format!("translate(0 {})", px(-shift))}>
+                        <g class="downtimes">{ down }</g>
+                        <g class="arrows">{ drawn }</g>
+                        <g class="marks">{ marks }</g>
+                    </g>
                 </g>
                 <g class="cursor-line">
                     <line x1={px(GUTTER - 4.0)} y1={px(y_now)} x2={px(W - 8.0)} y2={px(y_now)} />
@@ -259,77 +356,46 @@ pub fn SpaceTime() -> Html {
                 <span>{ "colour = ballot owner (grey: no ballot) · " }</span>
                 <span class="k-dup">{ "dashed = network duplicate · " }</span>
                 <span class="k-drop">{ "✕ = dropped · " }</span>
-                <span>{ "● = still travelling · ★ leader · ◆ proposal · ✕/↻ crash/restart" }</span>
+                <span>{ "● = still travelling · ★ leader · ◆ proposal · ✖/↻ crash/restart" }</span>
             </p>
         </div>
     }
 }
 
-fn arrow(
-    f: &Frame,
-    a: &Arrow,
-    now: Time,
-    selected: bool,
-    labels: &mut Vec<(f64, f64)>,
-    store: &super::store::LabHandle,
-) -> Html {
-    let (x1, y1) = (f.x(a.from), f.y(a.sent));
-    let (xt, yt) = (f.x(a.to), f.y(a.arrive));
-    let travelling = a.fate == Fate::InFlight;
-    let (x2, y2) = if travelling {
-        let p = (now - a.sent) as f64 / a.arrive.saturating_sub(a.sent).max(1) as f64;
-        (x1 + (xt - x1) * p.clamp(0.0, 1.0), f.y(now))
-    } else {
-        (xt, yt)
-    };
-    let color = owner_color(a.owner);
-    let mut class = classes!("arrow");
-    class.push(match a.fate {
-        Fate::InFlight => "flying",
-        Fate::Delivered => "delivered",
-        Fate::Dropped(_) => "dropped",
-    });
+#[derive(Properties, PartialEq)]
+struct ArrowProps {
+    a: Arrow,
+    /// Sender end and (arrival, drop or current) end, in the unshifted frame.
+    from: (f64, f64),
+    to: (f64, f64),
+    lit: bool,
+    label: bool,
+}
+
+/// One message. A component so that Yew skips it while its props stay the same — true for
+/// every arrow that already arrived, as long as the frame does not move.
+#[component]
+fn ArrowView(p: &ArrowProps) -> Html {
+    let a = &p.a;
+    let ((x1, y1), (x2, y2)) = (p.from, p.to);
+    let mut class = classes!(
+        "arrow",
+        match a.fate {
+            Fate::InFlight => "flying",
+            Fate::Delivered => "delivered",
+            Fate::Dropped(_) => "dropped",
+        }
+    );
     if a.dup {
         class.push("dup");
     }
     if a.owner.is_none() {
         class.push("plain");
     }
-    if selected {
+    if p.lit {
         class.push("hl");
     }
-    // A type label at the middle when the arrow is long enough and the spot is free.
-    let (mx, my) = ((x1 + x2) / 2.0, (y1 + y2) / 2.0);
-    let len = ((x2 - x1).powi(2) + (y2 - y1).powi(2)).sqrt();
-    let label = (len > 70.0
-        && my > HEAD + 8.0
-        && !labels
-            .iter()
-            .any(|&(x, y)| (x - mx).abs() < 44.0 && (y - my).abs() < 11.0))
-    .then(|| {
-        labels.push((mx, my));
-        html! { <text class="type" x={px(mx)} y={px(my - 2.0)}>{ short_label(a.kind) }</text> }
-    });
     let id = a.id;
-    let (arrive, sent) = (a.arrive, a.sent);
-    let d = store.dispatcher();
-    let onclick = Callback::from(move |e: MouseEvent| {
-        d.dispatch(LabAction::Seek(if e.shift_key() { sent } else { arrive }))
-    });
-    let d = store.dispatcher();
-    let onkeydown = Callback::from(move |e: KeyboardEvent| {
-        if e.key() == "Enter" {
-            d.dispatch(LabAction::Seek(if e.shift_key() { sent } else { arrive }))
-        }
-    });
-    let hover = |v: Option<u64>| {
-        let d = store.dispatcher();
-        Callback::from(move |_: MouseEvent| d.dispatch(LabAction::Highlight(v)))
-    };
-    let focus = |v: Option<u64>| {
-        let d = store.dispatcher();
-        Callback::from(move |_: FocusEvent| d.dispatch(LabAction::Highlight(v)))
-    };
     let words = format!(
         "#{id} {} {} → {}, sent {}, {}{}",
         a.kind,
@@ -340,10 +406,8 @@ fn arrow(
         if a.dup { ", a network duplicate" } else { "" }
     );
     html! {
-        <g key={id} {class} style={format!("--c: {color}")} data-msg={id.to_string()} data-type={a.kind}
-           role="button" tabindex="0" aria-label={words.clone()}
-           onmouseenter={hover(Some(id))} onmouseleave={hover(None)}
-           onfocus={focus(Some(id))} onblur={focus(None)} {onclick} {onkeydown}>
+        <g {class} style={format!("--c: {}", owner_color(a.owner))} data-msg={id.to_string()}
+           data-type={a.kind} role="button" tabindex="0" aria-label={words.clone()}>
             <title>{ format!("{words}. Click: go to its arrival; shift-click: to its sending.") }</title>
             <line class="hit" x1={px(x1)} y1={px(y1)} x2={px(x2)} y2={px(y2)} />
             <line class="shaft" x1={px(x1)} y1={px(y1)} x2={px(x2)} y2={px(y2)} />
@@ -352,7 +416,32 @@ fn arrow(
                 Fate::Delivered => html! { <path class="tip" d={head(x1, y1, x2, y2)} /> },
                 Fate::Dropped(_) => html! { <text class="cross" x={px(x2)} y={px(y2 + 4.0)}>{ "✕" }</text> },
             } }
-            { for label }
+            if p.label {
+                <text class="type" x={px((x1 + x2) / 2.0)} y={px((y1 + y2) / 2.0 - 2.0)}>{ short_label(a.kind) }</text>
+            }
         </g>
     }
+}
+
+/// Props for one arrow: where it starts and ends, and whether its type label fits (the
+/// middle is at least a label's size away from every label placed before).
+fn arrow(f: &Frame, a: &Arrow, now: Time, lit: bool, labels: &mut Vec<(f64, f64)>) -> Html {
+    let (x1, y1) = (f.x(a.from), f.y(a.sent));
+    let (xt, yt) = (f.x(a.to), f.y(a.arrive));
+    let (x2, y2) = if a.fate == Fate::InFlight {
+        let p = (now - a.sent) as f64 / a.arrive.saturating_sub(a.sent).max(1) as f64;
+        (x1 + (xt - x1) * p.clamp(0.0, 1.0), f.y(now))
+    } else {
+        (xt, yt)
+    };
+    let (mx, my) = ((x1 + x2) / 2.0, (y1 + y2) / 2.0);
+    let len = ((x2 - x1).powi(2) + (y2 - y1).powi(2)).sqrt();
+    let label = len > 70.0
+        && !labels
+            .iter()
+            .any(|&(x, y)| (x - mx).abs() < 44.0 && (y - my).abs() < 11.0);
+    if label {
+        labels.push((mx, my));
+    }
+    html! { <ArrowView key={a.id} a={a.clone()} from={(x1, y1)} to={(x2, y2)} {lit} {label} /> }
 }
