@@ -42,6 +42,11 @@ export default [
       await page.locator('.log-filters .chip.clear').click();
       await page.waitForFunction(() => !document.querySelector('.log-filters .chip.clear'));
 
+      // "Show earlier events" renders another page.
+      const shown = await rows.count();
+      await page.getByRole('button', { name: 'Show earlier events' }).click();
+      await page.waitForFunction((n) => document.querySelectorAll('.log-rows .row').length > n, shown);
+
       // Clicking an earlier row moves the clock back.
       const before = await clock(page);
       await rows.nth(20).locator('.entry').click();
@@ -81,7 +86,13 @@ export default [
       await page.locator('svg.st .arrow.delivered').nth(3).locator('.hit').click({ force: true });
       await page.waitForFunction((b) => document.querySelector('#clock').textContent !== b, before);
 
-      // Zoom out and in.
+      // Keyboard: Enter on a focused arrow seeks too.
+      const mid = await clock(page);
+      await page.locator('svg.st .arrow.delivered').nth(2).focus();
+      await page.keyboard.press('Enter');
+      await page.waitForFunction((b) => document.querySelector('#clock').textContent !== b, mid);
+
+      // Zoom out.
       const span = await page.locator('.st-bar span').textContent();
       await page.getByRole('button', { name: 'Show a longer stretch of time' }).click();
       await page.waitForFunction((s) => document.querySelector('.st-bar span').textContent !== s, span);

@@ -313,8 +313,8 @@ pub fn SpaceTime() -> Html {
     let onkeydown = {
         let store = store.clone();
         Callback::from(move |e: KeyboardEvent| {
-            if e.key() == "Enter" || e.key() == " " {
-                e.prevent_default();
+            // Enter only: Space is the page's play/pause key.
+            if e.key() == "Enter" {
                 activate(&store, e.target(), e.shift_key());
             }
         })
