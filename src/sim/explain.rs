@@ -1,6 +1,6 @@
 //! Every recorded event in one line of plain words — for the event log, tours and tooltips.
 
-use super::history::{DropReason, EventKind, Fact, History, TraceEvent};
+use super::history::{DropReason, EventKind, Fact, History, MessageRecord, TraceEvent};
 use crate::engine::{Address, FailReason, LogId, Msg, Phase, TimerKind, TimestampResult, Value};
 
 /// "leadership[3]" or "timestamp[0]".
@@ -156,9 +156,25 @@ pub fn message(m: &Msg) -> String {
     }
 }
 
+/// The message a send, arrival or drop is about.
+pub fn message_of<'h>(e: &TraceEvent, h: &'h History) -> Option<&'h MessageRecord> {
+    match e.kind {
+        EventKind::Send(id) | EventKind::Deliver(id) | EventKind::Drop(id, _) => {
+            h.messages.get(id as usize)
+        }
+        _ => None,
+    }
+}
+
 /// One event in words.
 pub fn describe(e: &TraceEvent, h: &History) -> String {
-    let msg = |id: &u64| h.messages.get(*id as usize);
+    describe_with(e, message_of(e, h))
+}
+
+/// One event in words, given the message it is about (see [`message_of`]): lets a view keep
+/// just the event and its message, without the whole record.
+pub fn describe_with(e: &TraceEvent, m: Option<&MessageRecord>) -> String {
+    let msg = |_: &u64| m;
     match &e.kind {
         EventKind::Send(id) => match msg(id) {
             Some(m) if m.dup_of.is_some() => format!(
@@ -338,16 +354,144 @@ fn fact(f: &Fact) -> String {
 
 /// The process an event happened at (for lanes and filters).
 pub fn place(e: &TraceEvent, h: &History) -> Option<Address> {
+    place_with(e, message_of(e, h))
+}
+
+/// [`place`], given the event's message (see [`message_of`]).
+pub fn place_with(e: &TraceEvent, m: Option<&MessageRecord>) -> Option<Address> {
     match &e.kind {
-        EventKind::Send(id) => h.messages.get(*id as usize).map(|m| m.from),
-        EventKind::Deliver(id) | EventKind::Drop(id, _) => {
-            h.messages.get(*id as usize).map(|m| m.to)
-        }
+        EventKind::Send(_) => m.map(|m| m.from),
+        EventKind::Deliver(_) | EventKind::Drop(..) => m.map(|m| m.to),
         EventKind::Boot(a) | EventKind::Timer(a, _) => Some(*a),
         EventKind::Leader { node, .. } | EventKind::Crash(node) | EventKind::Restart(node, _) => {
             Some(Address::Node(*node))
         }
-        _ => None,
+        EventKind::Fact(f) => match &**f {
+            Fact::Learn { node, .. }
+            | Fact::Propose { node, .. }
+            | Fact::AcceptPhase { node, .. }
+            | Fact::Chosen { node, .. }
+            | Fact::AttemptFailed { node, .. }
+            | Fact::LostLeadership { node, .. }
+            | Fact::Serve { node, .. }
+            | Fact::BoundExtended { node, .. }
+            | Fact::BoundRecovered { node, .. }
+            | Fact::StoreLost { node, .. } => Some(Address::Node(*node)),
+            Fact::ClientRequest { client, .. } | Fact::ClientGranted { client, .. } => {
+                Some(Address::Client(*client))
+            }
+            Fact::Intervene(_) => None,
+        },
+        EventKind::Violation(_) => None,
+    }
+}
+
+/// What kind of thing an event is, for the event log's icons and colours.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Category {
+    /// A message left its sender.
+    Send,
+    /// A message arrived.
+    Arrive,
+    /// A message was dropped.
+    Drop,
+    /// A timer fired.
+    Timer,
+    /// A node learned a chosen value.
+    Learn,
+    /// A proposal started (phase 1) or moved to phase 2.
+    Propose,
+    /// A value was chosen.
+    Chosen,
+    /// A proposal attempt failed, or a leader stepped down.
+    Failed,
+    /// A node passed the leadership check.
+    Leader,
+    /// Timestamps handed out or received.
+    Serve,
+    /// The bound was extended, recovered or lost.
+    Bound,
+    /// A client asked for timestamps.
+    Client,
+    /// A node crashed or restarted.
+    Fault,
+    /// Something you did (partition, heal, drop…).
+    You,
+    /// The checker found a safety violation.
+    Violation,
+    /// A process started.
+    Boot,
+}
+
+impl Category {
+    /// The category of an event.
+    pub fn of(e: &EventKind) -> Category {
+        match e {
+            EventKind::Send(_) => Category::Send,
+            EventKind::Deliver(_) => Category::Arrive,
+            EventKind::Drop(..) => Category::Drop,
+            EventKind::Timer(..) => Category::Timer,
+            EventKind::Boot(_) => Category::Boot,
+            EventKind::Leader { .. } => Category::Leader,
+            EventKind::Crash(_) | EventKind::Restart(..) => Category::Fault,
+            EventKind::Violation(_) => Category::Violation,
+            EventKind::Fact(f) => match **f {
+                Fact::Learn { .. } => Category::Learn,
+                Fact::Propose { .. } | Fact::AcceptPhase { .. } => Category::Propose,
+                Fact::Chosen { .. } => Category::Chosen,
+                Fact::AttemptFailed { .. } | Fact::LostLeadership { .. } => Category::Failed,
+                Fact::Serve { .. } | Fact::ClientGranted { .. } => Category::Serve,
+                Fact::BoundExtended { .. }
+                | Fact::BoundRecovered { .. }
+                | Fact::StoreLost { .. } => Category::Bound,
+                Fact::ClientRequest { .. } => Category::Client,
+                Fact::Intervene(_) => Category::You,
+            },
+        }
+    }
+
+    /// A one-character glyph (plain Unicode that common fonts have, no emoji).
+    pub fn icon(self) -> &'static str {
+        match self {
+            Category::Send => "→",
+            Category::Arrive => "↓",
+            Category::Drop => "✕",
+            Category::Timer => "◷",
+            Category::Learn => "✓",
+            Category::Propose => "◆",
+            Category::Chosen => "●",
+            Category::Failed => "↯",
+            Category::Leader => "★",
+            Category::Serve => "#",
+            Category::Bound => "⊤",
+            Category::Client => "?",
+            Category::Fault => "⏻",
+            Category::You => "⚑",
+            Category::Violation => "⚠",
+            Category::Boot => "▸",
+        }
+    }
+
+    /// CSS class (and a word for tests and tooltips).
+    pub fn name(self) -> &'static str {
+        match self {
+            Category::Send => "send",
+            Category::Arrive => "arrive",
+            Category::Drop => "drop",
+            Category::Timer => "timer",
+            Category::Learn => "learn",
+            Category::Propose => "propose",
+            Category::Chosen => "chosen",
+            Category::Failed => "failed",
+            Category::Leader => "leader",
+            Category::Serve => "serve",
+            Category::Bound => "bound",
+            Category::Client => "client",
+            Category::Fault => "fault",
+            Category::You => "you",
+            Category::Violation => "violation",
+            Category::Boot => "boot",
+        }
     }
 }
 
@@ -370,6 +514,36 @@ mod tests {
             kinds.insert(d.split_whitespace().nth(1).unwrap_or("").to_string());
         }
         assert!(kinds.len() > 10);
+    }
+
+    #[test]
+    fn categories_tell_the_kinds_of_a_busy_run_apart() {
+        let s = scenario::by_name("failover-monotonic").unwrap();
+        let mut run = Run::new(s.config, s.interventions).unwrap();
+        run.seek(12_000_000);
+        let h = run.history();
+        let seen: std::collections::BTreeSet<Category> =
+            h.events.iter().map(|e| Category::of(&e.kind)).collect();
+        for c in [
+            Category::Send,
+            Category::Arrive,
+            Category::Timer,
+            Category::Learn,
+            Category::Propose,
+            Category::Chosen,
+            Category::Leader,
+            Category::Serve,
+            Category::Bound,
+            Category::Client,
+            Category::Fault,
+        ] {
+            assert!(seen.contains(&c), "{c:?} missing from {seen:?}");
+        }
+        let names: std::collections::BTreeSet<_> = seen.iter().map(|c| c.name()).collect();
+        let icons: std::collections::BTreeSet<_> = seen.iter().map(|c| c.icon()).collect();
+        assert_eq!(names.len(), seen.len());
+        assert_eq!(icons.len(), seen.len(), "one glyph per kind");
+        assert!(icons.iter().all(|i| i.chars().count() == 1));
     }
 
     #[test]

@@ -4,9 +4,11 @@
 //! Everything here is computed from the run at its cursor; the UI only turns it into SVG.
 //! Keeping it here (not in components) means it is tested natively like the engine.
 
-use super::checker::ServedRange;
-use super::config::Time;
-use super::history::{DropReason, EventKind, Fate, History, MessageRecord, MsgId};
+use super::checker::{Invariant, ServedRange};
+use super::config::{SimConfig, Time};
+use super::history::{
+    DropReason, EventKind, Fact, Fate, History, MarkerKind, MessageRecord, MsgId,
+};
 use super::run::Run;
 use crate::engine::election::ElectionState;
 use crate::engine::{Address, LeaderId, LogId, Msg, NodeId, Role, Seq, TimerKind, Value};
@@ -199,12 +201,88 @@ pub struct NumberLine {
     pub leader: Option<(NodeId, u64, u64)>,
     /// Highest timestamp anybody handed out.
     pub max_served: u64,
+    /// Reserved timestamps nobody will ever hand out (a new leader started above them).
+    pub skipped: Vec<Skipped>,
+    /// Reserved by the highest agreed bound and not handed out yet: the serving leader's
+    /// headroom — or, while no leader serves, what the next leader will skip.
+    pub pending: Option<Skipped>,
+    /// Ranges named by a timestamp violation (given twice, or going backwards), each once,
+    /// for red marks.
+    pub conflicts: Vec<Conflict>,
+}
+
+/// Timestamps reserved under one agreed bound that were never handed out and never will be:
+/// a later leader (or store) started counting above them. This gap is the price of never
+/// going backwards.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Skipped {
+    /// First skipped timestamp.
+    pub first: u64,
+    /// Last skipped timestamp.
+    pub last: u64,
+    /// The timestamp-log sequence whose bound reserved them (None above every bound).
+    pub seq: Option<Seq>,
+    /// The leader whose store reserved them.
+    pub owner: Option<NodeId>,
+}
+
+/// A served range that a timestamp invariant names.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Conflict {
+    /// Which rule it broke.
+    pub invariant: Invariant,
+    /// The range.
+    pub range: ServedRange,
+}
+
+/// Gaps below the highest timestamp that is "used up" (handed out, or passed by a leader's
+/// counter), split at the bound fences so each gap names the store that reserved it.
+/// `served` is in timestamp order and `bounds` in sequence order (as [`number_line`] has them).
+fn skipped(bounds: &[BoundMark], served: &[ServedRange], counter: Option<u64>) -> Vec<Skipped> {
+    let mut out = Vec::new();
+    let mut gap = |a: u64, b: u64| {
+        let mut lo = 0u64;
+        let fences = bounds
+            .iter()
+            .map(|f| (f.bound, Some(f.seq), Some(f.owner)))
+            .chain(std::iter::once((u64::MAX, None, None)));
+        for (hi, seq, owner) in fences {
+            if hi <= lo {
+                continue; // out of order (only with an injected bug): not a fence
+            }
+            let (from, to) = (a.max(lo + 1), b.min(hi));
+            if from <= to {
+                out.push(Skipped {
+                    first: from,
+                    last: to,
+                    seq,
+                    owner,
+                });
+            }
+            lo = hi;
+            if lo >= b {
+                break;
+            }
+        }
+    };
+    let mut covered = 0u64;
+    for r in served {
+        if r.first > covered + 1 {
+            gap(covered + 1, r.first - 1);
+        }
+        covered = covered.max(r.last);
+    }
+    // A leader's counter at c means everything up to c is behind it (c itself included).
+    if let Some(c) = counter.filter(|&c| c > covered) {
+        gap(covered + 1, c);
+    }
+    out
 }
 
 /// The timestamp number line at the cursor.
 pub fn number_line(run: &Run) -> NumberLine {
     let w = run.world();
-    let bounds = (0..=w.checker.greatest_seq(LogId::Timestamp).unwrap_or(0))
+    let bounds: Vec<BoundMark> = (0..=w.checker.greatest_seq(LogId::Timestamp).unwrap_or(0))
         .filter_map(|s| {
             w.checker
                 .chosen(LogId::Timestamp, s)
@@ -222,11 +300,154 @@ pub fn number_line(run: &Run) -> NumberLine {
     let leader = nodes(run)
         .into_iter()
         .find_map(|n| n.timestamps.map(|(c, l)| (n.id, c, l)));
+    let conflicts = w
+        .checker
+        .violations
+        .iter()
+        .filter(|v| {
+            matches!(
+                v.invariant,
+                Invariant::UniqueTimestamps | Invariant::RealTimeOrder | Invariant::UnderBound
+            )
+        })
+        .flat_map(|v| {
+            v.ranges.iter().map(|&range| Conflict {
+                invariant: v.invariant,
+                range,
+            })
+        })
+        .fold(Vec::<Conflict>::new(), |mut all, c| {
+            // One mark per range, even when two rules name it.
+            let same = |o: &Conflict| (o.range.node, o.range.first, o.range.last);
+            if !all.iter().any(|o| same(o) == same(&c)) {
+                all.push(c);
+            }
+            all
+        });
+    let max_served = served.iter().map(|r| r.last).max().unwrap_or(0);
+    let used = max_served.max(leader.map_or(0, |l| l.1));
+    let pending = bounds
+        .iter()
+        .max_by_key(|b| b.bound)
+        .filter(|b| b.bound > used)
+        .map(|b| Skipped {
+            first: used + 1,
+            last: b.bound,
+            seq: Some(b.seq),
+            owner: Some(b.owner),
+        });
     NumberLine {
+        skipped: skipped(&bounds, &served, leader.map(|l| l.1)),
+        pending,
         bounds,
-        max_served: served.iter().map(|r| r.last).max().unwrap_or(0),
+        max_served,
         served,
         leader,
+        conflicts,
+    }
+}
+
+/// One stretch of the number line's broken axis: the timestamps one agreed bound reserved
+/// (or several quiet ones folded together). Every band is drawn the same size, so a buffer
+/// of 100 and one of 1,000,000 both read well.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Band {
+    /// Exclusive lower end (the previous fence).
+    pub lo: u64,
+    /// Inclusive upper end (this band's fence).
+    pub hi: u64,
+    /// The timestamp-log sequences folded into this band (None above every bound).
+    pub seqs: Option<(Seq, Seq)>,
+    /// The store owner, when every folded bound has the same one.
+    pub owner: Option<NodeId>,
+}
+
+impl Band {
+    /// Whether several bounds were folded into this band.
+    pub fn folded(&self) -> bool {
+        self.seqs.is_some_and(|(a, b)| a != b)
+    }
+}
+
+/// The bands of the broken axis: one per agreed bound (in sequence order; a bound not above
+/// the previous one, possible only with an injected bug, gets no band), except that runs of uneventful bounds
+/// outside the last `keep` are folded, and the oldest are folded further until at most
+/// `max` bands remain. A band is eventful when it holds a skipped or conflicting range or
+/// its owner differs from the previous band's.
+pub fn bands(nl: &NumberLine, keep: usize, max: usize) -> Vec<Band> {
+    let mut raw: Vec<Band> = Vec::with_capacity(nl.bounds.len() + 1);
+    let mut lo = 0u64;
+    for m in &nl.bounds {
+        if m.bound > lo {
+            raw.push(Band {
+                lo,
+                hi: m.bound,
+                seqs: Some((m.seq, m.seq)),
+                owner: Some(m.owner),
+            });
+            lo = m.bound;
+        }
+    }
+    let top = nl
+        .max_served
+        .max(nl.leader.map_or(0, |l| l.1))
+        .max(nl.conflicts.iter().map(|c| c.range.last).max().unwrap_or(0));
+    if top > lo {
+        raw.push(Band {
+            lo,
+            hi: top,
+            seqs: None,
+            owner: None,
+        });
+    }
+    let n = raw.len();
+    let eventful = |i: usize, b: &Band| {
+        i + keep >= n
+            || (i > 0 && raw[i - 1].owner != b.owner)
+            || nl.skipped.iter().any(|s| s.first <= b.hi && s.last > b.lo)
+            || nl
+                .conflicts
+                .iter()
+                .any(|c| c.range.first <= b.hi && c.range.last > b.lo)
+    };
+    let mut out: Vec<Band> = Vec::new();
+    let mut quiet_run = 0usize;
+    for (i, b) in raw.iter().enumerate() {
+        let quiet = !eventful(i, b);
+        match out.last_mut() {
+            Some(prev) if quiet && quiet_run > 0 => fold(prev, b),
+            _ => out.push(*b),
+        }
+        quiet_run = if quiet { quiet_run + 1 } else { 0 };
+    }
+    while out.len() > max.max(2) {
+        let second = out.remove(1);
+        fold(&mut out[0], &second);
+    }
+    out
+}
+
+fn fold(into: &mut Band, next: &Band) {
+    into.hi = next.hi;
+    into.seqs = match (into.seqs, next.seqs) {
+        (Some((a, _)), Some((_, b))) => Some((a, b)),
+        (a, None) => a,
+        (None, b) => b,
+    };
+    if into.owner != next.owner {
+        into.owner = None;
+    }
+}
+
+/// Where timestamp `v` sits on the broken axis, in band heights from the top (0 at the
+/// start, `bands.len()` at the end). Timestamp t occupies (t−1, t], so a range [a, b] spans
+/// `position(a − 1)` to `position(b)`.
+pub fn position(bands: &[Band], v: u64) -> f64 {
+    let i = bands.partition_point(|b| b.hi < v);
+    match bands.get(i) {
+        None => bands.len() as f64,
+        Some(b) if v <= b.lo => i as f64,
+        Some(b) => i as f64 + (v - b.lo) as f64 / (b.hi - b.lo) as f64,
     }
 }
 
@@ -249,6 +470,8 @@ pub struct Arrow {
     pub owner: Option<NodeId>,
     /// How it ended (as known at the cursor: in flight if not yet).
     pub fate: Fate,
+    /// A copy the network made (drawn dashed).
+    pub dup: bool,
 }
 
 /// Messages sent in [from, to] (virtual µs) that are not local calls, up to the cursor.
@@ -275,8 +498,88 @@ pub fn arrows(run: &Run, from: Time, to: Time) -> Vec<Arrow> {
             } else {
                 m.fate
             },
+            dup: m.dup_of.is_some(),
         })
         .collect()
+}
+
+/// How much virtual time the space-time diagram shows by default: fourteen of the slowest
+/// message delays (about 2 s in the classroom preset, 70 ms on AtlasDB's datacenter network).
+pub fn spacetime_window(cfg: &SimConfig) -> Time {
+    (cfg.network.latency_max * 14).clamp(40_000, 5_000_000)
+}
+
+/// A mark on a node's lane (or across all lanes when `node` is None).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LaneMark {
+    /// When.
+    pub t: Time,
+    /// The recorded event (to seek to it and describe it).
+    pub event: usize,
+    /// Which lane; None for cluster-wide events (partitions, violations).
+    pub node: Option<NodeId>,
+    /// What kind of mark.
+    pub kind: MarkerKind,
+}
+
+/// Leader changes, proposals, crashes, restarts, interventions and violations from `from`
+/// up to the cursor, for the space-time diagram's lanes.
+pub fn lane_marks(run: &Run, from: Time) -> Vec<LaneMark> {
+    let h = run.history();
+    let end = run.cursor_event();
+    let start = h.markers.partition_point(|m| m.t < from);
+    h.markers[start..]
+        .iter()
+        .take_while(|m| m.event < end)
+        .map(|m| {
+            let node = match &h.events[m.event].kind {
+                EventKind::Leader { node, .. }
+                | EventKind::Crash(node)
+                | EventKind::Restart(node, _) => Some(*node),
+                EventKind::Fact(f) => match &**f {
+                    Fact::Propose { node, .. }
+                    | Fact::BoundExtended { node, .. }
+                    | Fact::BoundRecovered { node, .. } => Some(*node),
+                    _ => None,
+                },
+                _ => None,
+            };
+            LaneMark {
+                t: m.t,
+                event: m.event,
+                node,
+                kind: m.kind,
+            }
+        })
+        .collect()
+}
+
+/// The stretches of [from, cursor] during which each node was down, for dashed lanes.
+pub fn down_intervals(run: &Run, from: Time) -> Vec<(NodeId, Time, Time)> {
+    let w = run.world();
+    let h = run.history();
+    let end = run.cursor_event();
+    let start = h.markers.partition_point(|m| m.t < from);
+    let marks = &h.markers[start..];
+    let mut out = Vec::new();
+    for n in &w.nodes {
+        let mut down_until = (!n.up).then_some(w.now);
+        for m in marks.iter().rev().filter(|m| m.event < end) {
+            match h.events[m.event].kind {
+                EventKind::Restart(x, _) if x == n.id => down_until = Some(m.t),
+                EventKind::Crash(x) if x == n.id => {
+                    if let Some(until) = down_until.take() {
+                        out.push((n.id, m.t, until));
+                    }
+                }
+                _ => {}
+            }
+        }
+        if let Some(until) = down_until {
+            out.push((n.id, from, until));
+        }
+    }
+    out
 }
 
 /// A filter for the event log.
@@ -344,11 +647,40 @@ fn involves(e: &EventKind, msg: Option<&MessageRecord>, n: NodeId) -> bool {
                 | BoundRecovered { node, .. }
                 | StoreLost { node, .. } => *node == n,
                 ClientGranted { from, .. } => *from == a,
-                ClientRequest { .. } | Intervene(_) => true,
+                // A client's wish names no node; what you did concerns everyone.
+                ClientRequest { .. } => false,
+                Intervene(_) => true,
             }
         }
         _ => false,
     }
+}
+
+/// A page of the event log.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct LogPage {
+    /// Indices of the events shown, oldest first.
+    pub rows: Vec<usize>,
+    /// Earlier events exist that were not looked at (offer "show earlier").
+    pub more: bool,
+}
+
+/// Like [`log_rows`], but looks at no more than `max_scan` events, so a filter that matches
+/// rarely cannot make a long run's log slow.
+pub fn log_page(run: &Run, filter: &LogFilter, limit: usize, max_scan: usize) -> LogPage {
+    let h = run.history();
+    let end = run.cursor_event();
+    let stop = end.saturating_sub(max_scan);
+    let mut rows = Vec::with_capacity(limit.min(1024));
+    let mut i = end;
+    while i > stop && rows.len() < limit {
+        i -= 1;
+        if filter.accepts(&h.events[i].kind, h) {
+            rows.push(i);
+        }
+    }
+    rows.reverse();
+    LogPage { rows, more: i > 0 }
 }
 
 /// Indices of the last `limit` events before the cursor that pass `filter`, oldest first.
@@ -465,6 +797,219 @@ mod tests {
             in_flight(&run).iter().any(|m| m.id == id && m.doomed)
                 || recent_drops(&run, 1_000_000).iter().any(|m| m.id == id)
         );
+    }
+
+    fn bound(seq: Seq, bound: u64, owner: u8) -> BoundMark {
+        BoundMark {
+            seq,
+            bound,
+            owner: NodeId(owner),
+        }
+    }
+
+    fn range(node: u8, first: u64, last: u64) -> ServedRange {
+        ServedRange {
+            node: NodeId(node),
+            first,
+            last,
+            t: 0,
+        }
+    }
+
+    #[test]
+    fn unused_reservations_are_skipped_and_named_by_their_store() {
+        let bounds = [bound(0, 110, 3), bound(1, 220, 3), bound(2, 330, 2)];
+        let served = [range(3, 1, 190), range(2, 331, 340)];
+        assert_eq!(
+            skipped(&bounds, &served, Some(340)),
+            vec![
+                Skipped {
+                    first: 191,
+                    last: 220,
+                    seq: Some(1),
+                    owner: Some(NodeId(3))
+                },
+                Skipped {
+                    first: 221,
+                    last: 330,
+                    seq: Some(2),
+                    owner: Some(NodeId(2))
+                },
+            ]
+        );
+        // A new leader that recovered the bound 220 has skipped 191–220 before serving.
+        let early = skipped(&bounds[..2], &served[..1], Some(220));
+        assert_eq!(early.len(), 1);
+        assert_eq!((early[0].first, early[0].last), (191, 220));
+        // Nothing is skipped while one leader serves contiguously.
+        assert!(skipped(&bounds, &[range(3, 1, 150)], Some(150)).is_empty());
+        assert!(skipped(&bounds, &[], Some(0)).is_empty());
+    }
+
+    #[test]
+    fn failover_skips_the_old_leaders_unused_reservation() {
+        let s = scenario::by_name("failover-monotonic").unwrap();
+        let mut run = Run::new(s.config, s.interventions).unwrap();
+        run.seek(20_000_000);
+        let nl = number_line(&run);
+        let (old, new) = (nl.served[0], nl.served[1]);
+        assert_ne!(old.node, new.node);
+        assert_eq!(nl.skipped.len(), 1, "{:?}", nl.skipped);
+        let gap = nl.skipped[0];
+        assert_eq!(gap.first, old.last + 1);
+        assert_eq!(
+            gap.last + 1,
+            new.first,
+            "the new leader starts right above the gap"
+        );
+        assert_eq!(gap.owner, Some(old.node), "reserved by the old leader");
+        assert!(
+            nl.bounds
+                .iter()
+                .any(|b| b.bound == gap.last && Some(b.seq) == gap.seq),
+            "the gap ends at an agreed bound"
+        );
+        assert!(nl.conflicts.is_empty());
+        let (leader, counter, limit) = nl.leader.unwrap();
+        let p = nl.pending.expect("the leader's headroom");
+        assert_eq!(
+            (p.first, p.last, p.owner),
+            (counter + 1, limit, Some(leader))
+        );
+
+        // Between the crash and the next leader: the old reservation is pending, not skipped.
+        run.seek(9_800_000);
+        let nl = number_line(&run);
+        assert!(nl.leader.is_none() && nl.skipped.is_empty());
+        let p = nl.pending.expect("the crashed leader's reservation");
+        assert_eq!((p.first, p.last, p.owner), (gap.first, gap.last, gap.owner));
+    }
+
+    #[test]
+    fn timestamp_violations_name_their_ranges() {
+        let s = scenario::by_name("bug-skip-bound-recovery").unwrap();
+        let mut run = Run::new(s.config, s.interventions).unwrap();
+        run.seek(s.duration);
+        let nl = number_line(&run);
+        assert!(nl
+            .conflicts
+            .iter()
+            .any(|c| c.invariant == Invariant::UniqueTimestamps));
+        for (i, a) in nl.conflicts.iter().enumerate() {
+            assert!(
+                nl.conflicts[..i]
+                    .iter()
+                    .all(|b| (b.range.node, b.range.first, b.range.last)
+                        != (a.range.node, a.range.first, a.range.last)),
+                "each range once"
+            );
+        }
+        let b = bands(&nl, 6, 12);
+        for c in &nl.conflicts {
+            assert!(position(&b, c.range.last) <= b.len() as f64);
+        }
+    }
+
+    #[test]
+    fn the_broken_axis_folds_quiet_bounds_and_keeps_the_failover() {
+        let mut bounds: Vec<BoundMark> = (0..20).map(|i| bound(i, 100 * (i + 1), 5)).collect();
+        bounds.extend((20..30).map(|i| bound(i, 100 * (i + 1), 5)));
+        bounds[10].owner = NodeId(2); // a brief other leader at sequence 10
+        let nl = NumberLine {
+            served: vec![range(5, 1, 2_950)],
+            max_served: 2_950,
+            leader: Some((NodeId(5), 2_950, 3_000)),
+            skipped: vec![],
+            pending: None,
+            conflicts: vec![],
+            bounds,
+        };
+        let b = bands(&nl, 3, 12);
+        assert!(b.len() <= 12 && b.len() >= 5, "{b:?}");
+        assert_eq!(b[0].lo, 0);
+        assert_eq!(b.last().unwrap().hi, 3_000);
+        assert!(b.windows(2).all(|w| w[0].hi == w[1].lo), "contiguous");
+        assert!(
+            b.iter().any(|x| x.seqs == Some((10, 10))),
+            "owner change kept"
+        );
+        assert!(b.iter().any(|x| x.folded()));
+        assert_eq!(b[b.len() - 3..].iter().filter(|x| !x.folded()).count(), 3);
+        assert_eq!(position(&b, 0), 0.0);
+        assert_eq!(position(&b, 3_000), b.len() as f64);
+        assert_eq!(position(&b, 9_999), b.len() as f64);
+        let mut last = 0.0;
+        for v in (0..=3_000).step_by(7) {
+            let p = position(&b, v);
+            assert!(p >= last, "monotonic at {v}");
+            last = p;
+        }
+        // A tight limit folds the oldest bands.
+        assert_eq!(bands(&nl, 3, 4).len(), 4);
+    }
+
+    #[test]
+    fn the_space_time_window_follows_the_network() {
+        assert_eq!(spacetime_window(&SimConfig::classroom(1)), 1_960_000);
+        let atlas = SimConfig::preset(crate::sim::Preset::AtlasDb, 5, 1);
+        assert_eq!(spacetime_window(&atlas), 70_000);
+    }
+
+    #[test]
+    fn lanes_show_the_crash_the_downtime_and_the_new_leader() {
+        let s = scenario::by_name("leader-crash").unwrap();
+        let mut run = Run::new(s.config, s.interventions).unwrap();
+        run.seek(7_900_000);
+        let old = run.world().leader().expect("a leader before the crash");
+        run.seek(14_000_000);
+        let marks = lane_marks(&run, 7_000_000);
+        assert!(marks
+            .iter()
+            .any(|m| m.kind == MarkerKind::Intervention && m.node == Some(old)));
+        assert!(marks
+            .iter()
+            .any(|m| m.kind == MarkerKind::LeaderChange && m.node.is_some_and(|n| n != old)));
+        assert!(marks.iter().all(|m| m.t >= 7_000_000 && m.t <= 14_000_000));
+        let down = down_intervals(&run, 7_000_000);
+        assert_eq!(down.len(), 1, "{down:?}");
+        let (n, from, until) = down[0];
+        assert_eq!(n, old);
+        assert!(from >= 8_000_000 && until == 14_000_000);
+    }
+
+    #[test]
+    fn a_log_page_stops_looking_after_max_scan_events() {
+        let mut run = Run::new(SimConfig::classroom(3), vec![]).unwrap();
+        run.seek(5_000_000);
+        let end = run.cursor_event();
+        let all = log_page(&run, &LogFilter::default(), 50, usize::MAX);
+        assert_eq!(all.rows.len(), 50);
+        assert_eq!(*all.rows.last().unwrap(), end - 1);
+        assert!(all.more);
+        let rare = LogFilter {
+            types: vec!["Accepted"],
+            hide_sends: true,
+            ..Default::default()
+        };
+        let page = log_page(&run, &rare, 50, 100);
+        assert!(page.rows.iter().all(|&i| i >= end - 100));
+        assert!(page.more, "earlier events were not looked at");
+        // A node filter hides client wishes (they name no node) but keeps what you did.
+        let s = scenario::by_name("leader-crash").unwrap();
+        let mut busy = Run::new(s.config, s.interventions).unwrap();
+        busy.seek(9_000_000);
+        let n2 = LogFilter {
+            node: Some(NodeId(2)),
+            ..Default::default()
+        };
+        let h = busy.history();
+        let rows = log_page(&busy, &n2, 100_000, usize::MAX).rows;
+        assert!(rows
+            .iter()
+            .all(|&i| !matches!(h.events[i].kind.fact(), Some(Fact::ClientRequest { .. }))));
+        let whole = log_page(&run, &rare, 10_000, usize::MAX);
+        assert!(!whole.more);
+        assert_eq!(whole.rows, log_rows(&run, &rare, 10_000));
     }
 
     #[test]

@@ -5,9 +5,12 @@ mod app;
 pub mod banner;
 pub mod cluster;
 pub mod controls;
+pub mod eventlog;
 pub mod format;
 pub mod hooks;
+pub mod numberline;
 pub mod sidebar;
+pub mod spacetime;
 pub mod store;
 pub mod timeline;
 

@@ -29,7 +29,10 @@ pub fn Sidebar() -> Html {
             </nav>
             <div class="tab-body" role="tabpanel">
                 { match tab {
-                    Tab::Inspector | Tab::Log | Tab::SpaceTime | Tab::NumberLine | Tab::BreakPaxos => {
+                    Tab::Log => html! { <super::eventlog::EventLog /> },
+                    Tab::SpaceTime => html! { <super::spacetime::SpaceTime /> },
+                    Tab::NumberLine => html! { <super::numberline::NumberLine /> },
+                    Tab::Inspector | Tab::BreakPaxos => {
                         html! { <p class="hint">{ "This view is being built." }</p> }
                     }
                 } }

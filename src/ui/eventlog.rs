@@ -1,0 +1,227 @@
+//! The event log: every event up to the cursor in plain words, newest at the bottom, the
+//! cursor's own step highlighted. Filter chips narrow it to one node or some message types;
+//! clicking a row moves the cursor there. Only the last page of matching rows is rendered,
+//! so a run of millions of events stays fast.
+
+use wasm_bindgen::JsCast;
+use yew::prelude::*;
+
+use super::store::use_lab;
+use crate::engine::{Msg, NodeId};
+use crate::lab::LabAction;
+use crate::sim::explain::{self, Category};
+use crate::sim::glossary;
+use crate::sim::history::{MessageRecord, TraceEvent};
+use crate::sim::units;
+use crate::sim::view::{self, LogFilter};
+
+/// Rows per page ("show earlier" adds another page).
+const PAGE: usize = 200;
+/// Rows while playing (they change every frame).
+const PLAYING: usize = 60;
+/// Events looked at per page, so a rare filter cannot stall a frame.
+const SCAN: usize = 50_000;
+
+/// The `attr` of the element an event happened in, or of its nearest ancestor that has one:
+/// lets one listener on a list or picture serve all its rows or shapes.
+pub fn closest_data(target: Option<web_sys::EventTarget>, attr: &str) -> Option<String> {
+    let el: web_sys::Element = target?.dyn_into().ok()?;
+    el.closest(&format!("[{attr}]")).ok()??.get_attribute(attr)
+}
+
+fn chip(label: String, pressed: bool, title: &'static str, onclick: Callback<MouseEvent>) -> Html {
+    html! {
+        <button class={classes!("chip", pressed.then_some("on"))} aria-pressed={pressed.to_string()}
+                title={title} {onclick}>{ label }</button>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct RowProps {
+    index: usize,
+    current: bool,
+    event: TraceEvent,
+    msg: Option<MessageRecord>,
+}
+
+/// One row. A component so that Yew skips rows whose event did not change (all but the
+/// newest while playing) instead of describing them again every frame.
+#[component]
+fn LogRow(p: &RowProps) -> Html {
+    let e = &p.event;
+    let m = p.msg.as_ref();
+    let cat = Category::of(&e.kind);
+    let place = explain::place_with(e, m).map_or_else(|| "·".to_string(), |a| a.to_string());
+    html! {
+        <li class={classes!("row", cat.name(), p.current.then_some("current"))}>
+            <button class="entry" data-event={p.index.to_string()} data-msg={m.map(|m| m.id.to_string())}
+                    aria-current={p.current.then_some("step")}>
+                <span class="t">{ units::fixed(i128::from(e.t), 6, 3) }</span>
+                <span class="at">{ place }</span>
+                <span class="icon" title={cat.name()} aria-label={cat.name()}>{ cat.icon() }</span>
+                <span class="text">{ explain::describe_with(e, m) }</span>
+            </button>
+        </li>
+    }
+}
+
+/// The filter bar and the rows.
+#[component]
+pub fn EventLog() -> Html {
+    let store = use_lab();
+    let pages = use_state(|| 1usize);
+    let list = use_node_ref();
+    let lab = store.lab();
+    let run = &lab.run;
+    let h = run.history();
+    let filter = lab.log_filter.clone();
+    let cursor = run.cursor_event();
+
+    // Newest at the bottom: keep the bottom (the cursor's step) in view as the cursor moves.
+    {
+        let list = list.clone();
+        use_effect_with((cursor, filter.clone()), move |_| {
+            if let Some(el) = list.cast::<web_sys::Element>() {
+                el.set_scroll_top(el.scroll_height());
+            }
+        });
+    }
+
+    let set = |f: LogFilter| {
+        let d = store.dispatcher();
+        Callback::from(move |_: MouseEvent| d.dispatch(LabAction::SetLogFilter(f.clone())))
+    };
+    let nodes = run.config().protocol.nodes;
+    let node_chips = std::iter::once(chip(
+        "all".into(),
+        filter.node.is_none(),
+        "Events at every node",
+        set(LogFilter {
+            node: None,
+            ..filter.clone()
+        }),
+    ))
+    .chain((1..=nodes).map(NodeId).map(|n| {
+        let on = filter.node == Some(n);
+        chip(
+            n.to_string(),
+            on,
+            "Only events at this node or messages to and from it (click again for all)",
+            set(LogFilter {
+                node: (!on).then_some(n),
+                ..filter.clone()
+            }),
+        )
+    }));
+    let sent = &run.world().stats.sent_by_type;
+    let type_chips = Msg::TYPE_NAMES
+        .iter()
+        .enumerate()
+        .filter(|(i, t)| sent[*i] > 0 || filter.types.contains(t))
+        .map(|(_, &t)| {
+            let on = filter.types.contains(&t);
+            let mut types = filter.types.clone();
+            if on {
+                types.retain(|&x| x != t);
+            } else {
+                types.push(t);
+            }
+            chip(
+                t.into(),
+                on,
+                glossary::message(t),
+                set(LogFilter {
+                    types,
+                    ..filter.clone()
+                }),
+            )
+        });
+    let toggle = |label: &'static str, on: bool, f: LogFilter| {
+        let cb = set(f);
+        html! {
+            <label class="toggle">
+                <input type="checkbox" checked={on} onclick={cb} />{ label }
+            </label>
+        }
+    };
+
+    // While playing, rows fly by: render fewer.
+    let limit = if lab.playing { PLAYING } else { PAGE * *pages };
+    let page = view::log_page(run, &filter, limit, SCAN * *pages);
+    let step_start = h.events_after_steps(run.world().steps.saturating_sub(1));
+    let rows = page
+        .rows
+        .iter()
+        .map(|&i| {
+            let event = h.events[i].clone();
+            let msg = explain::message_of(&event, h).cloned();
+            html! { <LogRow key={i} index={i} current={i >= step_start} {event} {msg} /> }
+        })
+        .collect::<Html>();
+    // One set of listeners for all rows: a click seeks, hovering a message highlights it.
+    let onclick = {
+        let d = store.dispatcher();
+        Callback::from(move |e: MouseEvent| {
+            if let Some(i) = closest_data(e.target(), "data-event").and_then(|i| i.parse().ok()) {
+                d.dispatch(LabAction::SeekEvent(i));
+            }
+        })
+    };
+    let current = lab.highlight;
+    let msg_of = |t: Option<web_sys::EventTarget>| {
+        closest_data(t, "data-msg").and_then(|m| m.parse::<u64>().ok())
+    };
+    let onmouseover = {
+        let d = store.dispatcher();
+        Callback::from(move |e: MouseEvent| {
+            let id = msg_of(e.target());
+            if id != current {
+                d.dispatch(LabAction::Highlight(id));
+            }
+        })
+    };
+    let onmouseleave = {
+        let d = store.dispatcher();
+        Callback::from(move |_: MouseEvent| {
+            if current.is_some() {
+                d.dispatch(LabAction::Highlight(None));
+            }
+        })
+    };
+    let earlier = {
+        let pages = pages.clone();
+        Callback::from(move |_: MouseEvent| pages.set(*pages + 1))
+    };
+    let filtered = filter != LogFilter::default();
+    html! {
+        <div class="eventlog">
+            <div class="log-filters" role="group" aria-label="Filter the event log">
+                <div class="chips" aria-label="By node">{ for node_chips }</div>
+                <div class="chips types" aria-label="By message type">
+                    { for type_chips }
+                    if !filter.types.is_empty() {
+                        { chip("all types".into(), false, "Show every message type", set(LogFilter { types: vec![], ..filter.clone() })) }
+                    }
+                </div>
+                <div class="chips">
+                    { toggle("hide sends", filter.hide_sends, LogFilter { hide_sends: !filter.hide_sends, ..filter.clone() }) }
+                    { toggle("hide timers", filter.hide_timers, LogFilter { hide_timers: !filter.hide_timers, ..filter.clone() }) }
+                    if filtered {
+                        <button class="chip clear" onclick={set(LogFilter::default())}>{ "clear filter" }</button>
+                    }
+                </div>
+            </div>
+            <ol class="log-rows" ref={list} aria-label="Events up to the cursor, newest last"
+                {onclick} {onmouseover} {onmouseleave}>
+                if page.more && !lab.playing {
+                    <li class="earlier"><button onclick={earlier}>{ "Show earlier events" }</button></li>
+                }
+                { rows }
+            </ol>
+            if page.rows.is_empty() {
+                <p class="hint">{ if filtered { "No event up to the cursor matches this filter." } else { "Nothing has happened yet: press Play or step forward." } }</p>
+            }
+            <p class="log-foot">{ format!("{cursor} events up to the cursor · click a row to move the cursor there") }</p>
+        </div>
+    }
+}
