@@ -519,7 +519,10 @@ impl Lab {
                     }
                     Err(e) => self.notify(
                         NoticeKind::Error,
-                        format!("That file was not loaded: {e} Your current run is unchanged."),
+                        format!(
+                            "That file was not loaded: {}. Your current run is unchanged.",
+                            e.trim_end_matches('.')
+                        ),
                     ),
                 }
             }
@@ -905,6 +908,17 @@ mod tests {
         l.apply(LabAction::Import("{\"version\": 7}".into()));
         assert_eq!(l.share_query(), before);
         assert!(l.notices.last().unwrap().text.contains("version 7"));
+        l.apply(LabAction::Import("{\"version\": 1, \"seed\": ".into()));
+        assert_eq!(l.share_query(), before);
+        let text = &l.notices.last().unwrap().text;
+        assert!(
+            text.starts_with("That file was not loaded: JSON error"),
+            "{text}"
+        );
+        assert!(
+            text.ends_with("input. Your current run is unchanged."),
+            "{text}"
+        );
     }
 
     #[test]
@@ -1114,5 +1128,26 @@ mod tests {
         let hex = format!("{h:016x}");
         assert!(code.contains(&hex[12..]), "{code}");
         assert!(code.contains(&l.share_query()), "{code}");
+    }
+
+    #[test]
+    fn finishing_the_instant_makes_a_mid_instant_cursor_shareable() {
+        // A link names a time; after "Step" the cursor can sit inside an instant, so the
+        // share button first finishes it (Seek to now) — then the link reopens the same run.
+        let mut l = Lab::scenario("dueling-no-backoff").unwrap();
+        loop {
+            l.apply(LabAction::Step);
+            let r = &l.run;
+            if r.world().next_time(r.interventions()) == Some(r.now()) {
+                break;
+            }
+        }
+        l.apply(LabAction::Seek(l.run.now()));
+        let again = Lab::from_query(&l.share_query());
+        assert_eq!(again.run.cursor_event(), l.run.cursor_event());
+        assert_eq!(
+            trace::trace_hash(again.run.history(), again.run.cursor_event()),
+            trace::trace_hash(l.run.history(), l.run.cursor_event())
+        );
     }
 }

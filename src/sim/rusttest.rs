@@ -49,10 +49,22 @@ fn raw(text: &str) -> String {
     if !text.contains(['"', '\\']) {
         return format!("\"{text}\"");
     }
-    let mut hashes = String::from("#");
-    while text.contains(&format!("\"{hashes}")) {
-        hashes.push('#');
+    // One more `#` than the longest run of `#`s after a quote.
+    let (mut longest, mut run, mut after_quote) = (0, 0, false);
+    for c in text.chars() {
+        match c {
+            '#' if after_quote => {
+                run += 1;
+                longest = longest.max(run);
+            }
+            '"' => {
+                after_quote = true;
+                run = 0;
+            }
+            _ => after_quote = false,
+        }
     }
+    let hashes = "#".repeat(longest + 1);
     format!("r{hashes}\"{text}\"{hashes}")
 }
 
@@ -236,6 +248,7 @@ mod tests {
         assert_eq!(raw("s=x&t=1"), "\"s=x&t=1\"");
         assert_eq!(raw("a\"b"), "r#\"a\"b\"#");
         assert_eq!(raw("say \"#hi\""), "r##\"say \"#hi\"\"##");
+        assert_eq!(raw("\"## #\""), "r###\"\"## #\"\"###");
     }
 
     #[test]
