@@ -205,4 +205,5 @@ async fn the_duel_view_shows_two_pictures_and_their_counters() {
     settle().await;
     assert!(root.query_selector(".duel").unwrap().is_none());
     assert!(root.query_selector(".stage").unwrap().is_some());
+    assert!(!find(&root, "#export").has_attribute("disabled"));
 }

@@ -99,7 +99,6 @@ fn panel(store: &LabHandle, duel: &Duel, side: DuelSide) -> Html {
                 </label>
                 <span class="hint">{ policy_words(policy) }</span>
             </header>
-            <Picture scene={Scene::of(&this.run)} label={AttrValue::from(format!("{label}: the cluster"))} />
             <dl class="duel-counters">
                 <div class="counter">
                     <dt>{ "Pre-empted ballots" }</dt>
@@ -117,6 +116,7 @@ fn panel(store: &LabHandle, duel: &Duel, side: DuelSide) -> Html {
             if let Some(inv) = counters.violation {
                 <p class="duel-violation" role="alert">{ format!("✗ Safety violated: {inv}") }</p>
             }
+            <Picture scene={Scene::of(&this.run)} label={AttrValue::from(format!("{label}: the cluster"))} />
         </article>
     }
 }

@@ -226,20 +226,20 @@ pub fn IoButtons() -> Html {
     html! {
         <>
             <div class="io" role="group" aria-label="Share, export and import this run">
-                <button type="button" id="share" onclick={on_share}
+                <button type="button" id="share" onclick={on_share} disabled={duel_open}
                         title="Copy a link that reopens exactly this run (seed, settings, what you did, the time)">
                     { "Share link" }
                 </button>
                 if u.copied {
                     <span class="io-copied" id="share-copied" role="status">{ "Link copied ✓" }</span>
                 }
-                <button type="button" id="export" onclick={on_export}
+                <button type="button" id="export" onclick={on_export} disabled={duel_open}
                         title="Download this run's events up to now as a JSON trace">{ "Export trace" }</button>
                 <button type="button" id="import" onclick={on_import_click}
                         title="Load a JSON trace exported from PaxosScope">{ "Import trace" }</button>
                 <input type="file" id="import-file" class="visually-hidden" accept=".json,application/json"
                        tabindex="-1" aria-hidden="true" ref={u.file_input.clone()} onchange={on_file} />
-                <button type="button" id="rust-test" onclick={on_rust_test}
+                <button type="button" id="rust-test" onclick={on_rust_test} disabled={duel_open}
                         title="A Rust #[test] that replays this run and checks its outcome">{ "Copy as Rust test" }</button>
                 if duel_open {
                     <button type="button" id="duel-toggle" class="active" onclick={dispatch(&store, LabAction::CloseDuel)}
