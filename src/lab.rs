@@ -5,7 +5,7 @@
 //! This is plain Rust (no browser types), so it is tested natively; the Yew components only
 //! draw a `Lab` and dispatch actions.
 
-use crate::engine::{NodeId, MS};
+use crate::engine::{BackoffPolicy, NodeId, MS};
 use crate::sim::config::{Preset, SimConfig, Time};
 use crate::sim::history::{EventKind, Fact, MarkerKind, MsgId};
 use crate::sim::intervention::{Action, Intervention, Param};
@@ -135,6 +135,17 @@ pub enum LabAction {
     SetBug(String, bool),
     /// Load a bug's counterexample scenario and run to its first violation.
     ShowCounterexample(String),
+    /// Refuse a file chosen for import before reading it: it has this many bytes, more than
+    /// [`trace::MAX_IMPORT_BYTES`].
+    ImportTooLarge(u64),
+    /// Tell the user something the browser side found out (a clipboard or file error).
+    Notify(NoticeKind, String),
+    /// Open the dueling lab: the current seed and configuration twice, side by side.
+    OpenDuel,
+    /// Leave the dueling lab for the normal one.
+    CloseDuel,
+    /// Change one side's backoff policy in the dueling lab.
+    SetDuelPolicy(DuelSide, BackoffPolicy),
 }
 
 /// An interactive session.
@@ -166,6 +177,8 @@ pub struct Lab {
     pub tab: Tab,
     /// Help overlay shown.
     pub help: bool,
+    /// The dueling lab, while open (the normal run waits underneath, unchanged).
+    pub duel: Option<Duel>,
     /// Violations already announced (a new one pauses the run).
     announced: usize,
 }
@@ -209,6 +222,7 @@ impl Lab {
             log_filter: LogFilter::default(),
             tab: Tab::default(),
             help: false,
+            duel: None,
             announced: 0,
         };
         lab.run.seek(cursor);
@@ -313,6 +327,9 @@ impl Lab {
 
     /// Carries out one action.
     pub fn apply(&mut self, action: LabAction) {
+        if self.duel.is_some() && self.apply_duel(&action) {
+            return;
+        }
         match action {
             LabAction::Play => self.playing = true,
             LabAction::Pause => self.playing = false,
@@ -502,7 +519,10 @@ impl Lab {
                     }
                     Err(e) => self.notify(
                         NoticeKind::Error,
-                        format!("That file was not loaded: {e} Your current run is unchanged."),
+                        format!(
+                            "That file was not loaded: {}. Your current run is unchanged.",
+                            e.trim_end_matches('.')
+                        ),
                     ),
                 }
             }
@@ -524,6 +544,255 @@ impl Lab {
                 }
                 None => self.notify(NoticeKind::Error, format!("No counterexample for '{bug}'.")),
             },
+            LabAction::ImportTooLarge(bytes) => self.notify(
+                NoticeKind::Error,
+                format!(
+                    "That file was not loaded: it is {} MB, and traces up to {} MB can be imported. Your current run is unchanged.",
+                    crate::sim::units::fixed(i128::from(bytes) * 10 / (1024 * 1024), 1, 1),
+                    trace::MAX_IMPORT_BYTES / (1024 * 1024)
+                ),
+            ),
+            LabAction::Notify(kind, text) => self.notify(kind, text),
+            LabAction::OpenDuel => {
+                self.playing = false;
+                self.split = None;
+                self.duel = Some(Duel::new(
+                    self.run.config(),
+                    self.run.interventions(),
+                    BackoffPolicy::None,
+                    Duel::default_right(self.run.config().protocol.backoff),
+                ));
+            }
+            LabAction::CloseDuel | LabAction::SetDuelPolicy(..) => {}
+        }
+    }
+
+    /// The file name for downloading this run's trace:
+    /// `paxoscope-<scenario or custom>-seed<seed>-t<ms>.json`.
+    pub fn export_file_name(&self) -> String {
+        format!(
+            "paxoscope-{}-seed{}-t{}.json",
+            self.scenario.as_deref().unwrap_or("custom"),
+            self.run.config().seed,
+            self.run.now() / MS
+        )
+    }
+
+    /// A complete `#[test]` that replays this run to its cursor and pins its outcome.
+    pub fn rust_test(&self) -> String {
+        crate::sim::rusttest::generate(&self.run, self.scenario.as_deref(), self.preset)
+    }
+
+    /// The dueling lab's share of [`Lab::apply`]: the clock, the seed and the policies drive
+    /// both runs. Returns false for actions the normal lab handles as usual.
+    fn apply_duel(&mut self, action: &LabAction) -> bool {
+        let speed = self.speed;
+        let playing = self.playing;
+        let Some(duel) = self.duel.as_mut() else {
+            return false;
+        };
+        match action {
+            LabAction::Tick(real_ms) => {
+                if playing {
+                    let dt = real_ms.clamp(0.0, MAX_FRAME_MS) * 1_000.0 * speed;
+                    duel.seek(duel.now() + dt.round() as Time);
+                }
+            }
+            LabAction::Step | LabAction::StepPhase => duel.step(),
+            LabAction::StepBack => duel.step_back(),
+            LabAction::Seek(t) => duel.seek(*t),
+            LabAction::Reset => {
+                duel.seek(0);
+                self.playing = false;
+            }
+            LabAction::SetDuelPolicy(side, policy) => duel.set_policy(*side, *policy),
+            LabAction::CloseDuel => {
+                self.duel = None;
+                self.playing = false;
+            }
+            LabAction::SetSeed(_) => {
+                let (left, right) = (duel.left.policy, duel.right.policy);
+                self.duel = None;
+                self.apply(action.clone());
+                self.duel = Some(Duel::new(
+                    self.run.config(),
+                    self.run.interventions(),
+                    left,
+                    right,
+                ));
+            }
+            LabAction::LoadScenario(_)
+            | LabAction::Import(_)
+            | LabAction::ShowCounterexample(_) => {
+                self.duel = None;
+                return false;
+            }
+            // Nothing to jump to or select on the normal run while the duel is shown.
+            LabAction::SeekEvent(_) | LabAction::JumpToViolation => {}
+            _ => return false,
+        }
+        true
+    }
+}
+
+/// One side of the dueling lab.
+#[derive(Clone, Debug)]
+pub struct DuelRun {
+    /// The backoff policy this side runs with.
+    pub policy: BackoffPolicy,
+    /// The run (same seed and configuration as the other side except the policy).
+    pub run: Run,
+}
+
+/// Which side of the dueling lab.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DuelSide {
+    /// The left run (by default: no backoff).
+    Left,
+    /// The right run (by default: uniform random backoff).
+    Right,
+}
+
+/// The counters shown under one side of the dueling lab, at the shared clock.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct DuelCounters {
+    /// Ballots pre-empted by a rival's higher ballot, all nodes together.
+    pub preempted: u64,
+    /// Leadership proposals started.
+    pub proposals: u64,
+    /// When the first leader was elected, if one was.
+    pub first_leader_at: Option<Time>,
+    /// Who leads now, if anyone.
+    pub leader: Option<NodeId>,
+    /// The first invariant broken so far, if any (only with injected bugs).
+    pub violation: Option<&'static str>,
+}
+
+/// The dueling lab: the same seed and configuration twice, each with its own backoff policy,
+/// on one clock — to watch random backoff end a duel that the other side never ends.
+#[derive(Clone, Debug)]
+pub struct Duel {
+    /// The left side.
+    pub left: DuelRun,
+    /// The right side.
+    pub right: DuelRun,
+}
+
+impl Duel {
+    /// The right side's policy when the duel opens: the run's own uniform wait if it has one,
+    /// else U[0, 800 ms) as in the dueling scenario.
+    pub fn default_right(current: BackoffPolicy) -> BackoffPolicy {
+        match current {
+            BackoffPolicy::Uniform { max } if max > 0 => current,
+            _ => BackoffPolicy::Uniform { max: 800 * MS },
+        }
+    }
+
+    /// Both sides from one configuration and its interventions (backoff changes among them
+    /// are left out: the policy is what differs). Both start at time 0.
+    pub fn new(
+        config: &SimConfig,
+        interventions: &[Intervention],
+        left: BackoffPolicy,
+        right: BackoffPolicy,
+    ) -> Duel {
+        let ivs: Vec<Intervention> = interventions
+            .iter()
+            .filter(|iv| !matches!(iv.action, Action::Set(Param::Backoff(_))))
+            .cloned()
+            .collect();
+        let side = |policy| {
+            let mut c = config.clone();
+            c.protocol.backoff = policy;
+            let run = Run::new(c.clone(), ivs.clone())
+                .or_else(|_| Run::new(c, Vec::new()))
+                .expect("the lab's configuration is valid");
+            DuelRun { policy, run }
+        };
+        Duel {
+            left: side(left),
+            right: side(right),
+        }
+    }
+
+    /// One side.
+    pub fn side(&self, side: DuelSide) -> &DuelRun {
+        match side {
+            DuelSide::Left => &self.left,
+            DuelSide::Right => &self.right,
+        }
+    }
+
+    /// The shared clock.
+    pub fn now(&self) -> Time {
+        self.left.run.now().max(self.right.run.now())
+    }
+
+    /// The furthest time either side has computed.
+    pub fn horizon(&self) -> Time {
+        self.left
+            .run
+            .horizon_time()
+            .max(self.right.run.horizon_time())
+    }
+
+    /// Moves both sides to time `t`.
+    pub fn seek(&mut self, t: Time) {
+        self.left.run.seek(t);
+        self.right.run.seek(t);
+    }
+
+    /// Forward to the next instant at which anything happens on either side.
+    pub fn step(&mut self) {
+        let next = |r: &Run| r.world().next_time(r.interventions());
+        let t = match (next(&self.left.run), next(&self.right.run)) {
+            (Some(a), Some(b)) => a.min(b),
+            (a, b) => match a.or(b) {
+                Some(t) => t,
+                None => return,
+            },
+        };
+        self.seek(t);
+    }
+
+    /// Back to the latest earlier instant at which anything happened on either side.
+    pub fn step_back(&mut self) {
+        let now = self.now();
+        let prev = |r: &Run| {
+            let h = r.history();
+            match h.first_event_at_or_after(now) {
+                0 => 0,
+                i => h.events[i - 1].t,
+            }
+        };
+        let t = prev(&self.left.run).max(prev(&self.right.run));
+        self.seek(t);
+    }
+
+    /// Replaces one side's policy; that side is recomputed up to the shared clock.
+    pub fn set_policy(&mut self, side: DuelSide, policy: BackoffPolicy) {
+        let now = self.now();
+        let target = match side {
+            DuelSide::Left => &mut self.left,
+            DuelSide::Right => &mut self.right,
+        };
+        let mut c = target.run.config().clone();
+        c.protocol.backoff = policy;
+        if let Ok(mut run) = Run::new(c, target.run.interventions().to_vec()) {
+            run.seek(now);
+            *target = DuelRun { policy, run };
+        }
+    }
+
+    /// The counters for one side at the shared clock.
+    pub fn counters(&self, side: DuelSide) -> DuelCounters {
+        let w = self.side(side).run.world();
+        DuelCounters {
+            preempted: w.stats.preempted_total(),
+            proposals: w.stats.elections,
+            first_leader_at: w.stats.first_leader_at,
+            leader: w.leader(),
+            violation: w.checker.violations.first().map(|v| v.invariant.name()),
         }
     }
 }
@@ -639,6 +908,17 @@ mod tests {
         l.apply(LabAction::Import("{\"version\": 7}".into()));
         assert_eq!(l.share_query(), before);
         assert!(l.notices.last().unwrap().text.contains("version 7"));
+        l.apply(LabAction::Import("{\"version\": 1, \"seed\": ".into()));
+        assert_eq!(l.share_query(), before);
+        let text = &l.notices.last().unwrap().text;
+        assert!(
+            text.starts_with("That file was not loaded: JSON error"),
+            "{text}"
+        );
+        assert!(
+            text.ends_with("input. Your current run is unchanged."),
+            "{text}"
+        );
     }
 
     #[test]
@@ -721,5 +1001,153 @@ mod tests {
             .interventions()
             .iter()
             .any(|iv| iv.action == Action::DropMessage(id)));
+    }
+
+    #[test]
+    fn the_duel_runs_both_sides_on_one_clock() {
+        let mut l = Lab::scenario("dueling-no-backoff").unwrap();
+        l.apply(LabAction::Seek(3_000_000));
+        l.apply(LabAction::OpenDuel);
+        let d = l.duel.as_ref().unwrap();
+        assert_eq!(d.now(), 0, "the duel starts at 0");
+        assert_eq!(d.left.policy, BackoffPolicy::None);
+        assert_eq!(d.right.policy, BackoffPolicy::Uniform { max: 800 * MS });
+        l.apply(LabAction::Play);
+        for _ in 0..20 {
+            l.apply(LabAction::Tick(50.0));
+        }
+        let d = l.duel.as_ref().unwrap();
+        assert!(d.now() > 0);
+        assert_eq!(d.left.run.now(), d.right.run.now());
+        assert_eq!(l.run.now(), 3_000_000, "the normal run waits underneath");
+        l.apply(LabAction::Pause);
+        let before = l.duel.as_ref().unwrap().now();
+        l.apply(LabAction::Step);
+        let d = l.duel.as_ref().unwrap();
+        assert!(d.now() > before);
+        assert_eq!(d.left.run.now(), d.right.run.now());
+        let stepped = d.now();
+        l.apply(LabAction::StepBack);
+        let d = l.duel.as_ref().unwrap();
+        assert!(d.now() < stepped && d.left.run.now() == d.right.run.now());
+        l.apply(LabAction::Seek(5_000_000));
+        let d = l.duel.as_ref().unwrap();
+        assert_eq!(
+            (d.left.run.now(), d.right.run.now()),
+            (5_000_000, 5_000_000)
+        );
+        l.apply(LabAction::Reset);
+        assert_eq!(l.duel.as_ref().unwrap().now(), 0);
+        l.apply(LabAction::CloseDuel);
+        assert!(l.duel.is_none());
+        assert_eq!(l.run.now(), 3_000_000);
+    }
+
+    #[test]
+    fn with_symmetric_timing_only_random_backoff_elects_a_leader() {
+        let mut l = Lab::scenario("dueling-no-backoff").unwrap();
+        l.apply(LabAction::OpenDuel);
+        l.apply(LabAction::Seek(10_000_000));
+        let d = l.duel.as_ref().unwrap();
+        let (none, uniform) = (d.counters(DuelSide::Left), d.counters(DuelSide::Right));
+        assert_eq!(none.first_leader_at, None, "{none:?}");
+        assert_eq!(none.leader, None);
+        assert!(none.preempted > 10 && none.proposals > 10, "{none:?}");
+        let at = uniform.first_leader_at.expect("the uniform side elects");
+        assert!(at < 10_000_000);
+        assert!(uniform.leader.is_some());
+        assert!(
+            uniform.preempted < none.preempted,
+            "{uniform:?} vs {none:?}"
+        );
+        assert_eq!(none.violation, None);
+    }
+
+    #[test]
+    fn the_duel_changes_seed_and_policies_for_its_sides() {
+        let mut l = Lab::scenario("dueling-random-backoff").unwrap();
+        l.apply(LabAction::OpenDuel);
+        l.apply(LabAction::Seek(2_000_000));
+        l.apply(LabAction::SetSeed(42));
+        let d = l.duel.as_ref().unwrap();
+        assert_eq!(d.left.run.config().seed, 42);
+        assert_eq!(d.right.run.config().seed, 42);
+        assert_eq!(l.run.config().seed, 42, "the normal run follows");
+        assert_eq!(d.right.policy, BackoffPolicy::Uniform { max: 800 * MS });
+        l.apply(LabAction::Seek(4_000_000));
+        let fixed = BackoffPolicy::Fixed { wait: 300 * MS };
+        l.apply(LabAction::SetDuelPolicy(DuelSide::Left, fixed));
+        let d = l.duel.as_ref().unwrap();
+        assert_eq!(d.left.policy, fixed);
+        assert_eq!(d.left.run.config().protocol.backoff, fixed);
+        assert_eq!(d.left.run.config().seed, 42);
+        assert_eq!(
+            d.left.run.now(),
+            4_000_000,
+            "recomputed to the shared clock"
+        );
+        // Loading a scenario leaves the duel.
+        l.apply(LabAction::LoadScenario("cold-start-3".into()));
+        assert!(l.duel.is_none());
+    }
+
+    #[test]
+    fn oversized_imports_are_refused_in_words() {
+        let mut l = lab();
+        let before = l.share_query();
+        l.apply(LabAction::ImportTooLarge(40 * 1024 * 1024));
+        assert_eq!(l.share_query(), before);
+        let n = l.notices.last().unwrap();
+        assert_eq!(n.kind, NoticeKind::Error);
+        assert!(
+            n.text.contains("40.0 MB") && n.text.contains("32 MB"),
+            "{}",
+            n.text
+        );
+        assert!(n.text.contains("unchanged"));
+    }
+
+    #[test]
+    fn export_file_names_say_what_and_when() {
+        let mut l = Lab::scenario("leader-crash").unwrap();
+        l.apply(LabAction::Seek(9_500_000));
+        assert_eq!(
+            l.export_file_name(),
+            "paxoscope-leader-crash-seed7-t9500.json"
+        );
+        l.apply(LabAction::SetPreset(Preset::AtlasDb));
+        assert!(l.export_file_name().starts_with("paxoscope-custom-seed"));
+    }
+
+    #[test]
+    fn the_rust_test_pins_the_runs_hash() {
+        let mut l = Lab::scenario("lossy-network").unwrap();
+        l.apply(LabAction::Seek(4_000_000));
+        let code = l.rust_test();
+        let h = trace::trace_hash(l.run.history(), l.run.cursor_event());
+        let hex = format!("{h:016x}");
+        assert!(code.contains(&hex[12..]), "{code}");
+        assert!(code.contains(&l.share_query()), "{code}");
+    }
+
+    #[test]
+    fn finishing_the_instant_makes_a_mid_instant_cursor_shareable() {
+        // A link names a time; after "Step" the cursor can sit inside an instant, so the
+        // share button first finishes it (Seek to now) — then the link reopens the same run.
+        let mut l = Lab::scenario("dueling-no-backoff").unwrap();
+        loop {
+            l.apply(LabAction::Step);
+            let r = &l.run;
+            if r.world().next_time(r.interventions()) == Some(r.now()) {
+                break;
+            }
+        }
+        l.apply(LabAction::Seek(l.run.now()));
+        let again = Lab::from_query(&l.share_query());
+        assert_eq!(again.run.cursor_event(), l.run.cursor_event());
+        assert_eq!(
+            trace::trace_hash(again.run.history(), again.run.cursor_event()),
+            trace::trace_hash(l.run.history(), l.run.cursor_event())
+        );
     }
 }

@@ -6,6 +6,7 @@
 //! * [`run`]: time travel — checkpoints, seek, step back, fork on acting in the past.
 //! * [`checker`]: the safety invariants, checked on every event.
 //! * [`history`], [`trace`]: the record of a run and its JSON export/import.
+//! * [`rusttest`]: a run as a pasteable `#[test]` that replays it and pins its outcome.
 //! * [`scenario`]: named teaching scenarios shared by the CLI, tests and the UI.
 //! * [`swarm`]: random fault schedules derived from seeds (TigerBeetle's VOPR style).
 
@@ -19,6 +20,7 @@ pub mod json;
 pub mod queue;
 pub mod rng;
 pub mod run;
+pub mod rusttest;
 pub mod scenario;
 pub mod share;
 pub mod summary;

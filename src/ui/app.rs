@@ -7,7 +7,9 @@ use yew::prelude::*;
 use super::banner::{Notices, SafetyBanner};
 use super::cluster::ClusterView;
 use super::controls::{Faults, Settings, Transport};
+use super::duel::{compare_button, DuelLab};
 use super::hooks::{current_query, replace_query, use_animation_frame, use_keys};
+use super::io::IoButtons;
 use super::sidebar::Sidebar;
 use super::store::{dispatch, LabHandle, LabStore};
 use super::timeline::Timeline;
@@ -60,12 +62,14 @@ pub fn App() -> Html {
         .as_deref()
         .and_then(crate::sim::scenario::by_name)
         .map(|s| (s.title, s.lesson));
+    let duel_open = store.lab().duel.is_some();
     html! {
         <ContextProvider<LabHandle> {context}>
             <div class="app">
                 <header class="top">
                     <h1>{ "PaxosScope" }</h1>
                     <p class="tagline">{ "AtlasDB TimeLock's Paxos: leader election and the timestamp bound, step by step" }</p>
+                    <IoButtons />
                     <button class="help-button" aria-keyshortcuts="?" onclick={dispatch(&store, LabAction::ToggleHelp)}>{ "? Help" }</button>
                 </header>
                 <SafetyBanner />
@@ -73,8 +77,14 @@ pub fn App() -> Html {
                 if let Some((title, lesson)) = title {
                     <section class="lesson" aria-label="About this scenario">
                         <strong>{ title }</strong>{ " — " }{ lesson }
+                        { compare_button(&store) }
                     </section>
                 }
+                // The dueling lab replaces the stage, playback and controls while it is open
+                // (the block below is left unindented to keep merges small).
+                if duel_open {
+                    <DuelLab />
+                } else {
                 <main class="stage">
                     <section class="picture"><ClusterView /></section>
                     <Sidebar />
@@ -87,6 +97,7 @@ pub fn App() -> Html {
                     <Faults />
                     <Settings />
                 </section>
+                }
             </div>
         </ContextProvider<LabHandle>>
     }

@@ -1,0 +1,209 @@
+//! Browser component tests for getting runs in and out (share, export, import, "Copy as Rust
+//! test") and the dueling lab. Run with `scripts/test.sh browser`.
+#![cfg(target_arch = "wasm32")]
+
+use std::time::Duration;
+
+use paxoscope::lab::{Lab, LabAction};
+use paxoscope::sim::trace;
+use paxoscope::ui::App;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+use web_sys::{Element, HtmlElement};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+/// Mounts `App` at the share link `query` into a fresh `<div>` of its own.
+fn mount(query: &str) -> Element {
+    let window = web_sys::window().unwrap();
+    let path = window.location().pathname().unwrap();
+    window
+        .history()
+        .unwrap()
+        .replace_state_with_url(
+            &wasm_bindgen::JsValue::NULL,
+            "",
+            Some(&format!("{path}?{query}")),
+        )
+        .unwrap();
+    let document = window.document().unwrap();
+    let root = document.create_element("div").unwrap();
+    document.body().unwrap().append_child(&root).unwrap();
+    yew::Renderer::<App>::with_root(root.clone()).render();
+    root
+}
+
+/// Yew renders asynchronously: let the scheduler run before reading the DOM.
+async fn settle() {
+    yew::platform::time::sleep(Duration::from_millis(30)).await;
+}
+
+fn find(root: &Element, selector: &str) -> Element {
+    root.query_selector(selector)
+        .unwrap()
+        .unwrap_or_else(|| panic!("no element matches {selector}"))
+}
+
+fn text(root: &Element, selector: &str) -> String {
+    find(root, selector).text_content().unwrap_or_default()
+}
+
+/// The text of `selector`, or "" while it is not there.
+fn text_or_empty(root: &Element, selector: &str) -> String {
+    root.query_selector(selector)
+        .unwrap()
+        .and_then(|e| e.text_content())
+        .unwrap_or_default()
+}
+
+fn click(root: &Element, selector: &str) {
+    find(root, selector)
+        .dyn_into::<HtmlElement>()
+        .unwrap()
+        .click();
+}
+
+#[wasm_bindgen_test]
+fn an_exported_trace_imports_to_the_same_run_in_wasm() {
+    let mut lab = Lab::scenario("leader-crash").unwrap();
+    lab.apply(LabAction::Seek(9_000_000));
+    lab.apply(LabAction::Intervene(paxoscope::sim::Action::Crash(
+        paxoscope::engine::NodeId(3),
+    )));
+    lab.apply(LabAction::Seek(11_000_000));
+    let text = trace::export(&lab.run);
+    let mut other = Lab::scenario("cold-start-3").unwrap();
+    other.apply(LabAction::Import(text));
+    assert_eq!(other.run.now(), lab.run.now());
+    assert_eq!(
+        trace::trace_hash(other.run.history(), other.run.cursor_event()),
+        trace::trace_hash(lab.run.history(), lab.run.cursor_event())
+    );
+    assert!(other
+        .notices
+        .last()
+        .unwrap()
+        .text
+        .contains("reproduced every recorded event"));
+}
+
+#[wasm_bindgen_test]
+async fn malformed_and_unknown_version_imports_are_refused_and_the_run_is_kept() {
+    let root = mount("s=leader-crash&seed=7&t=9000000");
+    settle().await;
+    let clock = text(&root, "#clock");
+    assert_eq!(clock, "t = 9.000 s");
+    // Choose a file in the hidden picker the way a person would (DataTransfer is the only
+    // way to put files into an <input type=file> from script).
+    let choose = js_sys::Function::new_with_args(
+        "input, body",
+        "const dt = new DataTransfer(); dt.items.add(new File([body], 'bad.json')); \
+         input.files = dt.files; input.dispatchEvent(new Event('change'));",
+    );
+    let input = find(&root, "#import-file");
+    for (body, needle) in [
+        ("{ not json", "That file was not loaded"),
+        ("{\"version\": 9, \"seed\": 1}", "version 9"),
+    ] {
+        choose
+            .call2(
+                &wasm_bindgen::JsValue::NULL,
+                &input,
+                &wasm_bindgen::JsValue::from_str(body),
+            )
+            .unwrap();
+        // The file is read asynchronously.
+        for _ in 0..50 {
+            settle().await;
+            if text_or_empty(&root, ".notices").contains(needle) {
+                break;
+            }
+        }
+        let notices = text(&root, ".notices");
+        assert!(notices.contains(needle), "{notices}");
+        assert!(
+            notices.contains("Your current run is unchanged"),
+            "{notices}"
+        );
+        assert_eq!(text(&root, "#clock"), clock, "the run is untouched");
+        assert!(text(&root, "#safety").contains("Safety holds"));
+    }
+}
+
+#[wasm_bindgen_test]
+async fn the_rust_test_dialog_shows_the_code_with_the_runs_hash() {
+    let root = mount("s=leader-crash&seed=7&t=9000000");
+    settle().await;
+    click(&root, "#rust-test");
+    settle().await;
+    let code: web_sys::HtmlTextAreaElement = find(&root, "#rust-test-code").dyn_into().unwrap();
+    let lab = Lab::from_query("s=leader-crash&seed=7&t=9000000");
+    let hash = trace::trace_hash(lab.run.history(), lab.run.cursor_event());
+    let hex = format!("{hash:016x}");
+    let want = format!(
+        "0x{}_{}_{}_{}",
+        &hex[0..4],
+        &hex[4..8],
+        &hex[8..12],
+        &hex[12..16]
+    );
+    assert!(code.value().contains(&want), "{}", code.value());
+    assert!(code.value().contains("#[test]"));
+    assert!(text(&root, "#rust-test-hint").contains("tests/"));
+    click(&root, "#close-rust-test");
+    settle().await;
+    assert!(root.query_selector("#rust-test-code").unwrap().is_none());
+}
+
+#[wasm_bindgen_test]
+async fn the_duel_view_shows_two_pictures_and_their_counters() {
+    let root = mount("s=dueling-no-backoff");
+    settle().await;
+    click(&root, "#compare-duel");
+    settle().await;
+    assert!(
+        root.query_selector(".stage").unwrap().is_none(),
+        "the stage is replaced"
+    );
+    let pictures = root.query_selector_all(".duel-side svg.cluster").unwrap();
+    assert_eq!(pictures.length(), 2);
+    assert_eq!(
+        root.query_selector_all(".duel-side .preempted")
+            .unwrap()
+            .length(),
+        2
+    );
+    assert_eq!(
+        root.query_selector_all(".duel-side .proposals")
+            .unwrap()
+            .length(),
+        2
+    );
+    assert_eq!(text(&root, ".duel-side.left .duel-leader"), "no leader yet");
+    assert_eq!(
+        text(&root, ".duel-side.right .duel-leader"),
+        "no leader yet"
+    );
+    // Seek both sides to 10 s with the shared scrubber.
+    let scrubber: web_sys::HtmlInputElement = find(&root, "#duel-scrubber").dyn_into().unwrap();
+    scrubber.set_value("10000000");
+    scrubber
+        .dispatch_event(&web_sys::Event::new("input").unwrap())
+        .unwrap();
+    settle().await;
+    assert_eq!(text(&root, "#duel-clock"), "t = 10.000 s");
+    assert_eq!(text(&root, ".duel-side.left .duel-leader"), "no leader yet");
+    assert!(
+        text(&root, ".duel-side.right .duel-leader").starts_with("leader elected at t = "),
+        "{}",
+        text(&root, ".duel-side.right .duel-leader")
+    );
+    let left: u64 = text(&root, ".duel-side.left .preempted").parse().unwrap();
+    let right: u64 = text(&root, ".duel-side.right .preempted").parse().unwrap();
+    assert!(left > right, "{left} vs {right}");
+    click(&root, "#close-duel");
+    settle().await;
+    assert!(root.query_selector(".duel").unwrap().is_none());
+    assert!(root.query_selector(".stage").unwrap().is_some());
+    assert!(!find(&root, "#export").has_attribute("disabled"));
+}
