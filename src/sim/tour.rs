@@ -15,7 +15,8 @@ use super::run::Run;
 use super::units::secs;
 use super::SimConfig;
 use crate::engine::{
-    Address, BackoffPolicy, FailReason, LogId, Msg, NodeId, Phase, TimerKind, Value, MS,
+    Address, BackoffPolicy, Ballot, FailReason, LogId, Msg, NodeId, Phase, Seq, TimerKind, Value,
+    MS,
 };
 
 const S: Time = 1_000_000;
@@ -99,6 +100,142 @@ pub struct Hit<'a> {
     pub index: usize,
 }
 
+/// The moment a step stops at: a predicate over the recorded event (and the record before it).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum On {
+    /// A node proposes itself as leader.
+    LeadershipProposal,
+    /// An acceptor sends a Promise to another node.
+    PromiseSent,
+    /// A proposer got a quorum of promises for the leadership log.
+    AcceptPhase,
+    /// A leadership value is chosen.
+    LeadershipChosen,
+    /// A refusal arrives.
+    Nack,
+    /// A refusal of an Accept arrives.
+    AcceptNack,
+    /// A Prepare arrives at another node.
+    PrepareArrives,
+    /// A proposer is pre-empted, no earlier than the given time.
+    Preempted(Time),
+    /// A node passes the leadership check, for a round at least the given one.
+    Leader(Seq),
+    /// A node crashes.
+    Crash,
+    /// A node's timer of this kind fires.
+    Timer(TimerKind),
+    /// A leader recovers the bound.
+    BoundRecovered,
+    /// A bound extension is chosen.
+    BoundExtended,
+    /// A leader hands out timestamps.
+    Serve,
+    /// A scripted intervention takes effect.
+    Intervention,
+    /// A leader steps down.
+    LostLeadership,
+    /// The first leader learns a later leadership round.
+    FirstLeaderLearnsNewRound,
+}
+
+impl On {
+    /// Whether the hit's event is this moment.
+    pub fn matches(self, h: &Hit) -> bool {
+        let e = &h.event().kind;
+        let f = e.fact();
+        let m = h.message();
+        match self {
+            On::LeadershipProposal => matches!(
+                f,
+                Some(Fact::Propose {
+                    log: LogId::Leadership,
+                    ..
+                })
+            ),
+            On::PromiseSent => {
+                matches!(e, EventKind::Send(_))
+                    && m.is_some_and(|m| m.from != m.to && matches!(m.msg, Msg::Promise { .. }))
+            }
+            On::AcceptPhase => matches!(
+                f,
+                Some(Fact::AcceptPhase {
+                    log: LogId::Leadership,
+                    ..
+                })
+            ),
+            On::LeadershipChosen => matches!(
+                f,
+                Some(Fact::Chosen {
+                    log: LogId::Leadership,
+                    ..
+                })
+            ),
+            On::Nack | On::AcceptNack | On::PrepareArrives => {
+                matches!(e, EventKind::Deliver(_))
+                    && m.is_some_and(|m| match (self, &m.msg) {
+                        (On::Nack, Msg::Nack { .. }) => true,
+                        (On::AcceptNack, Msg::Nack { phase, .. }) => *phase == Phase::Accept,
+                        (On::PrepareArrives, Msg::Prepare { .. }) => m.from != m.to,
+                        _ => false,
+                    })
+            }
+            On::Preempted(after) => {
+                h.event().t >= after
+                    && matches!(
+                        f,
+                        Some(Fact::AttemptFailed {
+                            reason: FailReason::Nacked { .. },
+                            ..
+                        })
+                    )
+            }
+            On::Leader(min) => matches!(*e, EventKind::Leader { seq, .. } if seq >= min),
+            On::Crash => matches!(e, EventKind::Crash(_)),
+            On::Timer(k) => matches!(*e, EventKind::Timer(Address::Node(_), kind) if kind == k),
+            On::BoundRecovered => matches!(f, Some(Fact::BoundRecovered { .. })),
+            On::BoundExtended => matches!(f, Some(Fact::BoundExtended { .. })),
+            On::Serve => matches!(f, Some(Fact::Serve { .. })),
+            On::Intervention => matches!(f, Some(Fact::Intervene(_))),
+            On::LostLeadership => matches!(f, Some(Fact::LostLeadership { .. })),
+            On::FirstLeaderLearnsNewRound => matches!(f,
+                Some(&Fact::Learn { node, log: LogId::Leadership, seq, .. })
+                    if seq >= 1 && Some(node) == h.first_leader()),
+        }
+    }
+}
+
+/// One stop of a tour.
+#[derive(Clone, Debug)]
+pub struct Step {
+    /// A few words for the card's heading.
+    pub title: &'static str,
+    /// Applied at the previous stop before running (e.g. switch the random wait on).
+    pub action: Option<Action>,
+    /// How far past the previous stop the moment must come (virtual time).
+    pub within: Time,
+    /// The moment this step stops at.
+    pub on: On,
+    /// The caption: plain words with `{field}`s filled from the matching event and the run
+    /// at the stop (see [`Hit::field`]).
+    pub caption: &'static str,
+}
+
+const fn step(title: &'static str, within: Time, on: On, caption: &'static str) -> Step {
+    Step {
+        title,
+        action: None,
+        within,
+        on,
+        caption,
+    }
+}
+
+/// A duration in seconds without trailing zeros: "0.3 s", "1.5 s".
+fn seconds(t: Time) -> String {
+    format!("{} s", super::units::short(i128::from(t), 6))
+}
+
 impl Hit<'_> {
     /// The matching event.
     pub fn event(&self) -> &TraceEvent {
@@ -107,19 +244,6 @@ impl Hit<'_> {
 
     fn history(&self) -> &History {
         self.run.history()
-    }
-
-    /// The boxed fact, if the event is one.
-    fn fact(&self) -> Option<&Fact> {
-        self.event().kind.fact()
-    }
-
-    /// The message, if the event is a delivery.
-    fn delivered(&self) -> Option<&MessageRecord> {
-        match self.event().kind {
-            EventKind::Deliver(id) => self.history().messages.get(id as usize),
-            _ => None,
-        }
     }
 
     /// The message, if the event is a send, delivery or drop.
@@ -132,22 +256,31 @@ impl Hit<'_> {
         }
     }
 
-    /// The node that crashed most recently before this event.
-    fn last_crashed(&self) -> Option<NodeId> {
+    /// The first node that became leader in this run.
+    fn first_leader(&self) -> Option<NodeId> {
+        self.history()
+            .events
+            .range(0..self.index)
+            .find_map(|e| match e.kind {
+                EventKind::Leader { node, .. } => Some(node),
+                _ => None,
+            })
+    }
+
+    /// The node that crashed most recently before the event, and when.
+    fn last_crash(&self) -> Option<(NodeId, Time)> {
         let h = self.history();
         (0..self.index).rev().find_map(|i| match h.events[i].kind {
-            EventKind::Crash(n) => Some(n),
+            EventKind::Crash(n) => Some((n, h.events[i].t)),
             _ => None,
         })
     }
 
-    /// The node that last became leader before this event.
-    fn last_leader(&self) -> Option<NodeId> {
-        let h = self.history();
-        (0..self.index).rev().find_map(|i| match h.events[i].kind {
-            EventKind::Leader { node, .. } => Some(node),
-            _ => None,
-        })
+    /// The leader before the current one: the last to crash, or else the first leader.
+    fn old_leader(&self) -> Option<NodeId> {
+        self.last_crash()
+            .map(|c| c.0)
+            .or_else(|| self.first_leader())
     }
 
     /// The highest timestamp `node` ever handed out, up to the stop.
@@ -160,375 +293,160 @@ impl Hit<'_> {
             .map(|r| r.last)
             .max()
     }
-}
 
-/// One stop of a tour.
-#[derive(Clone, Debug)]
-pub struct Step {
-    /// A few words for the card's heading.
-    pub title: &'static str,
-    /// Applied at the previous stop before running (e.g. switch the random wait on).
-    pub action: Option<Action>,
-    /// How far past the previous stop the trigger must come (virtual time).
-    pub within: Time,
-    /// Whether an event is the moment this step stops at.
-    pub trigger: fn(&Hit) -> bool,
-    /// The caption, from the matching event and the run at the stop.
-    pub caption: fn(&Hit) -> String,
-}
-
-fn step(
-    title: &'static str,
-    within: Time,
-    trigger: fn(&Hit) -> bool,
-    caption: fn(&Hit) -> String,
-) -> Step {
-    Step {
-        title,
-        action: None,
-        within,
-        trigger,
-        caption,
-    }
-}
-
-// ---- triggers shared by several tours ----
-
-fn is_leader(h: &Hit) -> bool {
-    matches!(h.event().kind, EventKind::Leader { .. })
-}
-
-fn is_new_round_leader(h: &Hit) -> bool {
-    matches!(h.event().kind, EventKind::Leader { seq, .. } if seq >= 1)
-}
-
-fn is_crash(h: &Hit) -> bool {
-    matches!(h.event().kind, EventKind::Crash(_))
-}
-
-fn is_leadership_proposal(h: &Hit) -> bool {
-    matches!(
-        h.fact(),
-        Some(Fact::Propose {
-            log: LogId::Leadership,
-            ..
-        })
-    )
-}
-
-fn is_leadership_chosen(h: &Hit) -> bool {
-    matches!(
-        h.fact(),
-        Some(Fact::Chosen {
-            log: LogId::Leadership,
-            ..
-        })
-    )
-}
-
-fn is_bound_extended(h: &Hit) -> bool {
-    matches!(h.fact(), Some(Fact::BoundExtended { .. }))
-}
-
-fn is_bound_recovered(h: &Hit) -> bool {
-    matches!(h.fact(), Some(Fact::BoundRecovered { .. }))
-}
-
-fn is_serve(h: &Hit) -> bool {
-    matches!(h.fact(), Some(Fact::Serve { .. }))
-}
-
-fn is_nack(h: &Hit) -> bool {
-    h.delivered()
-        .is_some_and(|m| matches!(m.msg, Msg::Nack { .. }))
-}
-
-// ---- captions shared by several tours ----
-
-/// A duration in seconds without trailing zeros: "0.3 s", "1.5 s".
-fn seconds(t: Time) -> String {
-    format!("{} s", super::units::short(i128::from(t), 6))
-}
-
-fn when(h: &Hit) -> String {
-    secs(h.event().t)
-}
-
-fn quorum(h: &Hit) -> usize {
-    usize::from(h.run.config().protocol.nodes) / 2 + 1
-}
-
-fn leader_caption(h: &Hit) -> String {
-    let EventKind::Leader { node, seq } = h.event().kind else {
-        return explain::describe(h.event(), h.history());
-    };
-    let p = &h.run.config().protocol;
-    format!(
-        "{node} learned that round {seq} names it, then asked a quorum whether any later round \
-         exists. None does, so {node} is the leader (★) from {}. The others are followers: \
-         every {} each one pings {node}, and as long as it answers \"yes, I lead\" nobody \
-         proposes.",
-        when(h),
-        seconds(p.ping_interval),
-    )
-}
-
-fn recovered_caption(h: &Hit) -> String {
-    let Some(&Fact::BoundRecovered { node, seq, bound }) = h.fact() else {
-        return explain::describe(h.event(), h.history());
-    };
-    match seq {
-        None => format!(
-            "{node} leads, but before its first timestamp it asks a quorum for the latest bound \
-             in the timestamp log. None was ever agreed, so its counter starts at 0 and it \
-             proposes a first bound by Paxos."
-        ),
-        Some(s) => format!(
-            "Before serving anything, {node} asks a quorum for the highest sequence of the \
-             timestamp log and reads the bound there: {bound}, at {}. Any bound the old leader \
-             used was agreed by a quorum, and every two quorums share a node, so nothing \
-             higher can exist. {node}'s counter starts at {bound}.",
-            explain::slot(LogId::Timestamp, s)
-        ),
-    }
-}
-
-fn serve_fields(h: &Hit) -> Option<(NodeId, String, u64, u64, u64)> {
-    match h.fact() {
-        Some(&Fact::Serve {
-            node,
-            client,
-            first,
-            last,
-            bound,
-            ..
-        }) => Some((node, client.to_string(), first, last, bound)),
-        _ => None,
-    }
-}
-
-/// Serving again after a crash or partition: above everything the old leader handed out.
-fn serve_above_old_caption(h: &Hit, old: Option<NodeId>) -> String {
-    let Some((node, client, first, last, bound)) = serve_fields(h) else {
-        return explain::describe(h.event(), h.history());
-    };
-    let old_max = old.and_then(|o| h.max_served_by(o));
-    match (old, old_max) {
-        (Some(o), Some(m)) => format!(
-            "{node} hands {client} timestamps {first}–{last} (under its bound {bound}). They \
-             are larger than every timestamp {o} ever handed out — its highest was {m}. \
-             {}Timestamps must be unique and increasing; they need not be gap-free.",
-            if first > m + 1 {
-                format!(
-                    "{}–{} were reserved under the old bound but never handed out: they are \
-                     skipped for good. ",
-                    m + 1,
-                    first - 1
-                )
-            } else {
-                String::new()
-            }
-        ),
-        _ => format!(
-            "{node} hands {client} timestamps {first}–{last}, under its bound {bound}: clients \
-             are served again."
-        ),
-    }
-}
-
-// ---- the tours ----
-
-fn first_election() -> Vec<Step> {
-    vec![
-        step(
-            "A node proposes itself",
-            5 * S,
-            is_leadership_proposal,
-            |h| {
-                let Some(&Fact::Propose {
-                    node, seq, ballot, ..
-                }) = h.fact()
-                else {
-                    return explain::describe(h.event(), h.history());
-                };
-                format!(
-                    "{node}'s random wait ended first, at {}. It proposes itself as leader for \
-                     round {seq} with ballot {ballot}. A ballot is (number, node, \
-                     incarnation) and ballots are compared in that order, so two proposers \
-                     never share one. Phase 1 starts: {node} sends Prepare to every node, \
-                     itself included.",
-                    when(h)
-                )
-            },
-        ),
-        step(
-            "An acceptor promises",
-            5 * S,
-            |h| {
-                matches!(h.event().kind, EventKind::Send(_))
-                    && h.message()
-                        .is_some_and(|m| m.from != m.to && matches!(m.msg, Msg::Promise { .. }))
-            },
-            |h| {
-                let Some(m) = h.message() else {
-                    return String::new();
-                };
-                let Msg::Promise {
-                    ballot, accepted, ..
-                } = &m.msg
-                else {
-                    return String::new();
-                };
-                let (from, to) = (m.from, m.to);
-                let reported = match accepted {
-                    None => format!(
-                        "It had accepted nothing yet, so {to} is free to propose its own value."
-                    ),
-                    Some((b, v)) => format!(
-                        "It reports it already accepted {} at {b}: {to} must propose that value, \
-                         not its own.",
-                        explain::value(v)
-                    ),
-                };
-                format!(
-                    "{from} answers with a Promise: from now on it refuses every ballot below \
-                     {ballot} for this round, and it writes that promise to disk first, so it \
-                     survives a crash. {reported}"
-                )
-            },
-        ),
-        step(
-            "A quorum of promises: phase 2",
-            5 * S,
-            |h| {
-                matches!(
-                    h.fact(),
-                    Some(Fact::AcceptPhase {
-                        log: LogId::Leadership,
-                        ..
-                    })
-                )
-            },
-            |h| {
-                let Some(&Fact::AcceptPhase {
-                    node,
+    /// Leadership proposals recorded up to the event.
+    fn proposals(&self) -> impl Iterator<Item = Ballot> + '_ {
+        self.history()
+            .events
+            .range(0..self.index + 1)
+            .filter_map(|e| match e.kind.fact() {
+                Some(&Fact::Propose {
+                    log: LogId::Leadership,
                     ballot,
-                    value,
-                    adopted,
                     ..
-                }) = h.fact()
-                else {
-                    return String::new();
-                };
-                format!(
-                    "{node} now holds promises from {} of {} nodes: a quorum, that is a \
-                     majority. Any two majorities share at least one node, and that node would \
-                     have reported any value accepted earlier. Phase 2: {node} asks everyone to \
-                     accept {} at ballot {ballot}{}.",
-                    quorum(h),
-                    h.run.config().protocol.nodes,
-                    explain::value(&value),
-                    if adopted {
-                        " — a value adopted from a promise, not its own"
-                    } else {
-                        ""
-                    }
-                )
-            },
-        ),
-        step("Chosen", 5 * S, is_leadership_chosen, |h| {
-            let Some(&Fact::Chosen {
-                node,
-                seq,
-                ballot,
-                value,
-                ..
-            }) = h.fact()
-            else {
-                return String::new();
-            };
-            format!(
-                "A quorum accepted {} at ballot {ballot}: that value is now chosen for round \
-                 {seq}, for good — any later ballot would find it in some promise and have to \
-                 propose it again. Only {node} knows yet; it sends Learn to everyone.",
-                explain::value(&value)
-            )
-        }),
-        step("A latecomer is refused", 5 * S, is_nack, |h| {
-            let Some(m) = h.delivered() else {
-                return String::new();
-            };
-            let Msg::Nack {
-                ballot, promised, ..
-            } = m.msg
-            else {
-                return String::new();
-            };
-            let who = if m.from == m.to {
-                format!("its own acceptor (every node is also an acceptor) had already promised {promised}")
-            } else {
-                format!("{} had already promised {promised}", m.from)
-            };
-            format!(
-                "{}'s random wait ended later. Its Prepare with ballot {ballot} was refused: \
-                 {who}, a higher ballot. The refusal (a Nack) carries that promise, so {} knows \
-                 it lost; it will learn the winner and follow it.",
-                m.to, m.to
-            )
-        }),
-        step("A leader", 5 * S, is_leader, leader_caption),
-        step("A bound for timestamps", 10 * S, is_bound_extended, |h| {
-            let Some(&Fact::BoundExtended { node, seq, bound }) = h.fact() else {
-                return String::new();
-            };
-            format!(
-                "Before handing out any timestamp, {node} needs an upper bound agreed by Paxos \
-                 in TimeLock's second log. It proposed {bound} at {} (what it needs plus a \
-                 buffer of {}), with the same Prepare and Accept as the election, and a quorum \
-                 accepted. Up to {bound} it may now serve without another Paxos round.",
-                explain::slot(LogId::Timestamp, seq),
-                h.run.config().protocol.bound_buffer
-            )
-        }),
-        step("The first timestamps", 5 * S, is_serve, |h| {
-            let Some((node, client, first, last, bound)) = serve_fields(h) else {
-                return String::new();
-            };
-            format!(
-                "{node} hands {client} timestamps {first}–{last}, all at or below the agreed \
-                 bound {bound}. Before every batch it asks a quorum whether a later leadership \
-                 round exists, so a leader that was replaced cannot keep serving. That is the \
-                 whole election; press Exit to explore on your own."
-            )
-        }),
-    ]
-}
+                }) => Some(ballot),
+                _ => None,
+            })
+    }
 
-fn dueling() -> Vec<Step> {
-    vec![
-        step(
-            "Everyone proposes at once",
-            5 * S,
-            |h| {
-                h.delivered()
-                    .is_some_and(|m| m.from != m.to && matches!(m.msg, Msg::Prepare { .. }))
-            },
-            |h| {
-                let props: Vec<String> = h
-                    .history()
-                    .events
-                    .range(0..h.index)
-                    .filter_map(|e| match e.kind.fact() {
-                        Some(Fact::Propose {
-                            log: LogId::Leadership,
-                            ballot,
-                            ..
-                        }) => Some(ballot.to_string()),
-                        _ => None,
-                    })
-                    .collect();
-                let t0 = h
-                    .history()
+    /// One caption field, in words.
+    pub fn field(&self, key: &str) -> String {
+        let e = self.event();
+        let f = e.kind.fact();
+        let m = self.message();
+        let p = &self.run.config().protocol;
+        let quorum = usize::from(p.nodes) / 2 + 1;
+        let node = match (&e.kind, f) {
+            (&EventKind::Leader { node, .. } | &EventKind::Crash(node), _) => Some(node),
+            (&EventKind::Timer(Address::Node(n), _), _) => Some(n),
+            (
+                _,
+                Some(
+                    &Fact::Propose { node, .. }
+                    | &Fact::AcceptPhase { node, .. }
+                    | &Fact::Chosen { node, .. }
+                    | &Fact::AttemptFailed { node, .. }
+                    | &Fact::LostLeadership { node, .. }
+                    | &Fact::Serve { node, .. }
+                    | &Fact::BoundExtended { node, .. }
+                    | &Fact::BoundRecovered { node, .. }
+                    | &Fact::Learn { node, .. },
+                ),
+            ) => Some(node),
+            _ => None,
+        };
+        let value = match (f, m.map(|m| &m.msg)) {
+            (
+                Some(
+                    Fact::AcceptPhase { value, .. }
+                    | Fact::Chosen { value, .. }
+                    | Fact::Learn { value, .. },
+                ),
+                _,
+            ) => Some(*value),
+            _ => None,
+        };
+        let ballot = match (f, m.map(|m| &m.msg)) {
+            (
+                Some(
+                    &Fact::Propose { ballot, .. }
+                    | &Fact::AcceptPhase { ballot, .. }
+                    | &Fact::Chosen { ballot, .. }
+                    | &Fact::AttemptFailed { ballot, .. },
+                ),
+                _,
+            ) => Some(ballot),
+            (_, Some(msg)) => msg.ballot(),
+            _ => None,
+        };
+        let promised = match (f, m.map(|m| &m.msg)) {
+            (
+                Some(&Fact::AttemptFailed {
+                    reason: FailReason::Nacked { promised, .. },
+                    ..
+                }),
+                _,
+            )
+            | (_, Some(&Msg::Nack { promised, .. })) => Some(promised),
+            _ => None,
+        };
+        let seq = match (&e.kind, f) {
+            (&EventKind::Leader { seq, .. }, _) => Some(seq),
+            (
+                _,
+                Some(
+                    &Fact::Propose { seq, .. }
+                    | &Fact::Chosen { seq, .. }
+                    | &Fact::BoundExtended { seq, .. }
+                    | &Fact::LostLeadership { seq, .. }
+                    | &Fact::Learn { seq, .. },
+                ),
+            ) => Some(seq),
+            (_, Some(&Fact::BoundRecovered { seq, .. })) => seq,
+            _ => m.and_then(|m| m.msg.seq()),
+        };
+        let serve = match f {
+            Some(&Fact::Serve {
+                client,
+                first,
+                last,
+                bound,
+                ..
+            }) => Some((client, first, last, bound)),
+            _ => None,
+        };
+        let some = |o: Option<String>| o.unwrap_or_default();
+        let old = self.old_leader();
+        let old_max = old.and_then(|o| self.max_served_by(o));
+        match key {
+            "t" => secs(e.t),
+            "node" => some(node.map(|n| n.to_string())),
+            "from" => some(m.map(|m| m.from.to_string())),
+            "to" => some(m.map(|m| m.to.to_string())),
+            "ballot" => some(ballot.map(|b| b.to_string())),
+            "promised" => some(promised.map(|b| b.to_string())),
+            "seq" => some(seq.map(|s| s.to_string())),
+            "prev" => some(seq.map(|s| s.saturating_sub(1).to_string())),
+            "value" => some(value.map(|v| explain::value(&v))),
+            "new" => some(value.and_then(|v| match v {
+                Value::Leader(l) => Some(l.node.to_string()),
+                Value::Bound { .. } => None,
+            })),
+            "slot" => some(seq.map(|s| explain::slot(LogId::Timestamp, s))),
+            "bound" => some(match f {
+                Some(&Fact::BoundExtended { bound, .. } | &Fact::BoundRecovered { bound, .. }) => {
+                    Some(bound.to_string())
+                }
+                _ => serve.map(|s| s.3.to_string()),
+            }),
+            "client" => some(serve.map(|s| s.0.to_string())),
+            "first" => some(serve.map(|s| s.1.to_string())),
+            "last" => some(serve.map(|s| s.2.to_string())),
+            "reason" => some(match f {
+                Some(&Fact::LostLeadership { reason, .. }) => Some(reason.to_string()),
+                _ => None,
+            }),
+            "q" => quorum.to_string(),
+            "n" => p.nodes.to_string(),
+            "down" => (usize::from(p.nodes) - quorum).to_string(),
+            "ping" => seconds(p.ping_interval),
+            "timeout" => seconds(p.ping_timeout),
+            "buffer" => p.bound_buffer.to_string(),
+            "acceptors" => some(seq.and_then(|s| {
+                self.run
+                    .world()
+                    .checker
+                    .chosen(LogId::Leadership, s)
+                    .map(|c| c.acceptors.to_string())
+            })),
+            "count" => self.proposals().count().to_string(),
+            "ballots" => self
+                .proposals()
+                .map(|b| b.to_string())
+                .collect::<Vec<_>>()
+                .join(", "),
+            "t0" => some(
+                self.history()
                     .events
                     .iter()
                     .find(|e| {
@@ -540,517 +458,300 @@ fn dueling() -> Vec<Step> {
                             })
                         )
                     })
-                    .map_or(0, |e| e.t);
-                format!(
-                    "At {} no node had a leader to ping, and with no random wait all {} \
-                     proposed themselves at the same instant, with ballots {}. Their Prepares \
-                     arrive now, all at once. A ballot is (number, node, incarnation): with \
-                     equal numbers the higher node wins, and each acceptor promises the highest \
-                     ballot it has seen.",
-                    secs(t0),
-                    props.len(),
-                    props.join(", ")
-                )
-            },
-        ),
-        step("A refusal", 5 * S, is_nack, |h| {
-            let Some(m) = h.delivered() else {
-                return String::new();
-            };
-            let Msg::Nack {
-                ballot, promised, ..
-            } = m.msg
-            else {
-                return String::new();
-            };
-            let to_whom = if Address::Node(promised.node) == m.from {
-                "to its own proposer".to_string()
-            } else {
-                format!("to {}", promised.node)
-            };
-            format!(
-                "{}'s Prepare with ballot {ballot} was rejected: {} had already promised \
-                 {promised} {to_whom}, and {promised} is higher. The refusal (a Nack) carries \
-                 that promise, so {} knows how high it has to go next time.",
-                m.to, m.from, m.to
-            )
-        }),
-        step(
-            "Pre-empted: try again at once",
-            5 * S,
-            |h| {
-                matches!(
-                    h.fact(),
-                    Some(Fact::AttemptFailed {
-                        reason: FailReason::Nacked { .. },
-                        ..
-                    })
-                )
-            },
-            |h| {
-                let Some(&Fact::AttemptFailed {
-                    node,
-                    ballot,
-                    reason: FailReason::Nacked { promised, .. },
-                    ..
-                }) = h.fact()
-                else {
-                    return String::new();
-                };
-                format!(
-                    "Enough acceptors refused {node} that it can no longer get a quorum: its \
-                     ballot {ballot} was pre-empted by {promised}. With no random wait it \
-                     immediately tries again with a higher ballot number — and every other \
-                     loser does the same."
-                )
-            },
-        ),
-        step(
-            "An Accept is overtaken",
-            5 * S,
-            |h| {
-                h.delivered().is_some_and(|m| {
-                    matches!(
-                        m.msg,
-                        Msg::Nack {
-                            phase: Phase::Accept,
-                            ..
-                        }
-                    )
-                })
-            },
-            |h| {
-                let Some(m) = h.delivered() else {
-                    return String::new();
-                };
-                let Msg::Nack {
-                    ballot, promised, ..
-                } = m.msg
-                else {
-                    return String::new();
-                };
-                let refuser = if m.from == m.to {
-                    "its own acceptor".to_string()
-                } else {
-                    m.from.to_string()
-                };
-                format!(
-                    "{}'s Accept at ballot {ballot} was refused by {refuser}. {} had collected a \
-                     quorum of promises, but before the Accept arrived a higher Prepare got \
-                     there, and {refuser} promised {promised} instead. This is the duel: every \
-                     new Prepare kills the Accept before it, and the loser's next Prepare kills \
-                     the winner's.",
-                    m.to, m.to
-                )
-            },
-        ),
-        step(
-            "Livelock",
-            20 * S,
-            |h| h.event().t >= 5 * S && matches!(h.fact(), Some(Fact::AttemptFailed { .. })),
-            |h| {
-                let w = h.run.world();
-                let top = h
-                    .history()
-                    .events
-                    .range(0..h.index + 1)
-                    .filter_map(|e| match e.kind.fact() {
-                        Some(Fact::Propose { ballot, .. }) => Some(ballot.number),
-                        _ => None,
-                    })
+                    .map(|e| secs(e.t)),
+            ),
+            "top" => some(
+                self.proposals()
+                    .map(|b| b.number)
                     .max()
-                    .unwrap_or(0);
-                format!(
-                    "{} and still no leader. Ballot numbers have climbed to {top} and proposals \
-                     were pre-empted {} times. With perfectly symmetric timing this never ends. \
-                     Paxos stays safe — nothing wrong is ever chosen — but it is not guaranteed \
-                     to make progress. Next we switch on TimeLock's remedy.",
-                    when(h),
-                    w.stats.preempted_total()
-                )
-            },
-        ),
-        Step {
-            title: "Switch on the random wait",
-            action: Some(Action::Set(Param::Backoff(BackoffPolicy::Uniform {
-                max: 800 * MS,
-            }))),
-            within: 10 * S,
-            trigger: is_leadership_chosen,
-            caption: |h| {
-                let Some(&Fact::Chosen {
-                    node,
-                    ballot,
-                    value,
-                    ..
-                }) = h.fact()
-                else {
-                    return String::new();
-                };
-                let w = h.run.world();
+                    .map(|n| n.to_string()),
+            ),
+            "preempted" => self.run.world().stats.preempted_total().to_string(),
+            "crashed" => some(self.last_crash().map(|c| c.0.to_string())),
+            "since" => some(self.last_crash().map(|c| secs(e.t.saturating_sub(c.1)))),
+            "old" => some(old.map(|n| n.to_string())),
+            "oldmax" => some(old_max.map(|x| x.to_string())),
+            "agreed" => some(
+                super::view::number_line(self.run)
+                    .bounds
+                    .last()
+                    .map(|b| b.bound.to_string()),
+            ),
+            "unused" => {
+                let from = node.and_then(|n| self.max_served_by(n)).unwrap_or(0) + 1;
+                from.to_string()
+            }
+            // Phrases that depend on the event.
+            "waiting" => {
+                let w = self.run.world();
                 let waiting: Vec<String> = w
                     .nodes
                     .iter()
                     .filter(|n| w.timers(n.id).any(|(k, _, _)| k == TimerKind::Backoff))
                     .map(|n| n.id.to_string())
                     .collect();
-                let adopted = match value {
-                    Value::Leader(l) if l.node != node => format!(
-                        " {node} proposed {}, not itself: a promise reported that value as \
-                         already accepted, and Paxos makes a proposer adopt it.",
-                        l.node
-                    ),
+                if waiting.is_empty() {
+                    String::new()
+                } else {
+                    format!(" (blue rings: {})", waiting.join(", "))
+                }
+            }
+            "adopted" => match (value, node) {
+                (Some(Value::Leader(l)), Some(n)) if l.node != n => format!(
+                    " {n} proposes {}, not itself: a promise reported that value as already \
+                     accepted, and Paxos makes a proposer adopt it.",
+                    l.node
+                ),
+                _ => String::new(),
+            },
+            "reported" => {
+                match m.map(|m| (&m.msg, m.to)) {
+                    Some((Msg::Promise { accepted: None, .. }, to)) => {
+                        format!("It had accepted nothing yet, so {to} is free to propose its own value.")
+                    }
+                    Some((
+                        Msg::Promise {
+                            accepted: Some((b, v)),
+                            ..
+                        },
+                        to,
+                    )) => format!(
+                    "It reports it already accepted {} at {b}: {to} must propose that value, not \
+                     its own.",
+                    explain::value(v)
+                ),
                     _ => String::new(),
-                };
-                format!(
-                    "We switched on the random wait: a pre-empted node now waits a random time, \
-                     uniformly between 0 and 800 ms, before it tries again (TimeLock waits up \
-                     to 300 ms). The losers of the next clash went to wait{} instead of firing \
-                     a new Prepare, so nothing overtook {node}'s Accept: {} is chosen at ballot \
-                     {ballot}.{adopted}",
-                    if waiting.is_empty() {
-                        String::new()
-                    } else {
-                        format!(" (blue rings: {})", waiting.join(", "))
-                    },
-                    explain::value(&value),
-                )
+                }
+            }
+            "refuser" => some(m.map(|m| {
+                if m.from == m.to {
+                    "its own acceptor".to_string()
+                } else {
+                    m.from.to_string()
+                }
+            })),
+            "to_whom" => match (promised, m) {
+                (Some(p), Some(m)) if Address::Node(p.node) == m.from => {
+                    "to its own proposer".into()
+                }
+                (Some(p), _) => format!("to {}", p.node),
+                _ => String::new(),
             },
-        },
-        step("A leader at last", 10 * S, is_leader, |h| {
-            let EventKind::Leader { node, .. } = h.event().kind else {
-                return String::new();
+            "skipped" => match (serve, old_max) {
+                (Some((_, first, _, _)), Some(mx)) if first > mx + 1 => format!(
+                    " {}–{} were reserved under the old bound but never handed out: they are \
+                     skipped for good.",
+                    mx + 1,
+                    first - 1
+                ),
+                _ => String::new(),
+            },
+            _ => format!("{{{key}}}"),
+        }
+    }
+
+    /// `template` with every `{field}` filled in.
+    pub fn fill(&self, template: &str) -> String {
+        let mut out = String::with_capacity(template.len() + 64);
+        let mut rest = template;
+        while let Some(open) = rest.find('{') {
+            out.push_str(&rest[..open]);
+            let Some(close) = rest[open..].find('}') else {
+                break;
             };
-            format!(
-                "{node} leads, at {}. The others learned the choice during their wait, and when \
-                 it ended they had a leader to follow instead of a reason to propose. The \
-                 random wait broke the symmetry: one node gets far enough ahead to finish both \
-                 phases alone.",
-                when(h)
-            )
-        }),
-    ]
+            out.push_str(&self.field(&rest[open + 1..open + close]));
+            rest = &rest[open + close + 1..];
+        }
+        out.push_str(rest);
+        out
+    }
 }
 
-fn leader_crash() -> Vec<Step> {
-    vec![
-        step("A leader", 10 * S, is_leader, leader_caption),
-        step("The crash", 10 * S, is_crash, |h| {
-            let EventKind::Crash(node) = h.event().kind else {
-                return String::new();
-            };
-            format!(
-                "{node} crashed at {}. What it wrote to disk — its promises, acceptances and \
-                 learned values — survives; everything in memory is gone. It answers nothing \
-                 now, and nobody tells the others: watch the amber rings, each follower's ping \
-                 timeout running out.",
-                when(h)
-            )
-        }),
-        step(
-            "Suspicion",
-            5 * S,
-            |h| {
-                matches!(
-                    h.event().kind,
-                    EventKind::Timer(Address::Node(_), TimerKind::PingTimeout)
-                )
-            },
-            |h| {
-                let EventKind::Timer(who, _) = h.event().kind else {
-                    return String::new();
-                };
-                format!(
-                    "{who} got no answer from {} for {}: it suspects the leader. First it asks \
-                     a quorum what they learned (maybe someone already leads a newer round); \
-                     then it waits a random time before proposing itself.",
-                    h.last_crashed()
-                        .map_or("the leader".to_string(), |n| n.to_string()),
-                    seconds(h.run.config().protocol.ping_timeout)
-                )
-            },
-        ),
-        step("A new round", 5 * S, is_leadership_proposal, |h| {
-            let Some(&Fact::Propose {
-                node, seq, ballot, ..
-            }) = h.fact()
-            else {
-                return String::new();
-            };
-            format!(
-                "{node}'s wait ended first: it proposes itself for round {seq} with ballot \
-                 {ballot} — the greatest round it has learned, plus one. Round {} stays decided \
-                 forever: a chosen value never changes, so a new leader needs a new sequence of \
-                 the leadership log.",
-                seq.saturating_sub(1)
-            )
-        }),
-        step(
-            "Chosen without the old leader",
-            5 * S,
-            is_leadership_chosen,
-            |h| {
-                let Some(&Fact::Chosen {
-                    seq, value, log, ..
-                }) = h.fact()
-                else {
-                    return String::new();
-                };
-                let n = h.run.config().protocol.nodes;
-                let who = h
-                    .run
-                    .world()
-                    .checker
-                    .chosen(log, seq)
-                    .map_or(String::new(), |c| format!(" by {}", c.acceptors));
-                format!(
-                "{} is chosen for round {seq}{who}. A quorum is a majority of all {n} nodes, not \
-                 of the living ones, so the cluster elects with up to {} nodes down.",
-                explain::value(&value),
-                usize::from(n) - quorum(h)
-            )
-            },
-        ),
-        step("A new leader", 5 * S, is_new_round_leader, leader_caption),
-        step(
-            "Recovering the bound",
-            5 * S,
-            is_bound_recovered,
-            recovered_caption,
-        ),
-        step("Serving again", 5 * S, is_serve, |h| {
-            let Some((node, client, first, last, _)) = serve_fields(h) else {
-                return String::new();
-            };
-            let old = h.last_crashed();
-            let crash_t = h
-                .history()
-                .events
-                .range(0..h.index)
-                .filter(|e| matches!(e.kind, EventKind::Crash(_)))
-                .map(|e| e.t)
-                .last()
-                .unwrap_or(0);
-            let above = match old.and_then(|o| h.max_served_by(o).map(|m| (o, m))) {
-                Some((o, m)) => format!(", above the last one {o} handed out ({m})"),
-                None => String::new(),
-            };
-            format!(
-                "{node} hands {client} timestamps {first}–{last}{above}. The cluster serves \
-                 again {} after the crash; in between, the clients timed out and tried other \
-                 nodes. The timestamp-bound tour shows why the numbers can only go up.",
-                secs(h.event().t.saturating_sub(crash_t))
-            )
-        }),
-    ]
-}
+const LEADER: &str = "{node} learned that round {seq} names it, then asked a quorum whether \
+    any later round exists. None does, so {node} is the leader (★) from {t}. The others are \
+    followers: every {ping} each one pings {node}, and as long as it answers \"yes, I lead\" \
+    nobody proposes.";
 
-fn timestamp_bound() -> Vec<Step> {
-    vec![
-        step(
-            "No bound yet",
-            10 * S,
-            is_bound_recovered,
-            recovered_caption,
-        ),
-        step("A bound is agreed", 5 * S, is_bound_extended, |h| {
-            let Some(&Fact::BoundExtended { node, seq, bound }) = h.fact() else {
-                return String::new();
-            };
-            format!(
-                "A quorum accepted bound {bound} at {} — the same Prepare and Accept as the \
-                 election, in a separate log. {node} may now hand out timestamps up to {bound} \
-                 without another Paxos round. The number line (Timestamps tab) shows the bound \
-                 and what was handed out.",
-                explain::slot(LogId::Timestamp, seq)
-            )
-        }),
-        step("Serving under the bound", 5 * S, is_serve, |h| {
-            let Some((node, client, first, last, bound)) = serve_fields(h) else {
-                return String::new();
-            };
-            format!(
-                "{node} hands {client} timestamps {first}–{last} from its counter, below the bound \
-                 {bound}. Each batch only needs a quick check that no later leadership round \
-                 exists — no Paxos round at all."
-            )
-        }),
-        step("Extending the bound", 10 * S, is_bound_extended, |h| {
-            let Some(&Fact::BoundExtended { node, seq, bound }) = h.fact() else {
-                return String::new();
-            };
-            format!(
-                "The counter reached the old bound. To go on, {node} proposed {bound} at the \
-                 next sequence, {}, and a quorum accepted. Only then did it hand out more. \
-                 AtlasDB reserves 1,000,000 at a time, so in production this is rare.",
-                explain::slot(LogId::Timestamp, seq)
-            )
-        }),
-        step("The crash", 10 * S, is_crash, |h| {
-            let EventKind::Crash(node) = h.event().kind else {
-                return String::new();
-            };
-            let nl = super::view::number_line(h.run);
-            let bound = nl.bounds.last().map_or(0, |b| b.bound);
-            let max = h.max_served_by(node).unwrap_or(0);
-            format!(
-                "{node} crashed at {}. The last timestamp it handed out was {max}; the agreed \
-                 bound is {bound}. So {}–{bound} were reserved but never handed out. What \
-                 will the next leader do?",
-                when(h),
-                max + 1
-            )
-        }),
-        step(
-            "Recovering the bound",
-            10 * S,
-            is_bound_recovered,
-            recovered_caption,
-        ),
-        step("Never backwards", 5 * S, is_serve, |h| {
-            serve_above_old_caption(h, h.last_crashed())
-        }),
-    ]
-}
+const RECOVERED: &str = "Before serving anything, {node} asks a quorum for the highest sequence \
+    of the timestamp log and reads the bound there: {bound}, at {slot}. Any bound the old leader \
+    used was agreed by a quorum, and every two quorums share a node, so nothing higher can \
+    exist. {node}'s counter starts at {bound}.";
 
-fn partitioned_leader() -> Vec<Step> {
-    vec![
-        step("A leader", 10 * S, is_leader, leader_caption),
-        step(
-            "Cut off",
-            10 * S,
-            |h| matches!(h.fact(), Some(Fact::Intervene(_))),
-            |h| {
-                let old = h.last_leader();
-                let who = old.map_or("The leader".to_string(), |n| n.to_string());
-                format!(
-                    "At {} the network starts dropping every message between {who} and the \
-                     others (red dashed lines). {who} is alive and still believes it leads; \
-                     the others will only notice that its pings go unanswered.",
-                    when(h)
-                )
-            },
-        ),
-        step(
-            "No quorum, no timestamps",
-            10 * S,
-            |h| {
-                matches!(
-                    h.event().kind,
-                    EventKind::Timer(Address::Node(_), TimerKind::ServiceCheckTimeout)
-                )
-            },
-            |h| {
-                let EventKind::Timer(who, _) = h.event().kind else {
-                    return String::new();
-                };
-                format!(
-                    "A client's request reached {who}. Before serving, a leader asks a quorum \
-                     whether a later leadership round exists — and nobody answered. So {who} \
-                     handed out nothing, not even from the bound it still has. Without a \
-                     quorum an old leader cannot serve."
-                )
-            },
-        ),
-        step(
-            "A leader on the majority side",
-            10 * S,
-            is_new_round_leader,
-            |h| {
-                let EventKind::Leader { node, seq } = h.event().kind else {
-                    return String::new();
-                };
-                let old = h
-                    .history()
-                    .events
-                    .range(0..h.index)
-                    .find_map(|e| match e.kind {
-                        EventKind::Leader { node, .. } => Some(node),
-                        _ => None,
-                    });
-                format!(
-                "Meanwhile the others stopped hearing from {}, and {node} won round {seq}. For \
-                 a while two nodes believe they lead — that is allowed, because only one of \
-                 them can reach a quorum, and only that one can serve.",
-                old.map_or("the old leader".to_string(), |n| n.to_string())
-            )
-            },
-        ),
-        step(
-            "The new leader recovers the bound",
-            5 * S,
-            is_bound_recovered,
-            recovered_caption,
-        ),
-        step("Serving above the old leader", 5 * S, is_serve, |h| {
-            let first_leader = h
-                .history()
-                .events
-                .range(0..h.index)
-                .find_map(|e| match e.kind {
-                    EventKind::Leader { node, .. } => Some(node),
-                    _ => None,
-                });
-            serve_above_old_caption(h, first_leader)
-        }),
-        step(
-            "The old leader steps down",
-            10 * S,
-            |h| matches!(h.fact(), Some(Fact::LostLeadership { .. })),
-            |h| {
-                let Some(&Fact::LostLeadership { node, seq, reason }) = h.fact() else {
-                    return String::new();
-                };
-                format!(
-                    "{node} stops leading round {seq}: {reason}. It stays cut off, but it no \
-                     longer even tries to serve."
-                )
-            },
-        ),
-        step(
-            "Healed",
-            15 * S,
-            |h| {
-                let first_leader =
-                    h.history()
-                        .events
-                        .range(0..h.index)
-                        .find_map(|e| match e.kind {
-                            EventKind::Leader { node, .. } => Some(node),
-                            _ => None,
-                        });
-                matches!(h.fact(), Some(&Fact::Learn { node, log: LogId::Leadership, seq, .. })
-                    if seq >= 1 && Some(node) == first_leader)
-            },
-            |h| {
-                let Some(&Fact::Learn {
-                    node, seq, value, ..
-                }) = h.fact()
-                else {
-                    return String::new();
-                };
-                let new = match value {
-                    Value::Leader(l) => l.node.to_string(),
-                    Value::Bound { .. } => "the new leader".into(),
-                };
-                format!(
-                    "The network healed. {node} caught up and learned that round {seq} names \
-                     {new}, so it follows {new} now. While it was cut off it did not hand out a \
-                     single timestamp: every one it ever served is below the new leader's."
-                )
-            },
-        ),
-    ]
-}
+const ABOVE_OLD: &str = "{node} hands {client} timestamps {first}–{last} (under its bound \
+    {bound}). They are larger than every timestamp {old} ever handed out — its highest was \
+    {oldmax}.{skipped} Timestamps must be unique and increasing; they need not be gap-free.";
 
 /// The steps of a tour (empty for an unknown name).
 pub fn steps(name: &str) -> Vec<Step> {
     match name {
-        "first-election" => first_election(),
-        "dueling" => dueling(),
-        "leader-crash" => leader_crash(),
-        "timestamp-bound" => timestamp_bound(),
-        "partitioned-leader" => partitioned_leader(),
+        "first-election" => {
+            vec![
+            step("A node proposes itself", 5 * S, On::LeadershipProposal,
+                "{node}'s random wait ended first, at {t}. It proposes itself as leader for round \
+                 {seq} with ballot {ballot}. A ballot is (number, node, incarnation) and ballots \
+                 are compared in that order, so two proposers never share one. Phase 1 starts: \
+                 {node} sends Prepare to every node, itself included."),
+            step("An acceptor promises", 5 * S, On::PromiseSent,
+                "{from} answers with a Promise: from now on it refuses every ballot below \
+                 {ballot} for this round, and it writes that promise to disk first, so it \
+                 survives a crash. {reported}"),
+            step("A quorum of promises: phase 2", 5 * S, On::AcceptPhase,
+                "{node} now holds promises from {q} of {n} nodes: a quorum, that is a majority. \
+                 Any two majorities share at least one node, and that node would have reported \
+                 any value accepted earlier. Phase 2: {node} asks everyone to accept {value} at \
+                 ballot {ballot}.{adopted}"),
+            step("Chosen", 5 * S, On::LeadershipChosen,
+                "A quorum accepted {value} at ballot {ballot}: that value is now chosen for round \
+                 {seq}, for good — any later ballot would find it in some promise and have to \
+                 propose it again. Only {node} knows yet; it sends Learn to everyone."),
+            step("A latecomer is refused", 5 * S, On::Nack,
+                "{to}'s random wait ended later. Its Prepare with ballot {ballot} was refused: \
+                 {refuser} had already promised {promised}, a higher ballot. The refusal (a Nack) \
+                 carries that promise, so {to} knows it lost; it will learn the winner and \
+                 follow it."),
+            step("A leader", 5 * S, On::Leader(0), LEADER),
+            step("A bound for timestamps", 10 * S, On::BoundExtended,
+                "Before handing out any timestamp, {node} needs an upper bound agreed by Paxos in \
+                 TimeLock's second log. It proposed {bound} at {slot} (what it needs plus a \
+                 buffer of {buffer}), with the same Prepare and Accept as the election, and a \
+                 quorum accepted. Up to {bound} it may now serve without another Paxos round."),
+            step("The first timestamps", 5 * S, On::Serve,
+                "{node} hands {client} timestamps {first}–{last}, all at or below the agreed \
+                 bound {bound}. Before every batch it asks a quorum whether a later leadership \
+                 round exists, so a leader that was replaced cannot keep serving. That is the \
+                 whole election; press Finish to explore on your own."),
+        ]
+        }
+        "dueling" => {
+            vec![
+            step("Everyone proposes at once", 5 * S, On::PrepareArrives,
+                "At {t0} no node had a leader to ping, and with no random wait all {count} \
+                 proposed themselves at the same instant, with ballots {ballots}. Their Prepares \
+                 arrive now, all at once. A ballot is (number, node, incarnation): with equal \
+                 numbers the higher node wins, and each acceptor promises the highest ballot it \
+                 has seen."),
+            step("A refusal", 5 * S, On::Nack,
+                "{to}'s Prepare with ballot {ballot} was rejected: {from} had already promised \
+                 {promised} {to_whom}, and {promised} is higher. The refusal (a Nack) carries \
+                 that promise, so {to} knows how high it has to go next time."),
+            step("Pre-empted: try again at once", 5 * S, On::Preempted(0),
+                "Enough acceptors refused {node} that it can no longer get a quorum: its ballot \
+                 {ballot} was pre-empted by {promised}. With no random wait it immediately tries \
+                 again with a higher ballot number — and every other loser does the same."),
+            step("An Accept is overtaken", 5 * S, On::AcceptNack,
+                "{to}'s Accept at ballot {ballot} was refused by {refuser}. {to} had collected a \
+                 quorum of promises, but before the Accept arrived a higher Prepare got there, \
+                 and {refuser} promised {promised} instead. This is the duel: every new Prepare \
+                 kills the Accept before it, and the loser's next Prepare kills the winner's."),
+            step("Livelock", 20 * S, On::Preempted(5 * S),
+                "{t} and still no leader. Ballot numbers have climbed to {top} and proposals \
+                 were pre-empted {preempted} times. With perfectly symmetric timing this never \
+                 ends. Paxos stays safe — nothing wrong is ever chosen — but it is not \
+                 guaranteed to make progress. Next we switch on TimeLock's remedy."),
+            Step {
+                title: "Switch on the random wait",
+                action: Some(Action::Set(Param::Backoff(BackoffPolicy::Uniform {
+                    max: 800 * MS,
+                }))),
+                within: 10 * S,
+                on: On::LeadershipChosen,
+                caption: "We switched on the random wait: a pre-empted node now waits a random \
+                    time, uniformly between 0 and 800 ms, before it tries again (TimeLock waits \
+                    up to 300 ms). The losers of the next clash went to wait{waiting} instead of \
+                    firing a new Prepare, so nothing overtook {node}'s Accept: {value} is chosen \
+                    at ballot {ballot}.{adopted}",
+            },
+            step("A leader at last", 10 * S, On::Leader(0),
+                "{node} leads, at {t}. The others learned the choice during their wait, and when \
+                 it ended they had a leader to follow instead of a reason to propose. The random \
+                 wait broke the symmetry: one node gets far enough ahead to finish both phases \
+                 alone."),
+        ]
+        }
+        "leader-crash" => {
+            vec![
+            step("A leader", 10 * S, On::Leader(0), LEADER),
+            step("The crash", 10 * S, On::Crash,
+                "{node} crashed at {t}. What it wrote to disk — its promises, acceptances and \
+                 learned values — survives; everything in memory is gone. It answers nothing \
+                 now, and nobody tells the others: watch the amber rings, each follower's ping \
+                 timeout running out."),
+            step("Suspicion", 5 * S, On::Timer(TimerKind::PingTimeout),
+                "{node} got no answer from {crashed} for {timeout}: it suspects the leader. \
+                 First it asks a quorum what they learned (maybe someone already leads a newer \
+                 round); then it waits a random time before proposing itself."),
+            step("A new round", 5 * S, On::LeadershipProposal,
+                "{node}'s wait ended first: it proposes itself for round {seq} with ballot \
+                 {ballot} — the greatest round it has learned, plus one. Round {prev} stays \
+                 decided forever: a chosen value never changes, so a new leader needs a new \
+                 sequence of the leadership log."),
+            step("Chosen without the old leader", 5 * S, On::LeadershipChosen,
+                "{value} is chosen for round {seq} by {acceptors}. A quorum is a majority of all \
+                 {n} nodes, not of the living ones, so the cluster elects with up to {down} \
+                 nodes down."),
+            step("A new leader", 5 * S, On::Leader(1), LEADER),
+            step("Recovering the bound", 5 * S, On::BoundRecovered, RECOVERED),
+            step("Serving again", 5 * S, On::Serve,
+                "{node} hands {client} timestamps {first}–{last}, above the last one {crashed} \
+                 handed out ({oldmax}). The cluster serves again {since} after the crash; in \
+                 between, the clients timed out and tried other nodes. The timestamp-bound tour \
+                 shows why the numbers can only go up."),
+        ]
+        }
+        "timestamp-bound" => {
+            vec![
+            step("No bound yet", 10 * S, On::BoundRecovered,
+                "{node} leads, but before its first timestamp it asks a quorum for the latest \
+                 bound in the timestamp log. None was ever agreed, so its counter starts at 0 \
+                 and it proposes a first bound by Paxos."),
+            step("A bound is agreed", 5 * S, On::BoundExtended,
+                "A quorum accepted bound {bound} at {slot} — the same Prepare and Accept as the \
+                 election, in a separate log. {node} may now hand out timestamps up to {bound} \
+                 without another Paxos round. The Timestamps tab draws the bound and what was \
+                 handed out."),
+            step("Serving under the bound", 5 * S, On::Serve,
+                "{node} hands {client} timestamps {first}–{last} from its counter, below the \
+                 bound {bound}. Each batch only needs a quick check that no later leadership \
+                 round exists — no Paxos round at all."),
+            step("Extending the bound", 10 * S, On::BoundExtended,
+                "The counter reached the old bound. To go on, {node} proposed {bound} at the \
+                 next sequence, {slot}, and a quorum accepted. Only then did it hand out more. \
+                 AtlasDB reserves 1,000,000 at a time, so in production this is rare."),
+            step("The crash", 10 * S, On::Crash,
+                "{node} crashed at {t}. The last timestamp it handed out was {oldmax}; the \
+                 agreed bound is {agreed}. So {unused}–{agreed} were reserved but never handed \
+                 out. What will the next leader do?"),
+            step("Recovering the bound", 10 * S, On::BoundRecovered, RECOVERED),
+            step("Never backwards", 5 * S, On::Serve, ABOVE_OLD),
+        ]
+        }
+        "partitioned-leader" => {
+            vec![
+            step("A leader", 10 * S, On::Leader(0), LEADER),
+            step("Cut off", 10 * S, On::Intervention,
+                "At {t} the network starts dropping every message between {old} and the others \
+                 (red dashed lines). {old} is alive and still believes it leads; the others will \
+                 only notice that its pings go unanswered."),
+            step("No quorum, no timestamps", 10 * S, On::Timer(TimerKind::ServiceCheckTimeout),
+                "A client's request reached {node}. Before serving, a leader asks a quorum \
+                 whether a later leadership round exists — and nobody answered. So {node} \
+                 handed out nothing, not even from the bound it still has. Without a quorum an \
+                 old leader cannot serve."),
+            step("A leader on the majority side", 10 * S, On::Leader(1),
+                "Meanwhile the others stopped hearing from {old}, and {node} won round {seq}. \
+                 For a while two nodes believe they lead — that is allowed, because only one of \
+                 them can reach a quorum, and only that one can serve."),
+            step("The new leader recovers the bound", 5 * S, On::BoundRecovered, RECOVERED),
+            step("Serving above the old leader", 5 * S, On::Serve, ABOVE_OLD),
+            step("The old leader steps down", 10 * S, On::LostLeadership,
+                "{node} stops leading round {seq}: {reason}. It stays cut off, but it no longer \
+                 even tries to serve."),
+            step("Healed", 15 * S, On::FirstLeaderLearnsNewRound,
+                "The network healed. {node} caught up and learned that round {seq} names {new}, \
+                 so it follows {new} now. While it was cut off it did not hand out a single \
+                 timestamp: every one it ever served is below the new leader's."),
+        ]
+        }
         _ => Vec::new(),
     }
 }
@@ -1187,21 +888,22 @@ impl Progress {
             let _ = run.act(action);
             self.interventions = run.interventions().to_vec();
         }
-        let trigger = step.trigger;
+        let on = step.on;
         // Several moments can happen in one simulator step: look at the rest of the previous
         // stop's step first (the clock does not move then).
         let mut found = None;
         if step.action.is_none() {
             if let Some(prev) = self.stops[k - 1].event {
-                found = (prev + 1..run.cursor_event()).find(|&index| trigger(&Hit { run, index }));
+                found =
+                    (prev + 1..run.cursor_event()).find(|&index| on.matches(&Hit { run, index }));
             }
         }
         if found.is_none() {
             let limit = run.now() + step.within;
-            found = run_until(run, limit, |run, index| trigger(&Hit { run, index }));
+            found = run_until(run, limit, |run, index| on.matches(&Hit { run, index }));
         }
         let caption = match found {
-            Some(index) => (step.caption)(&Hit { run, index }),
+            Some(index) => Hit { run, index }.fill(step.caption),
             None => format!(
                 "This moment did not come within {} — the run went differently than the tour \
                  expected. Press Resume or Back to return to the tour's run.",
@@ -1279,7 +981,12 @@ mod tests {
                     t.name
                 );
                 assert!(
-                    stop.caption.len() > 80,
+                    stop.caption.len() > 80
+                        && !stop
+                            .caption
+                            .split('{')
+                            .skip(1)
+                            .any(|r| r.starts_with(|c: char| c.is_ascii_lowercase())),
                     "{} / {step}: {}",
                     t.name,
                     stop.caption

@@ -7,10 +7,12 @@ use yew::prelude::*;
 use super::banner::{Notices, SafetyBanner};
 use super::cluster::ClusterView;
 use super::controls::{Faults, Settings, Transport};
+use super::help::Help;
 use super::hooks::{current_query, replace_query, use_animation_frame, use_keys};
 use super::sidebar::Sidebar;
 use super::store::{dispatch, LabHandle, LabStore};
 use super::timeline::Timeline;
+use super::tour::{TourCard, TourPicker};
 use crate::lab::{Lab, LabAction};
 
 /// The whole application.
@@ -27,12 +29,19 @@ pub fn App() -> Html {
 
     let on_key = {
         let d = store.dispatcher();
+        // The store shares one lab across versions, so this reads the live help flag.
+        let live = store.clone();
         Callback::from(move |e: KeyboardEvent| {
+            let help = live.lab().help;
             let action = match e.key().as_str() {
+                "?" => LabAction::ToggleHelp,
+                "Escape" if help => LabAction::ToggleHelp,
+                _ if help => return,
                 " " => LabAction::TogglePlay,
                 "ArrowRight" => LabAction::Step,
                 "ArrowLeft" => LabAction::StepBack,
-                "?" => LabAction::ToggleHelp,
+                "n" | "N" => LabAction::TourNext,
+                "b" | "B" => LabAction::TourBack,
                 "Escape" => LabAction::SelectNode(None),
                 _ => return,
             };
@@ -54,6 +63,7 @@ pub fn App() -> Html {
     }
 
     let context: LabHandle = store.clone();
+    let help = store.lab().help;
     let title = store
         .lab()
         .scenario
@@ -66,6 +76,7 @@ pub fn App() -> Html {
                 <header class="top">
                     <h1>{ "PaxosScope" }</h1>
                     <p class="tagline">{ "AtlasDB TimeLock's Paxos: leader election and the timestamp bound, step by step" }</p>
+                    <TourPicker />
                     <button class="help-button" aria-keyshortcuts="?" onclick={dispatch(&store, LabAction::ToggleHelp)}>{ "? Help" }</button>
                 </header>
                 <SafetyBanner />
@@ -76,7 +87,7 @@ pub fn App() -> Html {
                     </section>
                 }
                 <main class="stage">
-                    <section class="picture"><ClusterView /></section>
+                    <section class="picture"><ClusterView /><TourCard /></section>
                     <Sidebar />
                 </main>
                 <footer class="playback">
@@ -88,6 +99,9 @@ pub fn App() -> Html {
                     <Settings />
                 </section>
             </div>
+            if help {
+                <Help />
+            }
         </ContextProvider<LabHandle>>
     }
 }

@@ -3,7 +3,7 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use gloo::events::EventListener;
+use gloo::events::{EventListener, EventListenerOptions};
 use gloo::render::{request_animation_frame, AnimationFrame};
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
@@ -43,7 +43,9 @@ pub fn use_animation_frame(active: bool, on_frame: Callback<f64>) {
 pub fn use_keys(on_key: Callback<web_sys::KeyboardEvent>) {
     use_effect_with((), move |_| {
         let document = gloo::utils::document();
-        let listener = EventListener::new(&document, "keydown", move |e| {
+        // Not passive: shortcuts call preventDefault (Space must not scroll the page).
+        let options = EventListenerOptions::enable_prevent_default();
+        let listener = EventListener::new_with_options(&document, "keydown", options, move |e| {
             let Some(e) = e.dyn_ref::<web_sys::KeyboardEvent>() else {
                 return;
             };

@@ -3,13 +3,16 @@
 
 mod app;
 pub mod banner;
+pub mod breakpaxos;
 pub mod cluster;
 pub mod controls;
 pub mod format;
+pub mod help;
 pub mod hooks;
 pub mod sidebar;
 pub mod store;
 pub mod timeline;
+pub mod tour;
 
 pub use app::App;
 

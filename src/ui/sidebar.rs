@@ -2,6 +2,7 @@
 
 use yew::prelude::*;
 
+use super::breakpaxos::BreakPaxos;
 use super::store::{dispatch, use_lab};
 use crate::lab::{LabAction, Tab};
 
@@ -29,7 +30,8 @@ pub fn Sidebar() -> Html {
             </nav>
             <div class="tab-body" role="tabpanel">
                 { match tab {
-                    Tab::Inspector | Tab::Log | Tab::SpaceTime | Tab::NumberLine | Tab::BreakPaxos => {
+                    Tab::BreakPaxos => html! { <BreakPaxos /> },
+                    Tab::Inspector | Tab::Log | Tab::SpaceTime | Tab::NumberLine => {
                         html! { <p class="hint">{ "This view is being built." }</p> }
                     }
                 } }
