@@ -292,6 +292,10 @@ fn picture(out: &mut String, b: &Breakdown) {
                 );
                 bar(&mut s, x(r.first), x(r.last + 1), y + 13.0, 12.0);
                 s.push_str("</g>");
+                if *invariant == Invariant::RealTimeOrder && i == 1 {
+                    let note = "← later, yet smaller: time went backwards";
+                    text(&mut s, "bp-twice", x(r.last + 1) + 6.0, y + 23.0, note);
+                }
             }
             if let Some(b) = bound {
                 s.push_str(&format!(
