@@ -11,6 +11,7 @@ use crate::sim::history::{EventKind, Fact, MarkerKind, MsgId};
 use crate::sim::intervention::{Action, Intervention, Param};
 use crate::sim::scenario;
 use crate::sim::share::{self, Shared};
+use crate::sim::tour;
 use crate::sim::trace;
 use crate::sim::view::LogFilter;
 use crate::sim::Run;
@@ -146,6 +147,16 @@ pub enum LabAction {
     CloseDuel,
     /// Change one side's backoff policy in the dueling lab.
     SetDuelPolicy(DuelSide, BackoffPolicy),
+    /// Start a guided tour by name (a fresh run of its scenario, at its introduction).
+    StartTour(String),
+    /// Run to the tour's next stop.
+    TourNext,
+    /// Rewind to the tour's previous stop.
+    TourBack,
+    /// Go back to the tour's current stop after exploring freely.
+    TourResume,
+    /// Leave the tour (the run stays where it is).
+    ExitTour,
 }
 
 /// An interactive session.
@@ -179,6 +190,8 @@ pub struct Lab {
     pub help: bool,
     /// The dueling lab, while open (the normal run waits underneath, unchanged).
     pub duel: Option<Duel>,
+    /// The guided tour being followed, if any.
+    pub tour: Option<tour::Progress>,
     /// Violations already announced (a new one pauses the run).
     announced: usize,
 }
@@ -223,6 +236,7 @@ impl Lab {
             tab: Tab::default(),
             help: false,
             duel: None,
+            tour: None,
             announced: 0,
         };
         lab.run.seek(cursor);
@@ -327,6 +341,9 @@ impl Lab {
 
     /// Carries out one action.
     pub fn apply(&mut self, action: LabAction) {
+        if let Some(t) = self.tour.as_mut() {
+            t.paused |= leaves_tour(&action);
+        }
         if self.duel.is_some() && self.apply_duel(&action) {
             return;
         }
@@ -377,6 +394,7 @@ impl Lab {
                 Some(mut lab) => {
                     lab.notices = std::mem::take(&mut self.notices);
                     lab.tab = self.tab;
+                    lab.tour = self.tour.take();
                     *self = lab;
                 }
                 None => self.notify(
@@ -544,6 +562,11 @@ impl Lab {
                 }
                 None => self.notify(NoticeKind::Error, format!("No counterexample for '{bug}'.")),
             },
+            LabAction::StartTour(name) => self.start_tour(&name),
+            a @ (LabAction::TourNext
+            | LabAction::TourBack
+            | LabAction::TourResume
+            | LabAction::ExitTour) => self.tour_action(a),
             LabAction::ImportTooLarge(bytes) => self.notify(
                 NoticeKind::Error,
                 format!(
@@ -794,6 +817,83 @@ impl Duel {
             leader: w.leader(),
             violation: w.checker.violations.first().map(|v| v.invariant.name()),
         }
+    }
+}
+
+/// Whether an action takes the user off a tour's path (it moves or changes the run); looking
+/// around — selecting, switching tabs, help — does not.
+fn leaves_tour(a: &LabAction) -> bool {
+    !matches!(
+        a,
+        LabAction::Tick(_)
+            | LabAction::Pause
+            | LabAction::SetSpeed(_)
+            | LabAction::SelectNode(_)
+            | LabAction::SelectMessage(_)
+            | LabAction::Highlight(_)
+            | LabAction::SetLogFilter(_)
+            | LabAction::SetTab(_)
+            | LabAction::ToggleHelp
+            | LabAction::Dismiss(_)
+            | LabAction::StartSplit
+            | LabAction::ToggleSplit(_)
+            | LabAction::CancelSplit
+            | LabAction::StartTour(_)
+            | LabAction::TourNext
+            | LabAction::TourBack
+            | LabAction::TourResume
+            | LabAction::ExitTour
+    )
+}
+
+/// Guided tours.
+impl Lab {
+    fn start_tour(&mut self, name: &str) {
+        let Some(info) = tour::info(name) else {
+            self.notify(
+                NoticeKind::Error,
+                format!("There is no tour called '{name}'."),
+            );
+            return;
+        };
+        self.tour = None;
+        self.apply(LabAction::LoadScenario(info.scenario.to_string()));
+        self.playing = false;
+        self.tour = Some(tour::Progress::start(info, &self.run));
+    }
+
+    /// Puts the run at the tour's current stop; if the user left the tour's run (forked it,
+    /// loaded another scenario, changed a setting), rebuilds it from the tour's scenario.
+    fn back_on_tour(&mut self, p: &mut tour::Progress) {
+        if p.same_run(&self.run) {
+            p.return_to_stop(&mut self.run);
+        } else {
+            self.apply(LabAction::LoadScenario(p.info.scenario.to_string()));
+            p.replay(&mut self.run);
+        }
+        self.playing = false;
+        self.split = None;
+        p.paused = false;
+    }
+
+    fn tour_action(&mut self, action: LabAction) {
+        let Some(mut p) = self.tour.take() else {
+            return;
+        };
+        match action {
+            LabAction::TourNext => {
+                self.back_on_tour(&mut p);
+                p.next(&mut self.run);
+            }
+            LabAction::TourBack => {
+                self.back_on_tour(&mut p);
+                p.back(&mut self.run);
+            }
+            LabAction::TourResume => self.back_on_tour(&mut p),
+            _ => return, // ExitTour: the run stays where it is.
+        }
+        self.announced = self.run.world().checker.violations.len();
+        self.tour = Some(p);
     }
 }
 
@@ -1149,5 +1249,101 @@ mod tests {
             trace::trace_hash(again.run.history(), again.run.cursor_event()),
             trace::trace_hash(l.run.history(), l.run.cursor_event())
         );
+    }
+
+    fn toured(name: &str) -> Lab {
+        let mut l = lab();
+        l.apply(LabAction::StartTour(name.into()));
+        l
+    }
+
+    #[test]
+    fn a_tour_starts_at_its_introduction_on_a_fresh_run() {
+        let l = toured("leader-crash");
+        let t = l.tour.as_ref().unwrap();
+        assert_eq!(l.scenario.as_deref(), Some("leader-crash"));
+        assert_eq!((t.at, l.run.now()), (0, 0));
+        assert!(!t.paused && t.on_track(&l.run));
+        assert!(t.stop().caption.contains("crashes"));
+        let mut l = lab();
+        l.apply(LabAction::StartTour("nope".into()));
+        assert!(l.tour.is_none() && l.notices[0].text.contains("no tour"));
+    }
+
+    #[test]
+    fn next_runs_to_each_stop_and_back_really_rewinds() {
+        let mut l = toured("leader-crash");
+        l.apply(LabAction::TourNext);
+        l.apply(LabAction::TourNext);
+        let (t2, steps2) = (l.run.now(), l.run.world().steps);
+        assert!(t2 >= 8_000_000, "stopped at the crash");
+        assert!(l.tour.as_ref().unwrap().stop().caption.contains("crashed"));
+        l.apply(LabAction::TourBack);
+        assert!(l.run.now() < t2);
+        assert_eq!(l.tour.as_ref().unwrap().at, 1);
+        assert_eq!(l.run.world().steps, l.tour.as_ref().unwrap().stops[1].steps);
+        assert!(l.run.world().nodes.iter().all(|n| n.up), "before the crash");
+        l.apply(LabAction::TourNext);
+        assert_eq!((l.run.now(), l.run.world().steps), (t2, steps2));
+        l.apply(LabAction::TourBack);
+        l.apply(LabAction::TourBack);
+        l.apply(LabAction::TourBack);
+        assert_eq!((l.tour.as_ref().unwrap().at, l.run.now()), (0, 0));
+    }
+
+    #[test]
+    fn exploring_pauses_the_tour_and_resume_returns_to_the_stop() {
+        let mut l = toured("dueling");
+        l.apply(LabAction::TourNext);
+        let t1 = l.run.now();
+        l.apply(LabAction::SelectNode(Some(NodeId(2))));
+        l.apply(LabAction::SetTab(Tab::Log));
+        assert!(
+            !l.tour.as_ref().unwrap().paused,
+            "looking around is not leaving"
+        );
+        l.apply(LabAction::Step);
+        l.apply(LabAction::Seek(3_000_000));
+        assert!(l.tour.as_ref().unwrap().paused);
+        l.apply(LabAction::TourResume);
+        assert_eq!(l.run.now(), t1);
+        assert!(!l.tour.as_ref().unwrap().paused);
+        assert!(l.tour.as_ref().unwrap().on_track(&l.run));
+    }
+
+    #[test]
+    fn resume_after_leaving_the_tours_run_rebuilds_it() {
+        let mut l = toured("dueling");
+        for _ in 0..6 {
+            l.apply(LabAction::TourNext);
+        }
+        let stop = l.tour.as_ref().unwrap().stop().clone();
+        assert_eq!(
+            l.run.interventions().len(),
+            1,
+            "the tour switched the wait on"
+        );
+        l.apply(LabAction::TourBack);
+        l.apply(LabAction::Intervene(Action::Crash(NodeId(1))));
+        assert!(l.notices.iter().any(|n| n.text.contains("forked")));
+        l.apply(LabAction::LoadScenario("cold-start-5".into()));
+        assert!(
+            l.tour.as_ref().unwrap().paused,
+            "the tour survives other scenarios"
+        );
+        l.apply(LabAction::TourNext);
+        assert_eq!(l.scenario.as_deref(), Some("dueling-no-backoff"));
+        assert_eq!(l.tour.as_ref().unwrap().stop(), &stop);
+        assert_eq!(l.run.world().steps, stop.steps);
+        assert!(l.tour.as_ref().unwrap().on_track(&l.run));
+        l.apply(LabAction::ExitTour);
+        assert!(l.tour.is_none());
+        assert_eq!(
+            l.run.world().steps,
+            stop.steps,
+            "exit leaves the run where it is"
+        );
+        l.apply(LabAction::TourNext);
+        assert_eq!(l.run.world().steps, stop.steps, "no tour: nothing happens");
     }
 }

@@ -57,6 +57,93 @@ pub fn state(key: &str) -> &'static str {
     }
 }
 
+/// Every role [`role`] explains, in the order the help overlay lists them.
+pub const ROLES: [&str; 7] = [
+    "leader",
+    "follower",
+    "suspecting",
+    "waiting",
+    "proposing",
+    "checking",
+    "crashed",
+];
+
+/// Every piece of state [`state`] explains, in the order the help overlay lists them.
+pub const STATE_KEYS: [&str; 12] = [
+    "ballot",
+    "quorum",
+    "promised",
+    "accepted",
+    "learned",
+    "counter",
+    "incarnation",
+    "round",
+    "bound",
+    "timestamp counter",
+    "durable",
+    "volatile",
+];
+
+/// TimeLock's two uses of Paxos, in three sentences (help overlay, tours).
+pub const TIMELOCK: &str = "TimeLock runs two independent Paxos logs on the same nodes, each \
+    node being proposer, acceptor and learner of both. The leadership log elects the leader: the \
+    value chosen at sequence k names the leader of round k, and a node proposes itself at the \
+    next sequence when the leader stops answering its pings. The timestamp log holds an upper \
+    bound that only the leader proposes: it hands out timestamps from a counter that never \
+    passes the agreed bound, and a new leader starts above the latest bound, so timestamps only \
+    ever go up.";
+
+/// One injected bug in plain words: the rule it removes and what goes wrong without it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct BugInfo {
+    /// Short title for the switch.
+    pub title: &'static str,
+    /// The Paxos or TimeLock rule, as it normally holds.
+    pub rule: &'static str,
+    /// What the node does instead with the switch on.
+    pub broken: &'static str,
+    /// The invariant its counterexample breaks first.
+    pub breaks: super::checker::Invariant,
+}
+
+/// What each bug of [`crate::engine::Bugs::NAMES`] removes (None for an unknown name).
+pub fn bug(name: &str) -> Option<BugInfo> {
+    use super::checker::Invariant;
+    Some(match name {
+        "acceptor-forgets" => BugInfo {
+            title: "Acceptors forget on a crash",
+            rule: "An acceptor writes every promise and acceptance to disk before it replies, so they survive a crash.",
+            broken: "Acceptors keep them in memory only: after a restart an acceptor no longer knows what it promised or accepted, and happily promises a lower ballot.",
+            breaks: Invariant::PromiseKept,
+        },
+        "ignore-promised-values" => BugInfo {
+            title: "Ignore values in promises",
+            rule: "After phase 1 a proposer must propose the value with the highest ballot reported in the promises — it may already be chosen. Only if none was reported may it propose its own.",
+            broken: "The proposer always proposes its own value, overwriting a decision a quorum already made.",
+            breaks: Invariant::Agreement,
+        },
+        "minority-quorum" => BugInfo {
+            title: "Quorum of n/2",
+            rule: "A quorum is a majority, n/2 + 1 nodes: any two majorities share a node, and that node carries a chosen value into every later ballot.",
+            broken: "A quorum is n/2 nodes: two quorums can be disjoint, so the two sides of a partition each choose a value.",
+            breaks: Invariant::Agreement,
+        },
+        "no-leadership-check" => BugInfo {
+            title: "Serve without the leadership check",
+            rule: "Before handing out timestamps, the leader asks a quorum whether a later leadership round exists.",
+            broken: "The leader serves straight from its bound: a deposed leader keeps handing out old timestamps after its successor handed out newer ones.",
+            breaks: Invariant::RealTimeOrder,
+        },
+        "skip-bound-recovery" => BugInfo {
+            title: "New leader skips bound recovery",
+            rule: "A new leader first reads the latest bound from a quorum and starts counting above it.",
+            broken: "The new leader counts from zero under whatever bound it happens to have learned, handing out timestamps the old leader already handed out.",
+            breaks: Invariant::UniqueTimestamps,
+        },
+        _ => return None,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
@@ -64,16 +151,27 @@ mod tests {
         for t in crate::engine::Msg::TYPE_NAMES {
             assert!(!super::message(t).is_empty(), "{t}");
         }
-        for r in [
-            "leader",
-            "follower",
-            "suspecting",
-            "waiting",
-            "proposing",
-            "checking",
-            "crashed",
-        ] {
+        for r in super::ROLES {
             assert!(!super::role(r).is_empty(), "{r}");
         }
+        for k in super::STATE_KEYS {
+            assert!(!super::state(k).is_empty(), "{k}");
+        }
+    }
+
+    #[test]
+    fn every_bug_is_explained_and_its_counterexample_breaks_what_it_says() {
+        for name in crate::engine::Bugs::NAMES {
+            let info = super::bug(name).unwrap_or_else(|| panic!("{name}"));
+            let s = crate::sim::scenario::for_bug(name).unwrap();
+            let mut run = crate::sim::Run::new(s.config, s.interventions).unwrap();
+            run.run_until_marker(crate::sim::MarkerKind::Violation, s.duration);
+            let (_, v) = run
+                .history()
+                .first_violation()
+                .expect("a counterexample violates");
+            assert_eq!(v.invariant, info.breaks, "{name}");
+        }
+        assert!(super::bug("nope").is_none());
     }
 }

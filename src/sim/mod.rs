@@ -9,7 +9,9 @@
 //! * [`rusttest`]: a run as a pasteable `#[test]` that replays it and pins its outcome.
 //! * [`scenario`]: named teaching scenarios shared by the CLI, tests and the UI.
 //! * [`swarm`]: random fault schedules derived from seeds (TigerBeetle's VOPR style).
+//! * [`tour`], [`breakdown`]: guided tours, and violations shaped for the Break Paxos panel.
 
+pub mod breakdown;
 pub mod checker;
 pub mod config;
 pub mod explain;
@@ -25,6 +27,7 @@ pub mod scenario;
 pub mod share;
 pub mod summary;
 pub mod swarm;
+pub mod tour;
 pub mod trace;
 pub mod units;
 pub mod view;

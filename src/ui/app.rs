@@ -8,11 +8,13 @@ use super::banner::{Notices, SafetyBanner};
 use super::cluster::ClusterView;
 use super::controls::{Faults, Settings, Transport};
 use super::duel::{compare_button, DuelLab};
+use super::help::Help;
 use super::hooks::{current_query, replace_query, use_animation_frame, use_keys};
 use super::io::IoButtons;
 use super::sidebar::Sidebar;
 use super::store::{dispatch, LabHandle, LabStore};
 use super::timeline::Timeline;
+use super::tour::{TourCard, TourPicker};
 use crate::lab::{Lab, LabAction};
 
 /// The whole application.
@@ -29,12 +31,19 @@ pub fn App() -> Html {
 
     let on_key = {
         let d = store.dispatcher();
+        // The store shares one lab across versions, so this reads the live help flag.
+        let live = store.clone();
         Callback::from(move |e: KeyboardEvent| {
+            let help = live.lab().help;
             let action = match e.key().as_str() {
+                "?" => LabAction::ToggleHelp,
+                "Escape" if help => LabAction::ToggleHelp,
+                _ if help => return,
                 " " => LabAction::TogglePlay,
                 "ArrowRight" => LabAction::Step,
                 "ArrowLeft" => LabAction::StepBack,
-                "?" => LabAction::ToggleHelp,
+                "n" | "N" => LabAction::TourNext,
+                "b" | "B" => LabAction::TourBack,
                 "Escape" => LabAction::SelectNode(None),
                 _ => return,
             };
@@ -56,6 +65,7 @@ pub fn App() -> Html {
     }
 
     let context: LabHandle = store.clone();
+    let help = store.lab().help;
     let title = store
         .lab()
         .scenario
@@ -70,6 +80,7 @@ pub fn App() -> Html {
                     <h1>{ "PaxosScope" }</h1>
                     <p class="tagline">{ "AtlasDB TimeLock's Paxos: leader election and the timestamp bound, step by step" }</p>
                     <IoButtons />
+                    <TourPicker />
                     <button class="help-button" aria-keyshortcuts="?" onclick={dispatch(&store, LabAction::ToggleHelp)}>{ "? Help" }</button>
                 </header>
                 <SafetyBanner />
@@ -86,7 +97,7 @@ pub fn App() -> Html {
                     <DuelLab />
                 } else {
                 <main class="stage">
-                    <section class="picture"><ClusterView /></section>
+                    <section class="picture"><ClusterView /><TourCard /></section>
                     <Sidebar />
                 </main>
                 <footer class="playback">
@@ -99,6 +110,9 @@ pub fn App() -> Html {
                 </section>
                 }
             </div>
+            if help {
+                <Help />
+            }
         </ContextProvider<LabHandle>>
     }
 }

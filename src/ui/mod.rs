@@ -3,11 +3,13 @@
 
 mod app;
 pub mod banner;
+pub mod breakpaxos;
 pub mod cluster;
 pub mod controls;
 pub mod duel;
 pub mod eventlog;
 pub mod format;
+pub mod help;
 pub mod hooks;
 pub mod io;
 pub mod numberline;
@@ -15,6 +17,7 @@ pub mod sidebar;
 pub mod spacetime;
 pub mod store;
 pub mod timeline;
+pub mod tour;
 
 pub use app::App;
 

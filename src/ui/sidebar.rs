@@ -2,6 +2,7 @@
 
 use yew::prelude::*;
 
+use super::breakpaxos::BreakPaxos;
 use super::store::{dispatch, use_lab};
 use crate::lab::{LabAction, Tab};
 
@@ -32,7 +33,8 @@ pub fn Sidebar() -> Html {
                     Tab::Log => html! { <super::eventlog::EventLog /> },
                     Tab::SpaceTime => html! { <super::spacetime::SpaceTime /> },
                     Tab::NumberLine => html! { <super::numberline::NumberLine /> },
-                    Tab::Inspector | Tab::BreakPaxos => {
+                    Tab::BreakPaxos => html! { <BreakPaxos /> },
+                    Tab::Inspector => {
                         html! { <p class="hint">{ "This view is being built." }</p> }
                     }
                 } }

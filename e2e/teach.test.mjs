@@ -1,0 +1,112 @@
+// The teaching layer end to end: a guided tour (mouse and keyboard), a Break Paxos switch and
+// counterexample, and the help overlay. The runner fails a test on any console error.
+import assert from 'node:assert/strict';
+
+const caption = (page) => page.locator('#tour-caption').textContent();
+const clock = (page) => page.locator('#clock').textContent();
+
+export default [
+  {
+    name: 'a guided tour: start, step through captions, back, exit',
+    async run(t) {
+      const { page } = t;
+      await page.goto(t.url('/'));
+      await page.locator('#tours').click();
+      await page.locator('[data-tour="dueling"]').click();
+      await page.locator('.tour-card').waitFor();
+      assert.match(await page.locator('#tour-count').textContent(), /^Introduction/);
+      const intro = await caption(page);
+
+      const seen = [intro];
+      const clocks = [await clock(page)];
+      for (let i = 1; i <= 3; i++) {
+        await page.locator('#tour-next').click();
+        await t.waitForText('#tour-count', `Step ${i} of 7`);
+        seen.push(await caption(page));
+        clocks.push(await clock(page));
+        assert.notEqual(seen[i], seen[i - 1], `step ${i} has its own caption`);
+      }
+      assert.notEqual(clocks[1], clocks[0], 'Next ran the simulation');
+      assert.match(seen[2], /was rejected: N\d had already promised \(\d+,\d,\d\)/);
+      await t.screenshot('tour step');
+
+      // Keyboard: B goes back (a real rewind), N goes forward again.
+      await page.locator('h1').click();
+      await page.keyboard.press('b');
+      await t.waitForText('#tour-count', 'Step 2 of 7');
+      assert.equal(await caption(page), seen[2]);
+      assert.equal(await clock(page), clocks[2]);
+      await page.keyboard.press('n');
+      await t.waitForText('#tour-count', 'Step 3 of 7');
+      assert.equal(await clock(page), clocks[3]);
+
+      // Wander off, then resume.
+      await page.locator('#step').click();
+      await page.locator('#tour-resume').waitFor();
+      await page.locator('#tour-resume').click();
+      await page.locator('#tour-resume').waitFor({ state: 'detached' });
+      assert.equal(await clock(page), clocks[3]);
+
+      await page.locator('#tour-exit').click();
+      await page.locator('.tour-card').waitFor({ state: 'detached' });
+      t.metric('dueling tour captions read', seen.length);
+    },
+  },
+  {
+    name: 'Break Paxos: flip a switch, run a counterexample, see the violation',
+    async run(t) {
+      const { page } = t;
+      await page.goto(t.url('/?s=cold-start-5'));
+      await page.locator('#tab-break-paxos').click();
+      await page.locator('.bp-verdict.holds').waitFor();
+      await page.locator('#bug-minority-quorum').check();
+      await page.locator('[data-bug="minority-quorum"].on').waitFor();
+      assert.match(await page.locator('.bp-verdict').textContent(), /Bugs switched on: minority-quorum/);
+
+      await page.locator('#cx-minority-quorum').click();
+      await page.locator('#safety.violated').waitFor();
+      assert.match(await page.locator('#safety').textContent(), /agreement/);
+      const verdict = await page.locator('.bp-verdict.violated').textContent();
+      assert.match(verdict, /no node in both quorums/);
+      await page.locator('.bp-verdict svg.bp-picture').waitFor();
+      await page.evaluate(() => window.scrollTo(0, 0));
+      await t.screenshot('break paxos violation');
+
+      await page.locator('#cx-skip-bound-recovery').click();
+      await page.waitForFunction(() => /unique-timestamps/.test(document.querySelector('#safety')?.textContent ?? ''));
+      // The panel scrolls back up to the explanation.
+      await page.waitForFunction(() => document.querySelector('.tab-body').scrollTop === 0);
+      await page.evaluate(() => window.scrollTo(0, 0));
+      await t.screenshot('break paxos unique timestamps');
+      await page.locator('#bp-jump').click();
+      await page.locator('#safety.violated').waitFor();
+    },
+  },
+  {
+    name: 'help overlay: ? opens it, it lists every message type, Esc closes it',
+    async run(t) {
+      const { page } = t;
+      await page.goto(t.url('/'));
+      await page.locator('.help-button').focus();
+      await page.keyboard.press('?');
+      const dialog = page.locator('[role="dialog"]');
+      await dialog.waitFor();
+      assert.equal(await dialog.getAttribute('aria-modal'), 'true');
+      assert.equal(await page.evaluate(() => document.activeElement?.id), 'help-close');
+      const types = await page.locator('#help-messages dt').allTextContents();
+      assert.equal(types.length, 16);
+      for (const type of ['Prepare', 'Promise', 'Nack', 'Accept', 'Accepted', 'Learn', 'Ping', 'TimestampRequest']) {
+        assert.ok(types.includes(type), type);
+      }
+      // Tab stays inside the dialog.
+      await page.locator('#help-done').focus();
+      await page.keyboard.press('Tab');
+      assert.equal(await page.evaluate(() => document.activeElement?.id), 'help-close');
+      await t.screenshot('help');
+      await page.keyboard.press('Escape');
+      await dialog.waitFor({ state: 'detached' });
+      assert.equal(await page.evaluate(() => document.activeElement?.className), 'help-button',
+        'focus returns to where it was');
+    },
+  },
+];

@@ -1,0 +1,334 @@
+//! The Break Paxos tab: one switch per injected bug with the rule it removes and a one-click
+//! counterexample, and — once the cursor is past a violation — a picture of what broke
+//! (built by [`crate::sim::breakdown`]).
+
+use yew::prelude::*;
+
+use super::format::{node_color, px, secs, value};
+use super::store::{dispatch, use_lab};
+use crate::engine::{Bugs, NodeId};
+use crate::lab::LabAction;
+use crate::sim::breakdown::{self, Ack, Breakdown};
+use crate::sim::checker::Invariant;
+use crate::sim::{explain, glossary};
+
+/// Width of the violation pictures' coordinate box.
+const W: f64 = 440.0;
+
+/// Bug switches, counterexamples, and the verdict.
+#[component]
+pub fn BreakPaxos() -> Html {
+    let store = use_lab();
+    let lab = store.lab();
+    let bugs = lab.run.world().cfg.protocol.bugs;
+    let h = lab.run.history();
+    // When a violation comes into view, scroll the panel up to its explanation.
+    let root = use_node_ref();
+    let shown = h
+        .first_violation()
+        .map(|(i, _)| i)
+        .filter(|&i| lab.run.cursor_event() > i);
+    {
+        let root = root.clone();
+        use_effect_with(shown, move |shown| {
+            if shown.is_some() {
+                if let Some(body) = root
+                    .cast::<web_sys::Element>()
+                    .and_then(|r| r.closest(".tab-body").ok().flatten())
+                {
+                    body.set_scroll_top(0);
+                }
+            }
+        });
+    }
+    // Static text is markup (cheap in the bundle); only controls are virtual nodes.
+    let verdict = match h.first_violation() {
+        Some((i, v)) if lab.run.cursor_event() > i => {
+            let mut m = format!(
+                "<h3 id=\"bp-title\">✗ {} broken at {}</h3><p class=\"bp-rule\"><strong>The rule: </strong>{}</p>",
+                v.invariant.name(),
+                secs(v.t),
+                v.invariant.rule()
+            );
+            picture(&mut m, &breakdown::of(&lab.run, i, v));
+            m.push_str("<p class=\"bp-detail\">");
+            esc(&mut m, &v.detail);
+            m.push_str("</p>");
+            html! {
+                <section class="bp-verdict violated" aria-labelledby="bp-title">
+                    { Html::from_html_unchecked(m.into()) }
+                    <button id="bp-jump" class="primary" onclick={dispatch(&store, LabAction::JumpToViolation)}>
+                        { "Jump to the first bad event" }
+                    </button>
+                </section>
+            }
+        }
+        _ => {
+            let on = bugs.enabled();
+            html! {
+                <section class="bp-verdict holds">
+                    <h3>{ "✓ Safety holds" }</h3>
+                    <p>{ if on.is_empty() {
+                        "Every rule is in place. Switch one off below and keep playing, or show a counterexample.".to_string()
+                    } else {
+                        format!("Bugs switched on: {}. Nothing has broken yet at t = {} — keep playing, or show a counterexample.", on.join(", "), secs(lab.run.now()))
+                    } }</p>
+                </section>
+            }
+        }
+    };
+    html! {
+        <div class="break-paxos" ref={root}>
+            { verdict }
+            <p class="hint">{ "Each switch removes one rule from every node, from the current moment on. The checker watches every event." }</p>
+            <ul class="bp-bugs">
+                { for Bugs::NAMES.iter().map(|&name| {
+                    let Some(info) = glossary::bug(name) else { return html! {} };
+                    let on = bugs.get(name) == Some(true);
+                    let about = format!(
+                        "<p><span class=\"bp-label\">Rule: </span>{}</p><p><span class=\"bp-label\">Switched on: </span>{} Breaks {}.</p>",
+                        info.rule, info.broken, info.breaks.name()
+                    );
+                    html! {
+                        <li class={classes!("bp-bug", on.then_some("on"))} data-bug={name}>
+                            <label class="bp-switch">
+                                <input type="checkbox" role="switch" id={format!("bug-{name}")} checked={on}
+                                       onchange={dispatch(&store, LabAction::SetBug(name.into(), !on))} />
+                                <span class="bp-title">{ info.title }</span>
+                                <code>{ name }</code>
+                            </label>
+                            { Html::from_html_unchecked(about.into()) }
+                            <button class="bp-cx" id={format!("cx-{name}")}
+                                    onclick={dispatch(&store, LabAction::ShowCounterexample(name.into()))}>
+                                { "Show a counterexample" }
+                            </button>
+                        </li>
+                    }
+                }) }
+            </ul>
+        </div>
+    }
+}
+
+/// Appends `text` with the characters HTML treats specially escaped.
+fn esc(out: &mut String, text: &str) {
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            c => out.push(c),
+        }
+    }
+}
+
+/// `<text>` at (x, y) with a class; `body` must not contain markup.
+fn text(out: &mut String, class: &str, x: f64, y: f64, body: &str) {
+    out.push_str(&format!(
+        "<text class=\"{class}\" x=\"{}\" y=\"{}\">{body}</text>",
+        px(x),
+        px(y)
+    ));
+}
+
+/// A rectangle from `x0` to `x1` (at least 3 wide).
+fn bar(out: &mut String, x0: f64, x1: f64, y: f64, h: f64) {
+    out.push_str(&format!(
+        "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"3\"/>",
+        px(x0),
+        px(y),
+        px((x1 - x0).max(3.0)),
+        px(h)
+    ));
+}
+
+/// Appends the violation as an SVG picture. Built as markup (a few dozen elements, redrawn
+/// rarely) rather than as virtual nodes, which keeps the bundle small.
+fn picture(out: &mut String, b: &Breakdown) {
+    let mut s = String::with_capacity(2_000);
+    let (height, label) = match b {
+        Breakdown::Quorums {
+            nodes,
+            slot,
+            first,
+            second,
+            shared,
+        } => {
+            let n = usize::from(*nodes);
+            let x = |i: usize| 40.0 + i as f64 * (W - 80.0) / (n.max(2) - 1) as f64;
+            for (q, y, ty, class) in [(first, 32.0, 16.0, "q1"), (second, 144.0, 182.0, "q2")] {
+                s.push_str(&format!(
+                    "<g class=\"bp-quorum\" style=\"--q:{}\">",
+                    node_color(q.ballot.node)
+                ));
+                for m in q.acceptors.iter() {
+                    bar(&mut s, x(m.index()) - 22.0, x(m.index()) + 22.0, y, 14.0);
+                }
+                s.push_str("</g>");
+                let what = format!(
+                    "Quorum {} {}: {} at {}",
+                    &class[1..],
+                    q.acceptors,
+                    value(q.value),
+                    q.ballot
+                );
+                text(&mut s, class, 8.0, ty, &what);
+            }
+            for i in 0..n {
+                let id = NodeId::from_index(i);
+                s.push_str(&format!(
+                    "<g class=\"bp-node{}\"><circle cx=\"{}\" cy=\"95\" r=\"17\" style=\"--owner:{}\"/>",
+                    if shared.contains(id) { " shared" } else { "" },
+                    px(x(i)),
+                    node_color(id)
+                ));
+                text(&mut s, "", x(i), 100.0, &id.to_string());
+                s.push_str("</g>");
+            }
+            let note = if shared.is_empty() {
+                "no node in both quorums".to_string()
+            } else {
+                format!("{shared} in both: should have carried value 1")
+            };
+            text(&mut s, "bp-note", W - 8.0, 68.0, &note);
+            (
+                190.0,
+                format!(
+                    "Two quorums chose different values at {}",
+                    explain::slot(slot.0, slot.1)
+                ),
+            )
+        }
+        Breakdown::Promise {
+            acceptor,
+            before,
+            crash,
+            restart,
+            after,
+            ..
+        } => {
+            s.push_str(&format!(
+                "<line class=\"bp-axis\" x1=\"20\" y1=\"60\" x2=\"{}\" y2=\"60\"/>",
+                px(W - 20.0)
+            ));
+            let ack = |a: &Ack| format!("{} {}", a.what, a.ballot);
+            let marks = [
+                before.as_ref().map(|a| ("kept", a.t, ack(a))),
+                crash.map(|t| ("event", t, "crash".to_string())),
+                restart.map(|(t, inc)| ("event", t, format!("restart #{inc}"))),
+                after.as_ref().map(|a| ("broken", a.t, ack(a))),
+            ];
+            for (i, mark) in marks.into_iter().enumerate() {
+                let Some((class, t, what)) = mark else {
+                    continue;
+                };
+                let x = 60.0 + i as f64 * 106.0;
+                s.push_str(&format!("<g class=\"bp-mark {class}\">"));
+                if class == "event" {
+                    bar(&mut s, x - 7.0, x + 7.0, 53.0, 14.0);
+                } else {
+                    s.push_str(&format!("<circle cx=\"{}\" cy=\"60\" r=\"9\"/>", px(x)));
+                }
+                text(&mut s, "", x, 36.0, &what);
+                text(&mut s, "bp-t", x, 88.0, &secs(t));
+                s.push_str("</g>");
+            }
+            text(
+                &mut s,
+                "bp-lane",
+                4.0,
+                106.0,
+                &format!("{acceptor}'s life, left to right"),
+            );
+            (
+                110.0,
+                format!("{acceptor}'s promise before its crash and what it acknowledged after"),
+            )
+        }
+        Breakdown::Ranges {
+            invariant,
+            ranges,
+            bound,
+            overlap,
+            span,
+        } => {
+            let (lo, hi) = (span.0 as f64, span.1.max(span.0 + 1) as f64);
+            let x = |v: u64| 20.0 + (v as f64 - lo) / (hi - lo) * (W - 40.0);
+            let rows = ranges.len() as f64 * 38.0;
+            let height = 50.0 + rows;
+            if let Some((a, b)) = overlap {
+                s.push_str("<g class=\"bp-overlap\">");
+                bar(&mut s, x(*a), x(*b + 1), 10.0, rows);
+                s.push_str("</g>");
+                text(
+                    &mut s,
+                    "bp-twice",
+                    x(*b + 1) + 4.0,
+                    height - 24.0,
+                    &format!("{a}–{b} handed out twice"),
+                );
+            }
+            for (i, r) in ranges.iter().enumerate() {
+                let y = 14.0 + i as f64 * 38.0;
+                let role = match (invariant, i) {
+                    (Invariant::RealTimeOrder, 0) => "gave a client",
+                    (Invariant::RealTimeOrder, _) => "then gave a later request",
+                    _ => "handed out",
+                };
+                s.push_str(&format!(
+                    "<g class=\"bp-range\" style=\"--owner:{}\">",
+                    node_color(r.node)
+                ));
+                text(
+                    &mut s,
+                    "",
+                    20.0,
+                    y + 8.0,
+                    &if r.first == r.last {
+                        format!("{}: {} {role} {}", secs(r.t), r.node, r.first)
+                    } else {
+                        format!("{}: {} {role} {}–{}", secs(r.t), r.node, r.first, r.last)
+                    },
+                );
+                bar(&mut s, x(r.first), x(r.last + 1), y + 13.0, 12.0);
+                s.push_str("</g>");
+                if *invariant == Invariant::RealTimeOrder && i == 1 {
+                    let note = "← later, yet smaller: time went backwards";
+                    text(&mut s, "bp-twice", x(r.last + 1) + 6.0, y + 23.0, note);
+                }
+            }
+            if let Some(b) = bound {
+                s.push_str(&format!(
+                    "<g class=\"bp-bound\"><line x1=\"{0}\" y1=\"6\" x2=\"{0}\" y2=\"{1}\"/>",
+                    px(x(*b)),
+                    px(height - 16.0)
+                ));
+                text(&mut s, "", x(*b), height - 4.0, &format!("bound {b}"));
+                s.push_str("</g>");
+            }
+            s.push_str(&format!(
+                "<line class=\"bp-axis\" x1=\"20\" y1=\"{0}\" x2=\"{1}\" y2=\"{0}\"/>",
+                px(height - 20.0),
+                px(W - 20.0)
+            ));
+            text(&mut s, "bp-t", 20.0, height - 4.0, &span.0.to_string());
+            text(
+                &mut s,
+                "bp-t end",
+                W - 20.0,
+                height - 4.0,
+                &span.1.to_string(),
+            );
+            (
+                height,
+                "The conflicting timestamps on a number line".to_string(),
+            )
+        }
+        Breakdown::Text => return,
+    };
+    out.push_str(&format!(
+        "<svg class=\"bp-picture\" viewBox=\"0 0 {} {}\" role=\"img\" aria-label=\"{label}\">{s}</svg>",
+        px(W),
+        px(height)
+    ));
+}

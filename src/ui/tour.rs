@@ -1,0 +1,111 @@
+//! Guided tours in the page: the caption card over the cluster picture, the tour picker in
+//! the header, and an invitation on a first visit. The tours themselves are
+//! [`crate::sim::tour`]; these components only show the lab's tour state and dispatch.
+
+use wasm_bindgen::JsCast;
+use yew::prelude::*;
+
+use super::format::secs;
+use super::store::{dispatch, use_lab};
+use crate::lab::LabAction;
+use crate::sim::tour;
+
+/// Moves keyboard focus to the element with `id` inside `root` (so a new card is reachable).
+fn focus_in(root: &NodeRef, selector: &str) {
+    if let Some(el) = root
+        .cast::<web_sys::Element>()
+        .and_then(|r| r.query_selector(selector).ok().flatten())
+        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+    {
+        let _ = el.focus();
+    }
+}
+
+/// The tour's caption card (step k of n, caption, Back / Next / Exit, Resume when the user
+/// wandered off), or an invitation to take a tour before anything has happened.
+#[component]
+pub fn TourCard() -> Html {
+    let store = use_lab();
+    let lab = store.lab();
+    let card = use_node_ref();
+    let started = lab.tour.as_ref().map(|t| t.info.name);
+    {
+        let card = card.clone();
+        use_effect_with(started, move |s| {
+            if s.is_some() {
+                focus_in(&card, "#tour-next");
+            }
+        });
+    }
+    let Some(t) = lab.tour.as_ref() else {
+        if lab.run.horizon_time() > 0 {
+            return html! {};
+        }
+        let first = tour::ALL[0];
+        return html! {
+            <aside class="tour-invite" aria-label="Guided tours">
+                <span>{ "New to Paxos? " }</span>
+                <button id="invite-tour" class="primary" onclick={dispatch(&store, LabAction::StartTour(first.name.into()))}>
+                    { format!("Take the tour: {}", first.title) }
+                </button>
+                <span class="hint">{ " — or pick another under Guided tours." }</span>
+            </aside>
+        };
+    };
+    let (at, n) = (t.at, t.len());
+    let stop = t.stop();
+    let heading = t.current().map_or("Introduction", |s| s.title);
+    html! {
+        <section class="tour-card" ref={card} aria-label={format!("Guided tour: {}", t.info.title)}
+                 data-tour={t.info.name} data-step={at.to_string()}>
+            <div class="tour-head">
+                <span class="tour-name">{ t.info.title }</span>
+                <span class="tour-count" id="tour-count">
+                    { if at == 0 { format!("Introduction · {n} steps") } else { format!("Step {at} of {n}") } }
+                </span>
+            </div>
+            <h2 class="tour-step">{ heading }</h2>
+            <p class="tour-caption" id="tour-caption" aria-live="polite">{ stop.caption.clone() }</p>
+            if t.paused {
+                <p class="tour-paused" role="status">
+                    { format!("Tour paused: you are exploring on your own. Resume returns to this step at t = {}; Next continues the tour from there.", secs(stop.t)) }
+                </p>
+            }
+            <div class="tour-buttons">
+                <button id="tour-back" disabled={at == 0} aria-keyshortcuts="B" title="Rewind to the previous stop (B)"
+                        onclick={dispatch(&store, LabAction::TourBack)}>{ "◀ Back" }</button>
+                if t.paused {
+                    <button id="tour-resume" class="primary" onclick={dispatch(&store, LabAction::TourResume)}>{ "Resume tour" }</button>
+                }
+                if at < n {
+                    <button id="tour-next" class={classes!((!t.paused).then_some("primary"))} aria-keyshortcuts="N"
+                            title="Run to the next stop (N)" onclick={dispatch(&store, LabAction::TourNext)}>{ "Next ▶" }</button>
+                } else {
+                    <button id="tour-finish" class="primary" onclick={dispatch(&store, LabAction::ExitTour)}>{ "Finish" }</button>
+                }
+                <button id="tour-exit" class="quiet" onclick={dispatch(&store, LabAction::ExitTour)}
+                        title="Leave the tour; the run stays where it is">{ "Exit tour" }</button>
+            </div>
+        </section>
+    }
+}
+
+/// "Guided tours ▾": every tour with its one-line summary. A native `<details>` (no state);
+/// it is rebuilt — and so closes — whenever a tour starts or ends.
+#[component]
+pub fn TourPicker() -> Html {
+    let store = use_lab();
+    let key = store.lab().tour.as_ref().map_or("", |t| t.info.name);
+    html! {
+        <details class="tour-picker" key={key}>
+            <summary id="tours">{ "Guided tours" }</summary>
+            <ul class="tour-list">
+                { for tour::ALL.iter().map(|t| html! {
+                    <li><button data-tour={t.name} onclick={dispatch(&store, LabAction::StartTour(t.name.into()))}>
+                        <strong>{ t.title }</strong><span>{ t.summary }</span>
+                    </button></li>
+                }) }
+            </ul>
+        </details>
+    }
+}
