@@ -61,19 +61,18 @@ pub fn nodes(run: &Run) -> Vec<NodeView> {
                 TimerKind::CatchUpTimeout,
                 TimerKind::ElectionCheckTimeout,
             ]
-            .iter()
-            .find_map(|&k| {
-                w.timers(n.id)
-                    .find(|(kind, _, _)| *kind == k)
-                    .map(|(kind, set, fires)| {
-                        let total = fires.saturating_sub(set).max(1);
-                        let left = fires.saturating_sub(now);
-                        Countdown {
-                            kind,
-                            remaining: left as f64 / total as f64,
-                            left,
-                        }
-                    })
+            .into_iter()
+            .find_map(|kind| {
+                // A direct lookup: nesting iterator chains here once sent LLVM's loop
+                // unswitching into a combinatorial blow-up (release builds never finished).
+                let (set, fires) = w.timer(n.id, kind)?;
+                let total = fires.saturating_sub(set).max(1);
+                let left = fires.saturating_sub(now);
+                Some(Countdown {
+                    kind,
+                    remaining: left as f64 / total as f64,
+                    left,
+                })
             });
             let timestamps = match (n.up, n.v.election, n.v.service.store) {
                 (true, ElectionState::Leading { .. }, Some(s)) if s.ready => {

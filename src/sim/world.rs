@@ -793,6 +793,12 @@ impl World {
         })
     }
 
+    /// One timer of a node, if armed: (set at, fires at).
+    pub fn timer(&self, n: NodeId, kind: TimerKind) -> Option<(Time, Time)> {
+        let s = self.node_timers.get(n.index())?[kind.index()];
+        s.armed.then_some((s.set_at, s.fires_at))
+    }
+
     /// A node's armed timers: (kind, set at, fires at).
     pub fn timers(&self, n: NodeId) -> impl Iterator<Item = (TimerKind, Time, Time)> + '_ {
         TimerKind::ALL.iter().filter_map(move |&k| {
