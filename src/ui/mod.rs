@@ -7,6 +7,7 @@ pub mod cluster;
 pub mod controls;
 pub mod format;
 pub mod hooks;
+pub mod inspector;
 pub mod sidebar;
 pub mod store;
 pub mod timeline;

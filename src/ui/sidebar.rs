@@ -29,7 +29,8 @@ pub fn Sidebar() -> Html {
             </nav>
             <div class="tab-body" role="tabpanel">
                 { match tab {
-                    Tab::Inspector | Tab::Log | Tab::SpaceTime | Tab::NumberLine | Tab::BreakPaxos => {
+                    Tab::Inspector => html! { <super::inspector::Inspector /> },
+                    Tab::Log | Tab::SpaceTime | Tab::NumberLine | Tab::BreakPaxos => {
                         html! { <p class="hint">{ "This view is being built." }</p> }
                     }
                 } }
