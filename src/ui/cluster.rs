@@ -178,13 +178,7 @@ fn NodeGlyph(p: &NodeProps) -> Html {
     let n = &p.node;
     let (x, y) = p.pos;
     let id = n.id;
-    let onclick = {
-        let cb = p.onclick.clone();
-        Callback::from(move |e: MouseEvent| {
-            e.stop_propagation();
-            cb.emit(id)
-        })
-    };
+    // Clicks are handled by the picture (a message drawn over a node wins); keys here.
     let onkeydown = {
         let cb = p.onclick.clone();
         Callback::from(move |e: KeyboardEvent| {
@@ -280,7 +274,7 @@ fn NodeGlyph(p: &NodeProps) -> Html {
     }
     html! {
         <g {class} role="button" tabindex="0" aria-label={label.clone()} aria-pressed={p.selected.to_string()}
-           data-node={id.0.to_string()} data-role={role} {onclick} {onkeydown}>
+           data-node={id.0.to_string()} data-role={role} {onkeydown}>
             <title>{ label }</title>
             { for parts }
         </g>
@@ -781,16 +775,16 @@ pub fn Picture(p: &PictureProps) -> Html {
         });
     }
     let onclick = {
-        let (hits, on_message, on_background) = (
+        let (hits, on_message, on_node, on_background, canvas) = (
             sprites.clone(),
             p.on_message.clone(),
+            p.on_node.clone(),
             p.on_background.clone(),
+            canvas.clone(),
         );
         Callback::from(move |e: MouseEvent| {
-            let Some(el) = e
-                .current_target()
-                .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-            else {
+            // (Yew delegates events: `current_target` is its root, not this box.)
+            let Some(el) = canvas.cast::<web_sys::Element>() else {
                 return;
             };
             let r = el.get_bounding_client_rect();
@@ -806,9 +800,15 @@ pub fn Picture(p: &PictureProps) -> Html {
                 .rev()
                 .find(|m| (m.x - x).abs() <= m.w / 2.0 + 2.0 && (m.y - y).abs() <= 12.0)
                 .map(|m| m.id);
-            match hit {
-                Some(id) => on_message.emit(id),
-                None => on_background.emit(()),
+            let node = || {
+                let t = e.target()?.dyn_into::<web_sys::Element>().ok()?;
+                let g = t.closest("[data-node]").ok()??;
+                Some(NodeId(g.get_attribute("data-node")?.parse().ok()?))
+            };
+            match (hit, node()) {
+                (Some(id), _) => on_message.emit(id),
+                (None, Some(n)) => on_node.emit(n),
+                (None, None) => on_background.emit(()),
             }
         })
     };
