@@ -10,7 +10,7 @@ use wasm_bindgen::JsCast;
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 use yew::prelude::*;
 
-use super::format::{dur, frac, node_color, owner_color, px};
+use super::format::{frac, node_color, owner_color, px};
 use super::store::use_lab;
 use crate::engine::{Address, NodeId, Role, TimerKind};
 use crate::lab::LabAction;
@@ -111,7 +111,8 @@ fn along(a: (f64, f64), b: (f64, f64), t: f64) -> (f64, f64) {
 }
 
 fn countdown_arc(cx: f64, cy: f64, r: f64, fraction: f64) -> String {
-    let f = fraction.clamp(0.0, 0.9999);
+    // In 3° steps: the path (and the paint) changes every few frames, not every frame.
+    let f = ((fraction * 120.0).ceil() / 120.0).clamp(0.0, 0.9999);
     let a0 = -std::f64::consts::FRAC_PI_2;
     let a1 = a0 + f * std::f64::consts::TAU;
     let (x0, y0) = (cx + r * a0.cos(), cy + r * a0.sin());
@@ -215,11 +216,7 @@ fn NodeGlyph(p: &NodeProps) -> Html {
     }
     if let Some(c) = n.countdown {
         let kind = c.kind.name();
-        label.push_str(&format!(
-            ", {} {} left",
-            countdown_name(c.kind),
-            dur(c.left)
-        ));
+        label.push_str(&format!(", {} running", countdown_name(c.kind)));
         parts.push(circle(classes!("ring-track", kind), (x, y), NODE_R + 7.0));
         parts.push(html! {
             <path class={classes!("countdown", kind)} d={countdown_arc(x, y, NODE_R + 7.0, c.remaining)} />
@@ -229,7 +226,12 @@ fn NodeGlyph(p: &NodeProps) -> Html {
                 classes!("countdown-label", kind),
                 x,
                 below + 15.0,
-                format!("{} {}", countdown_name(c.kind), dur(c.left)),
+                // Tenths of a second: the text changes every few frames, not every frame.
+                format!(
+                    "{} {} s",
+                    countdown_name(c.kind),
+                    crate::sim::units::fixed(i128::from(c.left), 6, 1)
+                ),
             ));
         }
     }

@@ -77,8 +77,8 @@ pub fn Inspector() -> Html {
         .and_then(|id| view::node_detail(&lab.run, id, ROWS));
     let (kind, blocks) = match (&msg, &node) {
         (Some(m), _) => ("msg-inspector", message_panel(m)),
-        (None, Some(n)) => ("node-inspector", node_panel(n, &lab.run)),
-        (None, None) => ("summary", summary_panel(&lab.run)),
+        (None, Some(n)) => ("node-inspector", node_panel(n, &lab.run, lab.playing)),
+        (None, None) => ("summary", summary_panel(&lab.run, lab.playing)),
     };
     html! {
         <div class={classes!("inspector", kind, node.as_ref().filter(|n| !n.up).map(|_| "is-crashed"))} id="inspector"
@@ -173,8 +173,9 @@ fn proposer(h: &mut String, p: &Proposer) {
     h.push_str("</li>");
 }
 
-/// Buttons selecting the messages in flight to or from `node` (all, for None).
-fn message_buttons(run: &Run, node: Option<NodeId>) -> String {
+/// Buttons selecting the messages in flight to or from `node` (all, for None). While time
+/// runs the list would change every frame, so it shows only the count.
+fn message_buttons(run: &Run, node: Option<NodeId>, live: bool) -> String {
     let all = view::in_flight(run);
     let mine: Vec<_> = all
         .iter()
@@ -184,6 +185,9 @@ fn message_buttons(run: &Run, node: Option<NodeId>) -> String {
         Some(n) => format!("<h3>Messages in flight to or from {n}: {}</h3>", mine.len()),
         None => format!("<h3>Messages in flight: {}</h3>", mine.len()),
     };
+    if live {
+        return h;
+    }
     h.push_str(r#"<ul class="msg-list">"#);
     for m in mine.iter().take(LISTED) {
         let _ = write!(
@@ -206,7 +210,7 @@ fn message_buttons(run: &Run, node: Option<NodeId>) -> String {
     h
 }
 
-fn node_panel(d: &NodeDetail, run: &Run) -> Vec<String> {
+fn node_panel(d: &NodeDetail, run: &Run, live: bool) -> Vec<String> {
     let id = d.id;
     let role = d.role.name();
     let mut head = format!(
@@ -322,7 +326,7 @@ fn node_panel(d: &NodeDetail, run: &Run) -> Vec<String> {
         }
     }
     mem.push_str("</section>");
-    vec![head, disk, mem, message_buttons(run, Some(id))]
+    vec![head, disk, mem, message_buttons(run, Some(id), live)]
 }
 
 fn reason(r: DropReason) -> &'static str {
@@ -406,7 +410,7 @@ fn message_panel(d: &MessageDetail) -> Vec<String> {
     vec![head, fields, fate]
 }
 
-fn summary_panel(run: &Run) -> Vec<String> {
+fn summary_panel(run: &Run, live: bool) -> Vec<String> {
     let s = view::cluster_summary(run);
     let hint = r#"<p class="hint">Click a node to see what it keeps on disk and in memory, or a message to read it — and drop it while it travels.</p>"#.to_string();
     let leader = match s.leader {
@@ -440,5 +444,5 @@ fn summary_panel(run: &Run) -> Vec<String> {
         );
     }
     table.push_str("</tbody></table>");
-    vec![hint, facts, table, message_buttons(run, None)]
+    vec![hint, facts, table, message_buttons(run, None, live)]
 }
