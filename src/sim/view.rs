@@ -775,6 +775,18 @@ pub struct ClusterSummary {
     pub partitioned: bool,
 }
 
+/// How many messages are travelling at the cursor (local calls left out), to or from `node`
+/// if given — counted without building their views.
+pub fn in_flight_count(run: &Run, node: Option<NodeId>) -> usize {
+    let w = run.world();
+    let h = run.history();
+    w.in_flight()
+        .filter_map(|(_, id)| h.messages.get(id as usize))
+        .filter(|m| m.from != m.to && m.sent <= w.now)
+        .filter(|m| node.is_none_or(|n| m.from == Address::Node(n) || m.to == Address::Node(n)))
+        .count()
+}
+
 /// The cluster summary at the cursor.
 pub fn cluster_summary(run: &Run) -> ClusterSummary {
     let w = run.world();
@@ -790,14 +802,9 @@ pub fn cluster_summary(run: &Run) -> ClusterSummary {
         };
         (l, seq)
     });
-    let h = run.history();
     ClusterSummary {
         leader,
-        in_flight: w
-            .in_flight()
-            .filter_map(|(_, id)| h.messages.get(id as usize))
-            .filter(|m| m.from != m.to && m.sent <= w.now)
-            .count(),
+        in_flight: in_flight_count(run, None),
         elections: w.stats.elections,
         preempted: w.stats.preempted_total(),
         partitioned: w.nodes.iter().any(|n| !w.connected(n.id, NodeId(1))),
@@ -1110,6 +1117,12 @@ mod tests {
         assert_eq!(s.nodes[leader.index()].1, Role::Leader);
         assert_eq!(s.nodes[leader.index()].2, Some(round));
         assert_eq!(s.in_flight, in_flight(&run).len());
+        let n1 = in_flight(&run)
+            .iter()
+            .filter(|m| m.from == Address::Node(NodeId(1)) || m.to == Address::Node(NodeId(1)))
+            .count();
+        assert_eq!(in_flight_count(&run, Some(NodeId(1))), n1);
+        assert!(n1 < s.in_flight, "some messages do not involve N1");
         assert!(s.elections >= 1);
         assert!(!s.partitioned);
     }

@@ -10,7 +10,7 @@ use wasm_bindgen::JsCast;
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 use yew::prelude::*;
 
-use super::format::{frac, node_color, owner_color, px};
+use super::format::{frac, node_color, owner_color};
 use super::store::use_lab;
 use crate::engine::{Address, NodeId, Role, TimerKind};
 use crate::lab::LabAction;
@@ -24,6 +24,18 @@ pub const HEIGHT: f64 = 760.0;
 const CENTER: (f64, f64) = (500.0, 345.0);
 const RADIUS: f64 = 255.0;
 const NODE_R: f64 = 46.0;
+
+/// An SVG coordinate to a tenth of a unit. Like `format::px`, but in `i64`: it runs a few
+/// hundred times a frame, and wasm has no native `i128` division.
+fn px(x: f64) -> String {
+    let v = (x * 10.0).round() as i64;
+    let (sign, a) = if v < 0 {
+        ("-", v.unsigned_abs())
+    } else {
+        ("", v as u64)
+    };
+    format!("{sign}{}.{}", a / 10, a % 10)
+}
 
 /// Where node `i` of `n` sits on the ring (node 1 at the top, clockwise).
 pub fn node_pos(i: usize, n: usize) -> (f64, f64) {

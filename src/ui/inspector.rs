@@ -176,18 +176,21 @@ fn proposer(h: &mut String, p: &Proposer) {
 /// Buttons selecting the messages in flight to or from `node` (all, for None). While time
 /// runs the list would change every frame, so it shows only the count.
 fn message_buttons(run: &Run, node: Option<NodeId>, live: bool) -> String {
+    let total = view::in_flight_count(run, node);
+    let h = match node {
+        Some(n) => format!("<h3>Messages in flight to or from {n}: {total}</h3>"),
+        None => format!("<h3>Messages in flight: {total}</h3>"),
+    };
+    if live {
+        return h;
+    }
+    let mut h = h;
     let all = view::in_flight(run);
     let mine: Vec<_> = all
         .iter()
         .filter(|m| node.is_none_or(|n| m.from == Address::Node(n) || m.to == Address::Node(n)))
         .collect();
-    let mut h = match node {
-        Some(n) => format!("<h3>Messages in flight to or from {n}: {}</h3>", mine.len()),
-        None => format!("<h3>Messages in flight: {}</h3>", mine.len()),
-    };
-    if live {
-        return h;
-    }
+
     h.push_str(r#"<ul class="msg-list">"#);
     for m in mine.iter().take(LISTED) {
         let _ = write!(
