@@ -10,7 +10,8 @@ import assert from 'node:assert/strict';
 
 // A link with 9 nodes, 40 busy clients and 0.8–1.5 s messages: 320+ messages travelling.
 export const HEAVY = '?p=classroom&n=9&cl=40&ct=50&lat=800-1500&t=10000000';
-const BUDGET_MS = 16.7;
+// PERF_BUDGET_MS loosens the budget on a machine busy with other work (default: 16.7 ms).
+const BUDGET_MS = Number(process.env.PERF_BUDGET_MS ?? 16.7);
 const PLAY_MS = Number(process.env.PERF_PLAY_MS ?? 4000);
 // PERF_URL measures another link (then the 300-message floor is not asserted).
 const URL = process.env.PERF_URL ?? HEAVY;
@@ -70,28 +71,54 @@ const pct = (xs, q) => {
   return s[Math.min(s.length - 1, Math.floor(q * s.length))];
 };
 
+// Opens the link with the instruments in place; returns the time to first render.
+async function open(t) {
+  await t.page.addInitScript(instrument);
+  await t.page.goto(t.url(URL));
+  await t.page.locator('svg.cluster .node').first().waitFor();
+  return t.page.evaluate(() => window.__perf.first);
+}
+
 export default [
   {
-    name: '9 nodes, 300+ messages in flight: p95 frame time within 16.7 ms; paused = no frames',
+    name: 'heavy link: first render within 1 s, 300+ messages, no animation frames while paused',
     async run(t) {
       const { page } = t;
-      await page.addInitScript(instrument);
-      await page.goto(t.url(URL));
-      await page.locator('svg.cluster .node').first().waitFor();
-      const first = await page.evaluate(() => window.__perf.first);
+      const first = await open(t);
       t.metric('time to first render (9 nodes, 320+ messages)', first, 'ms');
       assert.ok(first < 1000, `first render took ${first} ms`);
-
       const inFlight = await page.locator('.msg-hits .msg:not(.dropped)').count();
-      t.metric('messages drawn at the link time', inFlight);
+      t.metric('messages in flight at the link time', inFlight);
       assert.ok(inFlight >= MIN_MESSAGES, `only ${inFlight} messages in flight`);
 
+      // Play a little, pause: from then on the app must not ask for a single frame.
+      await page.locator('#play').click();
+      await t.waitForText('#play', 'Pause');
+      await page.waitForTimeout(500);
+      const playing = await page.evaluate(() => window.__perf.appFrames);
+      assert.ok(playing > 5, `only ${playing} frames requested while playing`);
+      await page.locator('#play').click();
+      await t.waitForText('#play', 'Play');
+      await page.waitForTimeout(200);
+      const before = await page.evaluate(() => window.__perf.appFrames);
+      await page.waitForTimeout(1000);
+      const after = await page.evaluate(() => window.__perf.appFrames);
+      t.metric('animation frames requested in 1 s while paused', after - before);
+      assert.equal(after - before, 0, 'the paused app requested animation frames');
+    },
+  },
+  {
+    name: `9 nodes, 300+ messages in flight: p95 frame time within ${BUDGET_MS} ms`,
+    async run(t) {
+      const { page } = t;
+      await open(t);
       await page.locator('#play').click();
       await t.waitForText('#play', 'Pause');
       await page.waitForTimeout(300); // let the first frames (JIT, caches) pass
       await page.evaluate(startRecording);
       await page.waitForTimeout(PLAY_MS);
       const { work, gaps, counts } = await page.evaluate(() => window.__perf.stop());
+      await page.locator('#play').click();
       assert.ok(work.length > 20, `only ${work.length} frames in ${PLAY_MS} ms`);
       const minCount = Math.min(...counts);
       t.metric('frames recorded', work.length);
@@ -104,16 +131,6 @@ export default [
       t.metric('frames later than 25 ms', `${gaps.filter((g) => g > 25).length} of ${gaps.length}`);
       assert.ok(minCount >= MIN_MESSAGES, `the load fell to ${minCount} messages in flight`);
       assert.ok(pct(work, 0.95) <= BUDGET_MS, `p95 frame work ${pct(work, 0.95).toFixed(1)} ms > ${BUDGET_MS} ms`);
-
-      // Paused: the app must not ask for a single animation frame.
-      await page.locator('#play').click();
-      await t.waitForText('#play', 'Play');
-      await page.waitForTimeout(200);
-      const before = await page.evaluate(() => window.__perf.appFrames);
-      await page.waitForTimeout(1000);
-      const after = await page.evaluate(() => window.__perf.appFrames);
-      t.metric('animation frames requested in 1 s while paused', after - before);
-      assert.equal(after - before, 0, 'the paused app requested animation frames');
     },
   },
 ];
