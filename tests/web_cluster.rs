@@ -4,6 +4,7 @@
 //! after putting a share link in the address bar (the app reads it once, at mount).
 #![cfg(target_arch = "wasm32")]
 
+use std::cell::Cell;
 use std::time::Duration;
 
 use paxoscope::ui::App;
@@ -13,8 +14,27 @@ use web_sys::{Element, HtmlElement};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
+thread_local!(static BUSY: Cell<bool> = const { Cell::new(false) });
+
+/// One test at a time: the runner polls async tests concurrently, and an app reads the
+/// address bar at its first render, which another test's `mount` could change first.
+struct Turn;
+
+async fn turn() -> Turn {
+    while BUSY.with(|b| b.replace(true)) {
+        yew::platform::time::sleep(Duration::from_millis(5)).await;
+    }
+    Turn
+}
+
+impl Drop for Turn {
+    fn drop(&mut self) {
+        BUSY.with(|b| b.set(false));
+    }
+}
+
 /// Mounts `App` for the share link `query` into a fresh `<div id=…>` of its own.
-fn mount(query: &str, id: &str) -> Element {
+async fn mount(query: &str, id: &str) -> Element {
     let window = web_sys::window().unwrap();
     let path = window.location().pathname().unwrap();
     window
@@ -31,12 +51,26 @@ fn mount(query: &str, id: &str) -> Element {
     root.set_id(id);
     document.body().unwrap().append_child(&root).unwrap();
     yew::Renderer::<App>::with_root(root.clone()).render();
+    wait_for(&root, "svg.cluster .node").await;
+    settle().await;
     root
 }
 
 /// Yew renders asynchronously: let the scheduler run before reading the DOM.
 async fn settle() {
     yew::platform::time::sleep(Duration::from_millis(30)).await;
+}
+
+/// Waits (up to 3 s) until `selector` matches inside `root`: on a busy machine a render can
+/// take longer than any fixed pause.
+async fn wait_for(root: &Element, selector: &str) {
+    for _ in 0..300 {
+        if root.query_selector(selector).unwrap().is_some() {
+            return;
+        }
+        yew::platform::time::sleep(Duration::from_millis(10)).await;
+    }
+    panic!("nothing matched {selector} within 3 s");
 }
 
 fn find(root: &Element, selector: &str) -> Element {
@@ -65,8 +99,8 @@ fn click(root: &Element, selector: &str) {
 
 #[wasm_bindgen_test]
 async fn nodes_show_role_incarnation_round_and_countdown() {
-    let root = mount("s=leader-crash&t=9000000", "t-nodes");
-    settle().await;
+    let _turn = turn().await;
+    let root = mount("s=leader-crash&t=9000000", "t-nodes").await;
     assert_eq!(count(&root, "svg.cluster .node"), 5);
     // The scenario crashes the leader at 8 s: one node is down, drawn as such.
     let crashed = find(&root, "svg.cluster .node.crashed");
@@ -95,16 +129,21 @@ async fn nodes_show_role_incarnation_round_and_countdown() {
 
 #[wasm_bindgen_test]
 async fn clicking_a_node_opens_its_durable_and_volatile_state() {
-    let root = mount("s=leader-crash&t=9000000", "t-select");
-    settle().await;
+    let _turn = turn().await;
+    let root = mount("s=leader-crash&t=9000000", "t-select").await;
     assert!(
         text(&root, "#inspector").contains("Click a node"),
         "a hint first"
     );
     click(&root, "svg.cluster .node[data-node=\"2\"]");
-    settle().await;
+    wait_for(&root, "#inspector[data-node=\"2\"]").await;
     let panel = find(&root, "#inspector");
-    assert_eq!(panel.get_attribute("data-node").as_deref(), Some("2"));
+    assert_eq!(
+        panel.get_attribute("data-node").as_deref(),
+        Some("2"),
+        "{}",
+        panel.outer_html()
+    );
     assert_eq!(
         count(&root, "svg.cluster .node.selected[data-node=\"2\"]"),
         1
@@ -130,10 +169,10 @@ async fn clicking_a_node_opens_its_durable_and_volatile_state() {
 
 #[wasm_bindgen_test]
 async fn a_crashed_node_shows_its_memory_as_lost_and_restarts() {
-    let root = mount("s=leader-crash&t=9000000", "t-crashed");
-    settle().await;
+    let _turn = turn().await;
+    let root = mount("s=leader-crash&t=9000000", "t-crashed").await;
     click(&root, "svg.cluster .node[data-node=\"5\"]");
-    settle().await;
+    wait_for(&root, "#inspector[data-node=\"5\"]").await;
     assert!(count(&root, "#inspector .volatile.lost") == 1);
     assert!(text(&root, "#inspector .lost-note").starts_with("Gone"));
     assert!(
@@ -147,7 +186,7 @@ async fn a_crashed_node_shows_its_memory_as_lost_and_restarts() {
     );
     // Restart it from the inspector: a new incarnation, memory back.
     click(&root, "#inspector-restart");
-    settle().await;
+    wait_for(&root, "#inspector-crash").await;
     assert_eq!(count(&root, "#inspector .volatile.lost"), 0);
     assert!(text(&root, "#inspector .insp-head").contains("incarnation 1"));
     let label = find(&root, "svg.cluster .node[data-node=\"5\"]")
@@ -158,8 +197,8 @@ async fn a_crashed_node_shows_its_memory_as_lost_and_restarts() {
 
 #[wasm_bindgen_test]
 async fn clicking_a_message_shows_its_fields_and_dropping_marks_it() {
-    let root = mount("s=dueling-no-backoff&t=2000000", "t-msg");
-    settle().await;
+    let _turn = turn().await;
+    let root = mount("s=dueling-no-backoff&t=2000000", "t-msg").await;
     let canvas = find(&root, "canvas.msg-canvas");
     let drawn: u32 = canvas
         .get_attribute("data-messages")
@@ -185,7 +224,7 @@ async fn clicking_a_message_shows_its_fields_and_dropping_marks_it() {
     let id = target.get_attribute("data-msg").unwrap();
     let kind = target.get_attribute("data-type").unwrap();
     target.click();
-    settle().await;
+    wait_for(&root, &format!("#inspector[data-msg=\"{id}\"]")).await;
     let panel = find(&root, "#inspector");
     assert_eq!(
         panel.get_attribute("data-msg").as_deref(),
@@ -199,7 +238,7 @@ async fn clicking_a_message_shows_its_fields_and_dropping_marks_it() {
     );
     assert!(text(&root, "#msg-fate").starts_with("travelling"));
     click(&root, "#drop-message");
-    settle().await;
+    wait_for(&root, ".msg-hits .msg.doomed").await;
     assert!(text(&root, "#msg-fate").contains("you asked to drop it"));
     assert_eq!(count(&root, "#drop-message"), 0, "no second drop");
     assert_eq!(
@@ -210,8 +249,8 @@ async fn clicking_a_message_shows_its_fields_and_dropping_marks_it() {
 
 #[wasm_bindgen_test]
 async fn past_a_violation_the_picture_shows_the_two_quorums() {
-    let root = mount("s=bug-minority-quorum&t=5000000", "t-why");
-    settle().await;
+    let _turn = turn().await;
+    let root = mount("s=bug-minority-quorum&t=5000000", "t-why").await;
     assert!(count(&root, "svg.cluster .why-halo.qa") >= 2);
     assert!(count(&root, "svg.cluster .why-halo.qb") >= 2);
     assert_eq!(text(&root, "svg.cluster .why-centre"), "A ∩ B = ∅");
@@ -222,16 +261,15 @@ async fn past_a_violation_the_picture_shows_the_two_quorums() {
     );
     assert!(why.contains("share no acceptor"));
     // Before the violation there is nothing to explain.
-    let early = mount("s=bug-minority-quorum&t=100000", "t-why-early");
-    settle().await;
+    let early = mount("s=bug-minority-quorum&t=100000", "t-why-early").await;
     assert_eq!(count(&early, "#why"), 0);
     assert_eq!(count(&early, "svg.cluster .why-halo"), 0);
 }
 
 #[wasm_bindgen_test]
 async fn a_partition_is_drawn_as_groups_and_cut_edges() {
-    let root = mount("s=minority-partition&t=6000000", "t-split");
-    settle().await;
+    let _turn = turn().await;
+    let root = mount("s=minority-partition&t=6000000", "t-split").await;
     // N1, N2 | N3, N4, N5: 2 × 3 = 6 cut edges, group halos on every node.
     assert_eq!(count(&root, "svg.cluster .edge.cut"), 6);
     assert_eq!(count(&root, "svg.cluster .group-halo"), 5);
