@@ -69,17 +69,17 @@ export default [
       // Hover a message the cluster shows (travelling or just dropped): the cluster highlights
       // it; leaving clears it.
       const id = await page.evaluate(() => {
-        const shown = new Set([...document.querySelectorAll('svg.cluster .msg')].map((m) => m.dataset.msg));
+        const shown = new Set([...document.querySelectorAll('.msg-hits .msg')].map((m) => m.dataset.msg));
         // The newest such arrow: it is drawn on top of the others.
         return [...document.querySelectorAll('svg.st .arrow')].map((a) => a.dataset.msg).filter((m) => shown.has(m)).pop();
       });
       assert.ok(id, 'an arrow for a message the cluster shows');
-      assert.equal(await page.locator('svg.cluster .msg.highlighted').count(), 0);
+      assert.equal(await page.locator('.msg-hits .msg.highlighted').count(), 0);
       await page.locator(`svg.st .arrow[data-msg="${id}"] .hit`).hover({ force: true });
-      await page.locator(`svg.cluster .msg.highlighted[data-msg="${id}"]`).waitFor();
+      await page.locator(`.msg-hits .msg.highlighted[data-msg="${id}"]`).waitFor();
       await t.screenshot('hover');
       await page.locator('h1').hover();
-      await page.waitForFunction(() => !document.querySelector('svg.cluster .msg.highlighted'));
+      await page.waitForFunction(() => !document.querySelector('.msg-hits .msg.highlighted'));
 
       // Clicking a delivered arrow moves the cursor to its arrival (back in time).
       const before = await clock(page);

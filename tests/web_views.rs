@@ -167,10 +167,10 @@ async fn the_space_time_diagram_draws_arrows_and_hover_highlights_the_cluster() 
         "messages to the crashed N5"
     );
     assert!(all(&root, "svg.st .mark.crash").len() == 1);
-    assert!(all(&root, "svg.cluster .msg.highlighted").is_empty());
+    assert!(all(&root, ".msg-hits .msg.highlighted").is_empty());
 
     // A message the cluster shows (travelling or just dropped).
-    let shown: Vec<String> = all(&root, "svg.cluster .msg")
+    let shown: Vec<String> = all(&root, ".msg-hits .msg")
         .iter()
         .filter_map(|m| m.get_attribute("data-msg"))
         .collect();
@@ -183,14 +183,14 @@ async fn the_space_time_diagram_draws_arrows_and_hover_highlights_the_cluster() 
     let id = arrow.get_attribute("data-msg").unwrap();
     mouse(&arrow.first_element_child().unwrap(), "mouseover");
     settle().await;
-    let lit = all(&root, "svg.cluster .msg.highlighted");
+    let lit = all(&root, ".msg-hits .msg.highlighted");
     assert_eq!(lit.len(), 1);
     assert_eq!(lit[0].get_attribute("data-msg").unwrap(), id);
     assert_eq!(all(&root, "svg.st .arrow.hl").len(), 1);
 
     mouse(&arrow.first_element_child().unwrap(), "mouseout");
     settle().await;
-    assert!(all(&root, "svg.cluster .msg.highlighted").is_empty());
+    assert!(all(&root, ".msg-hits .msg.highlighted").is_empty());
 }
 
 #[wasm_bindgen_test]

@@ -1,22 +1,41 @@
 //! The cluster view: nodes on a ring, clients below, messages travelling along the edges at
-//! their virtual-time position, coloured by their ballot's owner.
+//! their virtual-time position, coloured by their ballot's owner; partitions, countdown rings,
+//! and — once the cursor has passed a safety violation — the quorums or ranges that explain it.
+//!
+//! Drawing 300 moving messages at 60 frames a second is the hot path. Everything that does
+//! not move is a child component with equal props from frame to frame (Yew skips it): the
+//! edges, the clients, each message's body. Per frame a message costs one `transform`.
 
+use wasm_bindgen::JsCast;
+use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 use yew::prelude::*;
 
-use super::format::{frac, node_color, owner_color, px};
+use super::format::{frac, node_color, owner_color};
 use super::store::use_lab;
-use crate::engine::{Address, NodeId, Role};
+use crate::engine::{Address, NodeId, Role, TimerKind};
 use crate::lab::LabAction;
-use crate::sim::view::{self, MessageView, NodeView};
-use crate::sim::Run;
+use crate::sim::view::{self, MessageView, NodeView, ViolationView};
+use crate::sim::{Invariant, Run};
 
 /// SVG coordinate box.
 pub const WIDTH: f64 = 1000.0;
 /// SVG coordinate box.
 pub const HEIGHT: f64 = 760.0;
-const CENTER: (f64, f64) = (500.0, 340.0);
+const CENTER: (f64, f64) = (500.0, 345.0);
 const RADIUS: f64 = 255.0;
 const NODE_R: f64 = 46.0;
+
+/// An SVG coordinate to a tenth of a unit. Like `format::px`, but in `i64`: it runs a few
+/// hundred times a frame, and wasm has no native `i128` division.
+fn px(x: f64) -> String {
+    let v = (x * 10.0).round() as i64;
+    let (sign, a) = if v < 0 {
+        ("-", v.unsigned_abs())
+    } else {
+        ("", v as u64)
+    };
+    format!("{sign}{}.{}", a / 10, a % 10)
+}
 
 /// Where node `i` of `n` sits on the ring (node 1 at the top, clockwise).
 pub fn node_pos(i: usize, n: usize) -> (f64, f64) {
@@ -26,9 +45,9 @@ pub fn node_pos(i: usize, n: usize) -> (f64, f64) {
 
 /// Where client `c` of `m` sits, in a row under the ring.
 pub fn client_pos(c: usize, m: usize) -> (f64, f64) {
-    let span = 560.0_f64.min(110.0 * m as f64);
+    let span = 900.0_f64.min(110.0 * m as f64);
     let x = CENTER.0 - span / 2.0 + span * (c as f64 + 0.5) / m.max(1) as f64;
-    (x, HEIGHT - 40.0)
+    (x, HEIGHT - 26.0)
 }
 
 /// Position of any address.
@@ -62,15 +81,28 @@ pub fn short_label(type_name: &str) -> &'static str {
     }
 }
 
-fn role_class(r: Role) -> &'static str {
+/// A symbol per role, so roles differ by more than colour.
+pub fn role_icon(r: Role) -> &'static str {
     match r {
-        Role::Crashed => "crashed",
-        Role::Leader => "leader",
-        Role::Follower => "follower",
-        Role::Suspecting => "suspecting",
-        Role::Waiting => "waiting",
-        Role::Proposing => "proposing",
-        Role::Checking => "checking",
+        Role::Leader => "★",
+        Role::Follower => "✓",
+        Role::Suspecting => "?",
+        Role::Waiting => "◔",
+        Role::Proposing => "⚑",
+        Role::Checking => "⚖",
+        Role::Crashed => "✕",
+    }
+}
+
+/// What a countdown ring counts down to, as its label says it.
+pub fn countdown_name(k: TimerKind) -> &'static str {
+    match k {
+        TimerKind::Backoff => "random wait",
+        TimerKind::PingTimeout => "ping timeout",
+        TimerKind::LeadershipProposalTimeout => "proposal timeout",
+        TimerKind::CatchUpTimeout => "catch-up timeout",
+        TimerKind::ElectionCheckTimeout => "check timeout",
+        _ => "timer",
     }
 }
 
@@ -91,7 +123,8 @@ fn along(a: (f64, f64), b: (f64, f64), t: f64) -> (f64, f64) {
 }
 
 fn countdown_arc(cx: f64, cy: f64, r: f64, fraction: f64) -> String {
-    let f = fraction.clamp(0.0, 0.9999);
+    // In 3° steps: the path (and the paint) changes every few frames, not every frame.
+    let f = ((fraction * 120.0).ceil() / 120.0).clamp(0.0, 0.9999);
     let a0 = -std::f64::consts::FRAC_PI_2;
     let a1 = a0 + f * std::f64::consts::TAU;
     let (x0, y0) = (cx + r * a0.cos(), cy + r * a0.sin());
@@ -108,12 +141,48 @@ fn countdown_arc(cx: f64, cy: f64, r: f64, fraction: f64) -> String {
     )
 }
 
+/// Partition groups in order of their first node: index into `groups` per node (all 0 when
+/// the network is whole).
+fn group_index(nodes: &[NodeView]) -> (Vec<usize>, usize) {
+    let mut seen: Vec<u8> = Vec::new();
+    let idx = nodes
+        .iter()
+        .map(|n| match seen.iter().position(|&g| g == n.group) {
+            Some(i) => i,
+            None => {
+                seen.push(n.group);
+                seen.len() - 1
+            }
+        })
+        .collect();
+    (idx, seen.len())
+}
+
+const GROUP_NAMES: [&str; 9] = ["A", "B", "C", "D", "E", "F", "G", "H", "I"];
+
+/// An SVG `<text>`: one helper instead of many inlined `html!` tags keeps the bundle small.
+fn text(class: Classes, x: f64, y: f64, body: String) -> Html {
+    html! { <text {class} x={px(x)} y={px(y)}>{ body }</text> }
+}
+
+/// An SVG `<circle>`.
+fn circle(class: Classes, (x, y): (f64, f64), r: f64) -> Html {
+    html! { <circle {class} cx={px(x)} cy={px(y)} r={px(r)} /> }
+}
+
+/// An SVG `<line>`.
+fn line(class: &'static str, a: (f64, f64), b: (f64, f64)) -> Html {
+    html! { <line {class} x1={px(a.0)} y1={px(a.1)} x2={px(b.0)} y2={px(b.1)} /> }
+}
+
 #[derive(Properties, PartialEq)]
 struct NodeProps {
     node: NodeView,
     pos: (f64, f64),
     selected: bool,
     split_group: Option<u8>,
+    /// Partition group index, when the network is split.
+    group: Option<usize>,
     onclick: Callback<NodeId>,
 }
 
@@ -122,36 +191,95 @@ fn NodeGlyph(p: &NodeProps) -> Html {
     let n = &p.node;
     let (x, y) = p.pos;
     let id = n.id;
-    let onclick = {
-        let cb = p.onclick.clone();
-        Callback::from(move |_: MouseEvent| cb.emit(id))
-    };
+    // Clicks are handled by the picture (a message drawn over a node wins); keys here.
     let onkeydown = {
         let cb = p.onclick.clone();
         Callback::from(move |e: KeyboardEvent| {
-            if e.key() == "Enter" {
+            if e.key() == "Enter" || e.key() == " " {
+                e.prevent_default();
                 cb.emit(id)
             }
         })
     };
-    let leads = n.role == Role::Leader;
-    let label = format!(
-        "{}, incarnation {}, {}{}",
-        n.id,
-        n.incarnation,
-        n.role.name(),
-        n.round
-            .map_or(String::new(), |r| format!(", leadership round {r}"))
-    );
-    let ring = n.countdown.map(|c| {
-        let class = format!("countdown {}", c.kind.name());
-        html! {
-            <path class={class} d={countdown_arc(x, y, NODE_R + 7.0, c.remaining)}>
-                <title>{ format!("{}: {} left", c.kind.name(), super::format::dur(c.left)) }</title>
-            </path>
-        }
+    let role = n.role.name();
+    let mut label = format!("{id}, incarnation {}, {role}", n.incarnation);
+    if let Some(r) = n.round {
+        label.push_str(&format!(", leadership round {r}"));
+    }
+    let below = y + NODE_R + 19.0;
+    let mut parts = Vec::with_capacity(12);
+    if let Some(g) = p.group {
+        parts.push(circle(
+            classes!("group-halo", GROUP_CLASSES[g % 4]),
+            (x, y),
+            NODE_R + 15.0,
+        ));
+    }
+    parts.push(html! {
+        <circle class="body" cx={px(x)} cy={px(y)} r={px(NODE_R)} style={format!("--owner: {}", node_color(id))} />
     });
-    let mut class = classes!("node", role_class(n.role));
+    if n.role == Role::Crashed {
+        let d = format!(
+            "M {} {} l 60 60 m 0 -60 l -60 60",
+            px(x - 30.0),
+            px(y - 30.0)
+        );
+        parts.push(html! { <path class="crash-x" {d} /> });
+    }
+    if let Some(c) = n.countdown {
+        let kind = c.kind.name();
+        label.push_str(&format!(", {} running", countdown_name(c.kind)));
+        parts.push(circle(classes!("ring-track", kind), (x, y), NODE_R + 7.0));
+        parts.push(html! {
+            <path class={classes!("countdown", kind)} d={countdown_arc(x, y, NODE_R + 7.0, c.remaining)} />
+        });
+        if n.timestamps.is_none() {
+            parts.push(text(
+                classes!("countdown-label", kind),
+                x,
+                below + 15.0,
+                // Tenths of a second: the text changes every few frames, not every frame.
+                format!(
+                    "{} {} s",
+                    countdown_name(c.kind),
+                    crate::sim::units::fixed(i128::from(c.left), 6, 1)
+                ),
+            ));
+        }
+    }
+    parts.push(text(classes!("name"), x, y - 10.0, id.to_string()));
+    parts.push(text(
+        classes!("role-word"),
+        x,
+        y + 9.0,
+        format!("{} {role}", role_icon(n.role)),
+    ));
+    parts.push(text(
+        classes!("inc"),
+        x,
+        y + 24.0,
+        format!("incarnation {}", n.incarnation),
+    ));
+    let round = match (n.round, n.believes) {
+        (Some(r), Some(l)) if n.role != Role::Leader && l.node != id => {
+            format!("round {r}: {} leads", l.node)
+        }
+        (Some(r), _) => format!("round {r}"),
+        (None, _) => "no leader known".into(),
+    };
+    parts.push(text(classes!("round"), x, below, round));
+    if let Some((counter, bound)) = n.timestamps {
+        parts.push(text(
+            classes!("ts"),
+            x,
+            below + 15.0,
+            format!("ts {counter} ≤ bound {bound}"),
+        ));
+    }
+    if n.role == Role::Leader {
+        parts.push(text(classes!("crown"), x, y - NODE_R - 12.0, "★".into()));
+    }
+    let mut class = classes!("node", role);
     if p.selected {
         class.push("selected");
     }
@@ -159,92 +287,378 @@ fn NodeGlyph(p: &NodeProps) -> Html {
         class.push(if g == 1 { "split-a" } else { "split-b" });
     }
     html! {
-        <g class={class} role="button" tabindex="0" aria-label={label.clone()}
-           data-node={n.id.0.to_string()} data-role={n.role.name()} {onclick} {onkeydown}>
+        <g {class} role="button" tabindex="0" aria-label={label.clone()} aria-pressed={p.selected.to_string()}
+           data-node={id.0.to_string()} data-role={role} {onkeydown}>
             <title>{ label }</title>
-            <circle class="body" cx={px(x)} cy={px(y)} r={px(NODE_R)}
-                    style={format!("--owner: {}", node_color(n.id))} />
-            { for ring }
-            <text class="name" x={px(x)} y={px(y - 4.0)}>{ n.id.to_string() }</text>
-            <text class="sub" x={px(x)} y={px(y + 16.0)}>
-                { format!("#{} · {}", n.incarnation, n.role.name()) }
-            </text>
-            <text class="round" x={px(x)} y={px(y + 30.0)}>
-                { n.round.map_or("no leader known".into(), |r| format!("round {r}")) }
-            </text>
-            if leads {
-                <text class="crown" x={px(x)} y={px(y - NODE_R - 14.0)}>{ "★ leader" }</text>
-            }
+            { for parts }
         </g>
     }
 }
 
-#[derive(Properties, PartialEq)]
-struct MsgProps {
-    m: MessageView,
-    pos: (f64, f64),
-    selected: bool,
-    highlighted: bool,
-    onclick: Callback<u64>,
+const GROUP_CLASSES: [&str; 4] = ["g0", "g1", "g2", "g3"];
+
+/// One message as the canvas draws it and a click finds it, in SVG units.
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct Drawn {
+    id: u64,
+    x: f64,
+    y: f64,
+    /// Pill width.
+    w: f64,
+    /// Sprite: message type × colour (0–8 ballot owner, 9 grey).
+    sprite: usize,
+    /// 1, or fading for a dropped message.
+    alpha: f64,
+    /// Extra marks: dropped, duplicate, doomed, selected.
+    marks: [bool; 4],
 }
 
-#[component]
-fn MessageDot(p: &MsgProps) -> Html {
-    let m = &p.m;
-    let (x, y) = p.pos;
+const GREY: usize = 9;
+
+fn pill_width(kind: &str) -> f64 {
+    12.0 + 6.6 * short_label(kind).chars().count() as f64
+}
+
+fn pill_colour(c: usize) -> &'static str {
+    if c == GREY {
+        owner_color(None)
+    } else {
+        node_color(NodeId::from_index(c))
+    }
+}
+
+fn context(c: &HtmlCanvasElement) -> Option<CanvasRenderingContext2d> {
+    c.get_context("2d").ok()??.dyn_into().ok()
+}
+
+/// Pre-drawn pills (type × colour) at the canvas's pixel scale: a frame then draws each
+/// message with one `drawImage`, passing no strings to the browser.
+#[derive(Default)]
+struct Sprites {
+    scale: f64,
+    pills: Vec<Option<HtmlCanvasElement>>,
+    /// Canvas pixels per SVG unit, measured when the window resized or time stands still:
+    /// measuring forces a layout, which a playing frame should not pay for.
+    k: f64,
+    /// The window width when `k` was measured.
+    window: f64,
+    /// Where each message was drawn, for clicks while playing.
+    hits: Vec<Drawn>,
+}
+
+impl Sprites {
+    /// The pill of message type × colour `sprite`, or a mark (`MARKS`) at `160 + i`.
+    fn get(&mut self, sprite: usize, k: f64) -> Option<HtmlCanvasElement> {
+        if self.scale != k {
+            self.scale = k;
+            self.pills = vec![None; 16 * 10 + MARKS.len()];
+        }
+        if self.pills[sprite].is_none() {
+            let c: HtmlCanvasElement = gloo::utils::document()
+                .create_element("canvas")
+                .ok()?
+                .dyn_into()
+                .ok()?;
+            let (w, h) = match MARKS.get(sprite.wrapping_sub(160)) {
+                Some(_) => (16.0, 18.0),
+                None => (
+                    pill_width(crate::engine::Msg::TYPE_NAMES[sprite / 10]) + 2.0,
+                    22.0,
+                ),
+            };
+            c.set_width((w * k).ceil() as u32);
+            c.set_height((h * k).ceil() as u32);
+            let g = context(&c)?;
+            g.scale(k, k).ok()?;
+            g.set_text_align("center");
+            if let Some((mark, colour)) = MARKS.get(sprite.wrapping_sub(160)) {
+                g.set_font("700 14px system-ui, sans-serif");
+                g.set_fill_style_str(colour);
+                g.fill_text(mark, w / 2.0, 14.0).ok()?;
+            } else {
+                let kind = crate::engine::Msg::TYPE_NAMES[sprite / 10];
+                g.set_fill_style_str(pill_colour(sprite % 10));
+                g.set_stroke_style_str("rgba(0,0,0,0.3)");
+                g.begin_path();
+                g.round_rect_with_f64(1.0, 1.0, w - 2.0, 20.0, 10.0).ok()?;
+                g.fill();
+                g.stroke();
+                g.set_fill_style_str("#fff");
+                g.set_font("600 11px system-ui, sans-serif");
+                g.fill_text(short_label(kind), w / 2.0, 15.0).ok()?;
+            }
+            self.pills[sprite] = Some(c);
+        }
+        self.pills[sprite].clone()
+    }
+}
+
+/// Marks drawn beside a pill: dropped, duplicate, asked to drop.
+const MARKS: [(&str, &str); 3] = [("✕", "#e03131"), ("×2", "#5f3dc4"), ("✂", "#e03131")];
+
+/// Draws every message on the canvas over the picture. Canvas, not DOM: 300 moving messages
+/// then cost a few hundred `drawImage` calls a frame instead of diffing, laying out and
+/// painting hundreds of elements.
+fn draw(
+    canvas: &HtmlCanvasElement,
+    sprites: &mut Sprites,
+    msgs: &[Drawn],
+    live: bool,
+) -> Option<()> {
+    let window = gloo::utils::window()
+        .inner_width()
+        .ok()
+        .and_then(|w| w.as_f64())
+        .unwrap_or(0.0);
+    if window != sprites.window || !live || sprites.k <= 0.0 {
+        sprites.window = window;
+        sprites.k =
+            f64::from(canvas.client_width()) * gloo::utils::window().device_pixel_ratio() / WIDTH;
+    }
+    let k = sprites.k;
+    if k <= 0.0 {
+        return None;
+    }
+    let (w, h) = ((WIDTH * k).round() as u32, (HEIGHT * k).round() as u32);
+    if canvas.width() != w || canvas.height() != h {
+        canvas.set_width(w);
+        canvas.set_height(h);
+    }
+    let g = context(canvas)?;
+    g.set_transform(1.0, 0.0, 0.0, 1.0, 0.0, 0.0).ok()?;
+    g.clear_rect(0.0, 0.0, f64::from(w), f64::from(h));
+    let mut alpha = 1.0;
+    g.set_global_alpha(1.0);
+    for m in msgs {
+        let pill = sprites.get(m.sprite, k)?;
+        if m.alpha != alpha {
+            alpha = m.alpha;
+            g.set_global_alpha(alpha);
+        }
+        let (x, y) = (
+            ((m.x - m.w / 2.0 - 1.0) * k).round(),
+            ((m.y - 11.0) * k).round(),
+        );
+        g.draw_image_with_html_canvas_element(&pill, x, y).ok()?;
+    }
+    // The few marked messages get outlines (in SVG units) and marks.
+    g.set_transform(k, 0.0, 0.0, k, 0.0, 0.0).ok()?;
+    for m in msgs.iter().filter(|m| m.marks[1..].contains(&true)) {
+        let [_, _, doomed, selected] = m.marks;
+        g.set_global_alpha(m.alpha);
+        g.set_stroke_style_str(if doomed { "#e03131" } else { "#1d1f23" });
+        g.set_line_width(if selected { 3.5 } else { 2.0 });
+        g.begin_path();
+        g.round_rect_with_f64(m.x - m.w / 2.0 - 1.5, m.y - 11.5, m.w + 3.0, 23.0, 11.5)
+            .ok()?;
+        g.stroke();
+    }
+    g.set_transform(1.0, 0.0, 0.0, 1.0, 0.0, 0.0).ok()?;
+    for m in msgs.iter().filter(|m| m.marks[..3].contains(&true)) {
+        g.set_global_alpha(m.alpha);
+        for (i, on) in m.marks[..3].iter().enumerate() {
+            if *on {
+                let x = if i == 2 {
+                    m.x - m.w / 2.0 - 16.0
+                } else {
+                    m.x + m.w / 2.0
+                };
+                let mark = sprites.get(160 + i, k)?;
+                g.draw_image_with_html_canvas_element(
+                    &mark,
+                    (x * k).round(),
+                    ((m.y - 20.0) * k).round(),
+                )
+                .ok()?;
+            }
+        }
+    }
+    g.set_global_alpha(1.0);
+    Some(())
+}
+
+/// A message as a transparent, clickable, labelled target over its pill: drawn only while
+/// paused (targets that move every frame would cost what the canvas saves).
+fn msg_target(
+    m: &MessageView,
+    d: &Drawn,
+    (selected, highlighted): (bool, bool),
+    onclick: &Callback<u64>,
+) -> Html {
     let id = m.id;
+    let kind = m.msg.type_name();
+    let [dropped, dup, doomed, _] = d.marks;
+    let mut title = format!("#{id} {kind} {} → {}", m.from, m.to);
+    if let Some(b) = m.msg.ballot() {
+        title.push_str(&format!(", ballot {b}"));
+    }
+    if dup {
+        title.push_str(", a network duplicate");
+    }
+    if doomed {
+        title.push_str(", you asked to drop it");
+    }
+    if let Some((r, _)) = m.dropped {
+        title.push_str(&format!(", dropped ({})", r.name()));
+    }
+    let class = classes!(
+        "msg",
+        dropped.then_some("dropped"),
+        dup.then_some("duplicate"),
+        doomed.then_some("doomed"),
+        selected.then_some("selected"),
+        highlighted.then_some("highlighted")
+    );
+    let style = format!(
+        "left:{}%;top:{}%;width:{}%",
+        frac((d.x - d.w / 2.0) / 10.0, 2),
+        frac((d.y - 10.0) / 7.6, 2),
+        frac(d.w / 10.0, 2)
+    );
     let onclick = {
-        let cb = p.onclick.clone();
+        let cb = onclick.clone();
         Callback::from(move |e: MouseEvent| {
             e.stop_propagation();
             cb.emit(id)
         })
     };
-    let mut class = classes!("msg");
-    if m.dropped.is_some() {
-        class.push("dropped");
-    }
-    if m.dup_of.is_some() {
-        class.push("duplicate");
-    }
-    if m.doomed {
-        class.push("doomed");
-    }
-    if p.selected {
-        class.push("selected");
-    }
-    if p.highlighted {
-        class.push("highlighted");
-    }
-    let opacity = match m.dropped {
-        Some((_, ago)) => (1.0 - ago as f64 / 600_000.0).clamp(0.15, 1.0),
-        None => 1.0,
-    };
-    let label = short_label(m.msg.type_name());
-    let w = 12.0 + 6.6 * label.chars().count() as f64;
-    let title = format!(
-        "#{} {} {} → {}{}",
-        m.id,
-        m.msg.type_name(),
-        m.from,
-        m.to,
-        m.msg
-            .ballot()
-            .map_or(String::new(), |b| format!(" ballot {b}"))
-    );
     html! {
-        <g {class} transform={format!("translate({} {})", px(x), px(y))} opacity={frac(opacity, 2)}
-           data-msg={m.id.to_string()} data-type={m.msg.type_name()} {onclick}>
-            <title>{ title }</title>
-            <rect x={px(-w / 2.0)} y="-10" width={px(w)} height="20" rx="10"
-                  style={format!("--owner: {}", owner_color(m.owner))} />
-            <text y="4">{ label }</text>
-            if m.dropped.is_some() {
-                <text class="cross" y="4">{ "✕" }</text>
+        <div key={id} {class} {style} role="button" aria-label={title.clone()} {title}
+             data-msg={id.to_string()} data-type={kind} {onclick}></div>
+    }
+}
+
+/// What changes rarely: drawn once, skipped on every frame its props stay equal.
+#[derive(Properties, PartialEq)]
+struct BackdropProps {
+    n: usize,
+    clients: usize,
+    /// Partition group index per node, when split.
+    groups: Option<Vec<usize>>,
+    cut: Vec<(NodeId, NodeId)>,
+}
+
+/// Every pair of nodes (cut pairs dashed, pairs inside a partition group tinted) and the
+/// clients in a row under the ring.
+#[component]
+fn Backdrop(p: &BackdropProps) -> Html {
+    let (n, m) = (p.n, p.clients);
+    let mut edges = Vec::with_capacity(n * n / 2 + m + 1);
+    for i in 0..n {
+        for j in i + 1..n {
+            let cut = p
+                .cut
+                .contains(&(NodeId::from_index(i), NodeId::from_index(j)));
+            let class = match (&p.groups, cut) {
+                (_, true) => "edge cut",
+                (Some(g), false) => ["edge g0", "edge g1", "edge g2", "edge g3"][g[i] % 4],
+                (None, false) => "edge",
+            };
+            edges.push(line(class, node_pos(i, n), node_pos(j, n)));
+        }
+    }
+    let w = (900.0 / m.max(1) as f64 - 3.0).clamp(6.0, 40.0);
+    for c in 0..m {
+        let (x, y) = client_pos(c, m);
+        edges.push(html! {
+            <rect class="client" x={px(x - w / 2.0)} y={px(y - 12.0)} width={px(w)} height="24" rx="4" />
+        });
+        if m <= 12 {
+            edges.push(text(classes!("client-name"), x, y + 4.0, format!("C{c}")));
+        }
+    }
+    if m > 12 {
+        edges.push(text(
+            classes!("clients-caption"),
+            CENTER.0,
+            HEIGHT - 44.0,
+            format!("{m} clients"),
+        ));
+    }
+    html! { <g class="backdrop">{ for edges }</g> }
+}
+
+/// The halos, badges and centre note that show why a safety rule broke.
+fn violation_marks(v: &ViolationView, n: usize) -> Html {
+    let pos = |id: NodeId| node_pos(id.index(), n);
+    let mut halos = Vec::new();
+    let mut badges = Vec::new();
+    let mut mark = |id: NodeId, class: &'static str, r: f64, badge: Option<String>, dy: f64| {
+        let (x, y) = pos(id);
+        halos.push(circle(classes!("why-halo", class), (x, y), r));
+        if let Some(b) = badge {
+            badges.push(text(
+                classes!("why-badge", class),
+                x + NODE_R * 0.72,
+                y - NODE_R * 0.72 + dy,
+                b,
+            ));
+        }
+    };
+    match v.invariant {
+        Invariant::Agreement if v.quorums.len() >= 2 => {
+            let (a, b) = (v.quorums[0].acceptors, v.quorums[1].acceptors);
+            for id in a.iter() {
+                let both = b.contains(id);
+                mark(
+                    id,
+                    "qa",
+                    NODE_R + 20.0,
+                    Some(if both { "A+B" } else { "A" }.into()),
+                    0.0,
+                );
             }
-            if m.dup_of.is_some() {
-                <text class="dup-badge" x={px(w / 2.0 + 2.0)} y="-8">{ "×2" }</text>
+            for id in b.iter() {
+                let badge = (!a.contains(id)).then(|| "B".to_string());
+                mark(id, "qb", NODE_R + 28.0, badge, 0.0);
             }
+            let (big, small) = if v.shared.is_empty() {
+                ("A ∩ B = ∅".to_string(), "no acceptor in both quorums")
+            } else {
+                (
+                    format!("A ∩ B = {}", v.shared),
+                    "should have passed A's value on",
+                )
+            };
+            badges.push(text(classes!("why-centre"), CENTER.0, CENTER.1 - 4.0, big));
+            badges.push(text(
+                classes!("why-centre-sub"),
+                CENTER.0,
+                CENTER.1 + 18.0,
+                small.into(),
+            ));
+        }
+        _ if !v.ranges.is_empty() && v.culprit.is_none() => {
+            for (k, r) in v.ranges.iter().enumerate() {
+                let class = if k == 0 { "qa" } else { "qb" };
+                let badge = format!("{}–{}", r.first, r.last);
+                mark(
+                    r.node,
+                    class,
+                    NODE_R + 20.0 + 8.0 * k as f64,
+                    Some(badge),
+                    16.0 * k as f64,
+                );
+            }
+        }
+        _ => {
+            for &id in &v.nodes {
+                mark(id, "involved", NODE_R + 18.0, None, 0.0);
+            }
+            if let Some(c) = v.culprit {
+                let badge = match v.invariant {
+                    Invariant::PromiseKept => "✕ forgot its promise",
+                    Invariant::LearnedChosen => "✕ learned a wrong value",
+                    _ => "✕ broke the rule",
+                };
+                mark(c, "culprit", NODE_R + 24.0, Some(badge.into()), 0.0);
+            }
+        }
+    }
+    html! {
+        <g class="why-marks" aria-hidden="true">
+            { for halos }
+            { for badges }
         </g>
     }
 }
@@ -260,6 +674,8 @@ pub struct Scene {
     pub clients: usize,
     /// Node pairs that cannot talk (partition).
     pub cut: Vec<(NodeId, NodeId)>,
+    /// The first safety violation, once the cursor is past it.
+    pub violation: Option<ViolationView>,
 }
 
 impl Scene {
@@ -284,6 +700,7 @@ impl Scene {
             messages,
             clients: w.clients.len(),
             cut,
+            violation: view::violation(run),
         }
     }
 }
@@ -314,6 +731,9 @@ pub struct PictureProps {
     /// The empty background was clicked.
     #[prop_or_default]
     pub on_background: Callback<()>,
+    /// Time is moving: skip the per-message click targets (the canvas still takes clicks).
+    #[prop_or_default]
+    pub live: bool,
     /// Accessible name of the picture.
     #[prop_or(AttrValue::Static(
         "The cluster: nodes on a ring, messages travelling between them"
@@ -327,73 +747,235 @@ pub fn Picture(p: &PictureProps) -> Html {
     let scene = &p.scene;
     let n = scene.nodes.len();
     let clients = scene.clients;
-    let clear = {
-        let cb = p.on_background.clone();
-        Callback::from(move |_: MouseEvent| cb.emit(()))
+    let (group_of, group_count) = group_index(&scene.nodes);
+    let split = group_count > 1;
+
+    let pos = |m: &MessageView| {
+        let (a, b) = (addr_pos(m.from, n, clients), addr_pos(m.to, n, clients));
+        along(a, b, m.progress)
     };
-    let mut edges = Vec::new();
-    for i in 0..n {
-        for j in i + 1..n {
-            let (a, b) = (node_pos(i, n), node_pos(j, n));
-            let cut = scene
-                .cut
-                .contains(&(NodeId::from_index(i), NodeId::from_index(j)));
-            edges.push(html! {
-                <line class={if cut { "edge cut" } else { "edge" }}
-                      x1={px(a.0)} y1={px(a.1)}
-                      x2={px(b.0)} y2={px(b.1)} />
-            });
+    let drawn: Vec<Drawn> = scene
+        .messages
+        .iter()
+        .map(|m| {
+            let (x, y) = pos(m);
+            let kind = m.msg.type_name();
+            let colour = match (m.dropped, m.owner) {
+                (None, Some(o)) => o.index().min(8),
+                _ => GREY,
+            };
+            let selected = p.selected_msg == Some(m.id) || p.highlight == Some(m.id);
+            Drawn {
+                id: m.id,
+                x,
+                y,
+                w: pill_width(kind),
+                sprite: m.msg.type_index() * 10 + colour,
+                alpha: m.dropped.map_or(1.0, |(_, ago)| {
+                    (1.0 - ago as f64 / 600_000.0).clamp(0.15, 1.0)
+                }),
+                marks: [m.dropped.is_some(), m.dup_of.is_some(), m.doomed, selected],
+            }
+        })
+        .collect();
+
+    // Draw after every render; remember where each message is for clicks while playing.
+    let canvas = use_node_ref();
+    let sprites = use_mut_ref(Sprites::default);
+    sprites.borrow_mut().hits = drawn.clone();
+    {
+        let (canvas, sprites, live) = (canvas.clone(), sprites.clone(), p.live);
+        use_effect(move || {
+            if let Some(c) = canvas.cast::<HtmlCanvasElement>() {
+                let mut s = sprites.borrow_mut();
+                let msgs = std::mem::take(&mut s.hits);
+                draw(&c, &mut s, &msgs, live);
+                s.hits = msgs;
+            }
+        });
+    }
+    let onclick = {
+        let (hits, on_message, on_node, on_background, canvas) = (
+            sprites.clone(),
+            p.on_message.clone(),
+            p.on_node.clone(),
+            p.on_background.clone(),
+            canvas.clone(),
+        );
+        Callback::from(move |e: MouseEvent| {
+            // (Yew delegates events: `current_target` is its root, not this box.)
+            let Some(el) = canvas.cast::<web_sys::Element>() else {
+                return;
+            };
+            let r = el.get_bounding_client_rect();
+            let u = WIDTH / r.width().max(1.0);
+            let (x, y) = (
+                (f64::from(e.client_x()) - r.left()) * u,
+                (f64::from(e.client_y()) - r.top()) * u,
+            );
+            let hit = hits
+                .borrow()
+                .hits
+                .iter()
+                .rev()
+                .find(|m| (m.x - x).abs() <= m.w / 2.0 + 2.0 && (m.y - y).abs() <= 12.0)
+                .map(|m| m.id);
+            let node = || {
+                let t = e.target()?.dyn_into::<web_sys::Element>().ok()?;
+                let g = t.closest("[data-node]").ok()??;
+                Some(NodeId(g.get_attribute("data-node")?.parse().ok()?))
+            };
+            match (hit, node()) {
+                (Some(id), _) => on_message.emit(id),
+                (None, Some(n)) => on_node.emit(n),
+                (None, None) => on_background.emit(()),
+            }
+        })
+    };
+
+    // A duplicate and its original leave together at different speeds: join them.
+    let mut extras = Vec::new();
+    for m in scene.messages.iter().filter(|m| m.dropped.is_none()) {
+        if let Some(o) = m
+            .dup_of
+            .and_then(|o| scene.messages.iter().find(|x| x.id == o))
+        {
+            extras.push(line("dup-link", pos(o), pos(m)));
+        }
+        if p.selected_msg == Some(m.id) {
+            let (a, b) = (addr_pos(m.from, n, clients), addr_pos(m.to, n, clients));
+            extras.push(line("msg-path", along(a, b, 0.0), along(a, b, 1.0)));
         }
     }
+    if split {
+        let text_groups = (0..group_count)
+            .map(|g| {
+                let members: Vec<String> = scene
+                    .nodes
+                    .iter()
+                    .zip(&group_of)
+                    .filter(|(_, &k)| k == g)
+                    .map(|(node, _)| node.id.to_string())
+                    .collect();
+                format!("{} {{{}}}", GROUP_NAMES[g % 9], members.join(","))
+            })
+            .collect::<Vec<_>>()
+            .join("  |  ");
+        extras.push(text(
+            classes!("partition-caption"),
+            12.0,
+            24.0,
+            format!("✂ Partitioned: {text_groups}"),
+        ));
+    }
     html! {
-        <svg class="cluster" viewBox={format!("0 0 {} {}", px(WIDTH), px(HEIGHT))} role="img"
-             aria-label={p.label.clone()} onclick={clear}>
-            <g class="edges">{ for edges }</g>
-            <g class="clients">
-                { for (0..clients).map(|c| {
-                    let (x, y) = client_pos(c, clients);
-                    html! {
-                        <g class="client" aria-label={format!("client C{c}")}>
-                            <rect x={px(x - 20.0)} y={px(y - 14.0)} width="40" height="28" rx="5" />
-                            <text x={px(x)} y={px(y + 5.0)}>{ format!("C{c}") }</text>
-                        </g>
+        <div class="cluster-wrap">
+            <div class="cluster-box" {onclick}>
+                <svg class="cluster" viewBox={format!("0 0 {} {}", px(WIDTH), px(HEIGHT))} role="group"
+                     aria-label={p.label.clone()}>
+                    <Backdrop {n} {clients} groups={split.then(|| group_of.clone())} cut={scene.cut.clone()} />
+                    if let Some(v) = &scene.violation {
+                        { violation_marks(v, n) }
                     }
-                }) }
-            </g>
-            <g class="nodes">
-                { for scene.nodes.iter().cloned().enumerate().map(|(i, node)| {
-                    let split_group = p.split.as_ref().and_then(|s| s.get(i).copied());
-                    let selected = p.selected_node == Some(node.id);
-                    html! {
-                        <NodeGlyph key={i} {selected} pos={node_pos(i, n)} {node} {split_group} onclick={p.on_node.clone()} />
-                    }
-                }) }
-            </g>
-            <g class="messages">
-                { for scene.messages.iter().cloned().map(|m| {
-                    let a = addr_pos(m.from, n, clients);
-                    let b = addr_pos(m.to, n, clients);
-                    let pos = along(a, b, m.progress);
-                    let id = m.id;
-                    html! {
-                        <MessageDot key={id} selected={p.selected_msg == Some(id)}
-                                    highlighted={p.highlight == Some(id)}
-                                    {pos} {m} onclick={p.on_message.clone()} />
-                    }
-                }) }
-            </g>
-        </svg>
+                    <g class="nodes">
+                        { for scene.nodes.iter().cloned().enumerate().map(|(i, node)| {
+                            let split_group = p.split.as_ref().and_then(|s| s.get(i).copied());
+                            let selected = p.selected_node == Some(node.id);
+                            let group = split.then(|| group_of[i]);
+                            html! {
+                                <NodeGlyph key={i} {selected} pos={node_pos(i, n)} {node} {split_group} {group} onclick={p.on_node.clone()} />
+                            }
+                        }) }
+                    </g>
+                    <g class="extras">{ for extras }</g>
+                </svg>
+                <canvas class="msg-canvas" ref={canvas} aria-hidden="true" data-messages={drawn.len().to_string()}></canvas>
+                if !p.live {
+                    <div class="msg-hits">
+                        { for scene.messages.iter().zip(&drawn).map(|(m, d)| msg_target(m, d, (p.selected_msg == Some(m.id), p.highlight == Some(m.id)), &p.on_message)) }
+                    </div>
+                }
+            </div>
+            if let Some(v) = &scene.violation {
+                { why_caption(v) }
+            }
+        </div>
     }
 }
 
-/// The main cluster picture, drawn from the lab.
+/// The violation in words under the picture, keyed to the halos by A/B swatches.
+fn why_caption(v: &ViolationView) -> Html {
+    // Which caption lines describe quorum (or range) A and B.
+    let (a, b) = match v.invariant {
+        Invariant::Agreement if v.quorums.len() >= 2 => (1, 2),
+        Invariant::UniqueTimestamps | Invariant::RealTimeOrder if v.ranges.len() >= 2 => (0, 1),
+        _ => (usize::MAX, usize::MAX),
+    };
+    let mut h = format!(
+        r#"<section class="why" aria-label="Why safety broke" id="why"><strong>Why {} broke</strong><ul>"#,
+        v.invariant.name()
+    );
+    for (i, line) in v.lines.iter().enumerate() {
+        let swatch = if i == a {
+            r#"<span class="swatch qa" aria-hidden="true"></span>"#
+        } else if i == b {
+            r#"<span class="swatch qb" aria-hidden="true"></span>"#
+        } else {
+            ""
+        };
+        h.push_str(&format!(
+            "<li>{swatch}{}</li>",
+            line.replace('&', "&amp;").replace('<', "&lt;")
+        ));
+    }
+    h.push_str("</ul></section>");
+    Html::from_html_unchecked(h.into())
+}
+
+/// The legend's fixed part, as markup (cheaper in the bundle than a tree of `html!` tags).
+const LEGEND_ROLES: &str = concat!(
+    r#"<summary>Legend</summary><div class="legend-row"><span class="legend-head">Roles</span>"#,
+    r#"<span><i>★</i>leader</span><span><i>✓</i>follower</span><span><i>?</i>suspecting</span>"#,
+    r#"<span><i>◔</i>waiting</span><span><i>⚑</i>proposing</span><span><i>⚖</i>checking</span>"#,
+    r#"<span><i>✕</i>crashed</span></div>"#,
+    r#"<div class="legend-row"><span class="legend-head">Rings</span>"#,
+    r#"<span class="lg-ring backoff"><i></i>random wait before proposing</span>"#,
+    r#"<span class="lg-ring ping-timeout"><i></i>ping timeout: time left to hear from the leader</span>"#,
+    r#"<span class="lg-ring leadership-proposal-timeout"><i></i>proposal timeout</span>"#,
+    r#"<span class="lg-ring election-check-timeout"><i></i>catch-up / check timeout</span></div>"#,
+    r#"<div class="legend-row"><span class="legend-head">Messages</span><span>colour = whose ballot:</span>"#,
+);
+const LEGEND_MARKS: &str = concat!(
+    r#"<span class="lg-owner" style="--owner:#8a8f98">no ballot</span>"#,
+    r#"<span>✕ dropped</span><span>×2 duplicate (tied to its original)</span>"#,
+    r#"<span>✂ you asked to drop it</span></div>"#,
+);
+
+/// What the shapes and colours mean, in one compact block under the picture.
+fn legend(nodes: usize) -> Html {
+    let mut markup = String::from(LEGEND_ROLES);
+    for i in 0..nodes {
+        let id = NodeId::from_index(i);
+        markup.push_str(&format!(
+            r#"<span class="lg-owner" style="--owner:{}">{id}</span>"#,
+            node_color(id)
+        ));
+    }
+    markup.push_str(LEGEND_MARKS);
+    html! {
+        <details class="legend" open={true} aria-label="Legend">
+            { Html::from_html_unchecked(markup.into()) }
+        </details>
+    }
+}
+
+/// The main cluster picture, drawn from the lab, with its legend.
 #[component]
 pub fn ClusterView() -> Html {
     let store = use_lab();
     let lab = store.lab();
     let on_node = {
-        let d = store.dispatcher();
-        let splitting = lab.split.is_some();
+        let (d, splitting) = (store.dispatcher(), lab.split.is_some());
         Callback::from(move |id: NodeId| {
             d.dispatch(if splitting {
                 LabAction::ToggleSplit(id)
@@ -411,7 +993,10 @@ pub fn ClusterView() -> Html {
         Callback::from(move |_: ()| d.dispatch(LabAction::SelectMessage(None)))
     };
     html! {
-        <Picture scene={Scene::of(&lab.run)} selected_node={lab.selected_node} selected_msg={lab.selected_msg}
-                 highlight={lab.highlight} split={lab.split.clone()} {on_node} {on_message} {on_background} />
+        <>
+            <Picture scene={Scene::of(&lab.run)} live={lab.playing} selected_node={lab.selected_node} selected_msg={lab.selected_msg}
+                     highlight={lab.highlight} split={lab.split.clone()} {on_node} {on_message} {on_background} />
+            { legend(lab.run.config().protocol.nodes as usize) }
+        </>
     }
 }

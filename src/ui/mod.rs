@@ -11,6 +11,7 @@ pub mod eventlog;
 pub mod format;
 pub mod help;
 pub mod hooks;
+pub mod inspector;
 pub mod io;
 pub mod numberline;
 pub mod sidebar;

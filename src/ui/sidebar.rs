@@ -34,9 +34,7 @@ pub fn Sidebar() -> Html {
                     Tab::SpaceTime => html! { <super::spacetime::SpaceTime /> },
                     Tab::NumberLine => html! { <super::numberline::NumberLine /> },
                     Tab::BreakPaxos => html! { <BreakPaxos /> },
-                    Tab::Inspector => {
-                        html! { <p class="hint">{ "This view is being built." }</p> }
-                    }
+                    Tab::Inspector => html! { <super::inspector::Inspector /> },
                 } }
             </div>
         </aside>
