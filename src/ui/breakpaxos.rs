@@ -4,7 +4,7 @@
 
 use yew::prelude::*;
 
-use super::format::{node_color, px, secs, value};
+use super::format::{escape_into as esc, node_color, px, secs, value};
 use super::store::{dispatch, use_lab};
 use crate::engine::{Bugs, NodeId};
 use crate::lab::LabAction;
@@ -107,18 +107,6 @@ pub fn BreakPaxos() -> Html {
                 }) }
             </ul>
         </div>
-    }
-}
-
-/// Appends `text` with the characters HTML treats specially escaped.
-fn esc(out: &mut String, text: &str) {
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            c => out.push(c),
-        }
     }
 }
 

@@ -70,3 +70,24 @@ pub fn value(v: Value) -> String {
         Value::Bound { bound, owner } => format!("bound {bound} ({})", owner.leader.node),
     }
 }
+
+/// Appends `text` with the characters markup treats specially escaped: several views build
+/// their markup as one string (far less wasm than a Yew node per element).
+pub fn escape_into(out: &mut String, text: &str) {
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            c => out.push(c),
+        }
+    }
+}
+
+/// `text` escaped for markup built as a string.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    escape_into(&mut out, text);
+    out
+}

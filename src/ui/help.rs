@@ -6,7 +6,7 @@ use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlElement};
 use yew::prelude::*;
 
-use super::format::node_color;
+use super::format::{escape_into as esc, node_color};
 use super::store::{dispatch, use_lab};
 use crate::engine::{Msg, NodeId};
 use crate::lab::LabAction;
@@ -111,19 +111,6 @@ pub fn Help() -> Html {
                 </footer>
             </div>
         </div>
-    }
-}
-
-/// Appends `text` with the characters HTML treats specially escaped.
-fn esc(out: &mut String, text: &str) {
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            c => out.push(c),
-        }
     }
 }
 

@@ -14,7 +14,7 @@ use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use super::cluster::{countdown_name, role_icon};
-use super::format::{dur, secs};
+use super::format::{dur, escape as esc, secs};
 use super::store::use_lab;
 use crate::engine::proposer::Proposer;
 use crate::engine::{Address, LogId, NodeId, NodeSet, Phase, Value};
@@ -27,14 +27,6 @@ use crate::sim::{explain, glossary, Action, Run};
 const ROWS: usize = 8;
 /// How many in-flight messages a panel lists as buttons.
 const LISTED: usize = 10;
-
-/// Escapes text for markup.
-fn esc(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-}
 
 /// The action a `data-act` value names ("crash:3", "msg:41", "drop"…).
 fn action(act: &str) -> Option<LabAction> {
@@ -75,16 +67,29 @@ pub fn Inspector() -> Html {
     let node = lab
         .selected_node
         .and_then(|id| view::node_detail(&lab.run, id, ROWS));
-    let (kind, blocks) = match (&msg, &node) {
+    let (kind, mut blocks) = match (&msg, &node) {
         (Some(m), _) => ("msg-inspector", message_panel(m)),
         (None, Some(n)) => ("node-inspector", node_panel(n, &lab.run, lab.playing)),
         (None, None) => ("summary", summary_panel(&lab.run, lab.playing)),
     };
+    // The count of messages in flight changes on every frame while playing: a text node,
+    // not part of a markup block (which would be replaced whole, and laid out again).
+    let in_flight = msg.is_none().then(|| {
+        let about = node.as_ref().map(|n| n.id);
+        let total = view::in_flight_count(&lab.run, about);
+        let list = blocks.pop().unwrap_or_default();
+        let head = match about {
+            Some(n) => format!("Messages in flight to or from {n}: {total}"),
+            None => format!("Messages in flight: {total}"),
+        };
+        html! { <><h3 class="in-flight">{ head }</h3>{ Html::from_html_unchecked(list.into()) }</> }
+    });
     html! {
         <div class={classes!("inspector", kind, node.as_ref().filter(|n| !n.up).map(|_| "is-crashed"))} id="inspector"
              data-node={node.as_ref().map(|n| n.id.0.to_string())} data-msg={msg.as_ref().map(|m| m.record.id.to_string())}
              {onclick}>
             { for blocks.into_iter().map(|b| Html::from_html_unchecked(b.into())) }
+            { in_flight }
         </div>
     }
 }
@@ -174,17 +179,12 @@ fn proposer(h: &mut String, p: &Proposer) {
 }
 
 /// Buttons selecting the messages in flight to or from `node` (all, for None). While time
-/// runs the list would change every frame, so it shows only the count.
+/// runs the list would change every frame, so it is left out (the count is drawn apart).
 fn message_buttons(run: &Run, node: Option<NodeId>, live: bool) -> String {
-    let total = view::in_flight_count(run, node);
-    let h = match node {
-        Some(n) => format!("<h3>Messages in flight to or from {n}: {total}</h3>"),
-        None => format!("<h3>Messages in flight: {total}</h3>"),
-    };
+    let mut h = String::new();
     if live {
         return h;
     }
-    let mut h = h;
     let all = view::in_flight(run);
     let mine: Vec<_> = all
         .iter()
@@ -421,8 +421,7 @@ fn summary_panel(run: &Run, live: bool) -> Vec<String> {
         None => "nobody leads right now".into(),
     };
     let facts = format!(
-        r#"<dl class="summary-facts"><dt>leader</dt><dd id="summary-leader">{leader}</dd><dt>in flight</dt><dd id="summary-in-flight">{} messages</dd><dt>elections</dt><dd>{} proposals, {} pre-empted ballots</dd><dt>network</dt><dd>{}</dd></dl>"#,
-        s.in_flight,
+        r#"<dl class="summary-facts"><dt>leader</dt><dd id="summary-leader">{leader}</dd><dt>elections</dt><dd>{} proposals, {} pre-empted ballots</dd><dt>network</dt><dd>{}</dd></dl>"#,
         s.elections,
         s.preempted,
         if s.partitioned {

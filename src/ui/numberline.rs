@@ -7,7 +7,7 @@ use std::fmt::Write;
 
 use yew::prelude::*;
 
-use super::format::{node_color, px};
+use super::format::{escape, node_color, px};
 use super::store::use_lab;
 use crate::sim::view::{self, Band};
 
@@ -46,22 +46,6 @@ fn range_words(first: u64, last: u64) -> String {
 /// [`px`]'s decimal string.
 fn ip(x: f64) -> i32 {
     x.round() as i32
-}
-
-/// Escapes text for markup built as a string (the pictures are drawn as one SVG string each:
-/// far less wasm than a Yew node per shape).
-pub fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 /// One fence: the bound that closes band `b`, spanning `y_lo`..`y_hi` on screen.

@@ -5,10 +5,13 @@ use wasm_bindgen::JsCast;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-use super::format::{frac, secs};
+use std::fmt::Write;
+
+use super::format::{escape_into, frac, secs};
 use super::store::use_lab;
 use crate::lab::LabAction;
-use crate::sim::history::{EventKind, MarkerKind};
+use crate::sim::config::Time;
+use crate::sim::history::{EventKind, Fact, History, Marker, MarkerKind};
 
 fn marker_class(k: MarkerKind) -> &'static str {
     match k {
@@ -30,6 +33,73 @@ fn marker_name(k: MarkerKind) -> &'static str {
     }
 }
 
+/// The right end of the scale: the computed time rounded up to a round number (steps of
+/// half a power of ten, at least 10 s), so markers keep their place while the run grows
+/// instead of every marker moving on every frame.
+pub fn scale_end(t: u64) -> u64 {
+    let t = t.max(10_000_000);
+    let mut step = 1u64;
+    while step * 10 <= t {
+        step *= 10;
+    }
+    let step = (step / 2).max(1);
+    t.div_ceil(step) * step
+}
+
+/// What a marker stands for, in words.
+fn marker_words(h: &History, m: &Marker) -> String {
+    match &h.events[m.event].kind {
+        EventKind::Leader { node, seq } => format!("{node} leads round {seq}"),
+        EventKind::Violation(v) => v.invariant.name().to_string(),
+        EventKind::Crash(n) => format!("crash {n}"),
+        EventKind::Restart(n, _) => format!("restart {n}"),
+        EventKind::Fact(f) => match &**f {
+            Fact::Intervene(a) => a.describe(),
+            Fact::Propose { node, seq, .. } => format!("{node} proposes itself for round {seq}"),
+            Fact::BoundExtended { bound, .. } => format!("bound extended to {bound}"),
+            Fact::BoundRecovered { bound, .. } => format!("bound recovered: {bound}"),
+            _ => marker_name(m.kind).to_string(),
+        },
+        _ => marker_name(m.kind).to_string(),
+    }
+}
+
+/// Which markers are drawn: the frequent kinds thinned to one per 1/400 of the scale, every
+/// rare one kept. The first marker of a bucket stays the one drawn as the run grows.
+fn shown_markers(h: &History, end: Time) -> Vec<usize> {
+    let bucket = (end / 400).max(1);
+    let mut last_bucket = [u64::MAX; 5];
+    let mut shown = Vec::new();
+    for (i, m) in h.markers.iter().enumerate() {
+        if matches!(m.kind, MarkerKind::BoundExtension | MarkerKind::Election) {
+            let b = m.t / bucket;
+            if std::mem::replace(&mut last_bucket[m.kind as usize], b) == b {
+                continue;
+            }
+        }
+        shown.push(i);
+    }
+    shown
+}
+
+/// The marks as buttons, in one string.
+fn marks_markup(h: &History, shown: &[usize], end: Time) -> String {
+    let mut out = String::new();
+    for m in shown.iter().map(|&i| &h.markers[i]) {
+        let (name, at) = (marker_name(m.kind), secs(m.t));
+        let _ = write!(
+            out,
+            r#"<button type="button" class="mark {}" style="left: {}%" data-event="{}" title="{name} at {at}: "#,
+            marker_class(m.kind),
+            frac(m.t as f64 / end as f64 * 100.0, 3),
+            m.event,
+        );
+        escape_into(&mut out, &marker_words(h, m));
+        let _ = write!(out, r#"" aria-label="{name} at {at}"></button>"#);
+    }
+    out
+}
+
 /// The scrubber.
 #[component]
 pub fn Timeline() -> Html {
@@ -37,7 +107,7 @@ pub fn Timeline() -> Html {
     let lab = store.lab();
     let run = &lab.run;
     let now = run.now();
-    let end = run.horizon_time().max(now).max(10_000_000);
+    let end = scale_end(run.horizon_time().max(now));
     let on_input = {
         let d = store.dispatcher();
         Callback::from(move |e: InputEvent| {
@@ -50,46 +120,31 @@ pub fn Timeline() -> Html {
             }
         })
     };
+    // The marks change only when a marker is added, the scale grows or the run forks: build
+    // them as one string then, not a Yew node per mark on every frame.
     let h = run.history();
-    // Thin out markers so at most ~400 are drawn, keeping every rare kind.
-    let markers: Vec<_> = h.markers.iter().collect();
-    let budget = 400usize;
-    let stride = (markers.len() / budget).max(1);
-    let shown = markers
-        .iter()
-        .enumerate()
-        .filter(|(i, m)| {
-            !matches!(m.kind, MarkerKind::BoundExtension | MarkerKind::Election) || i % stride == 0
+    let shown = shown_markers(h, end);
+    let key = (shown.len(), shown.last().copied(), end, run.forks());
+    let marks = use_memo(key, |_| marks_markup(h, &shown, end));
+    let on_mark = {
+        let d = store.dispatcher();
+        Callback::from(move |e: MouseEvent| {
+            let event = e
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+                .and_then(|el| el.closest("[data-event]").ok().flatten())
+                .and_then(|el| el.get_attribute("data-event"))
+                .and_then(|v| v.parse().ok());
+            if let Some(event) = event {
+                d.dispatch(LabAction::SeekEvent(event));
+            }
         })
-        .map(|(_, m)| **m);
+    };
     html! {
         <div class="timeline" aria-label="Timeline">
-            <div class="marks">
-                { for shown.map(|m| {
-                    let left = frac(m.t as f64 / end as f64 * 100.0, 3);
-                    let d = store.dispatcher();
-                    let onclick = Callback::from(move |_: MouseEvent| d.dispatch(LabAction::SeekEvent(m.event)));
-                    let what = match &h.events[m.event].kind {
-                        EventKind::Leader { node, seq } => format!("{node} leads round {seq}"),
-                        EventKind::Violation(v) => v.invariant.name().to_string(),
-                        EventKind::Crash(n) => format!("crash {n}"),
-                        EventKind::Restart(n, _) => format!("restart {n}"),
-                        EventKind::Fact(f) => match &**f {
-                            crate::sim::Fact::Intervene(a) => a.describe(),
-                            crate::sim::Fact::Propose { node, seq, .. } => format!("{node} proposes itself for round {seq}"),
-                            crate::sim::Fact::BoundExtended { bound, .. } => format!("bound extended to {bound}"),
-                            crate::sim::Fact::BoundRecovered { bound, .. } => format!("bound recovered: {bound}"),
-                            _ => marker_name(m.kind).to_string(),
-                        },
-                        _ => marker_name(m.kind).to_string(),
-                    };
-                    html! {
-                        <button class={classes!("mark", marker_class(m.kind))} style={format!("left: {left}%")}
-                                title={format!("{} at {}: {what}", marker_name(m.kind), secs(m.t))}
-                                aria-label={format!("{} at {}", marker_name(m.kind), secs(m.t))} {onclick} />
-                    }
-                }) }
+            <div class="marks" onclick={on_mark}>
                 <div class="computed" style={format!("width: {}%", frac(run.horizon_time() as f64 / end as f64 * 100.0, 3))} />
+                { Html::from_html_unchecked(AttrValue::from((*marks).clone())) }
             </div>
             <input id="scrubber" type="range" min="0" max={end.to_string()} step="1000" value={now.to_string()}
                    aria-label="Virtual time" aria-valuetext={secs(now)} oninput={on_input} />
