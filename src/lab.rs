@@ -328,10 +328,11 @@ impl Lab {
         let v = &self.run.world().checker.violations;
         if v.len() > self.announced {
             let first = &v[self.announced];
+            // The banner explains it; the notice only says why the run stopped.
             let text = format!(
-                "Safety violated ({}): {}",
-                first.invariant.name(),
-                first.detail
+                "Paused at {}: the checker found a safety violation ({}). The banner says which rule broke; ← steps back to what led to it.",
+                crate::sim::units::secs(first.t),
+                first.invariant.name()
             );
             self.announced = v.len();
             self.playing = false;
