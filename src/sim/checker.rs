@@ -143,8 +143,10 @@ struct Ack {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Checker {
     slots: [SeqLog<SlotGhost>; 2],
-    /// Served ranges by first timestamp (adjacent ranges of one node merged).
-    served: BTreeMap<u64, ServedRange>,
+    /// Served ranges by (first timestamp, arrival order), adjacent ranges of one node merged.
+    /// The order keeps a range that repeats another's start (a violation, reported once) from
+    /// hiding the earlier range from the number line.
+    served: BTreeMap<(u64, usize), ServedRange>,
     /// Largest timestamp in any reply that has reached its client.
     acked_max: Option<Ack>,
     /// Per client: `acked_max` when its current request started.
@@ -432,7 +434,7 @@ impl Checker {
             });
         }
         // Unique: the range starting closest below `last` is the only candidate for overlap.
-        if let Some((_, prev)) = self.served.range(..=last).next_back() {
+        if let Some((_, prev)) = self.served.range(..=(last, usize::MAX)).next_back() {
             if prev.last >= first && !self.already(Invariant::UniqueTimestamps, None) {
                 let (lo, hi) = (first.max(prev.first), last.min(prev.last));
                 found.push(Violation {
@@ -456,7 +458,7 @@ impl Checker {
         // Record, merging with the previous range of the same node when contiguous.
         let merge = self
             .served
-            .range(..first)
+            .range(..(first, 0))
             .next_back()
             .filter(|(_, p)| p.node == node && p.last + 1 == first)
             .map(|(&k, _)| k);
@@ -468,7 +470,8 @@ impl Checker {
                 }
             }
             None => {
-                self.served.insert(first, range);
+                let order = self.served.len();
+                self.served.insert((first, order), range);
             }
         }
     }
@@ -762,6 +765,19 @@ mod tests {
         let v = serve(&mut c, 2, 15, 16, Some(0));
         assert_eq!(v[0].invariant, Invariant::UniqueTimestamps);
         assert_eq!(v[0].nodes, vec![NodeId(1), NodeId(2)]);
+    }
+
+    #[test]
+    fn ranges_with_the_same_start_are_both_kept() {
+        // A stale leader repeating the new one's first timestamp: caught, and both ranges
+        // stay for the number line to draw.
+        let mut c = Checker::default();
+        bound_chosen(&mut c, 0, 1_000);
+        assert!(serve(&mut c, 1, 100, 110, Some(0)).is_empty());
+        let v = serve(&mut c, 2, 100, 105, Some(0));
+        assert_eq!(v[0].invariant, Invariant::UniqueTimestamps);
+        let nodes: Vec<NodeId> = c.served_ranges().map(|r| r.node).collect();
+        assert_eq!(nodes, vec![NodeId(1), NodeId(2)]);
     }
 
     #[test]
