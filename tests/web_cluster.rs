@@ -7,10 +7,12 @@
 use std::cell::Cell;
 use std::time::Duration;
 
-use paxoscope::ui::App;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 use web_sys::{Element, HtmlElement};
+
+#[path = "common/web.rs"]
+mod web_common;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -35,22 +37,8 @@ impl Drop for Turn {
 
 /// Mounts `App` for the share link `query` into a fresh `<div id=…>` of its own.
 async fn mount(query: &str, id: &str) -> Element {
-    let window = web_sys::window().unwrap();
-    let path = window.location().pathname().unwrap();
-    window
-        .history()
-        .unwrap()
-        .replace_state_with_url(
-            &wasm_bindgen::JsValue::NULL,
-            "",
-            Some(&format!("{path}?{query}")),
-        )
-        .unwrap();
-    let document = window.document().unwrap();
-    let root = document.create_element("div").unwrap();
+    let root = web_common::mount_app(&format!("?{query}"));
     root.set_id(id);
-    document.body().unwrap().append_child(&root).unwrap();
-    yew::Renderer::<App>::with_root(root.clone()).render();
     wait_for(&root, "svg.cluster .node").await;
     settle().await;
     root

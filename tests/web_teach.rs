@@ -6,30 +6,18 @@ use std::time::Duration;
 
 use paxoscope::engine::{Bugs, Msg};
 use paxoscope::sim::{glossary, tour};
-use paxoscope::ui::App;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 use web_sys::{Element, HtmlElement, HtmlInputElement};
+
+#[path = "common/web.rs"]
+mod web_common;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
 /// Mounts `App` for `query` into a fresh `<div>` of its own.
 async fn mount(query: &str) -> Element {
-    let window = web_sys::window().unwrap();
-    let path = window.location().pathname().unwrap();
-    window
-        .history()
-        .unwrap()
-        .replace_state_with_url(
-            &wasm_bindgen::JsValue::NULL,
-            "",
-            Some(&format!("{path}{query}")),
-        )
-        .unwrap();
-    let document = window.document().unwrap();
-    let root = document.create_element("div").unwrap();
-    document.body().unwrap().append_child(&root).unwrap();
-    yew::Renderer::<App>::with_root(root.clone()).render();
+    let root = web_common::mount_app(query);
     settle().await;
     root
 }

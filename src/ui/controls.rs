@@ -4,24 +4,17 @@
 //! with a notice.
 
 use wasm_bindgen::JsCast;
-use web_sys::{HtmlInputElement, HtmlSelectElement};
+use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
 use super::format::{dur, secs};
-use super::store::{dispatch, use_lab};
+use super::store::{dispatch, input_value, on_number, use_lab};
 use crate::engine::{BackoffPolicy, NodeId, Role, MS};
 use crate::lab::{LabAction, SPEED_RANGE};
 use crate::sim::config::Preset;
 use crate::sim::intervention::{Action, Param};
 use crate::sim::scenario;
 use crate::sim::units;
-
-fn input_value(e: &Event) -> String {
-    e.target()
-        .and_then(|t| t.dyn_into::<HtmlInputElement>().ok())
-        .map(|i| i.value())
-        .unwrap_or_default()
-}
 
 fn select_value(e: &Event) -> String {
     e.target()
@@ -53,15 +46,8 @@ pub fn Transport() -> Html {
     let playing = lab.playing;
     let now = lab.run.now();
     let on_speed = {
-        let d = store.dispatcher();
-        Callback::from(move |e: InputEvent| {
-            let v = e
-                .target()
-                .and_then(|t| t.dyn_into::<HtmlInputElement>().ok())
-                .and_then(|i| i.value().trim().parse::<i64>().ok());
-            if let Some(v) = v {
-                d.dispatch(LabAction::SetSpeed(10f64.powf(v as f64 / 100.0)));
-            }
+        on_number(&store, |v: i64| {
+            LabAction::SetSpeed(10f64.powf(v as f64 / 100.0))
         })
     };
     let speed_label = if lab.speed >= 1.0 {

@@ -4,22 +4,15 @@
 //! elected. The state and every rule live in [`crate::lab::Duel`]; this only draws it.
 
 use wasm_bindgen::JsCast;
-use web_sys::{HtmlInputElement, HtmlSelectElement};
+use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
 use super::cluster::{Picture, Scene};
 use super::format::secs;
-use super::store::{dispatch, use_lab, LabHandle};
+use super::store::{dispatch, input_value, on_number, use_lab, LabHandle};
 use crate::engine::{BackoffPolicy, MS};
 use crate::lab::{Duel, DuelSide, LabAction, SPEED_RANGE};
 use crate::sim::units;
-
-fn input_value(e: &Event) -> String {
-    e.target()
-        .and_then(|t| t.dyn_into::<HtmlInputElement>().ok())
-        .map(|i| i.value())
-        .unwrap_or_default()
-}
 
 /// The speed slider works in hundredths of log10(speed), like the main transport.
 fn speed_to_slider(s: f64) -> i64 {
@@ -141,29 +134,11 @@ pub fn DuelLab() -> Html {
         })
     };
     let on_speed = {
-        let d = store.dispatcher();
-        Callback::from(move |e: InputEvent| {
-            let v = e
-                .target()
-                .and_then(|t| t.dyn_into::<HtmlInputElement>().ok())
-                .and_then(|i| i.value().trim().parse::<i64>().ok());
-            if let Some(v) = v {
-                d.dispatch(LabAction::SetSpeed(10f64.powf(v as f64 / 100.0)));
-            }
+        on_number(&store, |v: i64| {
+            LabAction::SetSpeed(10f64.powf(v as f64 / 100.0))
         })
     };
-    let on_scrub = {
-        let d = store.dispatcher();
-        Callback::from(move |e: InputEvent| {
-            let v = e
-                .target()
-                .and_then(|t| t.dyn_into::<HtmlInputElement>().ok())
-                .and_then(|i| i.value().trim().parse::<u64>().ok());
-            if let Some(v) = v {
-                d.dispatch(LabAction::Seek(v));
-            }
-        })
-    };
+    let on_scrub = { on_number(&store, LabAction::Seek) };
     let speed_label = if lab.speed >= 1.0 {
         format!(
             "{}× real time",

@@ -4,6 +4,8 @@
 use std::cell::{Ref, RefCell};
 use std::rc::Rc;
 
+use wasm_bindgen::JsCast;
+use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 use crate::lab::{Lab, LabAction};
@@ -66,4 +68,26 @@ pub fn use_lab() -> LabHandle {
 pub fn dispatch<E>(lab: &LabHandle, action: LabAction) -> Callback<E> {
     let d = lab.dispatcher();
     Callback::from(move |_: E| d.dispatch(action.clone()))
+}
+
+/// The value of the `<input>` an event came from ("" for anything else).
+pub fn input_value(e: &Event) -> String {
+    e.target()
+        .and_then(|t| t.dyn_into::<HtmlInputElement>().ok())
+        .map(|i| i.value())
+        .unwrap_or_default()
+}
+
+/// A callback for a numeric slider: dispatches `action(value)` when the input parses as a
+/// number (a half-typed or cleared field changes nothing).
+pub fn on_number<T: std::str::FromStr + 'static>(
+    lab: &LabHandle,
+    action: impl Fn(T) -> LabAction + 'static,
+) -> Callback<InputEvent> {
+    let d = lab.dispatcher();
+    Callback::from(move |e: InputEvent| {
+        if let Ok(v) = input_value(&e).trim().parse::<T>() {
+            d.dispatch(action(v));
+        }
+    })
 }

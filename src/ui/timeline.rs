@@ -2,13 +2,12 @@
 //! bound extensions, interventions and violations. Dragging back rewinds exactly.
 
 use wasm_bindgen::JsCast;
-use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 use std::fmt::Write;
 
 use super::format::{escape_into, frac, secs};
-use super::store::use_lab;
+use super::store::{on_number, use_lab};
 use crate::lab::LabAction;
 use crate::sim::config::Time;
 use crate::sim::history::{EventKind, Fact, History, Marker, MarkerKind};
@@ -108,18 +107,7 @@ pub fn Timeline() -> Html {
     let run = &lab.run;
     let now = run.now();
     let end = scale_end(run.horizon_time().max(now));
-    let on_input = {
-        let d = store.dispatcher();
-        Callback::from(move |e: InputEvent| {
-            let v = e
-                .target()
-                .and_then(|t| t.dyn_into::<HtmlInputElement>().ok())
-                .and_then(|i| i.value().trim().parse::<u64>().ok());
-            if let Some(v) = v {
-                d.dispatch(LabAction::Seek(v));
-            }
-        })
-    };
+    let on_input = { on_number(&store, LabAction::Seek) };
     // The marks change only when a marker is added, the scale grows or the run forks: build
     // them as one string then, not a Yew node per mark on every frame.
     let h = run.history();
