@@ -17,8 +17,7 @@ wasm_bindgen_test_configure!(run_in_browser);
 
 /// Mounts `App` at the share link `query` into a fresh `<div>` of its own.
 fn mount(query: &str) -> Element {
-    let root = web_common::mount_app(&format!("?{query}"));
-    root
+    web_common::mount_app(&format!("?{query}"))
 }
 
 /// Yew renders asynchronously: let the scheduler run before reading the DOM.
@@ -194,4 +193,51 @@ async fn the_duel_view_shows_two_pictures_and_their_counters() {
     assert!(root.query_selector(".duel").unwrap().is_none());
     assert!(root.query_selector(".stage").unwrap().is_some());
     assert!(!find(&root, "#export").has_attribute("disabled"));
+}
+
+/// Sets a settings field as a person would (type, then leave the field).
+fn change(root: &Element, selector: &str, value: &str) {
+    let input: web_sys::HtmlInputElement = find(root, selector).dyn_into().unwrap();
+    input.set_value(value);
+    input
+        .dispatch_event(&web_sys::Event::new("change").unwrap())
+        .unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn out_of_range_settings_are_refused_with_a_message_and_the_run_is_kept() {
+    let root = mount("s=leader-crash&t=3000000");
+    settle().await;
+    let clock = text(&root, "#clock");
+    let input = |sel: &str| -> String {
+        find(&root, sel)
+            .dyn_into::<web_sys::HtmlInputElement>()
+            .unwrap()
+            .value()
+    };
+    let loss = input("#loss");
+    change(&root, "#loss", "150");
+    settle().await;
+    assert_eq!(
+        input("#loss"),
+        loss,
+        "the field shows the loss in force again"
+    );
+    let notices = text_or_empty(&root, ".notices");
+    assert!(
+        notices.contains("Loss % takes a number from 0 to 100, not 150"),
+        "{notices}"
+    );
+
+    let timeout = input("#ping-timeout");
+    change(&root, "#ping-timeout", "");
+    settle().await;
+    assert_eq!(input("#ping-timeout"), timeout);
+    assert!(text_or_empty(&root, ".notices").contains("Ping timeout (ms) needs a number"));
+    assert_eq!(text(&root, "#clock"), clock, "the run was not touched");
+
+    // A good value still goes through (and is kept in the share link's config).
+    change(&root, "#loss", "20");
+    settle().await;
+    assert_eq!(input("#loss"), "20");
 }

@@ -4,13 +4,13 @@
 //! with a notice.
 
 use wasm_bindgen::JsCast;
-use web_sys::HtmlSelectElement;
+use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
 use super::format::{dur, secs};
-use super::store::{dispatch, input_value, on_number, use_lab};
+use super::store::{dispatch, input_value, on_number, use_lab, LabStore};
 use crate::engine::{BackoffPolicy, NodeId, Role, MS};
-use crate::lab::{LabAction, SPEED_RANGE};
+use crate::lab::{LabAction, NoticeKind, SPEED_RANGE};
 use crate::sim::config::Preset;
 use crate::sim::intervention::{Action, Param};
 use crate::sim::scenario;
@@ -23,15 +23,47 @@ fn select_value(e: &Event) -> String {
         .unwrap_or_default()
 }
 
-/// A non-negative decimal from a control, in units of 10^-scale (None if it is not one).
-fn decimal(e: &Event, scale: u32) -> Option<u64> {
-    units::parse(&input_value(e), scale)
+/// A number field's change: `read` turns its text into an action or says why it cannot. A
+/// refused value changes nothing: the field shows the value in force again and a notice
+/// says what was wrong.
+fn field(
+    d: &UseReducerDispatcher<LabStore>,
+    shown: String,
+    read: impl Fn(&str) -> Result<LabAction, String> + 'static,
+) -> Callback<Event> {
+    let d = d.clone();
+    Callback::from(move |e: Event| match read(input_value(&e).trim()) {
+        Ok(action) => d.dispatch(action),
+        Err(why) => {
+            if let Some(i) = e
+                .target()
+                .and_then(|t| t.dyn_into::<HtmlInputElement>().ok())
+            {
+                i.set_value(&shown);
+            }
+            let why = format!("{why} It stays at {shown}.");
+            d.dispatch(LabAction::Notify(NoticeKind::Warning, why));
+        }
+    })
 }
 
-/// A whole number from a control.
-fn whole(e: &Event) -> Option<u64> {
-    decimal(e, 0)
+/// `text` as a number in `lo..=hi` (in units of 10^-scale), or a sentence saying what
+/// `name` takes.
+fn number(text: &str, name: &str, scale: u32, lo: u64, hi: u64) -> Result<u64, String> {
+    let show = |v: u64| units::short(i128::from(v), scale);
+    match units::parse(text, scale) {
+        Some(v) if (lo..=hi).contains(&v) => Ok(v),
+        _ if text.is_empty() => Err(format!("{name} needs a number.")),
+        _ => Err(format!(
+            "{name} takes a number from {} to {}, not {text}.",
+            show(lo),
+            show(hi)
+        )),
+    }
 }
+
+/// Longest time a field takes, in µs (ten minutes: far past any timing worth watching).
+const MAX_US: u64 = 600_000_000;
 
 /// The speed slider works in hundredths of log10(speed).
 fn speed_to_slider(s: f64) -> i64 {
@@ -103,14 +135,10 @@ pub fn Settings() -> Html {
             }
         })
     };
-    let on_seed = {
-        let d = d.clone();
-        Callback::from(move |e: Event| {
-            if let Ok(s) = input_value(&e).trim().parse::<u64>() {
-                d.dispatch(LabAction::SetSeed(s))
-            }
-        })
-    };
+    let ms = |us: u64| units::short(i128::from(us), 3);
+    let on_seed = field(&d, cfg.seed.to_string(), |t| {
+        number(t, "The seed", 0, 0, u64::MAX).map(LabAction::SetSeed)
+    });
     let new_seed = {
         let d = d.clone();
         Callback::from(move |_: MouseEvent| {
@@ -118,51 +146,35 @@ pub fn Settings() -> Html {
             d.dispatch(LabAction::SetSeed(s))
         })
     };
-    let on_nodes = {
-        let d = d.clone();
-        Callback::from(move |e: Event| {
-            if let Some(n) = whole(&e) {
-                d.dispatch(LabAction::SetNodes(n.min(255) as u8))
-            }
-        })
-    };
-    let ms_param = |make: fn(u64) -> Param| {
-        let d = d.clone();
-        Callback::from(move |e: Event| {
-            if let Some(us) = decimal(&e, 3) {
-                d.dispatch(LabAction::SetParam(make(us)))
-            }
+    // Out-of-range counts reach the lab, which explains the 3–9 rule itself.
+    let on_nodes = field(&d, cfg.protocol.nodes.to_string(), |t| {
+        number(t, "Nodes", 0, 0, 255).map(|n| LabAction::SetNodes(n as u8))
+    });
+    let ms_param = |name: &'static str, now: u64, make: fn(u64) -> Param| {
+        field(&d, ms(now), move |t| {
+            number(t, name, 3, MS, MAX_US).map(|us| LabAction::SetParam(make(us)))
         })
     };
     let (lat_min, lat_max) = (cfg.network.latency_min, cfg.network.latency_max);
-    let on_lat_min = {
-        let d = d.clone();
-        Callback::from(move |e: Event| {
-            if let Some(min) = decimal(&e, 3) {
-                d.dispatch(LabAction::SetParam(Param::Latency {
-                    min,
-                    max: lat_max.max(min),
-                }))
-            }
+    let on_lat_min = field(&d, ms(lat_min), move |t| {
+        number(t, "Latency min (ms)", 3, 0, MAX_US).map(|min| {
+            LabAction::SetParam(Param::Latency {
+                min,
+                max: lat_max.max(min),
+            })
         })
-    };
-    let on_lat_max = {
-        let d = d.clone();
-        Callback::from(move |e: Event| {
-            if let Some(max) = decimal(&e, 3) {
-                d.dispatch(LabAction::SetParam(Param::Latency {
-                    min: lat_min.min(max),
-                    max,
-                }))
-            }
+    });
+    let on_lat_max = field(&d, ms(lat_max), move |t| {
+        number(t, "Latency max (ms)", 3, 0, MAX_US).map(|max| {
+            LabAction::SetParam(Param::Latency {
+                min: lat_min.min(max),
+                max,
+            })
         })
-    };
-    let pct_param = |make: fn(u32) -> Param| {
-        let d = d.clone();
-        Callback::from(move |e: Event| {
-            if let Some(ppm) = decimal(&e, 4) {
-                d.dispatch(LabAction::SetParam(make(ppm.min(1_000_000) as u32)))
-            }
+    });
+    let pct_param = |name: &'static str, now: u32, make: fn(u32) -> Param| {
+        field(&d, units::short(i128::from(now), 4), move |t| {
+            number(t, name, 4, 0, 1_000_000).map(|ppm| LabAction::SetParam(make(ppm as u32)))
         })
     };
     let backoff = cfg.protocol.backoff;
@@ -178,39 +190,25 @@ pub fn Settings() -> Html {
             }
         })
     };
-    let on_backoff_max = {
-        let d = d.clone();
-        Callback::from(move |e: Event| {
-            if let Some(us) = decimal(&e, 3) {
-                if let Some(b) = BackoffPolicy::from_name(backoff.name(), us) {
-                    d.dispatch(LabAction::SetParam(Param::Backoff(b)))
-                }
-            }
-        })
-    };
+    let on_backoff_max = field(&d, (backoff.max_wait() / MS).to_string(), move |t| {
+        let us = number(t, "The backoff's max wait (ms)", 3, 0, MAX_US)?;
+        BackoffPolicy::from_name(backoff.name(), us)
+            .map(|b| LabAction::SetParam(Param::Backoff(b)))
+            .ok_or_else(|| format!("The {} backoff cannot wait up to {t} ms.", backoff.name()))
+    });
     let clients = cfg.clients;
-    let on_clients = {
-        let d = d.clone();
-        Callback::from(move |e: Event| {
-            if let Some(v) = whole(&e) {
-                d.dispatch(LabAction::SetClients {
-                    count: v.min(u64::from(u16::MAX)) as u16,
-                    batch: clients.batch,
-                })
-            }
+    let on_clients = field(&d, clients.count.to_string(), move |t| {
+        number(t, "Clients", 0, 0, 64).map(|v| LabAction::SetClients {
+            count: v as u16,
+            batch: clients.batch,
         })
-    };
-    let on_batch = {
-        let d = d.clone();
-        Callback::from(move |e: Event| {
-            if let Some(v) = whole(&e) {
-                d.dispatch(LabAction::SetClients {
-                    count: clients.count,
-                    batch: v,
-                })
-            }
+    });
+    let on_batch = field(&d, clients.batch.to_string(), move |t| {
+        number(t, "Timestamps per request", 0, 1, 10_000).map(|batch| LabAction::SetClients {
+            count: clients.count,
+            batch,
         })
-    };
+    });
     let current = lab.scenario.clone().unwrap_or_default();
     html! {
         <form class="settings" aria-label="Run settings" onsubmit={Callback::from(|e: SubmitEvent| e.prevent_default())}>
@@ -249,10 +247,10 @@ pub fn Settings() -> Html {
                     <input id="lat-max" type="number" min="0" step="1" value={units::short(i128::from(lat_max), 3)} onchange={on_lat_max} />
                 </label>
                 <label>{ "Loss %" }
-                    <input id="loss" type="number" min="0" max="100" step="1" value={units::short(i128::from(cfg.network.loss_ppm), 4)} onchange={pct_param(Param::LossPpm)} />
+                    <input id="loss" type="number" min="0" max="100" step="1" value={units::short(i128::from(cfg.network.loss_ppm), 4)} onchange={pct_param("Loss %", cfg.network.loss_ppm, Param::LossPpm)} />
                 </label>
                 <label>{ "Duplicate %" }
-                    <input id="dup" type="number" min="0" max="100" step="1" value={units::short(i128::from(cfg.network.duplicate_ppm), 4)} onchange={pct_param(Param::DuplicatePpm)} />
+                    <input id="dup" type="number" min="0" max="100" step="1" value={units::short(i128::from(cfg.network.duplicate_ppm), 4)} onchange={pct_param("Duplicate %", cfg.network.duplicate_ppm, Param::DuplicatePpm)} />
                 </label>
             </fieldset>
             <fieldset>
@@ -269,10 +267,10 @@ pub fn Settings() -> Html {
                            value={(backoff.max_wait() / MS).to_string()} onchange={on_backoff_max} />
                 </label>
                 <label>{ "Ping every (ms)" }
-                    <input id="ping-interval" type="number" min="1" step="10" value={(cfg.protocol.ping_interval / MS).to_string()} onchange={ms_param(Param::PingInterval)} />
+                    <input id="ping-interval" type="number" min="1" step="10" value={(cfg.protocol.ping_interval / MS).to_string()} onchange={ms_param("Ping every (ms)", cfg.protocol.ping_interval, Param::PingInterval)} />
                 </label>
                 <label>{ "Ping timeout (ms)" }
-                    <input id="ping-timeout" type="number" min="1" step="10" value={(cfg.protocol.ping_timeout / MS).to_string()} onchange={ms_param(Param::PingTimeout)} />
+                    <input id="ping-timeout" type="number" min="1" step="10" value={(cfg.protocol.ping_timeout / MS).to_string()} onchange={ms_param("Ping timeout (ms)", cfg.protocol.ping_timeout, Param::PingTimeout)} />
                 </label>
             </fieldset>
             <fieldset>
