@@ -8,6 +8,8 @@
 
 use wasm_bindgen::JsCast;
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
+// The browser's sine and cosine: Rust's would add libm's (~8 KB of wasm) for drawing only.
+use js_sys::Math::{cos, sin};
 use yew::prelude::*;
 
 use super::format::{frac, node_color, owner_color};
@@ -40,7 +42,7 @@ fn px(x: f64) -> String {
 /// Where node `i` of `n` sits on the ring (node 1 at the top, clockwise).
 pub fn node_pos(i: usize, n: usize) -> (f64, f64) {
     let a = -std::f64::consts::FRAC_PI_2 + i as f64 * std::f64::consts::TAU / n as f64;
-    (CENTER.0 + RADIUS * a.cos(), CENTER.1 + RADIUS * a.sin())
+    (CENTER.0 + RADIUS * cos(a), CENTER.1 + RADIUS * sin(a))
 }
 
 /// Where client `c` of `m` sits, in a row under the ring.
@@ -127,8 +129,8 @@ fn countdown_arc(cx: f64, cy: f64, r: f64, fraction: f64) -> String {
     let f = ((fraction * 120.0).ceil() / 120.0).clamp(0.0, 0.9999);
     let a0 = -std::f64::consts::FRAC_PI_2;
     let a1 = a0 + f * std::f64::consts::TAU;
-    let (x0, y0) = (cx + r * a0.cos(), cy + r * a0.sin());
-    let (x1, y1) = (cx + r * a1.cos(), cy + r * a1.sin());
+    let (x0, y0) = (cx + r * cos(a0), cy + r * sin(a0));
+    let (x1, y1) = (cx + r * cos(a1), cy + r * sin(a1));
     let large = if f > 0.5 { 1 } else { 0 };
     format!(
         "M {} {} A {} {} 0 {large} 1 {} {}",

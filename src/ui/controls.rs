@@ -67,7 +67,7 @@ const MAX_US: u64 = 600_000_000;
 
 /// The speed slider works in hundredths of log10(speed).
 fn speed_to_slider(s: f64) -> i64 {
-    (s.log10() * 100.0).round() as i64
+    (js_sys::Math::log10(s) * 100.0).round() as i64
 }
 
 /// Play/pause, stepping, speed, and the clock.
@@ -79,7 +79,7 @@ pub fn Transport() -> Html {
     let now = lab.run.now();
     let on_speed = {
         on_number(&store, |v: i64| {
-            LabAction::SetSpeed(10f64.powf(v as f64 / 100.0))
+            LabAction::SetSpeed(js_sys::Math::pow(10.0, v as f64 / 100.0))
         })
     };
     let speed_label = if lab.speed >= 1.0 {

@@ -16,7 +16,7 @@ use crate::sim::units;
 
 /// The speed slider works in hundredths of log10(speed), like the main transport.
 fn speed_to_slider(s: f64) -> i64 {
-    (s.log10() * 100.0).round() as i64
+    (js_sys::Math::log10(s) * 100.0).round() as i64
 }
 
 fn policy_words(p: BackoffPolicy) -> String {
@@ -135,7 +135,7 @@ pub fn DuelLab() -> Html {
     };
     let on_speed = {
         on_number(&store, |v: i64| {
-            LabAction::SetSpeed(10f64.powf(v as f64 / 100.0))
+            LabAction::SetSpeed(js_sys::Math::pow(10.0, v as f64 / 100.0))
         })
     };
     let on_scrub = { on_number(&store, LabAction::Seek) };
