@@ -4,13 +4,13 @@
 //! with a notice.
 
 use wasm_bindgen::JsCast;
-use web_sys::{HtmlInputElement, HtmlSelectElement};
+use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
 use super::format::{dur, secs};
-use super::store::{dispatch, input_value, on_number, use_lab, LabStore};
+use super::store::{dispatch, field, number, on_number, use_lab};
 use crate::engine::{BackoffPolicy, NodeId, Role, MS};
-use crate::lab::{LabAction, NoticeKind, SPEED_RANGE};
+use crate::lab::{LabAction, SPEED_RANGE};
 use crate::sim::config::Preset;
 use crate::sim::intervention::{Action, Param};
 use crate::sim::scenario;
@@ -21,45 +21,6 @@ fn select_value(e: &Event) -> String {
         .and_then(|t| t.dyn_into::<HtmlSelectElement>().ok())
         .map(|i| i.value())
         .unwrap_or_default()
-}
-
-/// A number field's change: `read` turns its text into an action or says why it cannot. A
-/// refused value changes nothing: the field shows the value in force again and a notice
-/// says what was wrong.
-fn field(
-    d: &UseReducerDispatcher<LabStore>,
-    shown: String,
-    read: impl Fn(&str) -> Result<LabAction, String> + 'static,
-) -> Callback<Event> {
-    let d = d.clone();
-    Callback::from(move |e: Event| match read(input_value(&e).trim()) {
-        Ok(action) => d.dispatch(action),
-        Err(why) => {
-            if let Some(i) = e
-                .target()
-                .and_then(|t| t.dyn_into::<HtmlInputElement>().ok())
-            {
-                i.set_value(&shown);
-            }
-            let why = format!("{why} It stays at {shown}.");
-            d.dispatch(LabAction::Notify(NoticeKind::Warning, why));
-        }
-    })
-}
-
-/// `text` as a number in `lo..=hi` (in units of 10^-scale), or a sentence saying what
-/// `name` takes.
-fn number(text: &str, name: &str, scale: u32, lo: u64, hi: u64) -> Result<u64, String> {
-    let show = |v: u64| units::short(i128::from(v), scale);
-    match units::parse(text, scale) {
-        Some(v) if (lo..=hi).contains(&v) => Ok(v),
-        _ if text.is_empty() => Err(format!("{name} needs a number.")),
-        _ => Err(format!(
-            "{name} takes a number from {} to {}, not {text}.",
-            show(lo),
-            show(hi)
-        )),
-    }
 }
 
 /// Longest time a field takes, in µs (ten minutes: far past any timing worth watching).

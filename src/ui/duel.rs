@@ -9,7 +9,7 @@ use yew::prelude::*;
 
 use super::cluster::{Picture, Scene};
 use super::format::secs;
-use super::store::{dispatch, input_value, on_number, use_lab, LabHandle};
+use super::store::{dispatch, field, number, on_number, use_lab, LabHandle};
 use crate::engine::{BackoffPolicy, MS};
 use crate::lab::{Duel, DuelSide, LabAction, SPEED_RANGE};
 use crate::sim::units;
@@ -125,14 +125,9 @@ pub fn DuelLab() -> Html {
     let now = duel.now();
     let end = duel.horizon().max(now).max(10_000_000);
     let seed = duel.left.run.config().seed;
-    let on_seed = {
-        let d = store.dispatcher();
-        Callback::from(move |e: Event| {
-            if let Ok(s) = input_value(&e).trim().parse::<u64>() {
-                d.dispatch(LabAction::SetSeed(s));
-            }
-        })
-    };
+    let on_seed = field(&store.dispatcher(), seed.to_string(), |t| {
+        number(t, "The seed", 0, 0, u64::MAX).map(LabAction::SetSeed)
+    });
     let on_speed = {
         on_number(&store, |v: i64| {
             LabAction::SetSpeed(js_sys::Math::pow(10.0, v as f64 / 100.0))

@@ -8,7 +8,7 @@ use wasm_bindgen::JsCast;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-use crate::lab::{Lab, LabAction};
+use crate::lab::{Lab, LabAction, NoticeKind};
 
 /// The lab plus a version number that changes with every action (so Yew re-renders).
 #[derive(Clone)]
@@ -90,4 +90,43 @@ pub fn on_number<T: std::str::FromStr + 'static>(
             d.dispatch(action(v));
         }
     })
+}
+
+/// A number field's change: `read` turns its text into an action or says why it cannot. A
+/// refused value changes nothing: the field shows the value in force again and a notice
+/// says what was wrong.
+pub fn field(
+    d: &UseReducerDispatcher<LabStore>,
+    shown: String,
+    read: impl Fn(&str) -> Result<LabAction, String> + 'static,
+) -> Callback<Event> {
+    let d = d.clone();
+    Callback::from(move |e: Event| match read(input_value(&e).trim()) {
+        Ok(action) => d.dispatch(action),
+        Err(why) => {
+            if let Some(i) = e
+                .target()
+                .and_then(|t| t.dyn_into::<HtmlInputElement>().ok())
+            {
+                i.set_value(&shown);
+            }
+            let why = format!("{why} It stays at {shown}.");
+            d.dispatch(LabAction::Notify(NoticeKind::Warning, why));
+        }
+    })
+}
+
+/// `text` as a number in `lo..=hi` (in units of 10^-scale), or a sentence saying what
+/// `name` takes.
+pub fn number(text: &str, name: &str, scale: u32, lo: u64, hi: u64) -> Result<u64, String> {
+    let show = |v: u64| crate::sim::units::short(i128::from(v), scale);
+    match crate::sim::units::parse(text, scale) {
+        Some(v) if (lo..=hi).contains(&v) => Ok(v),
+        _ if text.is_empty() => Err(format!("{name} needs a number.")),
+        _ => Err(format!(
+            "{name} takes a number from {} to {}, not {text}.",
+            show(lo),
+            show(hi)
+        )),
+    }
 }
