@@ -212,7 +212,31 @@ impl Lab {
             kind: NoticeKind::Warning,
             text,
         }));
+        // `tour=NAME.STEP`: a lecturer's link to one step of a guided tour.
+        let tour = query
+            .trim_start_matches('?')
+            .split('&')
+            .find_map(|kv| kv.strip_prefix("tour="));
+        if let Some(v) = tour {
+            let (name, step) = v.split_once('.').unwrap_or((v, "0"));
+            match step.parse::<usize>() {
+                Ok(step) => lab.open_tour_at(name, step),
+                Err(_) => lab.notify(
+                    NoticeKind::Warning,
+                    format!("Ignored 'tour={v}': the step after the dot is a number."),
+                ),
+            }
+        }
         lab
+    }
+
+    /// Starts tour `name` and runs it to `step` (its last step at most).
+    fn open_tour_at(&mut self, name: &str, step: usize) {
+        self.start_tour(name);
+        let steps = self.tour.as_ref().map_or(0, |t| t.steps.len());
+        for _ in 0..step.min(steps) {
+            self.tour_action(LabAction::TourNext);
+        }
     }
 
     fn from_shared(s: Shared) -> Lab {
@@ -257,14 +281,20 @@ impl Lab {
     }
 
     /// The share link's query string for the current state.
+    /// On a tour's stop (not wandered off), the link also names the tour and step, so it
+    /// opens there with the caption.
     pub fn share_query(&self) -> String {
-        share::encode(&Shared {
+        let mut q = share::encode(&Shared {
             scenario: self.scenario.clone(),
             preset: self.preset,
             config: self.run.config().clone(),
             interventions: self.run.interventions().to_vec(),
             cursor: self.run.now(),
-        })
+        });
+        if let Some(t) = self.tour.as_ref().filter(|t| !t.paused) {
+            q.push_str(&format!("&tour={}.{}", t.info.name, t.at));
+        }
+        q
     }
 
     /// Adds a notice.
@@ -1269,6 +1299,31 @@ mod tests {
         let mut l = lab();
         l.apply(LabAction::StartTour("nope".into()));
         assert!(l.tour.is_none() && l.notices[0].text.contains("no tour"));
+    }
+
+    #[test]
+    fn a_link_to_a_tour_step_opens_on_that_step() {
+        let mut l = toured("leader-crash");
+        l.apply(LabAction::TourNext);
+        l.apply(LabAction::TourNext);
+        let q = l.share_query();
+        assert!(q.contains("tour=leader-crash.2"), "{q}");
+        let again = Lab::from_query(&q);
+        let (a, b) = (again.tour.as_ref().unwrap(), l.tour.as_ref().unwrap());
+        assert_eq!((a.at, again.run.now()), (2, l.run.now()));
+        assert_eq!(a.stop().caption, b.stop().caption);
+        assert!(again.notices.is_empty(), "{:?}", again.notices);
+        // Wandering off: the link is the run's only.
+        l.apply(LabAction::Step);
+        assert!(!l.share_query().contains("tour="));
+        // Bad tour links open the lab with a message.
+        let bad = Lab::from_query("?tour=nope.2");
+        assert!(bad.tour.is_none() && bad.notices[0].text.contains("no tour"));
+        let bad = Lab::from_query("?tour=dueling.x");
+        assert!(bad.tour.is_none() && bad.notices[0].text.contains("step"));
+        let far = Lab::from_query("?tour=dueling.99");
+        let t = far.tour.as_ref().unwrap();
+        assert_eq!(t.at, t.steps.len(), "clamped to the last step");
     }
 
     #[test]

@@ -400,7 +400,8 @@ pub fn decode(query: &str) -> (Shared, Vec<String>) {
     for (k, v) in &pairs {
         let r: Result<(), String> = (|| {
             match k.as_str() {
-                "s" | "p" | "seed" | "n" | "iv" | "t" => {}
+                // `tour` is the lab's (a guided tour and its step), not the run's.
+                "s" | "p" | "seed" | "n" | "iv" | "t" | "tour" => {}
                 "lat" => {
                     let (a, b) = v
                         .split_once('-')
