@@ -30,6 +30,15 @@ export default [
       assert.match(seen[2], /was rejected: N\d had already promised \(\d+,\d,\d\)/);
       await t.screenshot('tour step');
 
+      // The address bar is a link to this step: a new page opens the tour on the same caption.
+      await page.waitForFunction(() => location.search.includes('tour=dueling.3'));
+      const other = await page.context().newPage();
+      await other.goto(page.url());
+      await other.locator('#tour-caption').waitFor();
+      assert.equal(await other.locator('#tour-caption').textContent(), seen[3]);
+      assert.equal(await other.locator('#clock').textContent(), clocks[3]);
+      await other.close();
+
       // Keyboard: B goes back (a real rewind), N goes forward again.
       await page.locator('h1').click();
       await page.keyboard.press('b');
