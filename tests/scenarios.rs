@@ -298,7 +298,13 @@ fn every_injected_bug_is_caught_by_its_counterexample() {
             "skip-bound-recovery",
             &[Invariant::UniqueTimestamps, Invariant::RealTimeOrder][..],
         ),
+        ("serve-past-bound", &[Invariant::UnderBound][..]),
     ];
+    assert_eq!(
+        expected.len(),
+        paxoscope::engine::Bugs::NAMES.len(),
+        "every bug switch has a counterexample here"
+    );
     for (bug, invariants) in expected {
         let s = scenario::for_bug(bug).unwrap_or_else(|| panic!("a scenario for {bug}"));
         assert_eq!(s.config.protocol.bugs.enabled(), vec![bug]);

@@ -119,16 +119,20 @@ pub struct Bugs {
     /// A new leader does not recover the bound from a quorum; it counts from zero under the
     /// last bound it happens to have learned.
     pub skip_bound_recovery: bool,
+    /// The leader hands out timestamps past its agreed bound and asks Paxos to extend the bound
+    /// afterwards, instead of before.
+    pub serve_past_bound: bool,
 }
 
 impl Bugs {
     /// Every bug's name, in the order the UI lists them.
-    pub const NAMES: [&'static str; 5] = [
+    pub const NAMES: [&'static str; 6] = [
         "acceptor-forgets",
         "ignore-promised-values",
         "minority-quorum",
         "no-leadership-check",
         "skip-bound-recovery",
+        "serve-past-bound",
     ];
 
     /// Reads one switch by name.
@@ -139,6 +143,7 @@ impl Bugs {
             "minority-quorum" => self.minority_quorum,
             "no-leadership-check" => self.no_leadership_check,
             "skip-bound-recovery" => self.skip_bound_recovery,
+            "serve-past-bound" => self.serve_past_bound,
             _ => return None,
         })
     }
@@ -151,6 +156,7 @@ impl Bugs {
             "minority-quorum" => &mut self.minority_quorum,
             "no-leadership-check" => &mut self.no_leadership_check,
             "skip-bound-recovery" => &mut self.skip_bound_recovery,
+            "serve-past-bound" => &mut self.serve_past_bound,
             _ => return false,
         };
         *slot = on;
@@ -320,7 +326,7 @@ mod tests {
             assert!(b.set(name, true));
             assert_eq!(b.get(name), Some(true));
         }
-        assert_eq!(b.enabled().len(), 5);
+        assert_eq!(b.enabled().len(), Bugs::NAMES.len());
         assert!(!b.set("no-such-bug", true));
     }
 }

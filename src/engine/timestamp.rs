@@ -464,7 +464,9 @@ impl Node {
                 }
             };
             let last = store.counter + front.count;
-            if last <= store.limit() {
+            // (Bug `serve-past-bound`: serve first, reserve later.)
+            let past = last > store.limit();
+            if !past || cfg.bugs.serve_past_bound {
                 self.v.service.pending.pop_front();
                 if let Some(s) = &mut self.v.service.store {
                     s.counter = last;
@@ -484,6 +486,11 @@ impl Node {
                     bound_seq: store.agreed.map(|(s, _)| s),
                     bound: store.limit(),
                 });
+                if past {
+                    let seq = store.agreed.map_or(0, |(s, _)| s + 1);
+                    self.extend(cfg, seq, last + cfg.bound_buffer, out);
+                    return;
+                }
                 continue;
             }
             let seq = store.agreed.map_or(0, |(s, _)| s + 1);
@@ -952,6 +959,42 @@ mod tests {
             .log
             .iter()
             .any(|(_, o)| matches!(o, Observation::LostLeadership { seq: 0, .. })));
+    }
+
+    #[test]
+    fn the_serve_past_bound_bug_serves_before_the_bound_is_agreed() {
+        // The rule it breaks: nothing is handed out above a bound Paxos has chosen.
+        let mut cfg = config(3);
+        cfg.bugs.serve_past_bound = true;
+        let mut net = Net::new(cfg);
+        net.elect(1);
+        net.request(1, 0, 5);
+        net.settle();
+        assert_eq!(served(&net), vec![(1, 5)]);
+        let obs: Vec<_> = net
+            .log
+            .iter()
+            .filter(|(n, _)| *n == NodeId(1))
+            .map(|(_, o)| o.clone())
+            .collect();
+        let served_at = obs
+            .iter()
+            .position(|o| {
+                matches!(
+                    o,
+                    Observation::Served {
+                        last: 5,
+                        bound: 0,
+                        ..
+                    }
+                )
+            })
+            .expect("served 1–5 under a bound of 0");
+        let extended_at = obs
+            .iter()
+            .position(|o| matches!(o, Observation::BoundExtended { seq: 0, .. }))
+            .expect("the bound is still extended, afterwards");
+        assert!(served_at < extended_at);
     }
 
     #[test]

@@ -304,5 +304,19 @@ mod tests {
             ranges[1].first <= ranges[0].last,
             "the later one is smaller"
         );
+
+        // Served before any bound was agreed: one range, and no fence under it.
+        let (_, _, b) = counterexample("serve-past-bound");
+        let Breakdown::Ranges {
+            invariant,
+            ranges,
+            bound,
+            ..
+        } = b
+        else {
+            panic!("{b:?}")
+        };
+        assert_eq!(invariant, Invariant::UnderBound);
+        assert_eq!((ranges.len(), bound), (1, None));
     }
 }

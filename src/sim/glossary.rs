@@ -140,6 +140,12 @@ pub fn bug(name: &str) -> Option<BugInfo> {
             broken: "The new leader counts from zero under whatever bound it happens to have learned, handing out timestamps the old leader already handed out.",
             breaks: Invariant::UniqueTimestamps,
         },
+        "serve-past-bound" => BugInfo {
+            title: "Serve past the bound",
+            rule: "The leader hands out only timestamps at or below a bound Paxos already agreed; to go higher it first gets a larger bound chosen.",
+            broken: "The leader hands out timestamps beyond the bound and asks for a larger one afterwards: if it dies first, nothing durable says those timestamps were used, and a successor recovering the bound hands them out again.",
+            breaks: Invariant::UnderBound,
+        },
         _ => return None,
     })
 }

@@ -287,6 +287,23 @@ pub fn all() -> Vec<Scenario> {
             duration: 25 * S,
             bug: Some("skip-bound-recovery"),
         },
+        Scenario {
+            name: "bug-serve-past-bound",
+            title: "Break it: serve past the bound",
+            summary: "Busy clients; the leader hands out timestamps beyond its agreed bound and reserves afterwards.",
+            lesson: "The bound is a promise made durable by Paxos before anything beneath it is handed out. Serving first and reserving later leaves timestamps that no quorum knows were used.",
+            config: with_bug(
+                {
+                    let mut c = classroom(5, 53);
+                    c.clients.count = 3;
+                    c
+                },
+                "serve-past-bound",
+            ),
+            interventions: vec![],
+            duration: 15 * S,
+            bug: Some("serve-past-bound"),
+        },
     ]
 }
 
