@@ -271,11 +271,17 @@ fn NodeGlyph(p: &NodeProps) -> Html {
     };
     parts.push(text(classes!("round"), x, below, round));
     if let Some((counter, bound)) = n.timestamps {
+        // Past the bound only with the serve-past-bound bug: say so, in the colour of trouble.
+        let (class, sign) = if counter > bound {
+            (classes!("ts", "past-bound"), '>')
+        } else {
+            (classes!("ts"), '≤')
+        };
         parts.push(text(
-            classes!("ts"),
+            class,
             x,
             below + 15.0,
-            format!("ts {counter} ≤ bound {bound}"),
+            format!("ts {counter} {sign} bound {bound}"),
         ));
     }
     if n.role == Role::Leader {
