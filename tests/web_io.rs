@@ -241,3 +241,25 @@ async fn out_of_range_settings_are_refused_with_a_message_and_the_run_is_kept() 
     settle().await;
     assert_eq!(input("#loss"), "20");
 }
+
+#[wasm_bindgen_test]
+async fn timeline_marks_sit_on_a_stepped_scale_and_clicking_one_seeks_there() {
+    use paxoscope::ui::timeline::scale_end;
+    // Half-decade steps, at least 10 s: marks keep their place while the run grows.
+    assert_eq!(scale_end(0), 10_000_000);
+    assert_eq!(scale_end(12_300_000), 15_000_000);
+    assert_eq!(scale_end(15_000_000), 15_000_000);
+    assert_eq!(scale_end(123_000_000), 150_000_000);
+
+    let root = mount("s=leader-crash&t=12000000");
+    settle().await;
+    // The scenario crashes the leader at 8 s, on a 15 s scale.
+    let mark = find(&root, ".timeline .mark.m-intervention");
+    assert_eq!(
+        mark.get_attribute("style").as_deref(),
+        Some("left: 53.333%")
+    );
+    mark.dyn_into::<HtmlElement>().unwrap().click();
+    settle().await;
+    assert_eq!(text(&root, "#clock"), "t = 8.000 s");
+}

@@ -702,6 +702,15 @@ mod tests {
     use crate::engine::testnet::Net;
     use crate::engine::{Address, LeaderId, Role};
 
+    /// What node `n` reported, in order.
+    fn observations(net: &Net, n: u8) -> Vec<Observation> {
+        net.log
+            .iter()
+            .filter(|(node, _)| *node == NodeId(n))
+            .map(|(_, o)| o.clone())
+            .collect()
+    }
+
     fn served(net: &Net) -> Vec<(u64, u64)> {
         net.replies()
             .into_iter()
@@ -740,12 +749,7 @@ mod tests {
         net.request(1, 0, 5);
         net.settle();
         assert_eq!(served(&net), vec![(1, 5)]);
-        let obs: Vec<_> = net
-            .log
-            .iter()
-            .filter(|(n, _)| *n == NodeId(1))
-            .map(|(_, o)| o.clone())
-            .collect();
+        let obs = observations(&net, 1);
         assert!(obs.contains(&Observation::BoundRecovered {
             seq: None,
             bound: 0
@@ -971,12 +975,7 @@ mod tests {
         net.request(1, 0, 5);
         net.settle();
         assert_eq!(served(&net), vec![(1, 5)]);
-        let obs: Vec<_> = net
-            .log
-            .iter()
-            .filter(|(n, _)| *n == NodeId(1))
-            .map(|(_, o)| o.clone())
-            .collect();
+        let obs = observations(&net, 1);
         let served_at = obs
             .iter()
             .position(|o| {

@@ -8,7 +8,7 @@ use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
 use super::format::{dur, secs};
-use super::store::{dispatch, field, number, on_number, use_lab};
+use super::store::{dispatch, field, number, on_number, use_lab, LabHandle};
 use crate::engine::{BackoffPolicy, NodeId, Role, MS};
 use crate::lab::{LabAction, SPEED_RANGE};
 use crate::sim::config::Preset;
@@ -31,6 +31,31 @@ fn speed_to_slider(s: f64) -> i64 {
     (js_sys::Math::log10(s) * 100.0).round() as i64
 }
 
+/// The log-scale speed slider and its reading (the main transport's and the dueling lab's).
+pub fn speed_control(store: &LabHandle, id: &'static str) -> Html {
+    let speed = store.lab().speed;
+    let on_speed = on_number(store, |v: i64| {
+        LabAction::SetSpeed(js_sys::Math::pow(10.0, v as f64 / 100.0))
+    });
+    let label = if speed >= 1.0 {
+        format!(
+            "{}× real time",
+            units::short((speed * 10.0).round() as i128, 1)
+        )
+    } else {
+        format!("1/{} of real time", (1.0 / speed).round() as u64)
+    };
+    html! {
+        <label class="speed" title="Playback speed (log scale)">
+            <span>{ "Speed" }</span>
+            <input {id} type="range" aria-label="Playback speed, log scale"
+                   min={speed_to_slider(SPEED_RANGE.0).to_string()} max={speed_to_slider(SPEED_RANGE.1).to_string()}
+                   step="5" value={speed_to_slider(speed).to_string()} oninput={on_speed} />
+            <span class="speed-value">{ label }</span>
+        </label>
+    }
+}
+
 /// Play/pause, stepping, speed, and the clock.
 #[component]
 pub fn Transport() -> Html {
@@ -38,19 +63,6 @@ pub fn Transport() -> Html {
     let lab = store.lab();
     let playing = lab.playing;
     let now = lab.run.now();
-    let on_speed = {
-        on_number(&store, |v: i64| {
-            LabAction::SetSpeed(js_sys::Math::pow(10.0, v as f64 / 100.0))
-        })
-    };
-    let speed_label = if lab.speed >= 1.0 {
-        format!(
-            "{}× real time",
-            units::short((lab.speed * 10.0).round() as i128, 1)
-        )
-    } else {
-        format!("1/{} of real time", (1.0 / lab.speed).round() as u64)
-    };
     html! {
         <div class="transport" role="toolbar" aria-label="Playback">
             <button id="play" class="primary" onclick={dispatch(&store, LabAction::TogglePlay)}
@@ -63,13 +75,7 @@ pub fn Transport() -> Html {
                     aria-keyshortcuts="ArrowRight" title="One event forward (→)">{ "Step ▶" }</button>
             <button id="step-phase" onclick={dispatch(&store, LabAction::StepPhase)}
                     title="Run to the next proposal, phase, choice, leader change or fault">{ "Next phase ▶▶" }</button>
-            <label class="speed" title="Playback speed (log scale)">
-                <span>{ "Speed" }</span>
-                <input id="speed" type="range" aria-label="Playback speed, log scale"
-                       min={speed_to_slider(SPEED_RANGE.0).to_string()} max={speed_to_slider(SPEED_RANGE.1).to_string()}
-                       step="5" value={speed_to_slider(lab.speed).to_string()} oninput={on_speed} />
-                <span class="speed-value">{ speed_label }</span>
-            </label>
+            { speed_control(&store, "speed") }
             <span class="clock" id="clock" aria-live="off">{ format!("t = {}", secs(now)) }</span>
             <button id="reset" onclick={dispatch(&store, LabAction::Reset)}
                     title="Start this scenario over">{ "Reset" }</button>

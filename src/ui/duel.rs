@@ -11,13 +11,8 @@ use super::cluster::{Picture, Scene};
 use super::format::secs;
 use super::store::{dispatch, field, number, on_number, use_lab, LabHandle};
 use crate::engine::{BackoffPolicy, MS};
-use crate::lab::{Duel, DuelSide, LabAction, SPEED_RANGE};
+use crate::lab::{Duel, DuelSide, LabAction};
 use crate::sim::units;
-
-/// The speed slider works in hundredths of log10(speed), like the main transport.
-fn speed_to_slider(s: f64) -> i64 {
-    (js_sys::Math::log10(s) * 100.0).round() as i64
-}
 
 fn policy_words(p: BackoffPolicy) -> String {
     let ms = units::short(i128::from(p.max_wait()), 3);
@@ -128,20 +123,7 @@ pub fn DuelLab() -> Html {
     let on_seed = field(&store.dispatcher(), seed.to_string(), |t| {
         number(t, "The seed", 0, 0, u64::MAX).map(LabAction::SetSeed)
     });
-    let on_speed = {
-        on_number(&store, |v: i64| {
-            LabAction::SetSpeed(js_sys::Math::pow(10.0, v as f64 / 100.0))
-        })
-    };
-    let on_scrub = { on_number(&store, LabAction::Seek) };
-    let speed_label = if lab.speed >= 1.0 {
-        format!(
-            "{}× real time",
-            units::short((lab.speed * 10.0).round() as i128, 1)
-        )
-    } else {
-        format!("1/{} of real time", (1.0 / lab.speed).round() as u64)
-    };
+    let on_scrub = on_number(&store, LabAction::Seek);
     html! {
         <section class="duel" aria-label="Dueling lab">
             <div class="duel-head">
@@ -165,13 +147,7 @@ pub fn DuelLab() -> Html {
                         aria-keyshortcuts="ArrowLeft" title="Back to the previous moment something happened (←)">{ "◀ Step" }</button>
                 <button type="button" id="duel-step" onclick={dispatch(&store, LabAction::Step)}
                         aria-keyshortcuts="ArrowRight" title="On to the next moment something happens on either side (→)">{ "Step ▶" }</button>
-                <label class="speed" title="Playback speed (log scale)">
-                    <span>{ "Speed" }</span>
-                    <input id="duel-speed" type="range" aria-label="Playback speed, log scale"
-                           min={speed_to_slider(SPEED_RANGE.0).to_string()} max={speed_to_slider(SPEED_RANGE.1).to_string()}
-                           step="5" value={speed_to_slider(lab.speed).to_string()} oninput={on_speed} />
-                    <span class="speed-value">{ speed_label }</span>
-                </label>
+                { super::controls::speed_control(&store, "duel-speed") }
                 <span class="clock" id="duel-clock">{ format!("t = {}", secs(now)) }</span>
                 <button type="button" id="duel-reset" onclick={dispatch(&store, LabAction::Reset)}
                         title="Both runs back to t = 0">{ "Reset" }</button>

@@ -67,17 +67,17 @@ pub fn Inspector() -> Html {
     let node = lab
         .selected_node
         .and_then(|id| view::node_detail(&lab.run, id, ROWS));
-    let (kind, mut blocks) = match (&msg, &node) {
+    let (kind, blocks) = match (&msg, &node) {
         (Some(m), _) => ("msg-inspector", message_panel(m)),
-        (None, Some(n)) => ("node-inspector", node_panel(n, &lab.run, lab.playing)),
-        (None, None) => ("summary", summary_panel(&lab.run, lab.playing)),
+        (None, Some(n)) => ("node-inspector", node_panel(n)),
+        (None, None) => ("summary", summary_panel(&lab.run)),
     };
     // The count of messages in flight changes on every frame while playing: a text node,
     // not part of a markup block (which would be replaced whole, and laid out again).
     let in_flight = msg.is_none().then(|| {
         let about = node.as_ref().map(|n| n.id);
         let total = view::in_flight_count(&lab.run, about);
-        let list = blocks.pop().unwrap_or_default();
+        let list = message_buttons(&lab.run, about, lab.playing);
         let head = match about {
             Some(n) => format!("Messages in flight to or from {n}: {total}"),
             None => format!("Messages in flight: {total}"),
@@ -213,7 +213,7 @@ fn message_buttons(run: &Run, node: Option<NodeId>, live: bool) -> String {
     h
 }
 
-fn node_panel(d: &NodeDetail, run: &Run, live: bool) -> Vec<String> {
+fn node_panel(d: &NodeDetail) -> Vec<String> {
     let id = d.id;
     let role = d.role.name();
     let mut head = format!(
@@ -329,7 +329,7 @@ fn node_panel(d: &NodeDetail, run: &Run, live: bool) -> Vec<String> {
         }
     }
     mem.push_str("</section>");
-    vec![head, disk, mem, message_buttons(run, Some(id), live)]
+    vec![head, disk, mem]
 }
 
 fn reason(r: DropReason) -> &'static str {
@@ -413,7 +413,7 @@ fn message_panel(d: &MessageDetail) -> Vec<String> {
     vec![head, fields, fate]
 }
 
-fn summary_panel(run: &Run, live: bool) -> Vec<String> {
+fn summary_panel(run: &Run) -> Vec<String> {
     let s = view::cluster_summary(run);
     let hint = r#"<p class="hint">Click a node to see what it keeps on disk and in memory, or a message to read it — and drop it while it travels.</p>"#.to_string();
     let leader = match s.leader {
@@ -446,5 +446,5 @@ fn summary_panel(run: &Run, live: bool) -> Vec<String> {
         );
     }
     table.push_str("</tbody></table>");
-    vec![hint, facts, table, message_buttons(run, None, live)]
+    vec![hint, facts, table]
 }
