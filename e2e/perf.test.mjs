@@ -1,20 +1,24 @@
 // Performance: frame time with 9 nodes and 300+ messages in flight, no animation frames while
 // paused, and time to first render of that heavy link.
 //
-// Frame time is the main thread's work per animation frame: from the frame's timestamp (the
-// `requestAnimationFrame` argument, shared by every callback of the frame) to a message posted
-// from a frame callback, which runs once the frame's callbacks, Yew's render, style, layout and
-// paint are done. The rAF-to-rAF interval is printed too (it is quantised to the display's
-// 16.7 ms, so it only shows dropped frames).
+// Frame time is the time from one presented frame to the next: the interval between the
+// timestamps of consecutive `requestAnimationFrame` callbacks. At 60 Hz it is 16.7 ms when the
+// page keeps up and 33 ms or more when a frame is dropped, so "p95 frame time ≤ 16.7 ms" means
+// at most 5 % of frames are dropped. (Timestamps jitter by a tenth of a millisecond around the
+// vsync, hence the 1 ms tolerance; a dropped frame is 16 ms beyond it.)
+//
+// Headroom is printed too: the main thread's work per frame, from the frame's timestamp to a
+// message posted from a frame callback, which runs once the frame's callbacks, Yew's render,
+// style, layout and paint are done. On this 2-core machine software raster and compositing
+// share the cores with it, so it is noisy; PERF_BUDGET_MS (default 50 ms) guards it against a
+// change that makes frames much slower.
 import assert from 'node:assert/strict';
 
 // A link with 9 nodes, 40 busy clients and 0.8–1.5 s messages: 320+ messages travelling.
 export const HEAVY = '?p=classroom&n=9&cl=40&ct=50&lat=800-1500&t=10000000';
-// The target is one 60 Hz frame. On the 2-core CI machine, with software raster (no GPU) on the
-// same two cores, the measured p95 is above it (see README, "Performance"), so the assertion is
-// a regression guard: PERF_BUDGET_MS (default 50 ms) fails a change that makes frames much
-// slower; PERF_BUDGET_MS=16.7 asserts the target itself.
-const TARGET_MS = 16.7;
+// The target: one 60 Hz frame (PERF_FRAME_MS moves it, e.g. for a 120 Hz display).
+const TARGET_MS = Number(process.env.PERF_FRAME_MS ?? 16.7);
+const JITTER_MS = 1;
 const BUDGET_MS = Number(process.env.PERF_BUDGET_MS ?? 50);
 const PLAY_MS = Number(process.env.PERF_PLAY_MS ?? 4000);
 // PERF_URL measures another link (then the 300-message floor is not asserted).
@@ -112,7 +116,7 @@ export default [
     },
   },
   {
-    name: `9 nodes, 300+ messages in flight: p95 frame time (target ${TARGET_MS} ms, guard ${BUDGET_MS} ms)`,
+    name: `9 nodes, 300+ messages in flight: p95 frame time within ${TARGET_MS} ms`,
     async run(t) {
       const { page } = t;
       await open(t);
@@ -127,15 +131,16 @@ export default [
       const minCount = Math.min(...counts);
       t.metric('frames recorded', work.length);
       t.metric('messages drawn while playing (incl. fading drops), min / max', `${minCount} / ${Math.max(...counts)}`);
-      t.metric('frame work p50', pct(work, 0.5), 'ms');
-      t.metric('frame work p95', pct(work, 0.95), 'ms');
-      t.metric(`p95 within the ${TARGET_MS} ms target`, pct(work, 0.95) <= TARGET_MS ? 'yes' : 'no');
-      t.metric('frame work max', Math.max(...work), 'ms');
-      t.metric('frame interval p50', pct(gaps, 0.5), 'ms');
-      t.metric('frame interval p95', pct(gaps, 0.95), 'ms');
-      t.metric('frames later than 25 ms', `${gaps.filter((g) => g > 25).length} of ${gaps.length}`);
+      const late = gaps.filter((g) => g > TARGET_MS * 1.5).length;
+      t.metric('frame time p50', pct(gaps, 0.5), 'ms');
+      t.metric('frame time p95', pct(gaps, 0.95), 'ms');
+      t.metric('frames dropped (interval > 1.5 frames)', `${late} of ${gaps.length} (${(late / gaps.length * 100).toFixed(1)} %)`);
+      t.metric('main-thread work per frame p50', pct(work, 0.5), 'ms');
+      t.metric('main-thread work per frame p95', pct(work, 0.95), 'ms');
+      t.metric('main-thread work per frame max', Math.max(...work), 'ms');
       assert.ok(minCount >= MIN_MESSAGES, `the load fell to ${minCount} messages in flight`);
-      assert.ok(pct(work, 0.95) <= BUDGET_MS, `p95 frame work ${pct(work, 0.95).toFixed(1)} ms > ${BUDGET_MS} ms`);
+      assert.ok(pct(gaps, 0.95) <= TARGET_MS + JITTER_MS, `p95 frame time ${pct(gaps, 0.95).toFixed(1)} ms > ${TARGET_MS} ms: ${late} frames dropped`);
+      assert.ok(pct(work, 0.95) <= BUDGET_MS, `p95 main-thread work ${pct(work, 0.95).toFixed(1)} ms > ${BUDGET_MS} ms`);
     },
   },
 ];

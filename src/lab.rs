@@ -196,6 +196,17 @@ pub struct Lab {
     announced: usize,
 }
 
+/// See [`Lab::quiet_shape`].
+#[derive(Clone, Debug, PartialEq)]
+pub struct QuietShape {
+    playing: bool,
+    /// Up, and which life, per node.
+    lives: Vec<(bool, u32)>,
+    partition: [u8; 16],
+    /// The first violation, once the cursor is past it.
+    violation: Option<usize>,
+}
+
 /// A good default speed for a configuration: a message should take about a third of a second.
 pub fn natural_speed(cfg: &SimConfig) -> f64 {
     let mean = (cfg.network.latency_min + cfg.network.latency_max) as f64 / 2.0;
@@ -295,6 +306,25 @@ impl Lab {
             q.push_str(&format!("&tour={}.{}", t.info.name, t.at));
         }
         q
+    }
+
+    /// What the panels that do not follow the clock (settings, faults, tabs, tours, I/O) show
+    /// of the running simulation. A tick changes it only when the run pauses, a node goes down
+    /// or comes back, the network splits or heals, or a violation comes into view; the UI
+    /// re-renders those panels then, not on every frame.
+    pub fn quiet_shape(&self) -> QuietShape {
+        let w = self.run.world();
+        QuietShape {
+            playing: self.playing,
+            lives: w.nodes.iter().map(|n| (n.up, n.incarnation)).collect(),
+            partition: w.partition,
+            violation: self
+                .run
+                .history()
+                .first_violation()
+                .map(|(i, _)| i)
+                .filter(|&i| self.run.cursor_event() > i),
+        }
     }
 
     /// Adds a notice.
@@ -973,6 +1003,52 @@ mod tests {
         l.apply(LabAction::Pause);
         l.apply(LabAction::Tick(16.0));
         assert_eq!(l.run.now(), 116_000);
+    }
+
+    #[test]
+    fn the_quiet_shape_moves_with_crashes_pauses_and_violations_not_with_the_clock() {
+        // leader-crash: the leader goes down at 8 s.
+        let mut l = Lab::scenario("leader-crash").unwrap();
+        l.apply(LabAction::SetSpeed(1.0));
+        l.apply(LabAction::Play);
+        let start = l.quiet_shape();
+        l.apply(LabAction::Tick(500.0));
+        assert!(l.run.now() > 0);
+        assert_eq!(
+            l.quiet_shape(),
+            start,
+            "time alone leaves the quiet panels as they are"
+        );
+        let mut changed_at = None;
+        for _ in 0..200 {
+            let before = l.quiet_shape();
+            l.apply(LabAction::Tick(100.0));
+            if l.quiet_shape() != before {
+                changed_at = Some(l.run.now());
+                break;
+            }
+        }
+        let t = changed_at.expect("the crash changes the shape");
+        assert!(
+            l.run.world().nodes.iter().any(|n| !n.up),
+            "it changed because a node went down (at {t} µs)"
+        );
+        let before = l.quiet_shape();
+        l.apply(LabAction::TogglePlay);
+        assert_ne!(l.quiet_shape(), before, "pausing changes it");
+
+        let mut l = Lab::scenario("bug-minority-quorum").unwrap();
+        l.apply(LabAction::Play);
+        let mut saw_violation = false;
+        for _ in 0..200 {
+            let before = l.quiet_shape();
+            l.apply(LabAction::Tick(100.0));
+            if l.quiet_shape().violation.is_some() && before.violation.is_none() {
+                saw_violation = true;
+                break;
+            }
+        }
+        assert!(saw_violation, "a violation coming into view changes it");
     }
 
     #[test]

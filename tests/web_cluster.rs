@@ -107,9 +107,20 @@ async fn nodes_show_role_incarnation_round_and_countdown() {
             "{label}"
         );
     }
-    // Followers wait for their leader's answer: their ping timeout is drawn and labelled.
-    assert!(count(&root, "svg.cluster .countdown.ping-timeout") >= 1);
-    assert!(text(&root, "svg.cluster .countdown-label.ping-timeout").starts_with("ping timeout "));
+    // Followers wait for their leader's answer: their ping timeout's track is in the picture,
+    // the canvas draws the draining arc with its label, and (paused) the node says how long.
+    assert!(count(&root, "svg.cluster .ring-track.ping-timeout") >= 1);
+    let rings = find(&root, "canvas.msg-canvas")
+        .get_attribute("data-rings")
+        .unwrap_or_default();
+    assert!(rings.contains("ping timeout "), "{rings}");
+    let timed = find(&root, "svg.cluster .node.follower")
+        .get_attribute("aria-label")
+        .unwrap();
+    assert!(
+        timed.contains("ping timeout running, ") && timed.ends_with(" s left"),
+        "{timed}"
+    );
     // The legend names the roles and says what a ring counts down.
     let legend = text(&root, ".legend");
     assert!(legend.contains("suspecting") && legend.contains("random wait before proposing"));
@@ -262,4 +273,32 @@ async fn a_partition_is_drawn_as_groups_and_cut_edges() {
     assert_eq!(count(&root, "svg.cluster .edge.cut"), 6);
     assert_eq!(count(&root, "svg.cluster .group-halo"), 5);
     assert!(text(&root, "svg.cluster .partition-caption").contains("{N1,N2}"));
+}
+
+#[wasm_bindgen_test]
+async fn panels_that_skip_frames_still_follow_a_crash_while_playing() {
+    let _turn = turn().await;
+    // The leader crashes at 8 s: play from just before it. The fault buttons do not follow
+    // the clock frame by frame (they re-render only when the run's shape changes), but they
+    // must notice the crash.
+    let root = mount("s=leader-crash&t=7950000", "t-quiet").await;
+    assert_eq!(count(&root, ".faults .fault.restart"), 0);
+    find(&root, "#play")
+        .dyn_into::<HtmlElement>()
+        .unwrap()
+        .click();
+    wait_for(&root, ".faults .fault.restart").await;
+    let restart = text(&root, ".faults .fault.restart");
+    let crashed = find(&root, "svg.cluster .node.crashed")
+        .get_attribute("data-node")
+        .unwrap();
+    assert_eq!(restart, format!("Restart N{crashed}"));
+    find(&root, "#play")
+        .dyn_into::<HtmlElement>()
+        .unwrap()
+        .click();
+    settle().await;
+    // A tab change is not a tick: it shows at once.
+    click(&root, "#tab-break-paxos");
+    wait_for(&root, ".bp-verdict").await;
 }

@@ -12,7 +12,7 @@ use super::help::Help;
 use super::hooks::{current_query, replace_query, use_animation_frame, use_keys};
 use super::io::IoButtons;
 use super::sidebar::Sidebar;
-use super::store::{dispatch, LabHandle, LabStore};
+use super::store::{dispatch, LabHandle, LabStore, QuietLab};
 use super::timeline::Timeline;
 use super::tour::{TourCard, TourPicker};
 use crate::lab::{Lab, LabAction};
@@ -65,6 +65,7 @@ pub fn App() -> Html {
     }
 
     let context: LabHandle = store.clone();
+    let quiet = QuietLab::new(store.clone());
     let help = store.lab().help;
     let title = store
         .lab()
@@ -75,6 +76,7 @@ pub fn App() -> Html {
     let duel_open = store.lab().duel.is_some();
     html! {
         <ContextProvider<LabHandle> {context}>
+          <ContextProvider<QuietLab> context={quiet}>
             <div class="app">
                 <header class="top">
                     <h1>{ "PaxosScope" }</h1>
@@ -113,6 +115,7 @@ pub fn App() -> Html {
             if help {
                 <Help />
             }
+          </ContextProvider<QuietLab>>
         </ContextProvider<LabHandle>>
     }
 }

@@ -6,7 +6,7 @@
 //! not move is a child component with equal props from frame to frame (Yew skips it): the
 //! edges, the clients, each message's body. Per frame a message costs one `transform`.
 
-use wasm_bindgen::JsCast;
+use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 // The browser's sine and cosine: Rust's would add libm's (~8 KB of wasm) for drawing only.
 use js_sys::Math::{cos, sin};
@@ -124,25 +124,6 @@ fn along(a: (f64, f64), b: (f64, f64), t: f64) -> (f64, f64) {
     )
 }
 
-fn countdown_arc(cx: f64, cy: f64, r: f64, fraction: f64) -> String {
-    // In 3° steps: the path (and the paint) changes every few frames, not every frame.
-    let f = ((fraction * 120.0).ceil() / 120.0).clamp(0.0, 0.9999);
-    let a0 = -std::f64::consts::FRAC_PI_2;
-    let a1 = a0 + f * std::f64::consts::TAU;
-    let (x0, y0) = (cx + r * cos(a0), cy + r * sin(a0));
-    let (x1, y1) = (cx + r * cos(a1), cy + r * sin(a1));
-    let large = if f > 0.5 { 1 } else { 0 };
-    format!(
-        "M {} {} A {} {} 0 {large} 1 {} {}",
-        px(x0),
-        px(y0),
-        px(r),
-        px(r),
-        px(x1),
-        px(y1)
-    )
-}
-
 /// Partition groups in order of their first node: index into `groups` per node (all 0 when
 /// the network is whole).
 fn group_index(nodes: &[NodeView]) -> (Vec<usize>, usize) {
@@ -185,6 +166,8 @@ struct NodeProps {
     split_group: Option<u8>,
     /// Partition group index, when the network is split.
     group: Option<usize>,
+    /// Time is moving: the countdown's moving parts are zeroed (see `Picture`).
+    live: bool,
     onclick: Callback<NodeId>,
 }
 
@@ -229,25 +212,20 @@ fn NodeGlyph(p: &NodeProps) -> Html {
         parts.push(html! { <path class="crash-x" {d} /> });
     }
     if let Some(c) = n.countdown {
-        let kind = c.kind.name();
+        // The draining arc and its label move every frame: the canvas draws them (`draw`).
+        // While time stands still the label says how long is left, for screen readers.
         label.push_str(&format!(", {} running", countdown_name(c.kind)));
-        parts.push(circle(classes!("ring-track", kind), (x, y), NODE_R + 7.0));
-        parts.push(html! {
-            <path class={classes!("countdown", kind)} d={countdown_arc(x, y, NODE_R + 7.0, c.remaining)} />
-        });
-        if n.timestamps.is_none() {
-            parts.push(text(
-                classes!("countdown-label", kind),
-                x,
-                below + 15.0,
-                // Tenths of a second: the text changes every few frames, not every frame.
-                format!(
-                    "{} {} s",
-                    countdown_name(c.kind),
-                    crate::sim::units::fixed(i128::from(c.left), 6, 1)
-                ),
+        if !p.live {
+            label.push_str(&format!(
+                ", {} s left",
+                crate::sim::units::fixed(i128::from(c.left), 6, 1)
             ));
         }
+        parts.push(circle(
+            classes!("ring-track", c.kind.name()),
+            (x, y),
+            NODE_R + 7.0,
+        ));
     }
     parts.push(text(classes!("name"), x, y - 10.0, id.to_string()));
     parts.push(text(
@@ -323,6 +301,117 @@ struct Drawn {
 
 const GREY: usize = 9;
 
+/// A countdown as the canvas draws it: the draining arc round a node, and its label under
+/// the node (none for the leader, whose timestamp line sits there).
+#[derive(Clone, Debug, PartialEq)]
+struct Ring {
+    x: f64,
+    y: f64,
+    kind: TimerKind,
+    /// Fraction still to wait.
+    remaining: f64,
+    label: Option<String>,
+}
+
+impl Ring {
+    fn of(n: &NodeView, (x, y): (f64, f64)) -> Option<Ring> {
+        let c = n.countdown?;
+        Some(Ring {
+            x,
+            y,
+            kind: c.kind,
+            remaining: c.remaining,
+            // Tenths of a second: readable while it runs.
+            label: n.timestamps.is_none().then(|| {
+                format!(
+                    "{} {} s",
+                    countdown_name(c.kind),
+                    crate::sim::units::fixed(i128::from(c.left), 6, 1)
+                )
+            }),
+        })
+    }
+}
+
+/// The ring colours, read from the style sheet (which has a dark variant), so the canvas and
+/// the legend agree: ring, label, and the halo behind labels.
+#[derive(Default, PartialEq)]
+struct Palette {
+    ring: [String; 4],
+    label: [String; 4],
+    halo: String,
+}
+
+impl Palette {
+    fn read(el: &web_sys::Element) -> Option<Palette> {
+        let css = gloo::utils::window().get_computed_style(el).ok()??;
+        let var = |name: &str| {
+            css.get_property_value(name)
+                .map(|v| v.trim().to_string())
+                .unwrap_or_default()
+        };
+        let names = ["backoff", "ping", "proposal", "check"];
+        Some(Palette {
+            ring: names.map(|k| var(&format!("--ring-{k}"))),
+            label: names.map(|k| var(&format!("--ring-{k}-text"))),
+            halo: var("--panel"),
+        })
+    }
+}
+
+/// Which of the palette's four ring styles a timer uses, and its dash pattern (the legend's:
+/// solid, dashed, dotted).
+fn ring_style(k: TimerKind) -> (usize, &'static [f64]) {
+    match k {
+        TimerKind::Backoff => (0, &[]),
+        TimerKind::PingTimeout => (1, &[10.0, 3.0]),
+        TimerKind::LeadershipProposalTimeout => (2, &[3.0, 3.0]),
+        _ => (3, &[3.0, 3.0]),
+    }
+}
+
+/// The countdown labels' font (the page's, as the SVG labels had).
+const LABEL_FONT: &str = "600 12px system-ui, -apple-system, \"Segoe UI\", Roboto, sans-serif";
+
+/// Strokes the countdown arcs (in SVG units: the caller has scaled).
+fn draw_arcs(g: &CanvasRenderingContext2d, palette: &Palette, rings: &[Ring]) -> Option<()> {
+    let top = -std::f64::consts::FRAC_PI_2;
+    g.set_line_width(5.0);
+    for r in rings {
+        let (style, dash) = ring_style(r.kind);
+        let dashes: js_sys::Array = dash.iter().map(|&d| JsValue::from_f64(d)).collect();
+        g.set_line_dash(&dashes).ok()?;
+        g.set_line_cap(if dash.is_empty() { "round" } else { "butt" });
+        g.set_stroke_style_str(&palette.ring[style]);
+        g.begin_path();
+        let f = r.remaining.clamp(0.0, 0.9999);
+        g.arc(r.x, r.y, NODE_R + 7.0, top, top + f * std::f64::consts::TAU)
+            .ok()?;
+        g.stroke();
+    }
+    g.set_line_dash(&js_sys::Array::new()).ok()
+}
+
+/// A countdown label's sprite width, in SVG units (generous: the text is centred in it).
+fn label_width(text: &str) -> f64 {
+    10.0 + 7.5 * text.chars().count() as f64
+}
+
+/// A blank canvas of `w` × `h` SVG units at `k` pixels per unit, scaled to draw in units.
+fn blank(w: f64, h: f64, k: f64) -> Option<(HtmlCanvasElement, CanvasRenderingContext2d)> {
+    let c: HtmlCanvasElement = gloo::utils::document()
+        .create_element("canvas")
+        .ok()?
+        .dyn_into()
+        .ok()?;
+    c.set_width((w * k).ceil() as u32);
+    c.set_height((h * k).ceil() as u32);
+    let g = context(&c)?;
+    g.scale(k, k).ok()?;
+    g.set_text_align("center");
+    Some((c, g))
+}
+
 fn pill_width(kind: &str) -> f64 {
     12.0 + 6.6 * short_label(kind).chars().count() as f64
 }
@@ -339,6 +428,19 @@ fn context(c: &HtmlCanvasElement) -> Option<CanvasRenderingContext2d> {
     c.get_context("2d").ok()??.dyn_into().ok()
 }
 
+/// The message canvas's context, with the `desynchronized` hint: Chromium then hands the
+/// canvas to the compositor without copying it at every commit (measured in headless
+/// Chromium, software compositing: commit 3.3 ms → 0.2 ms a frame). A hint only; a browser
+/// that ignores it draws as usual.
+fn live_context(c: &HtmlCanvasElement) -> Option<CanvasRenderingContext2d> {
+    let options = js_sys::Object::new();
+    js_sys::Reflect::set(&options, &"desynchronized".into(), &JsValue::TRUE).ok()?;
+    c.get_context_with_context_options("2d", &options)
+        .ok()??
+        .dyn_into()
+        .ok()
+}
+
 /// Pre-drawn pills (type × colour) at the canvas's pixel scale: a frame then draws each
 /// message with one `drawImage`, passing no strings to the browser.
 #[derive(Default)]
@@ -352,6 +454,15 @@ struct Sprites {
     window: f64,
     /// Where each message was drawn, for clicks while playing.
     hits: Vec<Drawn>,
+    /// The countdowns of the last render.
+    rings: Vec<Ring>,
+    palette: Option<Palette>,
+    /// The canvas's context, and whether its label font is set: parsing a font costs about
+    /// half a millisecond, so it is set once (a resize resets it).
+    ctx: Option<CanvasRenderingContext2d>,
+    /// Countdown labels drawn with their halo, by text: the same few dozen texts come back
+    /// each time a timer runs, and a `drawImage` costs less than `strokeText` + `fillText`.
+    labels: std::collections::BTreeMap<String, HtmlCanvasElement>,
 }
 
 impl Sprites {
@@ -360,13 +471,9 @@ impl Sprites {
         if self.scale != k {
             self.scale = k;
             self.pills = vec![None; 16 * 10 + MARKS.len()];
+            self.labels.clear();
         }
         if self.pills[sprite].is_none() {
-            let c: HtmlCanvasElement = gloo::utils::document()
-                .create_element("canvas")
-                .ok()?
-                .dyn_into()
-                .ok()?;
             let (w, h) = match MARKS.get(sprite.wrapping_sub(160)) {
                 Some(_) => (16.0, 18.0),
                 None => (
@@ -374,11 +481,7 @@ impl Sprites {
                     22.0,
                 ),
             };
-            c.set_width((w * k).ceil() as u32);
-            c.set_height((h * k).ceil() as u32);
-            let g = context(&c)?;
-            g.scale(k, k).ok()?;
-            g.set_text_align("center");
+            let (c, g) = blank(w, h, k)?;
             if let Some((mark, colour)) = MARKS.get(sprite.wrapping_sub(160)) {
                 g.set_font("700 14px system-ui, sans-serif");
                 g.set_fill_style_str(colour);
@@ -399,6 +502,28 @@ impl Sprites {
         }
         self.pills[sprite].clone()
     }
+
+    /// The sprite of a countdown label (`kind` picks its colour).
+    fn label(&mut self, text: &str, kind: TimerKind, k: f64) -> Option<HtmlCanvasElement> {
+        if let Some(c) = self.labels.get(text) {
+            return Some(c.clone());
+        }
+        if self.labels.len() >= 512 {
+            self.labels.clear();
+        }
+        let palette = self.palette.as_ref()?;
+        let w = label_width(text);
+        let (c, g) = blank(w, 18.0, k)?;
+        g.set_font(LABEL_FONT);
+        g.set_line_join("round");
+        g.set_line_width(3.0);
+        g.set_stroke_style_str(&palette.halo);
+        g.stroke_text(text, w / 2.0, 13.0).ok()?;
+        g.set_fill_style_str(&palette.label[ring_style(kind).0]);
+        g.fill_text(text, w / 2.0, 13.0).ok()?;
+        self.labels.insert(text.to_string(), c.clone());
+        Some(c)
+    }
 }
 
 /// Marks drawn beside a pill: dropped, duplicate, asked to drop.
@@ -413,6 +538,14 @@ fn draw(
     msgs: &[Drawn],
     live: bool,
 ) -> Option<()> {
+    // Reading the style sheet forces a style pass: only while time stands still.
+    if !live || sprites.palette.is_none() {
+        let palette = Palette::read(canvas);
+        if palette != sprites.palette {
+            sprites.labels.clear();
+            sprites.palette = palette;
+        }
+    }
     let window = gloo::utils::window()
         .inner_width()
         .ok()
@@ -432,9 +565,27 @@ fn draw(
         canvas.set_width(w);
         canvas.set_height(h);
     }
-    let g = context(canvas)?;
+    if sprites.ctx.is_none() {
+        sprites.ctx = live_context(canvas);
+    }
+    let g = sprites.ctx.clone()?;
     g.set_transform(1.0, 0.0, 0.0, 1.0, 0.0, 0.0).ok()?;
     g.clear_rect(0.0, 0.0, f64::from(w), f64::from(h));
+    // Rings under the messages, as the picture layers them.
+    g.set_transform(k, 0.0, 0.0, k, 0.0, 0.0).ok()?;
+    draw_arcs(&g, sprites.palette.as_ref()?, &sprites.rings)?;
+    g.set_transform(1.0, 0.0, 0.0, 1.0, 0.0, 0.0).ok()?;
+    let rings = std::mem::take(&mut sprites.rings);
+    for r in &rings {
+        if let Some(text) = &r.label {
+            let sprite = sprites.label(text, r.kind, k)?;
+            // The label's baseline sits 13 units down its sprite.
+            let (x, y) = (r.x - label_width(text) / 2.0, r.y + NODE_R + 34.0 - 13.0);
+            g.draw_image_with_html_canvas_element(&sprite, (x * k).round(), (y * k).round())
+                .ok()?;
+        }
+    }
+    sprites.rings = rings;
     let mut alpha = 1.0;
     g.set_global_alpha(1.0);
     for m in msgs {
@@ -788,9 +939,25 @@ pub fn Picture(p: &PictureProps) -> Html {
         .collect();
 
     // Draw after every render; remember where each message is for clicks while playing.
+    let rings: Vec<Ring> = scene
+        .nodes
+        .iter()
+        .enumerate()
+        .filter_map(|(i, node)| Ring::of(node, node_pos(i, n)))
+        .collect();
+    // What the canvas wrote, for tests and for reading the page's state without pixels.
+    let ring_labels = rings
+        .iter()
+        .filter_map(|r| r.label.as_deref())
+        .collect::<Vec<_>>()
+        .join(" | ");
     let canvas = use_node_ref();
     let sprites = use_mut_ref(Sprites::default);
-    sprites.borrow_mut().hits = drawn.clone();
+    {
+        let mut s = sprites.borrow_mut();
+        s.hits = drawn.clone();
+        s.rings = rings;
+    }
     {
         let (canvas, sprites, live) = (canvas.clone(), sprites.clone(), p.live);
         use_effect(move || {
@@ -886,18 +1053,27 @@ pub fn Picture(p: &PictureProps) -> Html {
                         { violation_marks(v, n) }
                     }
                     <g class="nodes">
-                        { for scene.nodes.iter().cloned().enumerate().map(|(i, node)| {
+                        { for scene.nodes.iter().cloned().enumerate().map(|(i, mut node)| {
+                            // The canvas draws the draining part: while time moves, the glyph's
+                            // props stay equal from frame to frame and Yew skips it.
+                            if p.live {
+                                if let Some(c) = &mut node.countdown {
+                                    c.remaining = 0.0;
+                                    c.left = 0;
+                                }
+                            }
                             let split_group = p.split.as_ref().and_then(|s| s.get(i).copied());
                             let selected = p.selected_node == Some(node.id);
                             let group = split.then(|| group_of[i]);
                             html! {
-                                <NodeGlyph key={i} {selected} pos={node_pos(i, n)} {node} {split_group} {group} onclick={p.on_node.clone()} />
+                                <NodeGlyph key={i} {selected} pos={node_pos(i, n)} {node} {split_group} {group} live={p.live} onclick={p.on_node.clone()} />
                             }
                         }) }
                     </g>
                     <g class="extras">{ for extras }</g>
                 </svg>
-                <canvas class="msg-canvas" ref={canvas} aria-hidden="true" data-messages={drawn.len().to_string()}></canvas>
+                <canvas class="msg-canvas" ref={canvas} aria-hidden="true" data-messages={drawn.len().to_string()}
+                        data-rings={ring_labels}></canvas>
                 if !p.live {
                     <div class="msg-hits">
                         { for scene.messages.iter().zip(&drawn).map(|(m, d)| msg_target(m, d, (p.selected_msg == Some(m.id), p.highlight == Some(m.id)), &p.on_message)) }

@@ -8,7 +8,7 @@ use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
 use super::format::{dur, secs};
-use super::store::{dispatch, field, number, on_number, use_lab, LabHandle};
+use super::store::{dispatch, field, number, on_number, use_lab, use_quiet_lab, LabHandle};
 use crate::engine::{BackoffPolicy, NodeId, Role, MS};
 use crate::lab::{LabAction, SPEED_RANGE};
 use crate::sim::config::Preset;
@@ -86,7 +86,7 @@ pub fn Transport() -> Html {
 /// Scenario, seed, size, network, protocol and client settings.
 #[component]
 pub fn Settings() -> Html {
-    let store = use_lab();
+    let store = use_quiet_lab();
     let lab = store.lab();
     let cfg = lab.run.world().cfg.clone();
     let d = store.dispatcher();
@@ -257,7 +257,7 @@ pub fn Settings() -> Html {
 /// Crash, restart and partition buttons.
 #[component]
 pub fn Faults() -> Html {
-    let store = use_lab();
+    let store = use_quiet_lab();
     let lab = store.lab();
     let nodes = crate::sim::view::nodes(&lab.run);
     let partitioned = lab.run.world().partition.iter().any(|&g| g != 0);

@@ -7,7 +7,7 @@ use web_sys::{Element, HtmlElement};
 use yew::prelude::*;
 
 use super::format::{escape_into as esc, node_color};
-use super::store::{dispatch, use_lab};
+use super::store::{dispatch, use_quiet_lab};
 use crate::engine::{Msg, NodeId};
 use crate::lab::LabAction;
 use crate::sim::glossary;
@@ -47,7 +47,7 @@ fn html_element(root: &Element, selector: &str) -> Option<HtmlElement> {
 /// The overlay itself; render it only while `lab.help` is set.
 #[component]
 pub fn Help() -> Html {
-    let store = use_lab();
+    let store = use_quiet_lab();
     let dialog = use_node_ref();
     {
         let dialog = dialog.clone();

@@ -20,7 +20,7 @@ use crate::engine::proposer::Proposer;
 use crate::engine::{Address, LogId, NodeId, NodeSet, Phase, Value};
 use crate::lab::LabAction;
 use crate::sim::history::DropReason;
-use crate::sim::view::{self, MessageDetail, MsgStatus, NodeDetail, SlotRow};
+use crate::sim::view::{self, ClusterSummary, MessageDetail, MsgStatus, NodeDetail, SlotRow};
 use crate::sim::{explain, glossary, Action, Run};
 
 /// How many recent sequences of each log the node panel lists.
@@ -70,7 +70,7 @@ pub fn Inspector() -> Html {
     let (kind, blocks) = match (&msg, &node) {
         (Some(m), _) => ("msg-inspector", message_panel(m)),
         (None, Some(n)) => ("node-inspector", node_panel(n)),
-        (None, None) => ("summary", summary_panel(&lab.run)),
+        (None, None) => ("summary", vec![SUMMARY_HINT.to_string()]),
     };
     // The count of messages in flight changes on every frame while playing: a text node,
     // not part of a markup block (which would be replaced whole, and laid out again).
@@ -89,6 +89,9 @@ pub fn Inspector() -> Html {
              data-node={node.as_ref().map(|n| n.id.0.to_string())} data-msg={msg.as_ref().map(|m| m.record.id.to_string())}
              {onclick}>
             { for blocks.into_iter().map(|b| Html::from_html_unchecked(b.into())) }
+            if kind == "summary" {
+                <Summary summary={view::cluster_summary(&lab.run)} />
+            }
             { in_flight }
         </div>
     }
@@ -413,38 +416,48 @@ fn message_panel(d: &MessageDetail) -> Vec<String> {
     vec![head, fields, fate]
 }
 
-fn summary_panel(run: &Run) -> Vec<String> {
-    let s = view::cluster_summary(run);
-    let hint = r#"<p class="hint">Click a node to see what it keeps on disk and in memory, or a message to read it — and drop it while it travels.</p>"#.to_string();
+const SUMMARY_HINT: &str = r#"<p class="hint">Click a node to see what it keeps on disk and in memory, or a message to read it — and drop it while it travels.</p>"#;
+
+#[derive(Properties, PartialEq)]
+struct SummaryProps {
+    summary: ClusterSummary,
+}
+
+/// The cluster in a few numbers. Unlike the rest of the panel this is `html!`: while time
+/// runs its counts and roles change many times a second, and Yew then rewrites a text node
+/// where a markup block would be replaced whole (and its table laid out again).
+#[component]
+fn Summary(p: &SummaryProps) -> Html {
+    let s = &p.summary;
     let leader = match s.leader {
         Some((n, seq)) => format!("{n} leads round {seq}"),
         None => "nobody leads right now".into(),
     };
-    let facts = format!(
-        r#"<dl class="summary-facts"><dt>leader</dt><dd id="summary-leader">{leader}</dd><dt>elections</dt><dd>{} proposals, {} pre-empted ballots</dd><dt>network</dt><dd>{}</dd></dl>"#,
-        s.elections,
-        s.preempted,
-        if s.partitioned {
-            "partitioned"
-        } else {
-            "whole"
-        }
-    );
-    let mut table = format!(
-        r#"<table class="summary-nodes"><thead><tr><th scope="col">node</th><th scope="col">role</th><th scope="col" title="{}">round</th></tr></thead><tbody>"#,
-        esc(glossary::state("round"))
-    );
-    for (id, role, round) in &s.nodes {
-        let r = role.name();
-        let _ = write!(
-            table,
-            r#"<tr><th scope="row"><button type="button" class="link" data-act="node:{}">{id}</button></th><td class="role-cell {r}" title="{}">{} {r}</td><td>{}</td></tr>"#,
-            id.0,
-            esc(glossary::role(r)),
-            role_icon(*role),
-            round.map_or("—".into(), |x| x.to_string())
-        );
+    html! {
+        <>
+            <dl class="summary-facts">
+                <dt>{ "leader" }</dt><dd id="summary-leader">{ leader }</dd>
+                <dt>{ "elections" }</dt><dd>{ format!("{} proposals, {} pre-empted ballots", s.elections, s.preempted) }</dd>
+                <dt>{ "network" }</dt><dd>{ if s.partitioned { "partitioned" } else { "whole" } }</dd>
+            </dl>
+            <table class="summary-nodes">
+                <thead><tr>
+                    <th scope="col">{ "node" }</th><th scope="col">{ "role" }</th>
+                    <th scope="col" title={glossary::state("round")}>{ "round" }</th>
+                </tr></thead>
+                <tbody>
+                    { for s.nodes.iter().map(|&(id, role, round)| {
+                        let r = role.name();
+                        html! {
+                            <tr key={id.0}>
+                                <th scope="row"><button type="button" class="link" data-act={format!("node:{}", id.0)}>{ id.to_string() }</button></th>
+                                <td class={classes!("role-cell", r)} title={glossary::role(r)}>{ format!("{} {r}", role_icon(role)) }</td>
+                                <td>{ round.map_or("—".into(), |x| x.to_string()) }</td>
+                            </tr>
+                        }
+                    }) }
+                </tbody>
+            </table>
+        </>
     }
-    table.push_str("</tbody></table>");
-    vec![hint, facts, table]
 }

@@ -13,7 +13,7 @@ use web_sys::{HtmlInputElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
 use super::hooks::replace_query;
-use super::store::{dispatch, use_lab};
+use super::store::{dispatch, use_quiet_lab};
 use crate::lab::{LabAction, NoticeKind};
 use crate::sim::{rusttest, trace};
 
@@ -110,7 +110,7 @@ fn focus_soon(node: NodeRef) {
 /// Share link, export, import, "Copy as Rust test" and the dueling lab, for the header.
 #[component]
 pub fn IoButtons() -> Html {
-    let store = use_lab();
+    let store = use_quiet_lab();
     let ui = use_mut_ref(IoUi::default);
     let redraw = use_force_update();
 

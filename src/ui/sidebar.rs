@@ -3,7 +3,7 @@
 use yew::prelude::*;
 
 use super::breakpaxos::BreakPaxos;
-use super::store::{dispatch, use_lab};
+use super::store::{dispatch, use_quiet_lab};
 use crate::lab::{LabAction, Tab};
 
 const TABS: [(Tab, &str, &str); 5] = [
@@ -17,7 +17,7 @@ const TABS: [(Tab, &str, &str); 5] = [
 /// Tab bar and the open tab.
 #[component]
 pub fn Sidebar() -> Html {
-    let store = use_lab();
+    let store = use_quiet_lab();
     let tab = store.lab().tab;
     html! {
         <aside class="side">

@@ -10,11 +10,13 @@ use yew::prelude::*;
 
 use crate::lab::{Lab, LabAction, NoticeKind};
 
-/// The lab plus a version number that changes with every action (so Yew re-renders).
+/// The lab plus a version number that changes with every action (so Yew re-renders), and a
+/// second one for the panels that do not follow the clock ([`use_quiet_lab`]).
 #[derive(Clone)]
 pub struct LabStore {
     lab: Rc<RefCell<Lab>>,
     version: u64,
+    quiet: u64,
 }
 
 impl PartialEq for LabStore {
@@ -29,6 +31,7 @@ impl LabStore {
         LabStore {
             lab: Rc::new(RefCell::new(lab)),
             version: 0,
+            quiet: 0,
         }
     }
 
@@ -47,12 +50,57 @@ impl Reducible for LabStore {
     type Action = LabAction;
 
     fn reduce(self: Rc<Self>, action: LabAction) -> Rc<Self> {
-        self.lab.borrow_mut().apply(action);
+        let changed = {
+            let mut lab = self.lab.borrow_mut();
+            if matches!(action, LabAction::Tick(_)) {
+                let before = lab.quiet_shape();
+                lab.apply(action);
+                lab.quiet_shape() != before
+            } else {
+                lab.apply(action);
+                true
+            }
+        };
         Rc::new(LabStore {
             lab: self.lab.clone(),
             version: self.version.wrapping_add(1),
+            quiet: self.quiet.wrapping_add(u64::from(changed)),
         })
     }
+}
+
+/// The lab as the panels that do not follow the clock see it: equal from one animation frame
+/// to the next unless the run paused, a node went down or came back, the network changed or a
+/// violation came into view (see [`Lab::quiet_shape`]). Those panels then skip the frames.
+#[derive(Clone)]
+pub struct QuietLab(LabHandle, u64);
+
+impl PartialEq for QuietLab {
+    fn eq(&self, other: &Self) -> bool {
+        self.1 == other.1 && Rc::ptr_eq(&self.0.lab, &other.0.lab)
+    }
+}
+
+impl std::ops::Deref for QuietLab {
+    type Target = LabHandle;
+    fn deref(&self) -> &LabHandle {
+        &self.0
+    }
+}
+
+impl QuietLab {
+    /// Wraps the App's handle for the quiet context. The counter is read now: a reducer
+    /// handle always reads the latest state, so two handles compared later would be equal.
+    pub fn new(handle: LabHandle) -> QuietLab {
+        let quiet = handle.quiet;
+        QuietLab(handle, quiet)
+    }
+}
+
+/// The lab for a panel that does not follow the clock (settings, faults, tabs, tours, I/O).
+#[hook]
+pub fn use_quiet_lab() -> QuietLab {
+    use_context::<QuietLab>().expect("components are rendered inside the App's QuietLab provider")
 }
 
 /// What components get from the context.

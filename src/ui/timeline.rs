@@ -81,7 +81,7 @@ fn shown_markers(h: &History, end: Time) -> Vec<usize> {
     shown
 }
 
-/// The marks as buttons, in one string.
+/// The marks as buttons.
 fn marks_markup(h: &History, shown: &[usize], end: Time) -> String {
     let mut out = String::new();
     for m in shown.iter().map(|&i| &h.markers[i]) {
@@ -99,6 +99,33 @@ fn marks_markup(h: &History, shown: &[usize], end: Time) -> String {
     out
 }
 
+/// The marks in the page: which markers, on which scale (end, forks). The run only ever adds
+/// markers at the end, so while the scale stays a frame adds the new marks' markup and
+/// leaves the rest alone (a Yew list would diff them all every frame, and re-insert them all
+/// when one is added).
+#[derive(Default)]
+struct DrawnMarks {
+    scale: (Time, u32),
+    shown: Vec<usize>,
+}
+
+/// What to do to the marks' element: replace everything, or append.
+enum MarksChange {
+    Replace(String),
+    Append(String),
+}
+
+impl DrawnMarks {
+    fn change(&self, h: &History, shown: &[usize], scale: (Time, u32)) -> Option<MarksChange> {
+        if scale == self.scale && shown.starts_with(&self.shown) {
+            let new = &shown[self.shown.len()..];
+            (!new.is_empty()).then(|| MarksChange::Append(marks_markup(h, new, scale.0)))
+        } else {
+            Some(MarksChange::Replace(marks_markup(h, shown, scale.0)))
+        }
+    }
+}
+
 /// The scrubber.
 #[component]
 pub fn Timeline() -> Html {
@@ -108,12 +135,29 @@ pub fn Timeline() -> Html {
     let now = run.now();
     let end = scale_end(run.horizon_time().max(now));
     let on_input = { on_number(&store, LabAction::Seek) };
-    // The marks change only when a marker is added, the scale grows or the run forks: build
-    // them as one string then, not a Yew node per mark on every frame.
+    // The marks change only when a marker is added, the scale grows or the run forks.
     let h = run.history();
     let shown = shown_markers(h, end);
-    let key = (shown.len(), shown.last().copied(), end, run.forks());
-    let marks = use_memo(key, |_| marks_markup(h, &shown, end));
+    let scale = (end, run.forks());
+    let list = use_node_ref();
+    let drawn = use_mut_ref(DrawnMarks::default);
+    let change = drawn.borrow().change(h, &shown, scale);
+    {
+        let (list, drawn) = (list.clone(), drawn.clone());
+        use_effect(move || {
+            let Some(el) = list.cast::<web_sys::Element>() else {
+                return;
+            };
+            match change {
+                Some(MarksChange::Replace(all)) => el.set_inner_html(&all),
+                Some(MarksChange::Append(new)) => {
+                    let _ = el.insert_adjacent_html("beforeend", &new);
+                }
+                None => return,
+            }
+            *drawn.borrow_mut() = DrawnMarks { scale, shown };
+        });
+    }
     let on_mark = {
         let d = store.dispatcher();
         Callback::from(move |e: MouseEvent| {
@@ -132,7 +176,8 @@ pub fn Timeline() -> Html {
         <div class="timeline" aria-label="Timeline">
             <div class="marks" onclick={on_mark}>
                 <div class="computed" style={format!("width: {}%", frac(run.horizon_time() as f64 / end as f64 * 100.0, 3))} />
-                { Html::from_html_unchecked(AttrValue::from((*marks).clone())) }
+                // Filled by the effect above; Yew never touches its children.
+                <div class="mark-list" ref={list}></div>
             </div>
             <input id="scrubber" type="range" min="0" max={end.to_string()} step="1000" value={now.to_string()}
                    aria-label="Virtual time" aria-valuetext={secs(now)} oninput={on_input} />

@@ -6,7 +6,7 @@ use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use super::format::secs;
-use super::store::{dispatch, use_lab};
+use super::store::{dispatch, use_lab, use_quiet_lab};
 use crate::lab::LabAction;
 use crate::sim::tour;
 
@@ -94,7 +94,7 @@ pub fn TourCard() -> Html {
 /// it is rebuilt — and so closes — whenever a tour starts or ends.
 #[component]
 pub fn TourPicker() -> Html {
-    let store = use_lab();
+    let store = use_quiet_lab();
     let key = store.lab().tour.as_ref().map_or("", |t| t.info.name);
     html! {
         <details class="tour-picker" key={key}>
