@@ -152,6 +152,10 @@ async fn the_duel_view_shows_two_pictures_and_their_counters() {
         root.query_selector(".stage").unwrap().is_none(),
         "the stage is replaced"
     );
+    assert!(
+        root.query_selector("section.lesson").unwrap().is_none(),
+        "the normal run's lesson describes only one side: hidden"
+    );
     let pictures = root.query_selector_all(".duel-side svg.cluster").unwrap();
     assert_eq!(pictures.length(), 2);
     assert_eq!(
@@ -192,6 +196,7 @@ async fn the_duel_view_shows_two_pictures_and_their_counters() {
     settle().await;
     assert!(root.query_selector(".duel").unwrap().is_none());
     assert!(root.query_selector(".stage").unwrap().is_some());
+    assert!(root.query_selector("section.lesson").unwrap().is_some());
     assert!(!find(&root, "#export").has_attribute("disabled"));
 }
 

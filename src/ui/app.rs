@@ -87,7 +87,9 @@ pub fn App() -> Html {
                 </header>
                 <SafetyBanner />
                 <Notices />
-                if let Some((title, lesson)) = title {
+                // The dueling lab explains itself; the normal run's lesson would describe
+                // only one of its two sides.
+                if let (Some((title, lesson)), false) = (title, duel_open) {
                     <section class="lesson" aria-label="About this scenario">
                         <strong>{ title }</strong>{ " — " }{ lesson }
                         { compare_button(&store) }

@@ -428,19 +428,6 @@ fn context(c: &HtmlCanvasElement) -> Option<CanvasRenderingContext2d> {
     c.get_context("2d").ok()??.dyn_into().ok()
 }
 
-/// The message canvas's context, with the `desynchronized` hint: Chromium then hands the
-/// canvas to the compositor without copying it at every commit (measured in headless
-/// Chromium, software compositing: commit 3.3 ms → 0.2 ms a frame). A hint only; a browser
-/// that ignores it draws as usual.
-fn live_context(c: &HtmlCanvasElement) -> Option<CanvasRenderingContext2d> {
-    let options = js_sys::Object::new();
-    js_sys::Reflect::set(&options, &"desynchronized".into(), &JsValue::TRUE).ok()?;
-    c.get_context_with_context_options("2d", &options)
-        .ok()??
-        .dyn_into()
-        .ok()
-}
-
 /// Pre-drawn pills (type × colour) at the canvas's pixel scale: a frame then draws each
 /// message with one `drawImage`, passing no strings to the browser.
 #[derive(Default)]
@@ -462,7 +449,9 @@ struct Sprites {
     ctx: Option<CanvasRenderingContext2d>,
     /// Countdown labels drawn with their halo, by text: the same few dozen texts come back
     /// each time a timer runs, and a `drawImage` costs less than `strokeText` + `fillText`.
-    labels: std::collections::BTreeMap<String, HtmlCanvasElement>,
+    /// (A short list searched in order: a map's code would cost the bundle more than the
+    /// few hundred comparisons cost a frame.)
+    labels: Vec<(String, HtmlCanvasElement)>,
 }
 
 impl Sprites {
@@ -505,10 +494,10 @@ impl Sprites {
 
     /// The sprite of a countdown label (`kind` picks its colour).
     fn label(&mut self, text: &str, kind: TimerKind, k: f64) -> Option<HtmlCanvasElement> {
-        if let Some(c) = self.labels.get(text) {
+        if let Some((_, c)) = self.labels.iter().find(|(t, _)| t == text) {
             return Some(c.clone());
         }
-        if self.labels.len() >= 512 {
+        if self.labels.len() >= 256 {
             self.labels.clear();
         }
         let palette = self.palette.as_ref()?;
@@ -521,7 +510,7 @@ impl Sprites {
         g.stroke_text(text, w / 2.0, 13.0).ok()?;
         g.set_fill_style_str(&palette.label[ring_style(kind).0]);
         g.fill_text(text, w / 2.0, 13.0).ok()?;
-        self.labels.insert(text.to_string(), c.clone());
+        self.labels.push((text.to_string(), c.clone()));
         Some(c)
     }
 }
@@ -566,7 +555,7 @@ fn draw(
         canvas.set_height(h);
     }
     if sprites.ctx.is_none() {
-        sprites.ctx = live_context(canvas);
+        sprites.ctx = context(canvas);
     }
     let g = sprites.ctx.clone()?;
     g.set_transform(1.0, 0.0, 0.0, 1.0, 0.0, 0.0).ok()?;
