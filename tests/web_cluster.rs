@@ -121,6 +121,33 @@ async fn nodes_show_role_incarnation_round_and_countdown() {
         timed.contains("ping timeout running, ") && timed.ends_with(" s left"),
         "{timed}"
     );
+    // And the arc is really on the canvas: just clockwise of the top of N1's ring (where a
+    // ping timeout's first dash starts) the pixel has the ping timeout's colour.
+    let canvas: web_sys::HtmlCanvasElement = find(&root, "canvas.msg-canvas").dyn_into().unwrap();
+    let k = f64::from(canvas.width()) / paxoscope::ui::cluster::WIDTH;
+    let (x, y) = paxoscope::ui::cluster::node_pos(0, 5);
+    let (r, a) = (46.0 + 7.0, -std::f64::consts::FRAC_PI_2 + 0.05);
+    let g: web_sys::CanvasRenderingContext2d = canvas
+        .get_context("2d")
+        .unwrap()
+        .unwrap()
+        .dyn_into()
+        .unwrap();
+    let px = g
+        .get_image_data(
+            ((x + r * a.cos()) * k).round(),
+            ((y + r * a.sin()) * k).round(),
+            1.0,
+            1.0,
+        )
+        .unwrap()
+        .data();
+    // --ring-ping: #d99a00 (the exact value depends on anti-aliasing).
+    assert!(
+        px[3] > 150 && px[0] > 150 && px[2] < 90,
+        "pixel at the ring: {:?}",
+        &px[..]
+    );
     // The legend names the roles and says what a ring counts down.
     let legend = text(&root, ".legend");
     assert!(legend.contains("suspecting") && legend.contains("random wait before proposing"));
@@ -143,10 +170,9 @@ async fn clicking_a_node_opens_its_durable_and_volatile_state() {
         "{}",
         panel.outer_html()
     );
-    assert_eq!(
-        count(&root, "svg.cluster .node.selected[data-node=\"2\"]"),
-        1
-    );
+    // (Yew may render the picture in a later pass than the inspector: wait for it too.)
+    wait_for(&root, "svg.cluster .node.selected[data-node=\"2\"]").await;
+    assert_eq!(count(&root, "svg.cluster .node.selected"), 1);
     // Disk: the acceptor's promise and acceptance for leadership round 0.
     let row = text(
         &root,

@@ -2,9 +2,12 @@
 //! their virtual-time position, coloured by their ballot's owner; partitions, countdown rings,
 //! and — once the cursor has passed a safety violation — the quorums or ranges that explain it.
 //!
-//! Drawing 300 moving messages at 60 frames a second is the hot path. Everything that does
-//! not move is a child component with equal props from frame to frame (Yew skips it): the
-//! edges, the clients, each message's body. Per frame a message costs one `transform`.
+//! Drawing 300 moving messages at 60 frames a second is the hot path, so what moves every
+//! frame is drawn on one canvas over the SVG: the messages (pre-rendered sprites) and the
+//! countdown arcs with their labels. The SVG holds what changes only with a role, a crash or a
+//! partition; while time runs, its components get equal props from frame to frame and Yew
+//! skips them. While paused, each message also gets a transparent DOM target for clicks,
+//! focus and screen readers.
 
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
@@ -345,16 +348,19 @@ struct Palette {
 impl Palette {
     fn read(el: &web_sys::Element) -> Option<Palette> {
         let css = gloo::utils::window().get_computed_style(el).ok()??;
-        let var = |name: &str| {
-            css.get_property_value(name)
-                .map(|v| v.trim().to_string())
-                .unwrap_or_default()
+        // The light theme's values stand in for a variable the page lacks (a style sheet that
+        // failed to load), so the rings never come out in the canvas's default black.
+        let var = |name: &str, light: &str| match css.get_property_value(name) {
+            Ok(v) if !v.trim().is_empty() => v.trim().to_string(),
+            _ => light.to_string(),
         };
         let names = ["backoff", "ping", "proposal", "check"];
+        let light_ring = ["#2e86de", "#d99a00", "#ff7a1a", "#9b59b6"];
+        let light_label = ["#2e86de", "#9a6c00", "#c85400", "#9b59b6"];
         Some(Palette {
-            ring: names.map(|k| var(&format!("--ring-{k}"))),
-            label: names.map(|k| var(&format!("--ring-{k}-text"))),
-            halo: var("--panel"),
+            ring: [0, 1, 2, 3].map(|i| var(&format!("--ring-{}", names[i]), light_ring[i])),
+            label: [0, 1, 2, 3].map(|i| var(&format!("--ring-{}-text", names[i]), light_label[i])),
+            halo: var("--panel", "#fff"),
         })
     }
 }
