@@ -5,7 +5,7 @@
 use yew::prelude::*;
 
 use super::format::{escape_into as esc, node_color, px, secs, value};
-use super::store::{dispatch, use_quiet_lab};
+use super::store::{dispatch, use_lab};
 use crate::engine::{Bugs, NodeId};
 use crate::lab::LabAction;
 use crate::sim::breakdown::{self, Ack, Breakdown};
@@ -18,7 +18,7 @@ const W: f64 = 440.0;
 /// Bug switches, counterexamples, and the verdict.
 #[component]
 pub fn BreakPaxos() -> Html {
-    let store = use_quiet_lab();
+    let store = use_lab();
     let lab = store.lab();
     let bugs = lab.run.world().cfg.protocol.bugs;
     let h = lab.run.history();
