@@ -63,10 +63,15 @@ fn marker_words(h: &History, m: &Marker) -> String {
     }
 }
 
+/// The span of the scale whose frequent markers share one mark.
+fn bucket_width(end: Time) -> Time {
+    (end / 400).max(1)
+}
+
 /// Which markers are drawn: the frequent kinds thinned to one per 1/400 of the scale, every
 /// rare one kept. The first marker of a bucket stays the one drawn as the run grows.
 fn shown_markers(h: &History, end: Time) -> Vec<usize> {
-    let bucket = (end / 400).max(1);
+    let bucket = bucket_width(end);
     let mut last_bucket = [u64::MAX; 5];
     let mut shown = Vec::new();
     for (i, m) in h.markers.iter().enumerate() {
@@ -81,14 +86,50 @@ fn shown_markers(h: &History, end: Time) -> Vec<usize> {
     shown
 }
 
+/// The tooltip of marker `i` when pointed at: its own words and, for a thinned kind, the others
+/// of its kind its mark stands for (they keep arriving after the mark is drawn, so this is
+/// worked out on hover, not written into the mark).
+pub fn mark_title(h: &History, end: Time, i: usize) -> Option<String> {
+    let m = h.markers.get(i)?;
+    let mut title = format!(
+        "{} at {}: {}",
+        marker_name(m.kind),
+        secs(m.t),
+        marker_words(h, m)
+    );
+    if matches!(m.kind, MarkerKind::BoundExtension | MarkerKind::Election) {
+        let bucket = bucket_width(end);
+        let others: Vec<&Marker> = h.markers[i + 1..]
+            .iter()
+            .take_while(|o| o.t / bucket == m.t / bucket)
+            .filter(|o| o.kind == m.kind)
+            .collect();
+        if !others.is_empty() {
+            let _ = write!(
+                title,
+                " — and {} more within {}: ",
+                others.len(),
+                super::format::dur(bucket)
+            );
+            let words: Vec<String> = others.iter().take(4).map(|o| marker_words(h, o)).collect();
+            title.push_str(&words.join("; "));
+            if others.len() > 4 {
+                title.push_str("; …");
+            }
+        }
+    }
+    Some(title)
+}
+
 /// The marks as buttons.
 fn marks_markup(h: &History, shown: &[usize], end: Time) -> String {
     let mut out = String::new();
-    for m in shown.iter().map(|&i| &h.markers[i]) {
+    for &i in shown {
+        let m = &h.markers[i];
         let (name, at) = (marker_name(m.kind), secs(m.t));
         let _ = write!(
             out,
-            r#"<button type="button" class="mark {}" style="left: {}%" data-event="{}" title="{name} at {at}: "#,
+            r#"<button type="button" class="mark {}" style="left: {}%" data-event="{}" data-marker="{i}" title="{name} at {at}: "#,
             marker_class(m.kind),
             frac(m.t as f64 / end as f64 * 100.0, 3),
             m.event,
@@ -172,9 +213,30 @@ pub fn Timeline() -> Html {
             }
         })
     };
+    let on_hover = {
+        let store = store.clone();
+        Callback::from(move |e: MouseEvent| {
+            let Some(el) = e
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+                .and_then(|el| el.closest("[data-marker]").ok().flatten())
+            else {
+                return;
+            };
+            let lab = store.lab();
+            let end = scale_end(lab.run.horizon_time().max(lab.run.now()));
+            let title = el
+                .get_attribute("data-marker")
+                .and_then(|v| v.parse().ok())
+                .and_then(|i| mark_title(lab.run.history(), end, i));
+            if let Some(title) = title {
+                let _ = el.set_attribute("title", &title);
+            }
+        })
+    };
     html! {
         <div class="timeline" aria-label="Timeline">
-            <div class="marks" onclick={on_mark}>
+            <div class="marks" onclick={on_mark} onmouseover={on_hover}>
                 <div class="computed" style={format!("width: {}%", frac(run.horizon_time() as f64 / end as f64 * 100.0, 3))} />
                 // Filled by the effect above; Yew never touches its children.
                 <div class="mark-list" ref={list}></div>
