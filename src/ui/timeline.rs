@@ -121,6 +121,25 @@ pub fn mark_title(h: &History, end: Time, i: usize) -> Option<String> {
     Some(title)
 }
 
+/// Sets the full tooltip ([`mark_title`]) of the mark an event came from.
+fn fill_title(store: &super::store::LabHandle, target: Option<web_sys::EventTarget>) {
+    let Some(el) = target
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        .and_then(|el| el.closest("[data-marker]").ok().flatten())
+    else {
+        return;
+    };
+    let lab = store.lab();
+    let end = scale_end(lab.run.horizon_time().max(lab.run.now()));
+    let title = el
+        .get_attribute("data-marker")
+        .and_then(|v| v.parse().ok())
+        .and_then(|i| mark_title(lab.run.history(), end, i));
+    if let Some(title) = title {
+        let _ = el.set_attribute("title", &title);
+    }
+}
+
 /// The marks as buttons.
 fn marks_markup(h: &History, shown: &[usize], end: Time) -> String {
     let mut out = String::new();
@@ -213,30 +232,18 @@ pub fn Timeline() -> Html {
             }
         })
     };
+    // Pointing at a mark (or tabbing to it) fills in its full tooltip.
     let on_hover = {
         let store = store.clone();
-        Callback::from(move |e: MouseEvent| {
-            let Some(el) = e
-                .target()
-                .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-                .and_then(|el| el.closest("[data-marker]").ok().flatten())
-            else {
-                return;
-            };
-            let lab = store.lab();
-            let end = scale_end(lab.run.horizon_time().max(lab.run.now()));
-            let title = el
-                .get_attribute("data-marker")
-                .and_then(|v| v.parse().ok())
-                .and_then(|i| mark_title(lab.run.history(), end, i));
-            if let Some(title) = title {
-                let _ = el.set_attribute("title", &title);
-            }
-        })
+        Callback::from(move |e: MouseEvent| fill_title(&store, e.target()))
+    };
+    let on_focus = {
+        let store = store.clone();
+        Callback::from(move |e: FocusEvent| fill_title(&store, e.target()))
     };
     html! {
         <div class="timeline" aria-label="Timeline">
-            <div class="marks" onclick={on_mark} onmouseover={on_hover}>
+            <div class="marks" onclick={on_mark} onmouseover={on_hover} onfocusin={on_focus}>
                 <div class="computed" style={format!("width: {}%", frac(run.horizon_time() as f64 / end as f64 * 100.0, 3))} />
                 // Filled by the effect above; Yew never touches its children.
                 <div class="mark-list" ref={list}></div>
