@@ -328,3 +328,26 @@ async fn panels_that_skip_frames_still_follow_a_crash_while_playing() {
     click(&root, "#tab-break-paxos");
     wait_for(&root, ".bp-verdict").await;
 }
+
+#[wasm_bindgen_test]
+async fn pointing_at_a_thinned_timeline_mark_names_the_markers_it_stands_for() {
+    let _turn = turn().await;
+    // Frequent markers share a mark per 1/400 of the scale. Without backoff all five nodes
+    // propose within the same 25 ms at 0.2 s: one mark, and its tooltip names the other four.
+    let root = mount("s=dueling-no-backoff&t=10000000", "t-thinned").await;
+    wait_for(&root, ".timeline .mark.m-election").await;
+    let first = find(&root, ".timeline .mark.m-election");
+    let over = web_sys::MouseEvent::new_with_mouse_event_init_dict("mouseover", &{
+        let init = web_sys::MouseEventInit::new();
+        init.set_bubbles(true);
+        init
+    })
+    .unwrap();
+    first.dispatch_event(&over).unwrap();
+    let title = first.get_attribute("title").unwrap();
+    assert!(
+        title.starts_with("leadership proposal at 0.200 s: ")
+            && title.contains(" — and 4 more within 25 ms: "),
+        "{title}"
+    );
+}
