@@ -351,3 +351,36 @@ async fn pointing_at_a_thinned_timeline_mark_names_the_markers_it_stands_for() {
         "{title}"
     );
 }
+
+#[wasm_bindgen_test]
+async fn new_timeline_marks_are_added_without_redrawing_the_others() {
+    let _turn = turn().await;
+    // Without backoff a proposal round starts every 200 ms; the scale stays at 10 s.
+    let root = mount("s=dueling-no-backoff&t=1000000", "t-append").await;
+    wait_for(&root, ".timeline .mark.m-election").await;
+    let first = find(&root, ".timeline .mark");
+    let before = count(&root, ".timeline .mark");
+    find(&root, "#play")
+        .dyn_into::<HtmlElement>()
+        .unwrap()
+        .click();
+    for _ in 0..300 {
+        if count(&root, ".timeline .mark") > before {
+            break;
+        }
+        yew::platform::time::sleep(Duration::from_millis(10)).await;
+    }
+    find(&root, "#play")
+        .dyn_into::<HtmlElement>()
+        .unwrap()
+        .click();
+    settle().await;
+    assert!(
+        count(&root, ".timeline .mark") > before,
+        "a new mark appeared"
+    );
+    assert!(
+        first.is_same_node(Some(&find(&root, ".timeline .mark"))),
+        "the first mark is the same element: appended to, not rebuilt"
+    );
+}

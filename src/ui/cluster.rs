@@ -306,7 +306,6 @@ const GREY: usize = 9;
 
 /// A countdown as the canvas draws it: the draining arc round a node, and its label under
 /// the node (none for the leader, whose timestamp line sits there).
-#[derive(Clone, Debug, PartialEq)]
 struct Ring {
     x: f64,
     y: f64,
@@ -450,8 +449,7 @@ struct Sprites {
     /// The countdowns of the last render.
     rings: Vec<Ring>,
     palette: Option<Palette>,
-    /// The canvas's context, and whether its label font is set: parsing a font costs about
-    /// half a millisecond, so it is set once (a resize resets it).
+    /// The canvas's context, fetched once.
     ctx: Option<CanvasRenderingContext2d>,
     /// Countdown labels drawn with their halo, by text: the same few dozen texts come back
     /// each time a timer runs, and a `drawImage` costs less than `strokeText` + `fillText`.

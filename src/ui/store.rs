@@ -70,8 +70,8 @@ impl Reducible for LabStore {
 }
 
 /// The lab as the panels that do not follow the clock see it: equal from one animation frame
-/// to the next unless the run paused, a node went down or came back, the network changed or a
-/// violation came into view (see [`Lab::quiet_shape`]). Those panels then skip the frames.
+/// to the next unless the run paused, a node went down or came back, or the network changed
+/// (see [`Lab::quiet_shape`]). Those panels then skip the frames.
 #[derive(Clone)]
 pub struct QuietLab(LabHandle, u64);
 
@@ -97,7 +97,8 @@ impl QuietLab {
     }
 }
 
-/// The lab for a panel that does not follow the clock (settings, faults, tabs, tours, I/O).
+/// The lab for a panel that does not follow the clock (settings, faults, tabs, tours, I/O,
+/// help).
 #[hook]
 pub fn use_quiet_lab() -> QuietLab {
     use_context::<QuietLab>().expect("components are rendered inside the App's QuietLab provider")

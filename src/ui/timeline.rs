@@ -86,9 +86,9 @@ fn shown_markers(h: &History, end: Time) -> Vec<usize> {
     shown
 }
 
-/// The tooltip of marker `i` when pointed at: its own words and, for a thinned kind, the others
-/// of its kind its mark stands for (they keep arriving after the mark is drawn, so this is
-/// worked out on hover, not written into the mark).
+/// The tooltip of marker `i`: its own words and, for a thinned kind, the others of its kind its
+/// mark stands for. More of those can arrive after the mark is drawn, so pointing at the mark
+/// works it out again.
 pub fn mark_title(h: &History, end: Time, i: usize) -> Option<String> {
     let m = h.markers.get(i)?;
     let mut title = format!(
@@ -148,12 +148,12 @@ fn marks_markup(h: &History, shown: &[usize], end: Time) -> String {
         let (name, at) = (marker_name(m.kind), secs(m.t));
         let _ = write!(
             out,
-            r#"<button type="button" class="mark {}" style="left: {}%" data-event="{}" data-marker="{i}" title="{name} at {at}: "#,
+            r#"<button type="button" class="mark {}" style="left: {}%" data-event="{}" data-marker="{i}" title=""#,
             marker_class(m.kind),
             frac(m.t as f64 / end as f64 * 100.0, 3),
             m.event,
         );
-        escape_into(&mut out, &marker_words(h, m));
+        escape_into(&mut out, &mark_title(h, end, i).unwrap_or_default());
         let _ = write!(out, r#"" aria-label="{name} at {at}"></button>"#);
     }
     out
