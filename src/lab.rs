@@ -967,6 +967,7 @@ pub fn is_phase(e: &EventKind) -> bool {
                 | Fact::BoundExtended { .. }
                 | Fact::BoundRecovered { .. }
                 | Fact::StoreLost { .. }
+                | Fact::BoundStale { .. }
                 | Fact::Intervene(_)
         ),
         _ => false,

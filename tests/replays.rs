@@ -99,7 +99,7 @@ fn replay_dueling_random_backoff_seed1_at_10000ms() {
 
     // Exactly the same events, in the same order, as when this test was generated.
     let hash = trace::trace_hash(run.history(), run.cursor_event());
-    assert_eq!(hash, 0x4e8e_bd20_eab4_a6f3);
+    assert_eq!(hash, 0x47a9_ad5f_a713_96dd);
     // Safety holds.
     let violations = &run.world().checker.violations;
     assert!(violations.is_empty(), "violated: {:?}", violations.first());
@@ -124,7 +124,7 @@ fn replay_leader_crash_seed7_at_14000ms() {
 
     // Exactly the same events, in the same order, as when this test was generated.
     let hash = trace::trace_hash(run.history(), run.cursor_event());
-    assert_eq!(hash, 0xa18a_f3ed_22de_b292);
+    assert_eq!(hash, 0x9817_e637_85d1_ccb6);
     // Safety holds.
     let violations = &run.world().checker.violations;
     assert!(violations.is_empty(), "violated: {:?}", violations.first());
@@ -149,7 +149,7 @@ fn replay_bug_minority_quorum_seed41_at_856ms() {
 
     // Exactly the same events, in the same order, as when this test was generated.
     let hash = trace::trace_hash(run.history(), run.cursor_event());
-    assert_eq!(hash, 0x7863_cd93_04ca_8f46);
+    assert_eq!(hash, 0x7a9d_043c_44d8_bf10);
     // The first violation breaks `agreement`.
     let first = run.world().checker.violations.first().expect("a violation");
     assert_eq!(first.invariant.name(), "agreement", "{}", first.detail);
@@ -174,7 +174,7 @@ fn replay_lossy_network_seed23_at_15000ms() {
 
     // Exactly the same events, in the same order, as when this test was generated.
     let hash = trace::trace_hash(run.history(), run.cursor_event());
-    assert_eq!(hash, 0x3058_8f81_165a_7163);
+    assert_eq!(hash, 0xa3bf_6b6c_cee7_5fab);
     // Safety holds.
     let violations = &run.world().checker.violations;
     assert!(violations.is_empty(), "violated: {:?}", violations.first());
@@ -198,7 +198,7 @@ fn replay_custom_seed5_at_3000ms() {
 
     // Exactly the same events, in the same order, as when this test was generated.
     let hash = trace::trace_hash(run.history(), run.cursor_event());
-    assert_eq!(hash, 0x9979_785b_f3e2_8d7a);
+    assert_eq!(hash, 0x1f0d_c239_1f96_1290);
     // Safety holds.
     let violations = &run.world().checker.violations;
     assert!(violations.is_empty(), "violated: {:?}", violations.first());

@@ -299,6 +299,7 @@ fn every_injected_bug_is_caught_by_its_counterexample() {
             &[Invariant::UniqueTimestamps, Invariant::RealTimeOrder][..],
         ),
         ("serve-past-bound", &[Invariant::UnderBound][..]),
+        ("no-bound-fence", &[Invariant::RealTimeOrder][..]),
     ];
     assert_eq!(
         expected.len(),
@@ -373,4 +374,52 @@ fn skip_recovery_counterexample_shows_the_overlapping_ranges() {
     let (a, b) = (v.ranges[0], v.ranges[1]);
     assert_ne!(a.node, b.node, "two leaders");
     assert!(a.first <= b.last && b.first <= a.last, "the ranges overlap");
+}
+
+#[test]
+fn a_stale_check_passes_yet_the_fence_keeps_time_moving_forward() {
+    // Swarm seed 50019509's race, staged. First: the race really happens — N2 serves after N1
+    // was elected at round 1 and had served, because N2's check passed on a stale majority.
+    let run = play("stale-check");
+    assert_safe(&run);
+    let n1_leads = leaders(&run)
+        .into_iter()
+        .find(|&(_, node, seq)| node == NodeId(1) && seq == 1)
+        .map(|(t, ..)| t)
+        .expect("N1 takes over at round 1");
+    let all = serves(&run);
+    let n1_first = all
+        .iter()
+        .find(|s| s.1 == NodeId(1))
+        .copied()
+        .expect("N1 serves");
+    let n2_late = all
+        .iter()
+        .find(|s| s.1 == NodeId(2) && s.0 > n1_first.0)
+        .copied()
+        .expect("N2, deposed, still serves after N1 served");
+    assert!(n1_first.0 > n1_leads);
+    assert!(n2_late.2 > n1_first.3, "N2 moved the bound past N1's");
+    // Then the fence: N1 sees the later bound sequence, drops its store, and serves above N2.
+    let stale_at = run
+        .history()
+        .events
+        .iter()
+        .find_map(|e| match e.kind.fact() {
+            Some(&Fact::BoundStale {
+                node: NodeId(1), ..
+            }) => Some(e.t),
+            _ => None,
+        })
+        .expect("N1 finds its bound stale");
+    assert!(stale_at > n2_late.0);
+    let n1_after = all
+        .iter()
+        .find(|s| s.1 == NodeId(1) && s.0 > stale_at)
+        .copied()
+        .expect("N1 serves again");
+    assert!(
+        n1_after.2 > n2_late.3,
+        "N1's next range {n1_after:?} starts above N2's {n2_late:?}"
+    );
 }

@@ -29,14 +29,23 @@ mod cli {
         /// List the scenarios with a one-line description.
         Scenarios,
         /// Random fault schedules derived from each seed: safety, then heal and require a leader.
-        Swarm {
-            /// Seed range, e.g. 0..10000 (end exclusive).
-            #[arg(long, value_parser = parse_range)]
-            seeds: (u64, u64),
-            /// Worker threads (default: available cores).
-            #[arg(long)]
-            threads: Option<usize>,
-        },
+        Swarm(SwarmArgs),
+    }
+
+    #[derive(clap::Args)]
+    struct SwarmArgs {
+        /// Seed range, e.g. 0..10000 (end exclusive).
+        #[arg(long, value_parser = parse_range)]
+        seeds: (u64, u64),
+        /// Worker threads (default: available cores).
+        #[arg(long)]
+        threads: Option<usize>,
+        /// Turn on an injected bug in every seed (repeatable): the swarm must find it.
+        #[arg(long)]
+        bug: Vec<String>,
+        /// Print a progress line on stderr every few seconds.
+        #[arg(long)]
+        progress: bool,
     }
 
     #[derive(clap::Args)]
@@ -214,54 +223,47 @@ mod cli {
         }
     }
 
-    fn swarm_cmd(seeds: (u64, u64), threads: Option<usize>) -> ExitCode {
-        let threads = threads
+    fn swarm_cmd(args: SwarmArgs) -> ExitCode {
+        let mut switches = swarm::Switches::default();
+        for b in &args.bug {
+            if !switches.bugs.set(b, true) {
+                eprintln!(
+                    "error: unknown bug '{b}' (one of {})",
+                    Bugs::NAMES.join(", ")
+                );
+                return ExitCode::from(2);
+            }
+        }
+        let threads = args
+            .threads
             .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
             .max(1);
         let start = std::time::Instant::now();
-        let (a, b) = seeds;
-        let results: Vec<(u64, SwarmOutcome, u64)> = std::thread::scope(|s| {
-            let handles: Vec<_> = (0..threads as u64)
-                .map(|k| {
-                    s.spawn(move || {
-                        (a + k..b)
-                            .step_by(threads)
-                            .map(|seed| {
-                                let (o, steps) = swarm::run_case(seed);
-                                (seed, o, steps)
-                            })
-                            .collect::<Vec<_>>()
-                    })
-                })
-                .collect();
-            handles
-                .into_iter()
-                .flat_map(|h| h.join().expect("swarm worker panicked"))
-                .collect()
-        });
-        let steps: u64 = results.iter().map(|r| r.2).sum();
+        let results = swarm::run_range(args.seeds, switches, threads, args.progress);
+        let steps: u64 = results.iter().map(|r| r.steps).sum();
         let mut failures = 0;
-        let mut sorted = results;
-        sorted.sort_by_key(|r| r.0);
-        for (seed, outcome, _) in &sorted {
-            match outcome {
-                SwarmOutcome::Passed => {}
+        for r in &results {
+            match &r.outcome {
+                SwarmOutcome::Passed => continue,
                 SwarmOutcome::Unsafe(v) => {
-                    failures += 1;
-                    println!("seed {seed}: UNSAFE {}: {}", v.invariant.name(), v.detail);
-                    println!("  reproduce: {}", swarm::reproduce_line(*seed));
+                    println!(
+                        "seed {}: UNSAFE {}: {}",
+                        r.seed,
+                        v.invariant.name(),
+                        v.detail
+                    )
                 }
                 SwarmOutcome::NoLeader => {
-                    failures += 1;
-                    println!("seed {seed}: no leader after the network healed");
-                    println!("  reproduce: {}", swarm::reproduce_line(*seed));
+                    println!("seed {}: no leader after the network healed", r.seed)
                 }
             }
+            failures += 1;
+            println!("  reproduce: {}", swarm::reproduce_line(r.seed, switches));
         }
         let secs = start.elapsed().as_secs_f64();
         println!(
             "swarm: {} seeds, {} failed, {} steps in {:.1} s ({:.2} M steps/s on {} threads)",
-            sorted.len(),
+            results.len(),
             failures,
             steps,
             secs,
@@ -284,7 +286,7 @@ mod cli {
                 }
                 ExitCode::SUCCESS
             }
-            Command::Swarm { seeds, threads } => swarm_cmd(seeds, threads),
+            Command::Swarm(args) => swarm_cmd(args),
         }
     }
 }

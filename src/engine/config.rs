@@ -122,17 +122,22 @@ pub struct Bugs {
     /// The leader hands out timestamps past its agreed bound and asks Paxos to extend the bound
     /// afterwards, instead of before.
     pub serve_past_bound: bool,
+    /// The per-request check asks only about leadership rounds, not about the timestamp log
+    /// (AtlasDB's check as written): a stale leader whose check passes on replies gathered
+    /// over a long window can move the bound while the true leader serves from memory.
+    pub no_bound_fence: bool,
 }
 
 impl Bugs {
     /// Every bug's name, in the order the UI lists them.
-    pub const NAMES: [&'static str; 6] = [
+    pub const NAMES: [&'static str; 7] = [
         "acceptor-forgets",
         "ignore-promised-values",
         "minority-quorum",
         "no-leadership-check",
         "skip-bound-recovery",
         "serve-past-bound",
+        "no-bound-fence",
     ];
 
     /// Reads one switch by name.
@@ -144,6 +149,7 @@ impl Bugs {
             "no-leadership-check" => self.no_leadership_check,
             "skip-bound-recovery" => self.skip_bound_recovery,
             "serve-past-bound" => self.serve_past_bound,
+            "no-bound-fence" => self.no_bound_fence,
             _ => return None,
         })
     }
@@ -157,6 +163,7 @@ impl Bugs {
             "no-leadership-check" => &mut self.no_leadership_check,
             "skip-bound-recovery" => &mut self.skip_bound_recovery,
             "serve-past-bound" => &mut self.serve_past_bound,
+            "no-bound-fence" => &mut self.no_bound_fence,
             _ => return false,
         };
         *slot = on;

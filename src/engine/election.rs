@@ -627,6 +627,7 @@ mod tests {
                     log: LogId::Leadership,
                     query: q,
                     seq: latest,
+                    bound_seq: None,
                 },
                 &mut o,
             );

@@ -160,6 +160,10 @@ pub enum Msg {
         query: QueryId,
         /// None if the acceptor has no state at all for this log.
         seq: Option<Seq>,
+        /// The acceptor's latest timestamp-log sequence, reported with every answer: the
+        /// leader's per-request check uses it to make sure no other store has moved the bound
+        /// past the one it serves under (see [`crate::engine::timestamp`]).
+        bound_seq: Option<Seq>,
     },
     /// "Do you know the value learned at (log, seq)?" (bound recovery).
     LearnedQuery {

@@ -305,12 +305,26 @@ impl Node {
             } => self.on_ping_reply(cfg, query, is_leader, round, out),
             Msg::LatestSeq { log, query } => {
                 let seq = self.acceptor.latest_seq(log);
-                out.send(from, Msg::LatestSeqReply { log, query, seq });
+                let bound_seq = self.acceptor.latest_seq(LogId::Timestamp);
+                out.send(
+                    from,
+                    Msg::LatestSeqReply {
+                        log,
+                        query,
+                        seq,
+                        bound_seq,
+                    },
+                );
             }
-            Msg::LatestSeqReply { log, query, seq } => {
+            Msg::LatestSeqReply {
+                log,
+                query,
+                seq,
+                bound_seq,
+            } => {
                 let Some(n) = from_node else { return };
                 if !self.on_election_latest_reply(cfg, n, log, query, seq, out) {
-                    self.on_service_latest_reply(cfg, n, log, query, seq, out);
+                    self.on_service_latest_reply(cfg, n, log, query, seq, bound_seq, out);
                 }
             }
             Msg::LearnedQuery { log, seq, query } => {
@@ -427,9 +441,10 @@ impl Node {
                 query,
                 agree,
                 disagree,
+                stale,
                 ..
             } => pending.push((
-                NodeSet(agree.0 | disagree.0),
+                NodeSet(agree.0 | disagree.0 | stale.0),
                 Msg::LatestSeq {
                     log: LogId::Leadership,
                     query,
@@ -484,8 +499,9 @@ impl Node {
             return;
         }
         out.observe(Observation::Learned { log, seq, value });
-        if log == LogId::Leadership {
-            self.on_leadership_learned(cfg, seq, out);
+        match log {
+            LogId::Leadership => self.on_leadership_learned(cfg, seq, out),
+            LogId::Timestamp => self.on_bound_learned(cfg, seq, value, out),
         }
     }
 

@@ -240,6 +240,15 @@ pub enum Observation {
         /// The foreign value.
         found: Value,
     },
+    /// Another store has moved the bound past the one this store serves under (the
+    /// per-request check's fence saw a later timestamp-log sequence, or the learner learned
+    /// one): the store is dropped and a fresh one recovers the latest bound before serving.
+    BoundStale {
+        /// Sequence of the bound the store served under, if any.
+        agreed: Option<Seq>,
+        /// A later timestamp-log sequence some acceptor or learner knows of.
+        later: Seq,
+    },
     /// A client began a logical request.
     ClientStarted {
         /// Request id.

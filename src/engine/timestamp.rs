@@ -4,6 +4,19 @@
 //! * Before serving, the leader asks a quorum of acceptors whether a later leadership round
 //!   exists (no lease). Only checks that *start after* a request arrived may cover it, so a
 //!   request never rides on a check that predates it (this closes AtlasDB PR #6117's window).
+//! * **The bound fence.** The same check also asks each acceptor for its latest
+//!   *timestamp-log* sequence, and passes only if a quorum reports nothing later than the
+//!   sequence of the bound this store serves under. This is what makes real-time order hold
+//!   by construction rather than by timing: any bound another store served under before the
+//!   request arrived was accepted by a quorum, which intersects the check's quorum, so a
+//!   store whose check passes holds the latest chosen bound and its counter is above every
+//!   timestamp already handed out. The leadership part alone cannot promise that — its
+//!   replies are gathered over a window (re-sent to slow peers), so a stale leader can pass it
+//!   after a newer leader was chosen and move the bound while that leader still serves from
+//!   memory (swarm seed 50019509). A check that finds a later bound sequence drops the store
+//!   and starts over with a fresh check and recovery; so does a leader that *learns* a later
+//!   bound it did not propose. The `no-bound-fence` bug switches the fence off, which is
+//!   AtlasDB's check as written.
 //! * It hands out timestamps from its counter only while they stay **at or below the bound
 //!   Paxos agreed**. Crossing it proposes `needed + buffer` at the next sequence of the
 //!   timestamp log; a failed round is retried at the same sequence after U[1, 301) ms.
@@ -43,6 +56,11 @@ impl BoundStore {
     /// The highest timestamp this store may hand out.
     pub fn limit(&self) -> u64 {
         self.agreed.map_or(0, |(_, b)| b)
+    }
+
+    /// The timestamp-log sequence this store's next extension goes to.
+    pub fn next_seq(&self) -> Seq {
+        self.agreed.map_or(0, |(s, _)| s + 1)
     }
 }
 
@@ -112,16 +130,19 @@ pub enum ServiceOp {
     /// Nothing.
     #[default]
     Idle,
-    /// Per-request leadership check.
+    /// Per-request leadership check (and bound fence).
     Checking {
         /// Correlation.
         query: QueryId,
         /// Our leadership round.
         seq: Seq,
-        /// Acceptors reporting nothing later.
+        /// Acceptors reporting nothing later, in either log.
         agree: NodeSet,
-        /// Acceptors reporting a later round.
+        /// Acceptors reporting a later leadership round.
         disagree: NodeSet,
+        /// Acceptors reporting no later round but a timestamp-log sequence later than our
+        /// store's bound: the store is stale.
+        stale: NodeSet,
     },
     /// Pausing before retrying a check that got no quorum.
     CheckRetryWait,
@@ -203,6 +224,7 @@ impl Node {
             seq,
             agree: NodeSet::default(),
             disagree: NodeSet::default(),
+            stale: NodeSet::default(),
         };
         self.ctx(cfg).broadcast(
             out,
@@ -218,6 +240,20 @@ impl Node {
         super::election::arm_resend(cfg, out);
     }
 
+    /// The sequence of the bound the store serves under, when the check must fence it: a
+    /// ready store and the fence switched on. `Some(None)` is "nothing agreed yet".
+    fn fenced_bound_seq(&self, cfg: &ProtocolConfig) -> Option<Option<Seq>> {
+        if cfg.bugs.no_bound_fence {
+            return None;
+        }
+        self.v
+            .service
+            .store
+            .filter(|s| s.ready)
+            .map(|s| s.agreed.map(|(seq, _)| seq))
+    }
+
+    #[allow(clippy::too_many_arguments)]
     pub(crate) fn on_service_latest_reply(
         &mut self,
         cfg: &ProtocolConfig,
@@ -225,22 +261,27 @@ impl Node {
         log: LogId,
         query: QueryId,
         latest: Option<Seq>,
+        bound_seq: Option<Seq>,
         out: &mut Outbox,
     ) {
         let ctx = self.ctx(cfg);
+        let fence = self.fenced_bound_seq(cfg);
         match &mut self.v.service.op {
             ServiceOp::Checking {
                 query: q,
                 seq,
                 agree,
                 disagree,
+                stale,
             } if *q == query && log == LogId::Leadership => {
-                if latest.is_none_or(|l| l <= *seq) {
-                    agree.insert(from);
-                } else {
+                if latest.is_some_and(|l| l > *seq) {
                     disagree.insert(from);
+                } else if fence.is_some_and(|mine| bound_seq > mine) {
+                    stale.insert(from);
+                } else {
+                    agree.insert(from);
                 }
-                let (seq, agree, disagree) = (*seq, *agree, *disagree);
+                let (seq, agree, disagree, stale) = (*seq, *agree, *disagree, *stale);
                 if agree.len() >= ctx.quorum() {
                     out.cancel_timer(TimerKind::ServiceCheckTimeout);
                     self.v.service.op = ServiceOp::Idle;
@@ -254,6 +295,11 @@ impl Node {
                         "a quorum reported a later leadership round",
                         out,
                     );
+                } else if disagree.len() + stale.len() > ctx.max_refusals() {
+                    // Still leading as far as we know, but another store has moved the bound.
+                    out.cancel_timer(TimerKind::ServiceCheckTimeout);
+                    let later = bound_seq.unwrap_or_default();
+                    self.drop_stale_store(cfg, later, out);
                 }
             }
             ServiceOp::Recovering(Recovery::Latest {
@@ -487,13 +533,13 @@ impl Node {
                     bound: store.limit(),
                 });
                 if past {
-                    let seq = store.agreed.map_or(0, |(s, _)| s + 1);
+                    let seq = store.next_seq();
                     self.extend(cfg, seq, last + cfg.bound_buffer, out);
                     return;
                 }
                 continue;
             }
-            let seq = store.agreed.map_or(0, |(s, _)| s + 1);
+            let seq = store.next_seq();
             let target = last + cfg.bound_buffer;
             self.extend(cfg, seq, target, out);
             return;
@@ -589,6 +635,56 @@ impl Node {
         }
     }
 
+    /// Another store has prepared, accepted or chosen a bound at `later`, past the one this
+    /// store serves under: it must not serve from memory any more. The store is dropped (its
+    /// Paxos attempt abandoned) and the waiting requests get a fresh check, then a new store
+    /// recovers the latest bound — their arrival precedes both, so serving them is still in
+    /// real-time order.
+    fn drop_stale_store(&mut self, cfg: &ProtocolConfig, later: Seq, out: &mut Outbox) {
+        let agreed = self
+            .v
+            .service
+            .store
+            .and_then(|s| s.agreed.map(|(seq, _)| seq));
+        out.observe(Observation::BoundStale { agreed, later });
+        self.v.service.store = None;
+        self.v.service.op = ServiceOp::Idle;
+        self.v.proposers[LogId::Timestamp.index()].abandon(out);
+        out.cancel_timer(TimerKind::BoundRetry);
+        if !self.v.service.pending.is_empty() {
+            self.start_service_check(cfg, out);
+        }
+    }
+
+    /// The local learner learned a bound at `seq`. A ready store that is not extending or
+    /// recovering, and finds a later bound it did not propose, is stale (the fence would catch
+    /// it at the next check; this stops it at once).
+    pub(crate) fn on_bound_learned(
+        &mut self,
+        cfg: &ProtocolConfig,
+        seq: Seq,
+        value: Value,
+        out: &mut Outbox,
+    ) {
+        if cfg.bugs.no_bound_fence || !matches!(self.v.election, ElectionState::Leading { .. }) {
+            return;
+        }
+        let Some(store) = self.v.service.store.filter(|s| s.ready) else {
+            return;
+        };
+        let idle = matches!(
+            self.v.service.op,
+            ServiceOp::Idle | ServiceOp::Checking { .. } | ServiceOp::CheckRetryWait
+        );
+        let foreign = !matches!(value, Value::Bound { owner, .. } if owner == store.id);
+        let later = store.agreed.is_none_or(|(agreed, _)| seq > agreed);
+        if idle && foreign && later {
+            out.cancel_timer(TimerKind::ServiceCheckTimeout);
+            out.cancel_timer(TimerKind::ServiceCheckRetry);
+            self.drop_stale_store(cfg, seq, out);
+        }
+    }
+
     /// The store saw a value it did not propose: it stops for good. Waiting requests fail;
     /// the next request builds a new store after a fresh leadership check.
     fn lose_store(&mut self, cfg: &ProtocolConfig, seq: Seq, found: Value, out: &mut Outbox) {
@@ -622,7 +718,12 @@ impl Node {
             return;
         };
         match (timer, self.v.service.op) {
-            (TimerKind::ServiceCheckTimeout, ServiceOp::Checking { disagree, .. }) => {
+            (
+                TimerKind::ServiceCheckTimeout,
+                ServiceOp::Checking {
+                    disagree, stale, ..
+                },
+            ) => {
                 if !disagree.is_empty() {
                     self.lose_leadership(
                         cfg,
@@ -630,6 +731,11 @@ impl Node {
                         "an acceptor reported a later leadership round",
                         out,
                     );
+                    return;
+                }
+                if !stale.is_empty() {
+                    let later = self.v.service.store.map_or(0, |s| s.next_seq());
+                    self.drop_stale_store(cfg, later, out);
                     return;
                 }
                 self.v.service.no_quorum_checks += 1;
@@ -820,7 +926,12 @@ mod tests {
     #[test]
     fn a_store_that_finds_a_rivals_bound_stops_serving() {
         // A bound proposer that sees a foreign value at its sequence must not serve from it.
-        let mut net = Net::new(config(3));
+        // (The fence would notice the rival's acceptances at the check already; switching it
+        // off isolates the last line of defence, at the extension itself, which is what
+        // catches a rival that accepts between the check and the extension.)
+        let mut cfg = config(3);
+        cfg.bugs.no_bound_fence = true;
+        let mut net = Net::new(cfg);
         net.elect(1);
         net.request(1, 0, 5);
         net.settle();
@@ -994,6 +1105,125 @@ mod tests {
             .position(|o| matches!(o, Observation::BoundExtended { seq: 0, .. }))
             .expect("the bound is still extended, afterwards");
         assert!(served_at < extended_at);
+    }
+
+    /// N1 leads and serves 1–5 under bound 105 at timestamp seq 0; then a rival store's bound
+    /// of 500 is accepted at seq 1 by N2 and N3 (as if a deposed leader had passed a stale
+    /// check and extended the bound). N1 never hears of it directly.
+    fn rival_moves_the_bound(cfg: ProtocolConfig) -> Net {
+        let mut net = Net::new(cfg);
+        net.elect(1);
+        net.request(1, 0, 5);
+        net.settle();
+        assert_eq!(served(&net), vec![(1, 5)]);
+        let rival = StoreId {
+            leader: LeaderId {
+                node: NodeId(2),
+                incarnation: 0,
+            },
+            epoch: 0,
+        };
+        let cfg = net.cfg.clone();
+        for i in [1, 2] {
+            let mut out = Outbox::default();
+            net.nodes[i].on_message(
+                &cfg,
+                Address::Node(NodeId(2)),
+                &Msg::Accept {
+                    log: LogId::Timestamp,
+                    seq: 1,
+                    ballot: ballot(7, 2),
+                    value: Value::Bound {
+                        bound: 500,
+                        owner: rival,
+                    },
+                },
+                &mut out,
+            );
+        }
+        net
+    }
+
+    #[test]
+    fn the_check_fences_the_bound_a_rival_moved() {
+        // The check's quorum intersects the quorum that accepted the rival's bound, so N1
+        // learns that its bound is stale, drops its store, recovers 500 and serves above it.
+        let mut net = rival_moves_the_bound(config(3));
+        net.request(1, 1, 5);
+        net.settle();
+        assert!(observations(&net, 1).contains(&Observation::BoundStale {
+            agreed: Some(0),
+            later: 1
+        }));
+        // Recovery forces seq 1; its first ballot is below the rival's promise, so it retries.
+        assert_eq!(served(&net), vec![(1, 5)]);
+        assert!(net.fire(1, TimerKind::BoundRetry));
+        net.settle();
+        assert!(
+            observations(&net, 1).contains(&Observation::BoundRecovered {
+                seq: Some(1),
+                bound: 500
+            })
+        );
+        assert_eq!(served(&net), vec![(1, 5), (501, 505)]);
+    }
+
+    #[test]
+    fn without_the_fence_the_leader_serves_below_a_moved_bound() {
+        // The same schedule with the fence off: N1's leadership is fine, so it serves 6–10 from
+        // memory although timestamps up to 500 may have been handed out.
+        let mut cfg = config(3);
+        cfg.bugs.no_bound_fence = true;
+        let mut net = rival_moves_the_bound(cfg);
+        net.request(1, 1, 5);
+        net.settle();
+        assert_eq!(served(&net), vec![(1, 5), (6, 10)]);
+    }
+
+    #[test]
+    fn learning_a_later_foreign_bound_drops_the_store_at_once() {
+        let mut net = rival_moves_the_bound(config(3));
+        let rival = Value::Bound {
+            bound: 500,
+            owner: StoreId {
+                leader: LeaderId {
+                    node: NodeId(2),
+                    incarnation: 0,
+                },
+                epoch: 0,
+            },
+        };
+        let cfg = net.cfg.clone();
+        let mut out = Outbox::default();
+        net.nodes[0].on_message(
+            &cfg,
+            Address::Node(NodeId(2)),
+            &Msg::Learn {
+                log: LogId::Timestamp,
+                seq: 1,
+                ballot: ballot(7, 2),
+                value: rival,
+            },
+            &mut out,
+        );
+        assert_eq!(net.nodes[0].v.service.store, None, "no request needed");
+        assert!(observed(&out).contains(&Observation::BoundStale {
+            agreed: Some(0),
+            later: 1
+        }));
+        // Learning its own bound again is not news.
+        let mut net = Net::new(config(3));
+        net.elect(1);
+        net.request(1, 0, 5);
+        net.settle();
+        let store = net.nodes[0].v.service.store.expect("a store");
+        let own = Value::Bound {
+            bound: 105,
+            owner: store.id,
+        };
+        let mut out = Outbox::default();
+        net.nodes[0].on_bound_learned(&cfg, 0, own, &mut out);
+        assert_eq!(net.nodes[0].v.service.store, Some(store));
     }
 
     #[test]

@@ -131,10 +131,24 @@ pub fn message(m: &Msg) -> String {
             "LatestSeq: latest {} sequence you prepared or accepted?",
             log.name()
         ),
-        Msg::LatestSeqReply { log, seq, .. } => match seq {
-            Some(s) => format!("LatestSeqReply: {}", slot(*log, *s)),
-            None => format!("LatestSeqReply: nothing in the {} log", log.name()),
-        },
+        Msg::LatestSeqReply {
+            log,
+            seq,
+            bound_seq,
+            ..
+        } => {
+            let asked = match seq {
+                Some(s) => slot(*log, *s),
+                None => format!("nothing in the {} log", log.name()),
+            };
+            match (log, bound_seq) {
+                (LogId::Leadership, Some(b)) => format!(
+                    "LatestSeqReply: {asked}; bound at {}",
+                    slot(LogId::Timestamp, *b)
+                ),
+                _ => format!("LatestSeqReply: {asked}"),
+            }
+        }
         Msg::LearnedQuery { log, seq, .. } => {
             format!("LearnedQuery: what was learned at {}?", slot(*log, *seq))
         }
@@ -336,6 +350,18 @@ fn fact(f: &Fact) -> String {
             value(found),
             slot(LogId::Timestamp, *seq)
         ),
+        Fact::BoundStale {
+            node,
+            agreed,
+            later,
+        } => format!(
+            "{node} sees {} — past the bound it serves under ({}): another store moved the bound, so it drops its store and recovers the latest bound before serving",
+            slot(LogId::Timestamp, *later),
+            match agreed {
+                Some(s) => slot(LogId::Timestamp, *s),
+                None => "none agreed yet".to_string(),
+            }
+        ),
         Fact::ClientRequest { client, count, .. } => {
             format!("{client} asks for {count} timestamps")
         }
@@ -376,7 +402,8 @@ pub fn place_with(e: &TraceEvent, m: Option<&MessageRecord>) -> Option<Address> 
             | Fact::Serve { node, .. }
             | Fact::BoundExtended { node, .. }
             | Fact::BoundRecovered { node, .. }
-            | Fact::StoreLost { node, .. } => Some(Address::Node(*node)),
+            | Fact::StoreLost { node, .. }
+            | Fact::BoundStale { node, .. } => Some(Address::Node(*node)),
             Fact::ClientRequest { client, .. } | Fact::ClientGranted { client, .. } => {
                 Some(Address::Client(*client))
             }
@@ -443,7 +470,8 @@ impl Category {
                 Fact::Serve { .. } | Fact::ClientGranted { .. } => Category::Serve,
                 Fact::BoundExtended { .. }
                 | Fact::BoundRecovered { .. }
-                | Fact::StoreLost { .. } => Category::Bound,
+                | Fact::StoreLost { .. }
+                | Fact::BoundStale { .. } => Category::Bound,
                 Fact::ClientRequest { .. } => Category::Client,
                 Fact::Intervene(_) => Category::You,
             },

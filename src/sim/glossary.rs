@@ -15,7 +15,7 @@ pub fn message(type_name: &str) -> &'static str {
         "Ping" => "A follower asks the node it believes leads: \"are you still the leader?\"",
         "PingReply" => "The answer, from the leader's local state only — it does not check with a quorum (AtlasDB issue #2596).",
         "LatestSeq" => "\"What is the latest sequence you have prepared or accepted?\" Used by a leader to check that no later round exists, and by a new leader to find the latest timestamp bound.",
-        "LatestSeqReply" => "The latest sequence an acceptor knows of.",
+        "LatestSeqReply" => "The latest sequence an acceptor has prepared or accepted in the log asked about — and, always, in the timestamp log: a leader's per-request check passes only if a quorum reports neither a later leadership round nor a later bound than the one it serves under (the bound fence).",
         "LearnedQuery" => "A new leader asks: \"which bound did you learn at this sequence?\"",
         "LearnedReply" => "The bound learned at that sequence, if any.",
         "TimestampRequest" => "A client asks for fresh timestamps.",
@@ -145,6 +145,12 @@ pub fn bug(name: &str) -> Option<BugInfo> {
             rule: "The leader hands out only timestamps at or below a bound Paxos already agreed; to go higher it first gets a larger bound chosen.",
             broken: "The leader hands out timestamps beyond the bound and asks for a larger one afterwards: if it dies first, nothing durable says those timestamps were used, and a successor recovering the bound hands them out again.",
             breaks: Invariant::UnderBound,
+        },
+        "no-bound-fence" => BugInfo {
+            title: "No bound fence in the leadership check",
+            rule: "The per-request check also asks each acceptor for its latest timestamp-log sequence and passes only if a quorum reports nothing past the bound the leader serves under: any bound another store served under was accepted by a quorum, and quorums intersect.",
+            broken: "The check asks only about leadership rounds (AtlasDB's check). Its replies arrive over a window, so a deposed leader can pass it on a stale majority and move the bound, while the true leader keeps serving from memory below it.",
+            breaks: Invariant::RealTimeOrder,
         },
         _ => return None,
     })

@@ -229,6 +229,15 @@ pub enum Fact {
         /// The value it found.
         found: Value,
     },
+    /// The bound store found that another store moved the bound past its own; it is dropped.
+    BoundStale {
+        /// Leader.
+        node: NodeId,
+        /// Sequence it served under, if any.
+        agreed: Option<Seq>,
+        /// The later sequence seen.
+        later: Seq,
+    },
     /// A client started a logical request.
     ClientRequest {
         /// Client.

@@ -66,6 +66,55 @@ fn dueling(backoff: BackoffPolicy) -> SimConfig {
     c
 }
 
+/// Swarm seed 50019509's race, staged: N3 is down, N2 has just been elected (round 0) and a
+/// client's request starts its first leadership check; N2's question to N1 is lost and N1
+/// cannot hear N2's pings, so N1 takes over at round 1 and serves — N2 never hears of it.
+/// When N3 comes back it answers N2's check (still being re-sent) from a disk that never saw
+/// round 1: a stale majority. A second client asks N1 afterwards.
+fn stale_check() -> (SimConfig, Vec<Intervention>) {
+    let mut c = classroom(3, 2);
+    c.clients.count = 0;
+    c.clients.timeout = 10 * S;
+    // Long enough for the check to outlive N3's downtime (AtlasDB waits 5 s).
+    c.protocol.quorum_timeout = 8 * S;
+    let only = |from: u8, to: u8, name: &str| {
+        Action::Filter(LinkFilter {
+            from: Some(n(from)),
+            to: Some(n(to)),
+            msg_type: msg_type(name),
+        })
+    };
+    let ivs = vec![
+        at(0, Action::Crash(n(3))),
+        at(0, only(2, 1, "PingReply")),
+        at(1_500 * MS, only(1, 2, "Learn")),
+        at(1_500 * MS, only(2, 1, "LatestSeq")),
+        at(
+            1_600 * MS,
+            Action::ClientRequest {
+                node: n(2),
+                count: 5,
+            },
+        ),
+        at(
+            5 * S,
+            Action::ClientRequest {
+                node: n(1),
+                count: 5,
+            },
+        ),
+        at(6_500 * MS, Action::Restart(n(3))),
+        at(
+            9 * S,
+            Action::ClientRequest {
+                node: n(1),
+                count: 5,
+            },
+        ),
+    ];
+    (c, ivs)
+}
+
 fn with_bug(mut c: SimConfig, bug: &str) -> SimConfig {
     c.protocol.bugs.set(bug, true);
     c
@@ -207,6 +256,19 @@ pub fn all() -> Vec<Scenario> {
             duration: 40 * S,
             bug: None,
         },
+        {
+            let (config, interventions) = stale_check();
+            Scenario {
+                name: "stale-check",
+                title: "A stale leadership check, fenced",
+                summary: "N2's first leadership check passes on a stale majority after N1 has taken over; N2 moves the bound up, and N1 notices before serving again.",
+                lesson: "A check whose replies trickle in over seconds is not a snapshot: N3 answers from a disk that never saw round 1, so N2 believes it still leads. What keeps time moving forward is the bound fence: the same check asks every acceptor for its latest timestamp-log sequence, so N1 sees that another store moved the bound past its own, drops its store and recovers the new bound before serving.",
+                config,
+                interventions,
+                duration: 12 * S,
+                bug: None,
+            }
+        },
         Scenario {
             name: "bug-acceptor-forgets",
             title: "Break it: acceptors forget on crash",
@@ -303,6 +365,19 @@ pub fn all() -> Vec<Scenario> {
             interventions: vec![],
             duration: 15 * S,
             bug: Some("serve-past-bound"),
+        },
+        {
+            let (config, interventions) = stale_check();
+            Scenario {
+                name: "bug-no-bound-fence",
+                title: "Break it: a stale check without the bound fence",
+                summary: "The stale-check race with the fence off (AtlasDB's check): N1 keeps serving from memory under a bound N2 has already moved past.",
+                lesson: "The leadership check only asks about leadership rounds. N2 passes it on a stale majority, recovers the bound N1 agreed, extends it and serves 106–110; N1, the true leader, passes its own checks and serves 6–10 from memory to a client who asked after 110 was handed out — time goes backwards.",
+                config: with_bug(config, "no-bound-fence"),
+                interventions,
+                duration: 12 * S,
+                bug: Some("no-bound-fence"),
+            }
         },
     ]
 }

@@ -16,7 +16,7 @@ use super::intervention::{Action, Intervention, LinkFilter, Param};
 use super::rng::Rng;
 use super::world::World;
 use crate::engine::election::ElectionState;
-use crate::engine::{BackoffPolicy, LogId, Msg, NodeId, ProtocolConfig, MS};
+use crate::engine::{BackoffPolicy, Bugs, LogId, Msg, NodeId, ProtocolConfig, MS};
 
 const S: Time = 1_000_000;
 
@@ -35,6 +35,25 @@ pub struct SwarmCase {
     pub liveness_deadline: Time,
 }
 
+/// Protocol switches applied on top of what a seed derives: the swarm must find every
+/// injected bug, so a run can turn them on.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Switches {
+    /// Injected bugs.
+    pub bugs: Bugs,
+}
+
+impl Switches {
+    /// The CLI flags that set these switches, e.g. " --bug minority-quorum".
+    pub fn flags(&self) -> String {
+        self.bugs
+            .enabled()
+            .iter()
+            .map(|b| format!(" --bug {b}"))
+            .collect()
+    }
+}
+
 /// How a seed ended.
 #[derive(Clone, Debug, PartialEq)]
 pub enum SwarmOutcome {
@@ -46,8 +65,8 @@ pub enum SwarmOutcome {
     NoLeader,
 }
 
-/// Derives a case from a seed.
-pub fn case(seed: u64) -> SwarmCase {
+/// Derives a case from a seed, with `switches` applied.
+pub fn case(seed: u64, switches: Switches) -> SwarmCase {
     let mut r = Rng::derive(seed, 0x5A4D);
     let nodes = [3u8, 3, 4, 5, 5, 5, 6, 7, 9][r.below(9) as usize];
     let latency_min = r.between(1, 40) * MS;
@@ -78,7 +97,7 @@ pub fn case(seed: u64) -> SwarmCase {
         no_quorum_retry_delay: r.between(50, 700) * MS,
         resend_interval: [0, rtt + 50 * MS, 2 * rtt + 100 * MS][r.below(3) as usize],
         catch_up_after_preemption: r.below(4) == 0,
-        bugs: Default::default(),
+        bugs: switches.bugs,
     };
     let network = NetworkConfig {
         latency_min,
@@ -180,8 +199,8 @@ pub fn has_true_leader(w: &World) -> bool {
 }
 
 /// Runs one seed without recording (fast). Returns the outcome and the steps taken.
-pub fn run_case(seed: u64) -> (SwarmOutcome, u64) {
-    let c = case(seed);
+pub fn run_case(seed: u64, switches: Switches) -> (SwarmOutcome, u64) {
+    let c = case(seed, switches);
     let mut w = World::new(c.config.clone());
     let ivs = &c.interventions;
     // Restart crashed nodes at the heal (which nodes is only known now).
@@ -213,6 +232,92 @@ pub fn run_case(seed: u64) -> (SwarmOutcome, u64) {
 }
 
 /// The command that reproduces a seed.
-pub fn reproduce_line(seed: u64) -> String {
-    format!("paxoscope swarm --seeds {seed}..{}", seed + 1)
+pub fn reproduce_line(seed: u64, switches: Switches) -> String {
+    format!(
+        "paxoscope swarm --seeds {seed}..{}{}",
+        seed + 1,
+        switches.flags()
+    )
+}
+
+/// One seed's result in a range run.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SeedResult {
+    /// The seed.
+    pub seed: u64,
+    /// How it ended.
+    pub outcome: SwarmOutcome,
+    /// Simulation steps it took.
+    pub steps: u64,
+}
+
+/// Runs seeds `a..b` on `threads` worker threads, in seed order in the result. With
+/// `progress`, a line on stderr every few seconds says how far it got (for million-seed runs).
+#[cfg(not(target_arch = "wasm32"))]
+pub fn run_range(
+    (a, b): (u64, u64),
+    switches: Switches,
+    threads: usize,
+    progress: bool,
+) -> Vec<SeedResult> {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    let threads = threads.max(1) as u64;
+    let done = AtomicU64::new(0);
+    let failed = AtomicU64::new(0);
+    let start = std::time::Instant::now();
+    let mut results: Vec<SeedResult> = std::thread::scope(|s| {
+        let workers: Vec<_> = (0..threads)
+            .map(|k| {
+                let (done, failed) = (&done, &failed);
+                s.spawn(move || {
+                    let mut mine = Vec::new();
+                    let mut seed = a + k;
+                    while seed < b {
+                        let (outcome, steps) = run_case(seed, switches);
+                        if outcome != SwarmOutcome::Passed {
+                            failed.fetch_add(1, Ordering::Relaxed);
+                        }
+                        mine.push(SeedResult {
+                            seed,
+                            outcome,
+                            steps,
+                        });
+                        done.fetch_add(1, Ordering::Relaxed);
+                        seed += threads;
+                    }
+                    mine
+                })
+            })
+            .collect();
+        if progress {
+            let total = b - a;
+            let mut last = std::time::Instant::now();
+            while workers.iter().any(|w| !w.is_finished()) {
+                std::thread::sleep(std::time::Duration::from_millis(100));
+                if last.elapsed().as_secs() >= 5 {
+                    last = std::time::Instant::now();
+                    let d = done.load(Ordering::Relaxed);
+                    let secs = start.elapsed().as_secs_f64();
+                    let eta = if d > 0 {
+                        secs * (total - d) as f64 / d as f64
+                    } else {
+                        0.0
+                    };
+                    eprintln!(
+                        "swarm: {d}/{total} seeds ({:.1} %), {} failed, {:.0} s elapsed, ~{:.0} s left",
+                        100.0 * d as f64 / total as f64,
+                        failed.load(Ordering::Relaxed),
+                        secs,
+                        eta
+                    );
+                }
+            }
+        }
+        workers
+            .into_iter()
+            .flat_map(|w| w.join().expect("swarm worker panicked"))
+            .collect()
+    });
+    results.sort_by_key(|r| r.seed);
+    results
 }

@@ -181,10 +181,16 @@ pub fn msg_json(m: &Msg) -> Json {
             put("log", log.name().into());
             put("query", (*query).into());
         }
-        Msg::LatestSeqReply { log, query, seq } => {
+        Msg::LatestSeqReply {
+            log,
+            query,
+            seq,
+            bound_seq,
+        } => {
             put("log", log.name().into());
             put("query", (*query).into());
             put("seq", (*seq).into());
+            put("bound_seq", (*bound_seq).into());
         }
         Msg::LearnedQuery { log, seq, query } => {
             put("log", log.name().into());
@@ -485,6 +491,16 @@ pub fn event_json(e: &TraceEvent, messages: &Chunked<MessageRecord>) -> Json {
                 o.push(("node".into(), node(*n)));
                 o.push(("seq".into(), (*seq).into()));
                 put_value(&mut o, "found", *found);
+            }
+            Fact::BoundStale {
+                node: n,
+                agreed,
+                later,
+            } => {
+                kind("bound-stale", &mut o);
+                o.push(("node".into(), node(*n)));
+                o.push(("agreed".into(), (*agreed).into()));
+                o.push(("later".into(), (*later).into()));
             }
             Fact::ClientRequest {
                 client,

@@ -650,7 +650,8 @@ fn involves(e: &EventKind, msg: Option<&MessageRecord>, n: NodeId) -> bool {
                 | Serve { node, .. }
                 | BoundExtended { node, .. }
                 | BoundRecovered { node, .. }
-                | StoreLost { node, .. } => *node == n,
+                | StoreLost { node, .. }
+                | BoundStale { node, .. } => *node == n,
                 ClientGranted { from, .. } => *from == a,
                 // A client's wish names no node; what you did concerns everyone.
                 ClientRequest { .. } => false,

@@ -627,6 +627,11 @@ impl World {
             Observation::StoreLost { seq, found } => {
                 Some(fact(Fact::StoreLost { node, seq, found }))
             }
+            Observation::BoundStale { agreed, later } => Some(fact(Fact::BoundStale {
+                node,
+                agreed,
+                later,
+            })),
             Observation::ClientStarted { request, count } => match at {
                 Address::Client(client) => Some(fact(Fact::ClientRequest {
                     client,

@@ -4,12 +4,12 @@
 
 /// (scenario, cursor µs, events up to the cursor, trace hash).
 pub const PINNED: [(&str, u64, usize, u64); 6] = [
-    ("cold-start-5", 5_000_000, 870, 0xa0ef_ffd3_7a3e_896c),
-    ("leader-crash", 12_000_000, 1770, 0x3ae8_fc84_66af_e3c9),
-    ("lossy-network", 8_000_000, 1044, 0xf563_b21c_2dc5_81e9),
-    ("bug-minority-quorum", 5_000_000, 701, 0xf697_996b_277c_1741),
+    ("cold-start-5", 5_000_000, 870, 0x9cea_5ca4_d9e2_cfe0),
+    ("leader-crash", 12_000_000, 1770, 0xa053_b3a4_f7c5_19df),
+    ("lossy-network", 8_000_000, 1044, 0x3d61_d88c_fa8d_aa73),
+    ("bug-minority-quorum", 5_000_000, 701, 0x48db_1640_4e71_1c4b),
     ("dueling-no-backoff", 3_000_000, 1655, 0xaa15_649a_61b5_12a6),
-    ("bound-extension", 6_000_000, 1275, 0x2128_8154_499e_9f57),
+    ("bound-extension", 6_000_000, 1275, 0x46fa_e7c0_bfe1_b5c9),
 ];
 
 /// Runs a pinned scenario to its cursor and returns (events, hash).
