@@ -187,7 +187,7 @@ fn replay_custom_seed5_at_3000ms() {
     use paxoscope::sim::{trace, Run};
 
     // The run as a trace header: seed, full configuration and interventions.
-    let header = r#"{"version":1,"seed":5,"config":{"nodes":3,"ping_interval_us":50000,"ping_timeout_us":2000000,"quorum_timeout_us":5000000,"backoff":"uniform","backoff_max_us":300000,"bound_buffer":1000000,"bound_retry_max_us":300000,"max_timestamps_per_request":10000,"no_quorum_retries":10,"no_quorum_retry_delay_us":700000,"resend_interval_us":1000000,"catch_up_after_preemption":false,"bugs":[],"latency_min_us":1000,"latency_max_us":5000,"loss_ppm":0,"duplicate_ppm":0,"clients":4,"client_batch":100,"client_think_us":20000,"client_timeout_us":3000000},"interventions":[],"events":[]}"#;
+    let header = r#"{"version":1,"seed":5,"config":{"nodes":3,"ping_interval_us":50000,"ping_timeout_us":2000000,"quorum_timeout_us":5000000,"backoff":"uniform","backoff_max_us":300000,"bound_buffer":1000000,"bound_retry_max_us":300000,"max_timestamps_per_request":10000,"no_quorum_retries":10,"no_quorum_retry_delay_us":700000,"resend_interval_us":1000000,"quirks":[],"bugs":[],"latency_min_us":1000,"latency_max_us":5000,"loss_ppm":0,"duplicate_ppm":0,"clients":4,"client_batch":100,"client_think_us":20000,"client_timeout_us":3000000},"interventions":[],"events":[]}"#;
     let imported = trace::import(header).expect("the header is a valid trace");
     let mut run = Run::new(imported.config, imported.interventions).expect("a valid run");
 

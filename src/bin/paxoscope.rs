@@ -5,7 +5,7 @@ mod cli {
     use std::process::ExitCode;
 
     use clap::{Parser, Subcommand};
-    use paxoscope::engine::{BackoffPolicy, Bugs, MS};
+    use paxoscope::engine::{BackoffPolicy, Bugs, Protocol, Quirks, MS};
     use paxoscope::sim::config::Preset;
     use paxoscope::sim::scenario;
     use paxoscope::sim::summary::Summary;
@@ -43,6 +43,13 @@ mod cli {
         /// Turn on an injected bug in every seed (repeatable): the swarm must find it.
         #[arg(long)]
         bug: Vec<String>,
+        /// Protocol profile: textbook, or atlasdb (every AtlasDB quirk on). Failures are
+        /// attributed to the quirks responsible.
+        #[arg(long, default_value = "textbook")]
+        protocol: String,
+        /// Turn on one AtlasDB quirk (repeatable).
+        #[arg(long)]
+        quirk: Vec<String>,
         /// Print a progress line on stderr every few seconds.
         #[arg(long)]
         progress: bool,
@@ -80,6 +87,12 @@ mod cli {
         /// Turn every bug off (run a counterexample scenario with the protocol intact).
         #[arg(long, conflicts_with = "bug")]
         no_bugs: bool,
+        /// Protocol profile: textbook (the default) or atlasdb (every AtlasDB quirk on).
+        #[arg(long)]
+        protocol: Option<String>,
+        /// Turn on one AtlasDB quirk (repeatable), e.g. accept-without-state.
+        #[arg(long)]
+        quirk: Vec<String>,
         /// Write the trace (JSON) to this file.
         #[arg(long)]
         trace: Option<std::path::PathBuf>,
@@ -178,11 +191,33 @@ mod cli {
                 ));
             }
         }
+        if let Some(p) = &args.protocol {
+            cfg.protocol.quirks = parse_protocol(p)?.quirks();
+        }
+        for q in &args.quirk {
+            set_quirk(&mut cfg.protocol.quirks, q)?;
+        }
         let duration = args.duration_ms.map_or(duration, |d| d * MS);
         if duration == 0 || duration > 3_600_000 * MS {
             return Err("--duration-ms must be 1 ms – 1 hour".into());
         }
         Ok((cfg, interventions, duration))
+    }
+
+    fn parse_protocol(name: &str) -> Result<Protocol, String> {
+        Protocol::from_name(name)
+            .ok_or_else(|| format!("unknown protocol '{name}' (textbook or atlasdb)"))
+    }
+
+    fn set_quirk(quirks: &mut Quirks, name: &str) -> Result<(), String> {
+        if quirks.set(name, true) {
+            Ok(())
+        } else {
+            Err(format!(
+                "unknown quirk '{name}' (one of {})",
+                Quirks::NAMES.join(", ")
+            ))
+        }
     }
 
     fn run(args: RunArgs) -> ExitCode {
@@ -225,14 +260,24 @@ mod cli {
 
     fn swarm_cmd(args: SwarmArgs) -> ExitCode {
         let mut switches = swarm::Switches::default();
-        for b in &args.bug {
-            if !switches.bugs.set(b, true) {
-                eprintln!(
-                    "error: unknown bug '{b}' (one of {})",
-                    Bugs::NAMES.join(", ")
-                );
-                return ExitCode::from(2);
+        let parsed = (|| -> Result<(), String> {
+            for b in &args.bug {
+                if !switches.bugs.set(b, true) {
+                    return Err(format!(
+                        "unknown bug '{b}' (one of {})",
+                        Bugs::NAMES.join(", ")
+                    ));
+                }
             }
+            switches.quirks = parse_protocol(&args.protocol)?.quirks();
+            for q in &args.quirk {
+                set_quirk(&mut switches.quirks, q)?;
+            }
+            Ok(())
+        })();
+        if let Err(e) = parsed {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
         }
         let threads = args
             .threads
@@ -258,6 +303,23 @@ mod cli {
                 }
             }
             failures += 1;
+            if !switches.quirks.none() {
+                let blamed = swarm::attribute(r.seed, switches);
+                if blamed.is_empty() {
+                    println!("  attributed to: no quirk — it fails with every quirk off");
+                } else {
+                    let mut only = switches;
+                    only.quirks = Quirks::default();
+                    for q in &blamed {
+                        only.quirks.set(q, true);
+                    }
+                    println!(
+                        "  attributed to: {} (fails with only these on; passes if any is off: {})",
+                        blamed.join(" + "),
+                        swarm::reproduce_line(r.seed, only)
+                    );
+                }
+            }
             println!("  reproduce: {}", swarm::reproduce_line(r.seed, switches));
         }
         let secs = start.elapsed().as_secs_f64();

@@ -6,10 +6,12 @@
 //! written to disk before the reply; here the state survives crashes unless the
 //! `acceptor-forgets` bug is on.
 //!
-//! Deliberate difference from AtlasDB (reference notes §2.4): when an Accept reaches an
-//! acceptor that has no state for that sequence, AtlasDB stores only a promise and does not
-//! record the value. We follow classic Paxos and record it, so the acceptor's state always
-//! shows what it acked.
+//! The textbook acceptor records the value of every Accept it acks. AtlasDB's
+//! `PaxosAcceptorImpl.accept` does not when it holds **no state** for the sequence (the Accept
+//! arrived without a Prepare before it — lost, or overtaken): it acks, but stores only the
+//! promise (`PaxosAcceptorState.newState(proposal.id)`, since commit c0086d7a65, 2016). The
+//! `accept-without-state` quirk copies that: the proposer then counts an ack that no acceptor
+//! remembers, and a later proposer's phase 1 can miss a value that was chosen.
 
 use super::seqlog::SeqLog;
 use super::types::{Ballot, LogId, Seq, Value};
@@ -50,21 +52,27 @@ impl Acceptor {
         }
     }
 
-    /// Phase 2b. `Ok(())` means accepted; `Err(promised)` is a Nack.
-    /// Only the promise matters: there is no check against the last accepted ballot.
+    /// Phase 2b. `Ok(())` means acked; `Err(promised)` is a Nack.
+    /// Only the promise matters: there is no check against the last accepted ballot. With
+    /// `without_state_keeps_promise_only` (AtlasDB's acceptor), an Accept at a sequence with no
+    /// state at all is acked but only its ballot is stored, as a promise.
     pub fn accept(
         &mut self,
         log: LogId,
         seq: Seq,
         ballot: Ballot,
         value: Value,
+        without_state_keeps_promise_only: bool,
     ) -> Result<(), Ballot> {
+        let fresh = self.logs[log.index()].get(seq).is_none();
         let slot = self.logs[log.index()].entry_or_insert_with(seq, AcceptorSlot::default);
         match slot.promised {
             Some(p) if ballot < p => Err(p),
             _ => {
                 slot.promised = Some(ballot);
-                slot.accepted = Some((ballot, value));
+                if !(fresh && without_state_keeps_promise_only) {
+                    slot.accepted = Some((ballot, value));
+                }
                 Ok(())
             }
         }
@@ -102,6 +110,7 @@ mod tests {
     fn b(number: u64, node: u8) -> Ballot {
         Ballot {
             number,
+            uuid: 0,
             node: NodeId(node),
             incarnation: 0,
         }
@@ -121,7 +130,7 @@ mod tests {
         // Rule P1b: a promise carries the highest accepted proposal so the proposer adopts it.
         let mut a = Acceptor::default();
         assert_eq!(a.prepare(L, 0, b(1, 1)), Ok(None));
-        assert_eq!(a.accept(L, 0, b(1, 1), v(1)), Ok(()));
+        assert_eq!(a.accept(L, 0, b(1, 1), v(1), false), Ok(()));
         assert_eq!(a.prepare(L, 0, b(2, 2)), Ok(Some((b(1, 1), v(1)))));
     }
 
@@ -132,7 +141,7 @@ mod tests {
         let mut a = Acceptor::default();
         assert!(a.prepare(L, 0, b(2, 2)).is_ok());
         assert_eq!(a.prepare(L, 0, b(1, 5)), Err(b(2, 2)));
-        assert_eq!(a.accept(L, 0, b(1, 5), v(5)), Err(b(2, 2)));
+        assert_eq!(a.accept(L, 0, b(1, 5), v(5), false), Err(b(2, 2)));
         assert_eq!(a.slot(L, 0).unwrap().accepted, None);
     }
 
@@ -142,11 +151,33 @@ mod tests {
         assert!(a.prepare(L, 3, b(1, 1)).is_ok());
         assert!(a.prepare(L, 3, b(1, 1)).is_ok(), "idempotent re-ack");
         assert!(
-            a.accept(L, 3, b(4, 2), v(2)).is_ok(),
+            a.accept(L, 3, b(4, 2), v(2), false).is_ok(),
             "accept without prepare"
         );
         assert_eq!(a.slot(L, 3).unwrap().promised, Some(b(4, 2)));
         assert_eq!(a.prepare(L, 3, b(3, 3)), Err(b(4, 2)));
+    }
+
+    #[test]
+    fn atlasdb_acks_an_accept_without_state_but_keeps_only_the_promise() {
+        // PaxosAcceptorImpl.accept, no state for the seq: newState(proposal.id), reply true.
+        let mut a = Acceptor::default();
+        assert_eq!(a.accept(L, 0, b(1, 1), v(1), true), Ok(()));
+        let slot = a.slot(L, 0).unwrap();
+        assert_eq!(slot.promised, Some(b(1, 1)));
+        assert_eq!(slot.accepted, None, "the value is not stored");
+        assert_eq!(
+            a.prepare(L, 0, b(2, 2)),
+            Ok(None),
+            "a later proposer hears of no value"
+        );
+        // With state at that seq, AtlasDB stores the value like everyone else.
+        assert_eq!(a.accept(L, 0, b(3, 3), v(3), true), Ok(()));
+        assert_eq!(a.slot(L, 0).unwrap().accepted, Some((b(3, 3), v(3))));
+        // The textbook acceptor records it even without state.
+        let mut t = Acceptor::default();
+        assert_eq!(t.accept(L, 0, b(1, 1), v(1), false), Ok(()));
+        assert_eq!(t.slot(L, 0).unwrap().accepted, Some((b(1, 1), v(1))));
     }
 
     #[test]

@@ -104,84 +104,166 @@ pub enum Delay {
     },
 }
 
-/// Deliberate protocol bugs. Each one removes a single rule so a class can watch which
-/// invariant breaks and why. All are off in a correct run.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct Bugs {
-    /// The acceptor keeps its promises and acceptances in memory only: a crash forgets them.
-    pub acceptor_forgets: bool,
-    /// Phase 1 ignores values reported in promises and always proposes its own.
-    pub ignore_promised_values: bool,
-    /// Quorum is n/2 instead of n/2+1, so two quorums need not intersect.
-    pub minority_quorum: bool,
-    /// The leader hands out timestamps without first asking a quorum whether it still leads.
-    pub no_leadership_check: bool,
-    /// A new leader does not recover the bound from a quorum; it counts from zero under the
-    /// last bound it happens to have learned.
-    pub skip_bound_recovery: bool,
-    /// The leader hands out timestamps past its agreed bound and asks Paxos to extend the bound
-    /// afterwards, instead of before.
-    pub serve_past_bound: bool,
-    /// The per-request check asks only about leadership rounds, not about the timestamp log
-    /// (AtlasDB's check as written): a stale leader whose check passes on replies gathered
-    /// over a long window can move the bound while the true leader serves from memory.
-    pub no_bound_fence: bool,
+/// A named set of on/off switches: a struct of bools, their names in UI order, and lookup by
+/// name, for the CLI, links, traces and pickers. Bugs and quirks are both this shape.
+macro_rules! switches {
+    (
+        $(#[$meta:meta])*
+        pub struct $name:ident {
+            $( $(#[$fmeta:meta])* $field:ident = $text:literal, )*
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+        pub struct $name {
+            $( $(#[$fmeta])* pub $field: bool, )*
+        }
+
+        impl $name {
+            /// Every switch's name, in the order the UI lists them.
+            pub const NAMES: &'static [&'static str] = &[$($text),*];
+
+            /// Reads one switch by name.
+            pub fn get(&self, name: &str) -> Option<bool> {
+                match name {
+                    $( $text => Some(self.$field), )*
+                    _ => None,
+                }
+            }
+
+            /// Sets one switch by name; false if the name is unknown.
+            pub fn set(&mut self, name: &str, on: bool) -> bool {
+                match name {
+                    $( $text => { self.$field = on; true } )*
+                    _ => false,
+                }
+            }
+
+            /// Names of the switches that are on.
+            pub fn enabled(&self) -> Vec<&'static str> {
+                Self::NAMES
+                    .iter()
+                    .copied()
+                    .filter(|n| self.get(n) == Some(true))
+                    .collect()
+            }
+
+            /// Whether every switch is off.
+            pub fn none(&self) -> bool {
+                *self == Self::default()
+            }
+        }
+    };
 }
 
-impl Bugs {
-    /// Every bug's name, in the order the UI lists them.
-    pub const NAMES: [&'static str; 7] = [
-        "acceptor-forgets",
-        "ignore-promised-values",
-        "minority-quorum",
-        "no-leadership-check",
-        "skip-bound-recovery",
-        "serve-past-bound",
-        "no-bound-fence",
-    ];
+switches! {
+    /// Deliberate protocol bugs. Each one removes a single rule so a class can watch which
+    /// invariant breaks and why. All are off in a correct run.
+    pub struct Bugs {
+        /// The acceptor keeps its promises and acceptances in memory only: a crash forgets them.
+        acceptor_forgets = "acceptor-forgets",
+        /// Phase 1 ignores values reported in promises and always proposes its own.
+        ignore_promised_values = "ignore-promised-values",
+        /// Quorum is n/2 instead of n/2+1, so two quorums need not intersect.
+        minority_quorum = "minority-quorum",
+        /// The leader hands out timestamps without first asking a quorum whether it still leads.
+        no_leadership_check = "no-leadership-check",
+        /// A new leader does not recover the bound from a quorum; it counts from zero under the
+        /// last bound it happens to have learned.
+        skip_bound_recovery = "skip-bound-recovery",
+        /// The leader hands out timestamps past its agreed bound and asks Paxos to extend the
+        /// bound afterwards, instead of before.
+        serve_past_bound = "serve-past-bound",
+        /// The per-request check asks only about leadership rounds, not about the timestamp
+        /// log: a stale leader whose check passes on replies gathered over a long window can
+        /// move the bound while the true leader serves from memory.
+        no_bound_fence = "no-bound-fence",
+    }
+}
 
-    /// Reads one switch by name.
-    pub fn get(&self, name: &str) -> Option<bool> {
-        Some(match name {
-            "acceptor-forgets" => self.acceptor_forgets,
-            "ignore-promised-values" => self.ignore_promised_values,
-            "minority-quorum" => self.minority_quorum,
-            "no-leadership-check" => self.no_leadership_check,
-            "skip-bound-recovery" => self.skip_bound_recovery,
-            "serve-past-bound" => self.serve_past_bound,
-            "no-bound-fence" => self.no_bound_fence,
-            _ => return None,
-        })
+switches! {
+    /// Where AtlasDB TimeLock's code (palantir/atlasdb 0.1175.0) behaves differently from the
+    /// textbook protocol this lab runs by default. Each is one switch so a lesson can turn them
+    /// on one at a time; the `atlasdb` profile ([`Quirks::atlasdb`]) turns on every current one.
+    pub struct Quirks {
+        /// `PaxosAcceptorImpl.accept`: an Accept for a sequence with no state is acked, but only
+        /// the promise is stored, not the value (since commit c0086d7a65, 2016).
+        accept_without_state = "accept-without-state",
+        /// `PaxosProposerImpl.propose`: the counter is raised only when phase 1 fails (to the
+        /// highest promised number in the replies), never on a phase-2 Nack.
+        counter_after_phase_one = "counter-after-phase-one",
+        /// `PaxosProposalId.compareTo`: equal numbers are ordered by the proposer's UUID, a fresh
+        /// random one per process start, not by node id.
+        uuid_ballots = "uuid-ballots",
+        /// `PaxosLeaderElectionService`: after a failed attempt the loop pings and catches up
+        /// again before its next random wait.
+        catch_up_after_preemption = "catch-up-after-preemption",
+        /// `SingleLeaderPinger` (single-leader mode's pinger): one ping at a time, each waiting
+        /// up to the ping timeout; anything but "yes" starts an election at once.
+        blocking_pinger = "blocking-pinger",
+        /// `AwaitingLeadershipProxy`: a request that passed its leadership check runs to the end
+        /// on that term's timestamp service, even if leadership moves meanwhile.
+        check_then_act = "check-then-act",
+        /// `PaxosLatestRoundVerifierImpl`: the per-request check asks only for the latest
+        /// leadership round — no bound fence.
+        leadership_only_check = "leadership-only-check",
+        /// Non-retrying HTTP channels: a crashed node refuses connections, so leader-election
+        /// calls and pings to it fail at once instead of timing out.
+        refused_connections = "refused-connections",
+        /// `LeadershipComponents#getOrCreateNewLeadershipContext`: a node starts its election
+        /// loop only when the first client request reaches it.
+        lazy_start = "lazy-start",
+    }
+}
+
+impl Quirks {
+    /// AtlasDB as written: every quirk on.
+    pub fn atlasdb() -> Quirks {
+        let mut q = Quirks::default();
+        for name in Quirks::NAMES {
+            q.set(name, true);
+        }
+        q
+    }
+}
+
+/// A protocol profile: which rules a run follows. Profiles are named sets of [`Quirks`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Protocol {
+    /// Classic Paxos plus the rules this lab adds for safety (the bound fence).
+    Textbook,
+    /// AtlasDB TimeLock's code as written.
+    AtlasDb,
+}
+
+impl Protocol {
+    /// Both profiles, for pickers.
+    pub const ALL: [Protocol; 2] = [Protocol::Textbook, Protocol::AtlasDb];
+
+    /// Name in the CLI and links.
+    pub fn name(self) -> &'static str {
+        match self {
+            Protocol::Textbook => "textbook",
+            Protocol::AtlasDb => "atlasdb",
+        }
     }
 
-    /// Sets one switch by name; false if the name is unknown.
-    pub fn set(&mut self, name: &str, on: bool) -> bool {
-        let slot = match name {
-            "acceptor-forgets" => &mut self.acceptor_forgets,
-            "ignore-promised-values" => &mut self.ignore_promised_values,
-            "minority-quorum" => &mut self.minority_quorum,
-            "no-leadership-check" => &mut self.no_leadership_check,
-            "skip-bound-recovery" => &mut self.skip_bound_recovery,
-            "serve-past-bound" => &mut self.serve_past_bound,
-            "no-bound-fence" => &mut self.no_bound_fence,
-            _ => return false,
-        };
-        *slot = on;
-        true
+    /// Parses [`Protocol::name`].
+    pub fn from_name(s: &str) -> Option<Protocol> {
+        Protocol::ALL.into_iter().find(|p| p.name() == s)
     }
 
-    /// Names of the switches that are on.
-    pub fn enabled(&self) -> Vec<&'static str> {
-        Bugs::NAMES
-            .iter()
-            .copied()
-            .filter(|n| self.get(n) == Some(true))
-            .collect()
+    /// The quirks the profile turns on.
+    pub fn quirks(self) -> Quirks {
+        match self {
+            Protocol::Textbook => Quirks::default(),
+            Protocol::AtlasDb => Quirks::atlasdb(),
+        }
     }
 
-    /// Whether every switch is off.
-    pub fn none(&self) -> bool {
-        *self == Bugs::default()
+    /// The profile a set of quirks is exactly, if any.
+    pub fn of(quirks: Quirks) -> Option<Protocol> {
+        Protocol::ALL.into_iter().find(|p| p.quirks() == quirks)
     }
 }
 
@@ -212,12 +294,10 @@ pub struct ProtocolConfig {
     /// While a quorum request waits, re-send it to silent peers this often (0 = never), as
     /// TCP would retransmit an HTTP call; without it one lost reply can sink a whole round.
     pub resend_interval: Micros,
-    /// After a pre-empted attempt, run AtlasDB's whole loop again (ping, catch-up, wait)
-    /// instead of going straight to the wait. AtlasDB does this; its catch-up round trip is
-    /// an extra, non-random delay that damps duels and hides what the random wait is for.
-    pub catch_up_after_preemption: bool,
     /// Switched-on bugs.
     pub bugs: Bugs,
+    /// AtlasDB behaviours switched on (none: the textbook protocol).
+    pub quirks: Quirks,
 }
 
 impl ProtocolConfig {
@@ -235,8 +315,8 @@ impl ProtocolConfig {
             no_quorum_retries: 10,
             no_quorum_retry_delay: 700 * MS,
             resend_interval: 1_000 * MS,
-            catch_up_after_preemption: false,
             bugs: Bugs::default(),
+            quirks: Quirks::default(),
         }
     }
 
@@ -254,8 +334,8 @@ impl ProtocolConfig {
             no_quorum_retries: 2,
             no_quorum_retry_delay: 700 * MS,
             resend_interval: 500 * MS,
-            catch_up_after_preemption: false,
             bugs: Bugs::default(),
+            quirks: Quirks::default(),
         }
     }
 

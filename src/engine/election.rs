@@ -4,8 +4,11 @@
 //! 1. Read the greatest learned leadership value V.
 //! 2. If V names this process, ask a quorum of acceptors for their latest sequence
 //!    (latest-round verification). All ≤ V's round ⇒ **leading**. A later round ⇒ not leading.
-//! 3. Otherwise follow V's node: ping it every `ping_interval` (AtlasDB's cumulative pinger).
-//!    Each "yes, I lead" answer restarts the `ping_timeout` window (steady state).
+//! 3. Otherwise follow V's node: ping it every `ping_interval` (like AtlasDB's cumulative
+//!    pinger). Each "yes, I lead" answer restarts the `ping_timeout` window (steady state).
+//!    Under the `blocking-pinger` quirk it is AtlasDB's default `SingleLeaderPinger` instead:
+//!    one ping at a time, each waiting up to `ping_timeout`; "yes" ⇒ sleep `ping_interval` and
+//!    loop; anything else fails at once — so one lost reply starts an election.
 //! 4. A whole `ping_timeout` without a "yes", or a "no" ⇒ catch up from a quorum of learners.
 //!    Anything new ⇒ loop without proposing.
 //! 5. **Wait a random time** (the backoff policy), then, if nothing new was learned meanwhile,
@@ -43,6 +46,8 @@ pub enum ElectionState {
         agree: NodeSet,
         /// Acceptors reporting a later round.
         disagree: NodeSet,
+        /// Acceptors whose connection was refused (`refused-connections` quirk).
+        unreachable: NodeSet,
     },
     /// Following `leader`: pinging it every interval; `since` is the first ping of this
     /// stretch (answers to older pings are stale).
@@ -92,6 +97,7 @@ impl Node {
                     seq,
                     agree: NodeSet::default(),
                     disagree: NodeSet::default(),
+                    unreachable: NodeSet::default(),
                 };
                 self.ctx(cfg).broadcast(
                     out,
@@ -116,7 +122,9 @@ impl Node {
                         query: since,
                     },
                 );
-                out.set_timer(TimerKind::PingInterval, Delay::Exactly(cfg.ping_interval));
+                if !cfg.quirks.blocking_pinger {
+                    out.set_timer(TimerKind::PingInterval, Delay::Exactly(cfg.ping_interval));
+                }
                 out.set_timer(TimerKind::PingTimeout, Delay::Exactly(cfg.ping_timeout));
             }
             // Nobody to ping: the ping fails at once.
@@ -237,6 +245,20 @@ impl Node {
         if query < since {
             return; // an answer to a ping sent before this stretch of following
         }
+        if cfg.quirks.blocking_pinger {
+            // SingleLeaderPinger: only the one outstanding ping counts; "yes" ⇒ sleep
+            // pingRate, then loop; anything else ⇒ the ping failed.
+            if query != since {
+                return;
+            }
+            out.cancel_timer(TimerKind::PingTimeout);
+            if is_leader {
+                out.set_timer(TimerKind::PingInterval, Delay::Exactly(cfg.ping_interval));
+            } else {
+                self.start_catch_up(cfg, out);
+            }
+            return;
+        }
         // Deliberate difference from AtlasDB: a "no" from a node that has not yet learned the
         // round naming it (its Learn is still on the way) is not a failure; keep pinging until
         // the timeout. AtlasDB would start a needless election at the next round.
@@ -253,9 +275,33 @@ impl Node {
         }
     }
 
+    /// The ping to the believed leader could not connect (`refused-connections` quirk): a
+    /// failed ping, so the loop catches up at once.
+    pub(crate) fn on_ping_refused(
+        &mut self,
+        cfg: &ProtocolConfig,
+        query: QueryId,
+        out: &mut Outbox,
+    ) {
+        let ElectionState::Following { since, .. } = self.v.election else {
+            return;
+        };
+        if query < since {
+            return;
+        }
+        out.cancel_timer(TimerKind::PingInterval);
+        out.cancel_timer(TimerKind::PingTimeout);
+        self.start_catch_up(cfg, out);
+    }
+
     /// Next ping of the stretch — unless the learner now names a different leader, in which
     /// case the loop starts over.
     fn ping_again(&mut self, cfg: &ProtocolConfig, leader: LeaderId, out: &mut Outbox) {
+        if cfg.quirks.blocking_pinger {
+            // The sleep after a "yes" is over: the loop starts again from step 1.
+            self.iterate(cfg, out);
+            return;
+        }
         if self.believed_leader().map(|(_, l)| l) != Some(leader) {
             out.cancel_timer(TimerKind::PingTimeout);
             self.iterate(cfg, out);
@@ -284,6 +330,7 @@ impl Node {
             seq,
             agree,
             disagree,
+            ..
         } = &mut self.v.election
         else {
             return false;
@@ -300,6 +347,11 @@ impl Node {
         let ctx = self.ctx(cfg);
         if agree.len() >= ctx.quorum() {
             out.cancel_timer(TimerKind::ElectionCheckTimeout);
+            if self.v.service.draining {
+                // A new term gets a new service: the old term's leftovers are told to go
+                // elsewhere (AtlasDB closes the old delegate when the token changes).
+                self.close_service(out);
+            }
             self.v.election = ElectionState::Leading { seq };
             self.v.consecutive_failures = 0;
             out.observe(Observation::BecameLeader { seq });
@@ -307,6 +359,41 @@ impl Node {
             // Someone has prepared a later round: not leading. Catch up and carry on.
             out.cancel_timer(TimerKind::ElectionCheckTimeout);
             self.start_catch_up(cfg, out);
+        }
+        true
+    }
+
+    /// The connection for the election check's query to `from` was refused: a failure
+    /// without a reply. With no quorum left and nobody reporting a later round, AtlasDB's
+    /// result is NO_QUORUM and the loop checks again at once.
+    pub(crate) fn on_election_latest_refused(
+        &mut self,
+        cfg: &ProtocolConfig,
+        from: NodeId,
+        query: QueryId,
+        out: &mut Outbox,
+    ) -> bool {
+        let ElectionState::Checking {
+            query: q,
+            disagree,
+            unreachable,
+            ..
+        } = &mut self.v.election
+        else {
+            return false;
+        };
+        if *q != query {
+            return false;
+        }
+        unreachable.insert(from);
+        let (disagree, unreachable) = (*disagree, *unreachable);
+        if disagree.len() + unreachable.len() > self.ctx(cfg).max_refusals() {
+            out.cancel_timer(TimerKind::ElectionCheckTimeout);
+            if disagree.is_empty() {
+                self.iterate(cfg, out);
+            } else {
+                self.start_catch_up(cfg, out);
+            }
         }
         true
     }
@@ -372,7 +459,7 @@ impl Node {
                 // The round we contended for is still open unless we have learned it since.
                 let before = seq.checked_sub(1);
                 let open = self.greatest_leadership_seq() == before;
-                if preempted && open && !cfg.catch_up_after_preemption {
+                if preempted && open && !cfg.quirks.catch_up_after_preemption {
                     // A rival is proposing right now: wait (the backoff), re-check, retry.
                     self.back_off(cfg, before, out);
                 } else {
@@ -677,7 +764,7 @@ mod tests {
         let cfg = net.cfg.clone();
         net.nodes[0].crash(&cfg);
         let mut out = Outbox::default();
-        net.nodes[0].restart(&cfg, &mut out);
+        net.nodes[0].restart(&cfg, 7, &mut out);
         // Its learned value names incarnation 0; it is incarnation 1: it pings (itself) instead
         // of claiming leadership.
         assert_eq!(net.nodes[0].incarnation, 1);

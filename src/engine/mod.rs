@@ -36,7 +36,7 @@ pub mod seqlog;
 pub mod timestamp;
 pub mod types;
 
-pub use config::{BackoffPolicy, Bugs, Delay, Micros, ProtocolConfig, MS};
+pub use config::{BackoffPolicy, Bugs, Delay, Micros, Protocol, ProtocolConfig, Quirks, MS};
 pub use msg::{Msg, Phase, QueryId, RequestId, TimestampResult};
 pub use node::{Node, Role};
 pub use outbox::{Command, FailReason, Observation, Outbox, TimerKind};
@@ -51,6 +51,8 @@ pub struct Ctx<'a> {
     pub cfg: &'a ProtocolConfig,
     /// This process (node and incarnation).
     pub me: LeaderId,
+    /// This process's random identity (AtlasDB's UUID), drawn by the driver at each start.
+    pub uuid: u32,
 }
 
 impl Ctx<'_> {
@@ -116,6 +118,7 @@ pub(crate) mod testkit {
     pub fn ballot(number: u64, node: u8) -> Ballot {
         Ballot {
             number,
+            uuid: 0,
             node: NodeId(node),
             incarnation: 0,
         }
@@ -201,7 +204,9 @@ pub(crate) mod testnet {
 
         pub fn start(&mut self, n: u8) {
             let mut out = Outbox::default();
-            self.nodes[usize::from(n) - 1].start(&self.cfg, &mut out);
+            // A fixed "random" identity per node and start, so tests stay reproducible.
+            let uuid = 0x9E37_79B9u32.wrapping_mul(u32::from(n) + 1);
+            self.nodes[usize::from(n) - 1].start(&self.cfg, uuid, &mut out);
             self.absorb(NodeId(n), &mut out);
         }
 

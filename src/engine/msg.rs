@@ -199,6 +199,13 @@ pub enum Msg {
         /// What happened.
         result: TimestampResult,
     },
+    /// Not a protocol message: the network telling a caller that its leader-election call or
+    /// ping reached a crashed process (`refused-connections` quirk — AtlasDB's non-retrying
+    /// channels fail at once where a partitioned peer would time out).
+    ConnectionRefused {
+        /// The call that could not connect.
+        request: Box<Msg>,
+    },
 }
 
 impl Msg {
@@ -221,6 +228,7 @@ impl Msg {
             Msg::LearnedReply { .. } => 13,
             Msg::TimestampRequest { .. } => 14,
             Msg::TimestampReply { .. } => 15,
+            Msg::ConnectionRefused { .. } => 16,
         }
     }
 
@@ -277,7 +285,7 @@ impl Msg {
     }
 
     /// Every message type name, for filters and the glossary.
-    pub const TYPE_NAMES: [&'static str; 16] = [
+    pub const TYPE_NAMES: [&'static str; 17] = [
         "Prepare",
         "Promise",
         "Nack",
@@ -294,5 +302,24 @@ impl Msg {
         "LearnedReply",
         "TimestampRequest",
         "TimestampReply",
+        "ConnectionRefused",
     ];
+
+    /// Whether the call travels on one of AtlasDB's non-retrying channels (leader-election
+    /// acceptors and pings), where a crashed peer refuses the connection at once.
+    pub fn fails_fast(&self) -> bool {
+        matches!(
+            self,
+            Msg::Prepare {
+                log: LogId::Leadership,
+                ..
+            } | Msg::Accept {
+                log: LogId::Leadership,
+                ..
+            } | Msg::LatestSeq {
+                log: LogId::Leadership,
+                ..
+            } | Msg::Ping { .. }
+        )
+    }
 }

@@ -83,6 +83,9 @@ pub struct Node {
     pub id: NodeId,
     /// Which life of it.
     pub incarnation: Incarnation,
+    /// This life's random identity (AtlasDB gives each process a fresh UUID); the driver draws
+    /// it, the engine never does.
+    pub uuid: u32,
     /// False while crashed.
     pub up: bool,
     /// Durable: promises and acceptances.
@@ -99,6 +102,7 @@ impl Node {
         Node {
             id,
             incarnation: 0,
+            uuid: 0,
             up: true,
             acceptor: Acceptor::default(),
             learner: Learner::default(),
@@ -118,6 +122,7 @@ impl Node {
         Ctx {
             cfg,
             me: self.identity(),
+            uuid: self.uuid,
         }
     }
 
@@ -126,10 +131,14 @@ impl Node {
         (u64::from(self.incarnation) << 32) | u64::from(self.v.next_query)
     }
 
-    /// Boots the node: the election loop starts at once (as a TimeLock node does when its
-    /// first client request arrives).
-    pub fn start(&mut self, cfg: &ProtocolConfig, out: &mut Outbox) {
-        self.iterate(cfg, out);
+    /// Boots the process with the identity `uuid` (drawn by the driver). The election loop
+    /// starts at once — or, under the `lazy-start` quirk, when the first client request
+    /// arrives, as a TimeLock node's does.
+    pub fn start(&mut self, cfg: &ProtocolConfig, uuid: u32, out: &mut Outbox) {
+        self.uuid = uuid;
+        if !cfg.quirks.lazy_start {
+            self.iterate(cfg, out);
+        }
     }
 
     /// Crash: volatile state is gone; durable state stays (unless a bug says otherwise).
@@ -141,12 +150,12 @@ impl Node {
         }
     }
 
-    /// Restart as a new incarnation: fresh counters, same disk.
-    pub fn restart(&mut self, cfg: &ProtocolConfig, out: &mut Outbox) {
+    /// Restart as a new incarnation with a new identity `uuid`: fresh counters, same disk.
+    pub fn restart(&mut self, cfg: &ProtocolConfig, uuid: u32, out: &mut Outbox) {
         self.up = true;
         self.incarnation += 1;
         self.v = Volatile::new();
-        self.start(cfg, out);
+        self.start(cfg, uuid, out);
     }
 
     /// One-word role for the cluster view.
@@ -210,7 +219,8 @@ impl Node {
                 ballot,
                 value,
             } => {
-                let reply = match self.acceptor.accept(log, seq, ballot, value) {
+                let quirk = cfg.quirks.accept_without_state;
+                let reply = match self.acceptor.accept(log, seq, ballot, value, quirk) {
                     Ok(()) => {
                         out.observe(Observation::AcceptedValue {
                             log,
@@ -354,6 +364,53 @@ impl Node {
                 }
             }
             Msg::TimestampReply { .. } => {}
+            Msg::ConnectionRefused { ref request } => {
+                let Some(n) = from_node else { return };
+                let request = request.as_ref().clone();
+                self.on_refused(cfg, n, &request, out);
+            }
+        }
+    }
+
+    /// A call to `peer` could not connect (`refused-connections` quirk): the caller counts a
+    /// failure at once instead of waiting for a timeout.
+    fn on_refused(&mut self, cfg: &ProtocolConfig, peer: NodeId, request: &Msg, out: &mut Outbox) {
+        let ctx = self.ctx(cfg);
+        match *request {
+            Msg::Prepare { log, seq, ballot } => {
+                let outcome = self.v.proposers[log.index()].on_unreachable(
+                    &ctx,
+                    peer,
+                    seq,
+                    ballot,
+                    super::Phase::Prepare,
+                    out,
+                );
+                self.route_outcome(cfg, log, outcome, out);
+            }
+            Msg::Accept {
+                log, seq, ballot, ..
+            } => {
+                let outcome = self.v.proposers[log.index()].on_unreachable(
+                    &ctx,
+                    peer,
+                    seq,
+                    ballot,
+                    super::Phase::Accept,
+                    out,
+                );
+                self.route_outcome(cfg, log, outcome, out);
+            }
+            Msg::Ping { query, .. } => self.on_ping_refused(cfg, query, out),
+            Msg::LatestSeq {
+                log: LogId::Leadership,
+                query,
+            } => {
+                if !self.on_election_latest_refused(cfg, peer, query, out) {
+                    self.on_service_latest_refused(cfg, peer, query, out);
+                }
+            }
+            _ => {}
         }
     }
 
@@ -372,7 +429,8 @@ impl Node {
                 } else {
                     LogId::Timestamp
                 };
-                let outcome = self.v.proposers[log.index()].on_timeout(out);
+                let ctx = self.ctx(cfg);
+                let outcome = self.v.proposers[log.index()].on_timeout(&ctx, out);
                 self.route_outcome(cfg, log, outcome, out);
             }
             TimerKind::ServiceCheckTimeout
@@ -413,9 +471,10 @@ impl Node {
                 query,
                 agree,
                 disagree,
+                unreachable,
                 ..
             } => pending.push((
-                NodeSet(agree.0 | disagree.0),
+                NodeSet(agree.0 | disagree.0 | unreachable.0),
                 Msg::LatestSeq {
                     log: LogId::Leadership,
                     query,
@@ -442,9 +501,10 @@ impl Node {
                 agree,
                 disagree,
                 stale,
+                unreachable,
                 ..
             } => pending.push((
-                NodeSet(agree.0 | disagree.0 | stale.0),
+                NodeSet(agree.0 | disagree.0 | stale.0 | unreachable.0),
                 Msg::LatestSeq {
                     log: LogId::Leadership,
                     query,

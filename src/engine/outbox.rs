@@ -112,6 +112,12 @@ pub enum FailReason {
         /// Phase that timed out.
         phase: Phase,
     },
+    /// So many acceptors refused the connection (`refused-connections` quirk) that a quorum
+    /// became impossible, and none of those that answered refused.
+    Unreachable {
+        /// Phase that failed.
+        phase: Phase,
+    },
 }
 
 /// Facts the engine reports about itself: the checker, trace and UI are built on these.

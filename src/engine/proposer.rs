@@ -48,6 +48,9 @@ pub struct Attempt {
     pub acks: NodeSet,
     /// Acceptors that refused the current phase.
     pub nacks: NodeSet,
+    /// Acceptors whose connection was refused (`refused-connections` quirk): a failure that
+    /// carries no reply.
+    pub unreachable: NodeSet,
     /// Highest acceptance reported in promises so far.
     pub highest_accepted: Option<(Ballot, Value)>,
     /// Highest rival promise reported in Nacks.
@@ -81,6 +84,11 @@ impl Proposer {
         self.counter += 1;
         let ballot = Ballot {
             number: self.counter,
+            uuid: if ctx.cfg.quirks.uuid_ballots {
+                ctx.uuid
+            } else {
+                0
+            },
             node: ctx.me.node,
             incarnation: ctx.me.incarnation,
         };
@@ -92,6 +100,7 @@ impl Proposer {
             value: own,
             acks: NodeSet::default(),
             nacks: NodeSet::default(),
+            unreachable: NodeSet::default(),
             highest_accepted: None,
             highest_promised: None,
         });
@@ -154,6 +163,7 @@ impl Proposer {
         a.phase = Phase::Accept;
         a.acks = NodeSet::default();
         a.nacks = NodeSet::default();
+        a.unreachable = NodeSet::default();
         let (value, ballot) = (a.value, a.ballot);
         out.observe(Observation::AcceptPhase {
             log,
@@ -193,9 +203,10 @@ impl Proposer {
         out: &mut Outbox,
     ) -> Option<Outcome> {
         // Raise the counter past anything seen, even for a stale reply: the next attempt
-        // must outrank the rival.
-        self.counter = self.counter.max(promised.number);
-        let log = self.log;
+        // must outrank the rival. (AtlasDB raises it only when phase 1 fails.)
+        if !ctx.cfg.quirks.counter_after_phase_one {
+            self.counter = self.counter.max(promised.number);
+        }
         let a = self.current(seq, ballot, phase)?;
         if !a.nacks.insert(from) {
             return None;
@@ -203,14 +214,43 @@ impl Proposer {
         if a.highest_promised.is_none_or(|p| promised > p) {
             a.highest_promised = Some(promised);
         }
-        if a.nacks.len() <= ctx.max_refusals() {
+        self.fail_if_hopeless(ctx, phase, out)
+    }
+
+    /// The connection to acceptor `from` was refused (`refused-connections` quirk): a failure
+    /// for the current phase, like a Nack without a ballot.
+    pub fn on_unreachable(
+        &mut self,
+        ctx: &Ctx<'_>,
+        from: NodeId,
+        seq: Seq,
+        ballot: Ballot,
+        phase: Phase,
+        out: &mut Outbox,
+    ) -> Option<Outcome> {
+        let a = self.current(seq, ballot, phase)?;
+        if !a.unreachable.insert(from) {
             return None;
         }
-        let reason = FailReason::Nacked {
-            promised: a.highest_promised.unwrap_or(promised),
-            phase,
+        self.fail_if_hopeless(ctx, phase, out)
+    }
+
+    /// Fails the attempt once refusals and unreachable acceptors leave no quorum possible.
+    fn fail_if_hopeless(
+        &mut self,
+        ctx: &Ctx<'_>,
+        phase: Phase,
+        out: &mut Outbox,
+    ) -> Option<Outcome> {
+        let a = self.attempt.as_ref()?;
+        if a.nacks.len() + a.unreachable.len() <= ctx.max_refusals() {
+            return None;
+        }
+        let reason = match a.highest_promised {
+            Some(promised) => FailReason::Nacked { promised, phase },
+            None => FailReason::Unreachable { phase },
         };
-        Some(self.fail(log, reason, out))
+        Some(self.fail(ctx, reason, out))
     }
 
     /// An Accepted for our current phase-2 ballot; at a quorum the value is chosen.
@@ -255,13 +295,20 @@ impl Proposer {
     }
 
     /// The quorum timeout fired.
-    pub fn on_timeout(&mut self, out: &mut Outbox) -> Option<Outcome> {
+    pub fn on_timeout(&mut self, ctx: &Ctx<'_>, out: &mut Outbox) -> Option<Outcome> {
         let phase = self.attempt.as_ref()?.phase;
-        Some(self.fail(self.log, FailReason::Timeout { phase }, out))
+        Some(self.fail(ctx, FailReason::Timeout { phase }, out))
     }
 
-    fn fail(&mut self, log: LogId, reason: FailReason, out: &mut Outbox) -> Outcome {
+    fn fail(&mut self, ctx: &Ctx<'_>, reason: FailReason, out: &mut Outbox) -> Outcome {
+        let log = self.log;
         let a = self.attempt.take().expect("failing an attempt in flight");
+        if ctx.cfg.quirks.counter_after_phase_one && a.phase == Phase::Prepare {
+            // PaxosProposerImpl: after phase 1 fails, the next number is one past the highest
+            // promise in any reply (acks carry our own number, Nacks the rival's).
+            let seen = a.highest_promised.map_or(0, |p| p.number);
+            self.counter = self.counter.max(seen);
+        }
         out.cancel_timer(TimerKind::proposal_timeout(log));
         out.observe(Observation::AttemptFailed {
             log,
@@ -298,9 +345,9 @@ impl Attempt {
         }
     }
 
-    /// Acceptors that answered the current phase either way.
+    /// Acceptors that answered the current phase either way (or refused the connection).
     pub fn answered(&self) -> NodeSet {
-        NodeSet(self.acks.0 | self.nacks.0)
+        NodeSet(self.acks.0 | self.nacks.0 | self.unreachable.0)
     }
 }
 
@@ -317,6 +364,7 @@ mod tests {
                 node: NodeId(1),
                 incarnation: 0,
             },
+            uuid: 0,
         }
     }
 
@@ -467,7 +515,7 @@ mod tests {
         assert_eq!(p.on_promise(&c, NodeId(2), 0, old, None, &mut out), None);
         assert!(p.attempt.unwrap().acks.is_empty());
         assert_eq!(
-            p.on_timeout(&mut out)
+            p.on_timeout(&c, &mut out)
                 .map(|o| matches!(o, Outcome::Failed { .. })),
             Some(true)
         );

@@ -39,6 +39,12 @@ use super::proposer::Outcome;
 use super::types::{ClientId, LogId, NodeId, NodeSet, Seq, StoreId, Value};
 use super::ProtocolConfig;
 
+/// Whether the per-request check fences the bound: the textbook rule, off with the
+/// `no-bound-fence` bug or AtlasDB's `leadership-only-check`.
+fn fence_on(cfg: &ProtocolConfig) -> bool {
+    !cfg.bugs.no_bound_fence && !cfg.quirks.leadership_only_check
+}
+
 /// One leadership term's view of the bound (AtlasDB builds a fresh store per term).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct BoundStore {
@@ -143,6 +149,8 @@ pub enum ServiceOp {
         /// Acceptors reporting no later round but a timestamp-log sequence later than our
         /// store's bound: the store is stale.
         stale: NodeSet,
+        /// Acceptors whose connection was refused (`refused-connections` quirk).
+        unreachable: NodeSet,
     },
     /// Pausing before retrying a check that got no quorum.
     CheckRetryWait,
@@ -172,6 +180,9 @@ pub struct TimestampService {
     pub op: ServiceOp,
     /// Checks in a row that got no quorum.
     pub no_quorum_checks: u32,
+    /// Leadership is gone but requests that passed their check are still being served
+    /// (`check-then-act` quirk: AtlasDB's `AwaitingLeadershipProxy` runs them to the end).
+    pub draining: bool,
 }
 
 impl Node {
@@ -186,6 +197,11 @@ impl Node {
         if count == 0 || count > cfg.max_timestamps_per_request {
             self.reply(client, request, TimestampResult::Unavailable, out);
             return;
+        }
+        if self.v.election == ElectionState::Starting {
+            // `lazy-start`: the first request starts the election loop; this one is refused,
+            // as TimeLock's first request typically is.
+            self.iterate(cfg, out);
         }
         if !matches!(self.v.election, ElectionState::Leading { .. }) {
             let hint = self
@@ -225,6 +241,7 @@ impl Node {
             agree: NodeSet::default(),
             disagree: NodeSet::default(),
             stale: NodeSet::default(),
+            unreachable: NodeSet::default(),
         };
         self.ctx(cfg).broadcast(
             out,
@@ -243,7 +260,7 @@ impl Node {
     /// The sequence of the bound the store serves under, when the check must fence it: a
     /// ready store and the fence switched on. `Some(None)` is "nothing agreed yet".
     fn fenced_bound_seq(&self, cfg: &ProtocolConfig) -> Option<Option<Seq>> {
-        if cfg.bugs.no_bound_fence {
+        if !fence_on(cfg) {
             return None;
         }
         self.v
@@ -273,6 +290,7 @@ impl Node {
                 agree,
                 disagree,
                 stale,
+                ..
             } if *q == query && log == LogId::Leadership => {
                 if latest.is_some_and(|l| l > *seq) {
                     disagree.insert(from);
@@ -281,25 +299,14 @@ impl Node {
                 } else {
                     agree.insert(from);
                 }
-                let (seq, agree, disagree, stale) = (*seq, *agree, *disagree, *stale);
+                let (agree, later) = (*agree, bound_seq.unwrap_or_default());
                 if agree.len() >= ctx.quorum() {
                     out.cancel_timer(TimerKind::ServiceCheckTimeout);
                     self.v.service.op = ServiceOp::Idle;
                     self.v.service.no_quorum_checks = 0;
                     self.process_queue(cfg, out);
-                } else if disagree.len() > ctx.max_refusals() {
-                    out.cancel_timer(TimerKind::ServiceCheckTimeout);
-                    self.lose_leadership(
-                        cfg,
-                        seq,
-                        "a quorum reported a later leadership round",
-                        out,
-                    );
-                } else if disagree.len() + stale.len() > ctx.max_refusals() {
-                    // Still leading as far as we know, but another store has moved the bound.
-                    out.cancel_timer(TimerKind::ServiceCheckTimeout);
-                    let later = bound_seq.unwrap_or_default();
-                    self.drop_stale_store(cfg, later, out);
+                } else {
+                    self.settle_hopeless_check(cfg, later, out);
                 }
             }
             ServiceOp::Recovering(Recovery::Latest {
@@ -495,6 +502,9 @@ impl Node {
         loop {
             let Some(&front) = self.v.service.pending.front() else {
                 self.v.service.op = ServiceOp::Idle;
+                if self.v.service.draining {
+                    self.close_service(out);
+                }
                 return;
             };
             if !front.covered {
@@ -635,6 +645,78 @@ impl Node {
         }
     }
 
+    /// The connection for the service check's query to `from` was refused: a failure without
+    /// a reply.
+    pub(crate) fn on_service_latest_refused(
+        &mut self,
+        cfg: &ProtocolConfig,
+        from: NodeId,
+        query: QueryId,
+        out: &mut Outbox,
+    ) {
+        if let ServiceOp::Checking {
+            query: q,
+            unreachable,
+            ..
+        } = &mut self.v.service.op
+        {
+            if *q == query {
+                unreachable.insert(from);
+                self.settle_hopeless_check(cfg, 0, out);
+            }
+        }
+    }
+
+    /// Ends a running check that can no longer reach a quorum of agreeing replies (AtlasDB's
+    /// `PaxosQuorumChecker` stops early too): a later leadership round ⇒ leadership is lost
+    /// (SOME_DISAGREED); else a later bound ⇒ the store is stale; else nobody disagreed, the
+    /// replies are missing (NO_QUORUM) ⇒ retry. `later` is the latest bound sequence seen.
+    fn settle_hopeless_check(&mut self, cfg: &ProtocolConfig, later: Seq, out: &mut Outbox) {
+        let ServiceOp::Checking {
+            seq,
+            disagree,
+            stale,
+            unreachable,
+            ..
+        } = self.v.service.op
+        else {
+            return;
+        };
+        let ctx = self.ctx(cfg);
+        if disagree.len() + stale.len() + unreachable.len() <= ctx.max_refusals() {
+            return;
+        }
+        out.cancel_timer(TimerKind::ServiceCheckTimeout);
+        if disagree.len() > ctx.max_refusals() || (!disagree.is_empty() && stale.is_empty()) {
+            self.lose_leadership(cfg, seq, "a quorum reported a later leadership round", out);
+        } else if !stale.is_empty() {
+            // Still leading as far as we know, but another store has moved the bound.
+            let later = self
+                .v
+                .service
+                .store
+                .map_or(later, |s| later.max(s.next_seq()));
+            self.drop_stale_store(cfg, later, out);
+        } else {
+            self.check_without_quorum(cfg, seq, out);
+        }
+    }
+
+    /// A check got no quorum either way: retry after a pause, a few times, then give up
+    /// leadership (AtlasDB: 10 × 700 ms, then NotCurrentLeaderException).
+    fn check_without_quorum(&mut self, cfg: &ProtocolConfig, led: Seq, out: &mut Outbox) {
+        self.v.service.no_quorum_checks += 1;
+        if self.v.service.no_quorum_checks > cfg.no_quorum_retries {
+            self.lose_leadership(cfg, led, "no quorum answered the leadership check", out);
+        } else {
+            self.v.service.op = ServiceOp::CheckRetryWait;
+            out.set_timer(
+                TimerKind::ServiceCheckRetry,
+                Delay::Exactly(cfg.no_quorum_retry_delay),
+            );
+        }
+    }
+
     /// Another store has prepared, accepted or chosen a bound at `later`, past the one this
     /// store serves under: it must not serve from memory any more. The store is dropped (its
     /// Paxos attempt abandoned) and the waiting requests get a fresh check, then a new store
@@ -666,7 +748,7 @@ impl Node {
         value: Value,
         out: &mut Outbox,
     ) {
-        if cfg.bugs.no_bound_fence || !matches!(self.v.election, ElectionState::Leading { .. }) {
+        if !fence_on(cfg) || !matches!(self.v.election, ElectionState::Leading { .. }) {
             return;
         }
         let Some(store) = self.v.service.store.filter(|s| s.ready) else {
@@ -692,7 +774,9 @@ impl Node {
         self.v.service.store = None;
         self.v.service.op = ServiceOp::Idle;
         self.fail_covered(TimestampResult::Unavailable, out);
-        if !self.v.service.pending.is_empty() {
+        if self.v.service.draining {
+            self.close_service(out);
+        } else if !self.v.service.pending.is_empty() {
             self.start_service_check(cfg, out);
         }
     }
@@ -714,8 +798,10 @@ impl Node {
         timer: TimerKind,
         out: &mut Outbox,
     ) {
-        let ElectionState::Leading { seq: led } = self.v.election else {
-            return;
+        let led = match self.v.election {
+            ElectionState::Leading { seq } => seq,
+            _ if self.v.service.draining => return self.on_draining_timer(cfg, timer, out),
+            _ => return,
         };
         match (timer, self.v.service.op) {
             (
@@ -738,16 +824,7 @@ impl Node {
                     self.drop_stale_store(cfg, later, out);
                     return;
                 }
-                self.v.service.no_quorum_checks += 1;
-                if self.v.service.no_quorum_checks > cfg.no_quorum_retries {
-                    self.lose_leadership(cfg, led, "no quorum answered the leadership check", out);
-                } else {
-                    self.v.service.op = ServiceOp::CheckRetryWait;
-                    out.set_timer(
-                        TimerKind::ServiceCheckRetry,
-                        Delay::Exactly(cfg.no_quorum_retry_delay),
-                    );
-                }
+                self.check_without_quorum(cfg, led, out);
             }
             (TimerKind::ServiceCheckRetry, ServiceOp::CheckRetryWait) => {
                 self.start_service_check(cfg, out)
@@ -777,8 +854,67 @@ impl Node {
         }
     }
 
-    /// Leadership is gone: every waiting request is told, timers and proposals stop.
-    pub(crate) fn shut_down_service(&mut self, _cfg: &ProtocolConfig, out: &mut Outbox) {
+    /// Timers while draining (`check-then-act`): extensions and forcing still retry; a
+    /// recovery that cannot reach a quorum ends the drain.
+    fn on_draining_timer(&mut self, cfg: &ProtocolConfig, timer: TimerKind, out: &mut Outbox) {
+        match (timer, self.v.service.op) {
+            (
+                TimerKind::BoundRetry,
+                ServiceOp::Extending {
+                    seq,
+                    target,
+                    running: false,
+                },
+            ) => self.extend(cfg, seq, target, out),
+            (
+                TimerKind::BoundRetry,
+                ServiceOp::Recovering(Recovery::Forcing {
+                    seq,
+                    latest,
+                    bound,
+                    running: false,
+                }),
+            ) => self.force(cfg, seq, latest, bound, out),
+            (TimerKind::RecoveryTimeout, ServiceOp::Recovering(_)) => self.close_service(out),
+            _ => {}
+        }
+    }
+
+    /// Leadership is gone. Every waiting request is told and timers and proposals stop —
+    /// except, under the `check-then-act` quirk, requests that already passed their check and
+    /// are only waiting for the bound: AtlasDB's proxy lets them run to the end on this term's
+    /// store (the service drains, then closes).
+    pub(crate) fn shut_down_service(&mut self, cfg: &ProtocolConfig, out: &mut Outbox) {
+        let passed = matches!(
+            self.v.service.op,
+            ServiceOp::Idle | ServiceOp::Recovering(_) | ServiceOp::Extending { .. }
+        );
+        let any_covered = self.v.service.pending.iter().any(|p| p.covered);
+        if cfg.quirks.check_then_act && passed && any_covered && !self.v.service.draining {
+            let pending = std::mem::take(&mut self.v.service.pending);
+            for p in pending {
+                if p.covered {
+                    self.v.service.pending.push_back(p);
+                } else {
+                    let hint = None;
+                    self.reply(
+                        p.client,
+                        p.request,
+                        TimestampResult::NotLeader { hint },
+                        out,
+                    );
+                }
+            }
+            self.v.service.draining = true;
+            out.cancel_timer(TimerKind::ServiceCheckTimeout);
+            out.cancel_timer(TimerKind::ServiceCheckRetry);
+            return;
+        }
+        self.close_service(out);
+    }
+
+    /// Ends the service: waiting requests are told NotLeader, its store and timers go.
+    pub(crate) fn close_service(&mut self, out: &mut Outbox) {
         let svc = std::mem::take(&mut self.v.service);
         for p in svc.pending {
             self.reply(

@@ -114,14 +114,17 @@ impl LogId {
     }
 }
 
-/// A Paxos proposal number. Ordered lexicographically by (number, node, incarnation), so two
-/// proposers never share one and a restarted node (whose counter restarts at zero) cannot
+/// A Paxos proposal number. Ordered lexicographically by (number, uuid, node, incarnation), so
+/// two proposers never share one and a restarted node (whose counter restarts at zero) cannot
 /// collide with its own pre-crash ballots.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Ballot {
     /// The proposer's counter; raised past any ballot seen in a Nack.
     pub number: u64,
-    /// The proposing node, the first tie-breaker.
+    /// The proposing process's random identity (AtlasDB's proposer UUID), the first
+    /// tie-breaker under the `uuid-ballots` quirk; 0 in the textbook protocol.
+    pub uuid: u32,
+    /// The proposing node, the next tie-breaker.
     pub node: NodeId,
     /// The proposer's incarnation, the second tie-breaker.
     pub incarnation: Incarnation,
@@ -129,7 +132,11 @@ pub struct Ballot {
 
 impl fmt::Display for Ballot {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "({},{},{})", self.number, self.node.0, self.incarnation)
+        write!(f, "({},{},{}", self.number, self.node.0, self.incarnation)?;
+        if self.uuid != 0 {
+            write!(f, ",{:04x}", self.uuid >> 16)?;
+        }
+        write!(f, ")")
     }
 }
 
@@ -235,6 +242,7 @@ mod tests {
     fn ballots_order_by_number_then_node_then_incarnation() {
         let b = |number, node, incarnation| Ballot {
             number,
+            uuid: 0,
             node: NodeId(node),
             incarnation,
         };

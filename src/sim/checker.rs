@@ -561,6 +561,7 @@ mod tests {
     fn b(number: u64, node: u8) -> Ballot {
         Ballot {
             number,
+            uuid: 0,
             node: NodeId(node),
             incarnation: 0,
         }

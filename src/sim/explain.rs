@@ -167,6 +167,10 @@ pub fn message(m: &Msg) -> String {
             TimestampResult::NotLeader { hint: None } => "TimestampReply: not the leader".into(),
             TimestampResult::Unavailable => "TimestampReply: unavailable, retry".into(),
         },
+        Msg::ConnectionRefused { request } => format!(
+            "Connection refused: the process is down, so \"{}\" failed at once",
+            request.type_name()
+        ),
     }
 }
 
@@ -315,6 +319,12 @@ fn fact(f: &Fact) -> String {
             FailReason::Timeout { .. } => {
                 format!(
                     "{node}'s ballot {ballot} for {} got no quorum in time",
+                    slot(*log, *seq)
+                )
+            }
+            FailReason::Unreachable { .. } => {
+                format!(
+                    "{node}'s ballot {ballot} for {} failed: too many acceptors refused the connection",
                     slot(*log, *seq)
                 )
             }

@@ -20,6 +20,7 @@ pub fn message(type_name: &str) -> &'static str {
         "LearnedReply" => "The bound learned at that sequence, if any.",
         "TimestampRequest" => "A client asks for fresh timestamps.",
         "TimestampReply" => "Timestamps handed out, or \"I am not the leader\" (with a hint), or \"unavailable\".",
+        "ConnectionRefused" => "Not a protocol message: the network tells a caller that the process it called is down. Only with the refused-connections quirk — AtlasDB's leader-election calls and pings use non-retrying HTTP channels, so a crashed peer fails them at once, while a partitioned or hung one makes them wait for a timeout.",
         _ => "",
     }
 }

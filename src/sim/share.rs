@@ -126,8 +126,11 @@ pub fn encode(shared: &Shared) -> String {
     if c.clients.batch != bc.batch {
         put("cb", c.clients.batch.to_string());
     }
-    if p.catch_up_after_preemption != bp.catch_up_after_preemption {
-        put("cup", u8::from(p.catch_up_after_preemption).to_string());
+    if p.quirks != bp.quirks {
+        match crate::engine::Protocol::of(p.quirks) {
+            Some(profile) => put("proto", profile.name().to_string()),
+            None => put("q", p.quirks.enabled().join(".")),
+        }
     }
     if p.bugs != bp.bugs {
         put("bugs", p.bugs.enabled().join("."));
@@ -424,7 +427,21 @@ pub fn decode(query: &str) -> (Shared, Vec<String>) {
                 "buf" => c.protocol.bound_buffer = num(v)?,
                 "cl" => c.clients.count = num(v)?,
                 "cb" => c.clients.batch = num(v)?,
-                "cup" => c.protocol.catch_up_after_preemption = v == "1",
+                // Links made before quirks existed.
+                "cup" => c.protocol.quirks.catch_up_after_preemption = v == "1",
+                "proto" => {
+                    c.protocol.quirks = crate::engine::Protocol::from_name(v)
+                        .ok_or("the protocol is textbook or atlasdb")?
+                        .quirks()
+                }
+                "q" => {
+                    c.protocol.quirks = Default::default();
+                    for q in v.split('.').filter(|q| !q.is_empty()) {
+                        if !c.protocol.quirks.set(q, true) {
+                            return Err(format!("unknown AtlasDB quirk '{q}'"));
+                        }
+                    }
+                }
                 "bugs" => {
                     c.protocol.bugs = Default::default();
                     for b in v.split('.').filter(|b| !b.is_empty()) {

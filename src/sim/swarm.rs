@@ -16,7 +16,9 @@ use super::intervention::{Action, Intervention, LinkFilter, Param};
 use super::rng::Rng;
 use super::world::World;
 use crate::engine::election::ElectionState;
-use crate::engine::{BackoffPolicy, Bugs, LogId, Msg, NodeId, ProtocolConfig, MS};
+use crate::engine::{
+    BackoffPolicy, Bugs, LogId, Msg, NodeId, Protocol, ProtocolConfig, Quirks, MS,
+};
 
 const S: Time = 1_000_000;
 
@@ -41,16 +43,27 @@ pub struct SwarmCase {
 pub struct Switches {
     /// Injected bugs.
     pub bugs: Bugs,
+    /// AtlasDB quirks.
+    pub quirks: Quirks,
 }
 
 impl Switches {
-    /// The CLI flags that set these switches, e.g. " --bug minority-quorum".
+    /// The CLI flags that set these switches, e.g. " --protocol atlasdb --bug minority-quorum".
     pub fn flags(&self) -> String {
-        self.bugs
-            .enabled()
-            .iter()
-            .map(|b| format!(" --bug {b}"))
-            .collect()
+        let mut s = match Protocol::of(self.quirks) {
+            Some(Protocol::Textbook) => String::new(),
+            Some(p) => format!(" --protocol {}", p.name()),
+            None => self
+                .quirks
+                .enabled()
+                .iter()
+                .map(|q| format!(" --quirk {q}"))
+                .collect(),
+        };
+        for b in self.bugs.enabled() {
+            s.push_str(&format!(" --bug {b}"));
+        }
+        s
     }
 }
 
@@ -96,9 +109,13 @@ pub fn case(seed: u64, switches: Switches) -> SwarmCase {
         no_quorum_retries: r.between(0, 3) as u32,
         no_quorum_retry_delay: r.between(50, 700) * MS,
         resend_interval: [0, rtt + 50 * MS, 2 * rtt + 100 * MS][r.below(3) as usize],
-        catch_up_after_preemption: r.below(4) == 0,
         bugs: switches.bugs,
+        quirks: switches.quirks,
     };
+    // This draw once chose AtlasDB's catch-up-after-preemption loop; that is a quirk now, set
+    // by the switches. It is still drawn so every seed derives the same case as before
+    // (reproduce lines in old reports stay valid).
+    let _ = r.below(4); // (drawn last among the protocol's fields, as it was)
     let network = NetworkConfig {
         latency_min,
         latency_max,
@@ -229,6 +246,30 @@ pub fn run_case(seed: u64, switches: Switches) -> (SwarmOutcome, u64) {
         }
     }
     (SwarmOutcome::NoLeader, w.steps)
+}
+
+/// The quirks a failing seed is attributed to: a smallest set of the enabled quirks with which
+/// the seed still fails, found by switching quirks off one at a time and keeping every
+/// switch-off after which it still fails (delta debugging). Every quirk left is needed:
+/// switching any one of them off too makes the seed pass. Empty means the seed fails with
+/// every quirk off — the textbook protocol (or an injected bug) is to blame, not AtlasDB.
+pub fn attribute(seed: u64, switches: Switches) -> Vec<&'static str> {
+    let fails = |s: Switches| run_case(seed, s).0 != SwarmOutcome::Passed;
+    let mut kept = switches;
+    loop {
+        let mut shrunk = false;
+        for q in kept.quirks.enabled() {
+            let mut fewer = kept;
+            fewer.quirks.set(q, false);
+            if fails(fewer) {
+                kept = fewer;
+                shrunk = true;
+            }
+        }
+        if !shrunk {
+            return kept.quirks.enabled();
+        }
+    }
 }
 
 /// The command that reproduces a seed.

@@ -20,7 +20,7 @@ use super::json::{fnv1a, obj, parse, Json};
 use super::run::Run;
 use crate::engine::{
     Address, BackoffPolicy, Ballot, Bugs, FailReason, LeaderId, Msg, NodeId, Phase, ProtocolConfig,
-    TimestampResult, Value,
+    Quirks, TimestampResult, Value,
 };
 
 /// Current trace format version.
@@ -36,8 +36,14 @@ fn addr(a: Address) -> Json {
     }
 }
 
+/// `[number, node, incarnation]`, plus the proposer's UUID as a fourth element when it has
+/// one (the `uuid-ballots` quirk).
 fn ballot(b: Ballot) -> Json {
-    Json::Arr(vec![b.number.into(), b.node.0.into(), b.incarnation.into()])
+    let mut a = vec![b.number.into(), b.node.0.into(), b.incarnation.into()];
+    if b.uuid != 0 {
+        a.push(u64::from(b.uuid).into());
+    }
+    Json::Arr(a)
 }
 
 fn leader(l: LeaderId) -> Json {
@@ -228,6 +234,7 @@ pub fn msg_json(m: &Msg) -> Json {
             };
             put("result", r);
         }
+        Msg::ConnectionRefused { request } => put("request", msg_json(request)),
     }
     Json::Obj(o)
 }
@@ -432,6 +439,10 @@ pub fn event_json(e: &TraceEvent, messages: &Chunked<MessageRecord>) -> Json {
                         o.push(("reason".into(), "timeout".into()));
                         o.push(("phase".into(), phase(*p).into()));
                     }
+                    FailReason::Unreachable { phase: p } => {
+                        o.push(("reason".into(), "unreachable".into()));
+                        o.push(("phase".into(), phase(*p).into()));
+                    }
                 }
             }
             Fact::LostLeadership {
@@ -557,8 +568,8 @@ pub fn config_json(c: &SimConfig) -> Json {
         ("no_quorum_retry_delay_us", p.no_quorum_retry_delay.into()),
         ("resend_interval_us", p.resend_interval.into()),
         (
-            "catch_up_after_preemption",
-            p.catch_up_after_preemption.into(),
+            "quirks",
+            Json::Arr(p.quirks.enabled().into_iter().map(Json::from).collect()),
         ),
         (
             "bugs",
@@ -621,6 +632,24 @@ pub fn config_from_json(j: &Json, seed: u64) -> Result<SimConfig, String> {
             }
         }
     }
+    let mut quirks = Quirks::default();
+    if let Some(list) = j.get("quirks") {
+        for q in list.as_array().ok_or("field \"quirks\" must be a list")? {
+            let name = q.as_str().ok_or("quirk names must be strings")?;
+            if !quirks.set(name, true) {
+                return Err(format!(
+                    "unknown AtlasDB quirk \"{name}\" (one of {})",
+                    Quirks::NAMES.join(", ")
+                ));
+            }
+        }
+    }
+    // Traces written before quirks existed.
+    if let Some(v) = j.get("catch_up_after_preemption") {
+        quirks.catch_up_after_preemption |= v
+            .as_bool()
+            .ok_or("field \"catch_up_after_preemption\" must be true or false")?;
+    }
     c.protocol = ProtocolConfig {
         nodes,
         ping_interval: u64_field(j, "ping_interval_us", d.ping_interval)?,
@@ -637,13 +666,8 @@ pub fn config_from_json(j: &Json, seed: u64) -> Result<SimConfig, String> {
         no_quorum_retries: u32_field(j, "no_quorum_retries", d.no_quorum_retries)?,
         no_quorum_retry_delay: u64_field(j, "no_quorum_retry_delay_us", d.no_quorum_retry_delay)?,
         resend_interval: u64_field(j, "resend_interval_us", d.resend_interval)?,
-        catch_up_after_preemption: match j.get("catch_up_after_preemption") {
-            None => false,
-            Some(v) => v
-                .as_bool()
-                .ok_or("field \"catch_up_after_preemption\" must be true or false")?,
-        },
         bugs,
+        quirks,
     };
     let n = NetworkConfig::classroom();
     c.network = NetworkConfig {

@@ -1582,6 +1582,7 @@ mod tests {
                 seq: 3,
                 agree: NodeSet(0b11),
                 disagree: NodeSet(0),
+                unreachable: NodeSet(0),
             },
             ElectionState::Following {
                 leader: l,

@@ -44,7 +44,7 @@ type TimerTable = [TimerSlot; TimerKind::COUNT];
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Stats {
     /// Messages sent, by [`Msg::TYPE_NAMES`] position.
-    pub sent_by_type: [u64; 16],
+    pub sent_by_type: [u64; Msg::TYPE_NAMES.len()],
     /// Messages dropped (any reason).
     pub dropped: u64,
     /// Messages duplicated by the network.
@@ -104,6 +104,9 @@ pub struct World {
     client_timers: Vec<TimerTable>,
     rng_net: Rng,
     rng_timer: Rng,
+    /// Each process start's random identity (a sub-stream of its own, so drawing it changes no
+    /// other draw).
+    rng_uuid: Rng,
     user_drops: Vec<MsgId>,
     /// Active link filters.
     pub filters: Vec<LinkFilter>,
@@ -126,6 +129,7 @@ impl World {
             client_timers: vec![TimerTable::default(); usize::from(cfg.clients.count)],
             rng_net: Rng::derive(cfg.seed, 1),
             rng_timer: Rng::derive(cfg.seed, 2),
+            rng_uuid: Rng::derive(cfg.seed, 3),
             cfg,
             now: 0,
             steps: 0,
@@ -293,9 +297,10 @@ impl World {
         let mut out = std::mem::take(&mut self.scratch);
         match a {
             Address::Node(n) => {
+                let uuid = self.draw_uuid();
                 let node = &mut self.nodes[n.index()];
                 if node.up {
-                    node.start(&self.cfg.protocol, &mut out);
+                    node.start(&self.cfg.protocol, uuid, &mut out);
                 }
             }
             Address::Client(c) => self.clients[usize::from(c.0)].start(&mut out),
@@ -349,7 +354,19 @@ impl World {
         }
         if let Address::Node(n) = to {
             if !self.nodes[n.index()].up {
-                return self.drop_message(id, DropReason::ReceiverDown, rec);
+                self.drop_message(id, DropReason::ReceiverDown, rec);
+                // AtlasDB's non-retrying channels: the dead process's host refuses the
+                // connection, and the caller hears so one hop later instead of timing out.
+                if self.cfg.protocol.quirks.refused_connections
+                    && msg.fails_fast()
+                    && matches!(from, Address::Node(_))
+                {
+                    let refused = Msg::ConnectionRefused {
+                        request: Box::new(msg),
+                    };
+                    self.send(to, from, refused, rec);
+                }
+                return;
             }
             if let Address::Node(m) = from {
                 if self.partition[m.index()] != self.partition[n.index()] {
@@ -413,6 +430,11 @@ impl World {
                 Command::Observe(obs) => self.observe(owner, obs, rec),
             }
         }
+    }
+
+    /// A fresh process identity: never 0 (0 means "no UUID" in a ballot).
+    fn draw_uuid(&mut self) -> u32 {
+        (self.rng_uuid.below(u64::from(u32::MAX)) as u32) + 1
     }
 
     fn draw(&mut self, d: Delay) -> Micros {
@@ -579,7 +601,9 @@ impl World {
             } => {
                 match reason {
                     FailReason::Nacked { .. } => self.stats.preempted[node.index()] += 1,
-                    FailReason::Timeout { .. } => self.stats.timed_out += 1,
+                    FailReason::Timeout { .. } | FailReason::Unreachable { .. } => {
+                        self.stats.timed_out += 1
+                    }
                 }
                 Some(fact(Fact::AttemptFailed {
                     node,
@@ -722,8 +746,9 @@ impl World {
                     rec.event(t, EventKind::Crash(*n));
                 }
                 let mut out = std::mem::take(&mut self.scratch);
+                let uuid = self.draw_uuid();
                 let node = &mut self.nodes[n.index()];
-                node.restart(&self.cfg.protocol, &mut out);
+                node.restart(&self.cfg.protocol, uuid, &mut out);
                 rec.event(t, EventKind::Restart(*n, node.incarnation));
                 self.carry_out(Address::Node(*n), &mut out, rec);
                 self.scratch = out;
