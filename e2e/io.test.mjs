@@ -1,6 +1,7 @@
 // End-to-end: getting runs in and out (export, import, share link, "Copy as Rust test") and the
 // dueling lab, in real Chromium.
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -146,9 +147,13 @@ export default [
       await open(page, t.url('/?s=leader-crash&seed=7&t=14000000&iv=8000000:crash-leader,9000000:crash:2'), 't = 14.000 s');
       await page.click('#rust-test');
       const code = await page.locator('#rust-test-code').inputValue();
-      // The same run is committed in tests/replays.rs with this hash.
+      // The same run is committed in tests/replays.rs (natively generated): same hash.
       assert.match(code, /fn replay_leader_crash_seed7_at_14000ms\(\)/);
-      assert.match(code, /assert_eq!\(hash, 0xa18a_f3ed_22de_b292\);/);
+      const committed = readFileSync(new URL('../tests/replays.rs', import.meta.url), 'utf8');
+      const body = committed.split('fn replay_leader_crash_seed7_at_14000ms()')[1] ?? '';
+      const hash = body.match(/assert_eq!\(hash, (0x[0-9a-f_]+)\);/)?.[1];
+      assert.ok(hash, 'tests/replays.rs holds the leader-crash replay');
+      assert.ok(code.includes(`assert_eq!(hash, ${hash});`), `the browser's test asserts ${hash}`);
       assert.match(await text(page, '#rust-test-hint'), /tests\//);
       await page.click('#copy-rust-test');
       await page.getByText('Copied ✓').waitFor();
