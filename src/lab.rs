@@ -1070,7 +1070,7 @@ mod tests {
         assert!(l
             .notices
             .iter()
-            .any(|n| n.kind == NoticeKind::Error && n.text.contains("agreement")));
+            .any(|n| n.kind == NoticeKind::Error && n.text.contains("learned-is-chosen")));
         l.apply(LabAction::Seek(30_000_000));
         l.apply(LabAction::JumpToViolation);
         let (i, _) = l.run.history().first_violation().unwrap();

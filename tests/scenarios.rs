@@ -286,13 +286,17 @@ fn every_injected_bug_is_caught_by_its_counterexample() {
     let expected = [
         (
             "acceptor-forgets",
-            &[Invariant::PromiseKept, Invariant::Agreement][..],
+            &[
+                Invariant::PromiseKept,
+                Invariant::PromiseReportsAccepted,
+                Invariant::Agreement,
+            ][..],
         ),
         (
             "ignore-promised-values",
             &[Invariant::Agreement, Invariant::LearnedChosen][..],
         ),
-        ("minority-quorum", &[Invariant::Agreement][..]),
+        ("minority-quorum", &[Invariant::LearnedChosen][..]),
         ("no-leadership-check", &[Invariant::RealTimeOrder][..]),
         (
             "skip-bound-recovery",

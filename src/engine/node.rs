@@ -194,15 +194,12 @@ impl Node {
         match *msg {
             Msg::Prepare { log, seq, ballot } => {
                 let reply = match self.acceptor.prepare(log, seq, ballot) {
-                    Ok(accepted) => {
-                        out.observe(Observation::Promised { log, seq, ballot });
-                        Msg::Promise {
-                            log,
-                            seq,
-                            ballot,
-                            accepted,
-                        }
-                    }
+                    Ok(accepted) => Msg::Promise {
+                        log,
+                        seq,
+                        ballot,
+                        accepted,
+                    },
                     Err(promised) => Msg::Nack {
                         log,
                         seq,
@@ -221,20 +218,12 @@ impl Node {
             } => {
                 let quirk = cfg.quirks.accept_without_state;
                 let reply = match self.acceptor.accept(log, seq, ballot, value, quirk) {
-                    Ok(()) => {
-                        out.observe(Observation::AcceptedValue {
-                            log,
-                            seq,
-                            ballot,
-                            value,
-                        });
-                        Msg::Accepted {
-                            log,
-                            seq,
-                            ballot,
-                            value,
-                        }
-                    }
+                    Ok(()) => Msg::Accepted {
+                        log,
+                        seq,
+                        ballot,
+                        value,
+                    },
                     Err(promised) => Msg::Nack {
                         log,
                         seq,

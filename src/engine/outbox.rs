@@ -123,26 +123,6 @@ pub enum FailReason {
 /// Facts the engine reports about itself: the checker, trace and UI are built on these.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Observation {
-    /// This node's acceptor promised `ballot` (it had promised `previous`).
-    Promised {
-        /// Log.
-        log: LogId,
-        /// Instance.
-        seq: Seq,
-        /// The new promise.
-        ballot: Ballot,
-    },
-    /// This node's acceptor accepted (ballot, value).
-    AcceptedValue {
-        /// Log.
-        log: LogId,
-        /// Instance.
-        seq: Seq,
-        /// Ballot.
-        ballot: Ballot,
-        /// Value.
-        value: Value,
-    },
     /// This node's learner learned a value it did not know.
     Learned {
         /// Log.

@@ -36,6 +36,22 @@ pub enum Breakdown {
         /// Nodes in both (empty: the quorums do not intersect).
         shared: NodeSet,
     },
+    /// Learned = chosen, when nothing was chosen: the few acceptors that acked the learned
+    /// value, against the majority it needed.
+    Majority {
+        /// Cluster size.
+        nodes: u8,
+        /// Where.
+        slot: (LogId, Seq),
+        /// Who learned it.
+        learner: NodeId,
+        /// The acceptors that acked the learned value (at its best ballot).
+        acked: QuorumVote,
+        /// What a majority chose there instead, if anything.
+        chosen: Option<QuorumVote>,
+        /// Acceptors a value needs to be chosen (n/2 + 1).
+        majority: usize,
+    },
     /// Promise kept: what the acceptor promised before its crash and what it acked after.
     Promise {
         /// The acceptor.
@@ -81,6 +97,23 @@ pub fn of(run: &Run, index: usize, v: &Violation) -> Breakdown {
             },
             _ => Breakdown::Text,
         },
+        Invariant::LearnedChosen => {
+            let nodes = run.config().protocol.nodes;
+            let majority = usize::from(nodes) / 2 + 1;
+            match (v.slot, v.nodes.first(), v.quorums.first()) {
+                (Some(slot), Some(&learner), Some(&acked)) if acked.acceptors.len() < majority => {
+                    Breakdown::Majority {
+                        nodes,
+                        slot,
+                        learner,
+                        acked,
+                        chosen: v.quorums.get(1).copied(),
+                        majority,
+                    }
+                }
+                _ => Breakdown::Text,
+            }
+        }
         Invariant::PromiseKept => match (v.nodes.first(), v.slot) {
             (Some(&acceptor), Some(slot)) => promise(run.history(), index, acceptor, slot),
             _ => Breakdown::Text,
@@ -222,22 +255,21 @@ mod tests {
     }
 
     #[test]
-    fn disjoint_quorums_share_nothing() {
+    fn a_minority_quorum_is_drawn_against_the_majority_it_needed() {
         let (_, _, b) = counterexample("minority-quorum");
-        let Breakdown::Quorums {
-            first,
-            second,
-            shared,
+        let Breakdown::Majority {
             nodes,
+            acked,
+            majority,
+            learner,
             ..
         } = b
         else {
             panic!("{b:?}")
         };
-        assert_eq!(nodes, 5);
-        assert!(shared.is_empty());
-        assert_ne!(first.value, second.value);
-        assert_eq!(first.acceptors.len(), 2);
+        assert_eq!((nodes, majority), (5, 3));
+        assert_eq!(acked.acceptors.len(), 2);
+        assert!(acked.acceptors.contains(learner) || acked.ballot.node == learner);
     }
 
     #[test]

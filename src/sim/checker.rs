@@ -1,18 +1,30 @@
-//! The safety checker: ghost state that watches every promise, acceptance, learn and served
-//! timestamp, and reports the first moment an invariant breaks — with the nodes, quorums,
+//! The safety checker: ghost state that watches what the nodes say on the wire and what
+//! they learn, and reports the first moment an invariant breaks — with the nodes, quorums,
 //! values and ranges that explain it.
 //!
-//! Invariants (each O(1) or O(log n) per event):
-//! * **Agreement** — per log and sequence at most one value is chosen (accepted by a quorum
-//!   at one ballot).
-//! * **Learned = chosen** — every learned value was chosen, and is the chosen one.
+//! **It judges the code; it never borrows its rules.** "Chosen" always means accepted by a
+//! true majority (n/2 + 1) of acceptors at one ballot, whatever quorum the code under test
+//! counts; acceptances and promises are read off the Promise and Accepted messages acceptors
+//! send (what a proposer counts), and served timestamps off the replies clients are sent — not
+//! off a node's own account of what it did. So an injected bug or an AtlasDB quirk switched on
+//! mid-run is judged by the same rules as a correct run.
+//!
+//! Invariants (each O(1) or O(log n) per event, O(chosen) per newly chosen bound):
+//! * **Agreement** — per log and sequence at most one value is chosen, and no two learners
+//!   learn different values ("all servers agree on the same value").
+//! * **Learned = chosen** — every learned value was chosen by a majority, and is the chosen one.
 //! * **Nontriviality** — every accepted value was proposed by some proposer.
-//! * **Promise kept** — no acceptor promises or accepts below a ballot it promised earlier
-//!   (the ghost remembers promises even if the acceptor forgets them).
+//! * **Promise kept** — no acceptor acks below a ballot it promised earlier (the ghost
+//!   remembers every promise an acceptor sent, even if the acceptor forgets it).
+//! * **Promises report acceptances** — a Promise carries the highest-ballot value its acceptor
+//!   has acked (phase 1b): an acceptor that acked a value and then promises as if it had not
+//!   hides a possibly chosen value from the next proposer.
+//! * **Bounds only grow** — a bound chosen at a later timestamp-log sequence is never lower
+//!   than one chosen at an earlier sequence.
 //! * **Unique timestamps** — no timestamp is handed out twice, across all leaders.
 //! * **Real-time order** — a request that starts after another request's reply arrived gets
 //!   larger timestamps (TimeLock's guarantee to clients).
-//! * **Under the bound** — nobody hands out a timestamp above a bound Paxos agreed.
+//! * **Under the bound** — nobody hands out a timestamp above the highest bound chosen so far.
 
 use std::collections::BTreeMap;
 use std::fmt::Write;
@@ -20,13 +32,14 @@ use std::fmt::Write;
 use super::config::Time;
 use crate::engine::seqlog::SeqLog;
 use crate::engine::{
-    Address, Ballot, ClientId, LogId, NodeId, NodeSet, Observation, RequestId, Seq, Value,
+    Address, Ballot, ClientId, LogId, Msg, NodeId, NodeSet, Observation, RequestId, Seq,
+    TimestampResult, Value,
 };
 
 /// Which rule broke.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Invariant {
-    /// Two different values chosen at one (log, seq).
+    /// Two different values chosen, or learned, at one (log, seq).
     Agreement,
     /// A learner learned a value that was not chosen, or a different one.
     LearnedChosen,
@@ -34,6 +47,10 @@ pub enum Invariant {
     Nontriviality,
     /// An acceptor acked below a ballot it had promised.
     PromiseKept,
+    /// A promise did not report a value its acceptor had acked.
+    PromiseReportsAccepted,
+    /// A bound chosen at a later sequence is lower than one chosen earlier.
+    BoundsGrow,
     /// A timestamp was handed out twice.
     UniqueTimestamps,
     /// A later request got smaller timestamps than an earlier, completed one.
@@ -43,6 +60,19 @@ pub enum Invariant {
 }
 
 impl Invariant {
+    /// Every rule, in the order the UI lists them.
+    pub const ALL: [Invariant; 9] = [
+        Invariant::Agreement,
+        Invariant::LearnedChosen,
+        Invariant::Nontriviality,
+        Invariant::PromiseKept,
+        Invariant::PromiseReportsAccepted,
+        Invariant::BoundsGrow,
+        Invariant::UniqueTimestamps,
+        Invariant::RealTimeOrder,
+        Invariant::UnderBound,
+    ];
+
     /// Name used in traces and the UI.
     pub fn name(self) -> &'static str {
         match self {
@@ -50,20 +80,37 @@ impl Invariant {
             Invariant::LearnedChosen => "learned-is-chosen",
             Invariant::Nontriviality => "nontriviality",
             Invariant::PromiseKept => "promise-kept",
+            Invariant::PromiseReportsAccepted => "promise-reports-accepted",
+            Invariant::BoundsGrow => "bounds-only-grow",
             Invariant::UniqueTimestamps => "unique-timestamps",
             Invariant::RealTimeOrder => "real-time-order",
             Invariant::UnderBound => "under-the-bound",
         }
     }
 
+    /// Parses [`Invariant::name`].
+    pub fn from_name(s: &str) -> Option<Invariant> {
+        Invariant::ALL.into_iter().find(|i| i.name() == s)
+    }
+
     /// The rule in plain words.
     pub fn rule(self) -> &'static str {
         match self {
-            Invariant::Agreement => "At most one value may be chosen for each sequence of each log.",
-            Invariant::LearnedChosen => "A learner may only learn the value that was chosen.",
+            Invariant::Agreement => {
+                "At most one value may be chosen for each sequence of each log, and no two servers may learn different ones."
+            }
+            Invariant::LearnedChosen => {
+                "A learner may only learn the value a majority of acceptors accepted."
+            }
             Invariant::Nontriviality => "Only a value some proposer proposed may be chosen.",
             Invariant::PromiseKept => {
                 "An acceptor never acks a ballot below one it has promised."
+            }
+            Invariant::PromiseReportsAccepted => {
+                "A promise carries the highest-ballot value its acceptor has accepted."
+            }
+            Invariant::BoundsGrow => {
+                "A bound agreed at a later sequence is never lower than one agreed earlier."
             }
             Invariant::UniqueTimestamps => "No timestamp is ever handed out twice.",
             Invariant::RealTimeOrder => {
@@ -76,14 +123,14 @@ impl Invariant {
     }
 }
 
-/// A quorum that accepted a value at one ballot.
+/// The acceptors that acked one (ballot, value) at one sequence.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct QuorumVote {
     /// The ballot.
     pub ballot: Ballot,
     /// The value.
     pub value: Value,
-    /// Acceptors that accepted it.
+    /// Acceptors that acked it.
     pub acceptors: NodeSet,
 }
 
@@ -111,7 +158,7 @@ pub struct Violation {
     pub nodes: Vec<NodeId>,
     /// Log and sequence, for Paxos invariants.
     pub slot: Option<(LogId, Seq)>,
-    /// For agreement: the quorums behind the conflicting values.
+    /// For agreement and learned-is-chosen: the acceptors behind the values in conflict.
     pub quorums: Vec<QuorumVote>,
     /// For timestamp invariants: the ranges in conflict.
     pub ranges: Vec<ServedRange>,
@@ -121,14 +168,29 @@ pub struct Violation {
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 struct SlotGhost {
-    /// Highest ballot each acceptor ever promised (index = node index).
+    /// Highest ballot each acceptor ever promised or accepted (index = node index).
     promised: [Option<Ballot>; 16],
-    /// Acceptances grouped by ballot.
+    /// Highest-ballot (ballot, value) each acceptor acked with Accepted.
+    acked: [Option<(Ballot, Value)>; 16],
+    /// Acks grouped by (ballot, value).
     votes: Vec<QuorumVote>,
-    /// The chosen value and the quorum that chose it.
+    /// The chosen value and the majority that chose it.
     chosen: Option<QuorumVote>,
+    /// The first value learned here, and by whom.
+    learned: Option<(NodeId, Value)>,
     /// Values proposers put forward as their own.
     proposed: Vec<Value>,
+}
+
+impl SlotGhost {
+    /// The largest set of acceptors that acked `value` at one ballot (for pictures).
+    fn best_vote(&self, value: Value) -> Option<QuorumVote> {
+        self.votes
+            .iter()
+            .filter(|v| v.value == value)
+            .max_by_key(|v| v.acceptors.len())
+            .copied()
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -139,10 +201,17 @@ struct Ack {
     t: Time,
 }
 
+/// Violations reported per rule and slot, at most; later ones are counted, not kept.
+const REPORT_CAP: usize = 64;
+
 /// Ghost state plus the violations found so far.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Checker {
+    /// A true majority of the cluster: n/2 + 1.
+    majority: usize,
     slots: [SeqLog<SlotGhost>; 2],
+    /// The highest bound chosen so far, and where.
+    max_bound: Option<(Seq, u64)>,
     /// Served ranges by (first timestamp, arrival order), adjacent ranges of one node merged.
     /// The order keeps a range that repeats another's start (a violation, reported once) from
     /// hiding the earlier range from the number line.
@@ -151,35 +220,68 @@ pub struct Checker {
     acked_max: Option<Ack>,
     /// Per client: `acked_max` when its current request started.
     floors: BTreeMap<ClientId, (RequestId, Option<Ack>)>,
-    /// Violations, in order (one per rule and slot).
+    /// Violations, in order (one per rule and slot, at most [`REPORT_CAP`] in all).
     pub violations: Vec<Violation>,
     reported: Vec<(Invariant, Option<(LogId, Seq)>)>,
 }
 
 impl Checker {
-    /// Feeds one observation made by `at` (a node or client) at time `t`.
-    /// Returns the violations it caused.
-    pub fn observe(
-        &mut self,
-        at: Address,
-        obs: &Observation,
-        t: Time,
-        quorum: usize,
-    ) -> Vec<Violation> {
+    /// A checker for a cluster of `nodes` acceptors.
+    pub fn new(nodes: u8) -> Checker {
+        Checker {
+            majority: usize::from(nodes) / 2 + 1,
+            slots: Default::default(),
+            max_bound: None,
+            served: BTreeMap::new(),
+            acked_max: None,
+            floors: BTreeMap::new(),
+            violations: Vec::new(),
+            reported: Vec::new(),
+        }
+    }
+
+    /// Acceptors needed for a value to be chosen: a true majority.
+    pub fn majority(&self) -> usize {
+        self.majority
+    }
+
+    /// Feeds one message as it leaves `from` at time `t`: promises, acceptances and the
+    /// timestamps a node hands out are judged by what was said on the wire.
+    pub fn on_send(&mut self, from: Address, msg: &Msg, t: Time) -> Vec<Violation> {
+        let Address::Node(node) = from else {
+            return Vec::new();
+        };
+        let mut found = Vec::new();
+        match *msg {
+            Msg::Promise {
+                log,
+                seq,
+                ballot,
+                accepted,
+            } => {
+                self.keep_promise(node, log, seq, ballot, "promised", t, &mut found);
+                self.reports_accepted(node, log, seq, ballot, accepted, t, &mut found);
+            }
+            Msg::Accepted {
+                log,
+                seq,
+                ballot,
+                value,
+            } => self.accepted(node, log, seq, ballot, value, t, &mut found),
+            Msg::TimestampReply {
+                result: TimestampResult::Granted { first, last },
+                ..
+            } => self.served(node, first, last, t, &mut found),
+            _ => {}
+        }
+        self.record(found)
+    }
+
+    /// Feeds one observation made by `at` (a node or client) at time `t`: what proposers put
+    /// forward, what learners learned, and when clients start and hear back.
+    pub fn observe(&mut self, at: Address, obs: &Observation, t: Time) -> Vec<Violation> {
         let mut found = Vec::new();
         match (at, obs) {
-            (Address::Node(node), Observation::Promised { log, seq, ballot }) => {
-                self.keep_promise(node, *log, *seq, *ballot, "promised", t, &mut found);
-            }
-            (
-                Address::Node(node),
-                Observation::AcceptedValue {
-                    log,
-                    seq,
-                    ballot,
-                    value,
-                },
-            ) => self.accepted(node, *log, *seq, *ballot, *value, t, quorum, &mut found),
             (Address::Node(_), Observation::Proposing { log, seq, own, .. }) => {
                 let g = self.slots[log.index()].entry_or_insert_with(*seq, SlotGhost::default);
                 if !g.proposed.contains(own) {
@@ -189,15 +291,6 @@ impl Checker {
             (Address::Node(node), Observation::Learned { log, seq, value }) => {
                 self.learned(node, *log, *seq, *value, t, &mut found)
             }
-            (
-                Address::Node(node),
-                Observation::Served {
-                    first,
-                    last,
-                    bound_seq,
-                    ..
-                },
-            ) => self.served(node, *first, *last, *bound_seq, t, &mut found),
             (Address::Client(c), Observation::ClientStarted { request, .. }) => {
                 self.floors.insert(c, (*request, self.acked_max));
             }
@@ -212,6 +305,10 @@ impl Checker {
             ) => self.granted(c, *request, *from, *first, *last, t, &mut found),
             _ => {}
         }
+        self.record(found)
+    }
+
+    fn record(&mut self, found: Vec<Violation>) -> Vec<Violation> {
         for v in &found {
             self.reported.push((v.invariant, v.slot));
         }
@@ -219,8 +316,9 @@ impl Checker {
         found
     }
 
+    /// Whether a violation of `inv` at `slot` is already reported (or the cap is reached).
     fn already(&self, inv: Invariant, slot: Option<(LogId, Seq)>) -> bool {
-        self.reported.contains(&(inv, slot)) || self.reported.len() >= 64
+        self.reported.contains(&(inv, slot)) || self.reported.len() >= REPORT_CAP
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -259,6 +357,49 @@ impl Checker {
         }
     }
 
+    /// Phase 1b: a promise must report the highest-ballot value this acceptor acked at `seq`.
+    #[allow(clippy::too_many_arguments)]
+    fn reports_accepted(
+        &mut self,
+        node: NodeId,
+        log: LogId,
+        seq: Seq,
+        ballot: Ballot,
+        reported: Option<(Ballot, Value)>,
+        t: Time,
+        found: &mut Vec<Violation>,
+    ) {
+        let s = Some((log, seq));
+        let Some((b, v)) = self.slots[log.index()]
+            .get(seq)
+            .and_then(|g| g.acked[node.index()])
+        else {
+            return;
+        };
+        if reported.is_some_and(|(rb, _)| rb >= b) || self.already(Invariant::PromiseReportsAccepted, s) {
+            return;
+        }
+        let said = match reported {
+            None => "nothing accepted".to_string(),
+            Some((rb, rv)) => format!("{rv} at {rb}"),
+        };
+        found.push(Violation {
+            invariant: Invariant::PromiseReportsAccepted,
+            t,
+            nodes: vec![node, ballot.node],
+            slot: s,
+            quorums: vec![],
+            ranges: vec![],
+            detail: format!(
+                "{node} had acked {v} at ballot {b} for {}[{seq}], yet its promise to {} for \
+                 ballot {ballot} reports {said}: the next proposer cannot see a value that may \
+                 be chosen.",
+                log.name(),
+                ballot.node
+            ),
+        });
+    }
+
     #[allow(clippy::too_many_arguments)]
     fn accepted(
         &mut self,
@@ -268,14 +409,22 @@ impl Checker {
         ballot: Ballot,
         value: Value,
         t: Time,
-        quorum: usize,
         found: &mut Vec<Violation>,
     ) {
         self.keep_promise(node, log, seq, ballot, "accepted", t, found);
         let s = Some((log, seq));
+        let majority = self.majority;
         let g = self.slots[log.index()].entry_or_insert_with(seq, SlotGhost::default);
+        let mine = &mut g.acked[node.index()];
+        if mine.is_none_or(|(b, _)| ballot >= b) {
+            *mine = Some((ballot, value));
+        }
         let nontrivial = g.proposed.contains(&value);
-        let vote = match g.votes.iter_mut().find(|v| v.ballot == ballot) {
+        let vote = match g
+            .votes
+            .iter_mut()
+            .find(|v| v.ballot == ballot && v.value == value)
+        {
             Some(v) => v,
             None => {
                 g.votes.push(QuorumVote {
@@ -289,9 +438,13 @@ impl Checker {
         vote.acceptors.insert(node);
         let vote = *vote;
         let mut conflict = None;
-        if vote.acceptors.len() >= quorum {
+        let mut newly_chosen = false;
+        if vote.acceptors.len() >= majority {
             match g.chosen {
-                None => g.chosen = Some(vote),
+                None => {
+                    g.chosen = Some(vote);
+                    newly_chosen = true;
+                }
                 Some(c) if c.value != vote.value => conflict = Some(c),
                 Some(_) => {}
             }
@@ -312,45 +465,55 @@ impl Checker {
         }
         if let Some(first) = conflict {
             if !self.already(Invariant::Agreement, s) {
-                let overlap = first.acceptors.intersection(vote.acceptors);
-                let mut detail = format!(
-                    "Two values were chosen at {}[{seq}]: {} by quorum {} at ballot {}, then {} \
-                     by quorum {} at ballot {}. ",
-                    log.name(),
-                    first.value,
-                    first.acceptors,
-                    first.ballot,
-                    vote.value,
-                    vote.acceptors,
-                    vote.ballot
-                );
-                if overlap.is_empty() {
-                    let _ = write!(
-                        detail,
-                        "The quorums do not intersect, so no acceptor could carry the first value \
-                         into the second ballot."
-                    );
+                found.push(two_values(log, seq, first, vote, t, "chosen"));
+            }
+        }
+        if newly_chosen {
+            if let Value::Bound { bound, .. } = value {
+                self.bound_chosen(seq, bound, t, found);
+            }
+        }
+    }
+
+    /// A bound became chosen at `seq`: it must not be below a bound chosen at an earlier
+    /// sequence, nor above one chosen at a later sequence.
+    fn bound_chosen(&mut self, seq: Seq, bound: u64, t: Time, found: &mut Vec<Violation>) {
+        if self.max_bound.is_none_or(|(_, b)| bound > b) {
+            self.max_bound = Some((seq, bound));
+        }
+        let bound_at = |g: &SlotGhost| match g.chosen {
+            Some(QuorumVote {
+                value: Value::Bound { bound, .. },
+                ..
+            }) => Some(bound),
+            _ => None,
+        };
+        let log = &self.slots[LogId::Timestamp.index()];
+        let clash = log.iter().find_map(|(s, g)| {
+            let b = bound_at(g)?;
+            let wrong = (s < seq && b > bound) || (s > seq && b < bound);
+            wrong.then_some((s, b))
+        });
+        let slot = Some((LogId::Timestamp, seq));
+        if let Some((s, b)) = clash {
+            if !self.already(Invariant::BoundsGrow, slot) {
+                let (lo, hi) = if s < seq {
+                    ((s, b), (seq, bound))
                 } else {
-                    let _ = write!(
-                        detail,
-                        "They share {overlap}, which should have reported the first value in its \
-                         promise."
-                    );
-                }
-                let mut nodes: Vec<NodeId> = first.acceptors.iter().collect();
-                nodes.extend(
-                    vote.acceptors
-                        .iter()
-                        .filter(|n| !first.acceptors.contains(*n)),
-                );
+                    ((seq, bound), (s, b))
+                };
                 found.push(Violation {
-                    invariant: Invariant::Agreement,
+                    invariant: Invariant::BoundsGrow,
                     t,
-                    nodes,
-                    slot: s,
-                    quorums: vec![first, vote],
+                    nodes: vec![],
+                    slot,
+                    quorums: vec![],
                     ranges: vec![],
-                    detail,
+                    detail: format!(
+                        "timestamp[{}] chose the bound {}, but the earlier timestamp[{}] had \
+                         chosen {}: the bound went down.",
+                        hi.0, hi.1, lo.0, lo.1
+                    ),
                 });
             }
         }
@@ -366,14 +529,24 @@ impl Checker {
         found: &mut Vec<Violation>,
     ) {
         let s = Some((log, seq));
-        let chosen = self.slots[log.index()].get(seq).and_then(|g| g.chosen);
+        let majority = self.majority;
+        let g = self.slots[log.index()].entry_or_insert_with(seq, SlotGhost::default);
+        let chosen = g.chosen;
+        let earlier = *g.learned.get_or_insert((node, value));
+        let acked = g.best_vote(value);
+        let other = g.best_vote(earlier.1);
         let problem = match chosen {
             None => Some(format!(
-                "{node} learned {value} at {}[{seq}], but no quorum had accepted it.",
-                log.name()
+                "{node} learned {value} at {}[{seq}], but no majority had accepted it{} (a \
+                 majority is {majority}).",
+                log.name(),
+                match acked {
+                    Some(v) => format!(" — only {} did", v.acceptors),
+                    None => String::new(),
+                }
             )),
             Some(c) if c.value != value => Some(format!(
-                "{node} learned {value} at {}[{seq}], but {} was chosen there (quorum {}).",
+                "{node} learned {value} at {}[{seq}], but {} was chosen there (majority {}).",
                 log.name(),
                 c.value,
                 c.acceptors
@@ -387,47 +560,66 @@ impl Checker {
                     t,
                     nodes: vec![node],
                     slot: s,
-                    quorums: chosen.into_iter().collect(),
+                    // What the learned value got, then (if any) what a majority chose.
+                    quorums: acked.into_iter().chain(chosen).collect(),
                     ranges: vec![],
                     detail,
                 });
             }
         }
+        if earlier.1 != value && !self.already(Invariant::Agreement, s) {
+            let blank = |v: Value| QuorumVote {
+                ballot: Ballot {
+                    number: 0,
+                    uuid: 0,
+                    node: NodeId::default(),
+                    incarnation: 0,
+                },
+                value: v,
+                acceptors: NodeSet::default(),
+            };
+            let mut v = two_values(
+                log,
+                seq,
+                other.unwrap_or(blank(earlier.1)),
+                acked.unwrap_or(blank(value)),
+                t,
+                "learned",
+            );
+            v.detail = format!(
+                "{} learned {} at {}[{seq}] but {node} learned {value}: the servers disagree. {}",
+                earlier.0,
+                earlier.1,
+                log.name(),
+                v.detail
+            );
+            found.push(v);
+        }
     }
 
-    fn served(
-        &mut self,
-        node: NodeId,
-        first: u64,
-        last: u64,
-        bound_seq: Option<Seq>,
-        t: Time,
-        found: &mut Vec<Violation>,
-    ) {
+    fn served(&mut self, node: NodeId, first: u64, last: u64, t: Time, found: &mut Vec<Violation>) {
         let range = ServedRange {
             node,
             first,
             last,
             t,
         };
-        // Under the bound: the bound served under must be chosen, and at least `last`.
-        let chosen = bound_seq.and_then(|s| {
-            self.slots[LogId::Timestamp.index()]
-                .get(s)
-                .and_then(|g| g.chosen)
-        });
-        let ok = matches!(chosen, Some(QuorumVote { value: Value::Bound { bound, .. }, .. }) if bound >= last);
-        if !ok && !self.already(Invariant::UnderBound, None) {
-            let why = match (bound_seq, chosen) {
-                (None, _) => "no bound had been agreed at all".to_string(),
-                (Some(s), None) => format!("nothing was chosen at timestamp[{s}]"),
-                (Some(s), Some(c)) => format!("timestamp[{s}] chose {}", c.value),
+        // Under the bound: nothing above the highest bound a majority has chosen.
+        let ok = self.max_bound.is_some_and(|(_, b)| b >= last);
+        let bound_slot = self.max_bound.map(|(s, _)| (LogId::Timestamp, s));
+        if !ok && !self.already(Invariant::UnderBound, bound_slot) {
+            let why = match self.max_bound {
+                None => "no bound had been agreed at all".to_string(),
+                Some((s, b)) => format!("the highest bound agreed so far is {b} (timestamp[{s}])"),
             };
+            let chosen = self
+                .max_bound
+                .and_then(|(s, _)| self.chosen(LogId::Timestamp, s));
             found.push(Violation {
                 invariant: Invariant::UnderBound,
                 t,
                 nodes: vec![node],
-                slot: bound_seq.map(|s| (LogId::Timestamp, s)),
+                slot: bound_slot,
                 quorums: chosen.into_iter().collect(),
                 ranges: vec![range],
                 detail: format!("{node} handed out {first}–{last}, but {why}."),
@@ -551,12 +743,65 @@ impl Checker {
     }
 }
 
+
+/// An Agreement violation between two values at one slot, with the acceptors behind each.
+fn two_values(
+    log: LogId,
+    seq: Seq,
+    first: QuorumVote,
+    second: QuorumVote,
+    t: Time,
+    how: &str,
+) -> Violation {
+    let overlap = first.acceptors.intersection(second.acceptors);
+    let mut detail = format!(
+        "Two values were {how} at {}[{seq}]: {} (acked by {} at ballot {}) and {} (acked by {} \
+         at ballot {}). ",
+        log.name(),
+        first.value,
+        first.acceptors,
+        first.ballot,
+        second.value,
+        second.acceptors,
+        second.ballot
+    );
+    if overlap.is_empty() {
+        let _ = write!(
+            detail,
+            "The sets do not intersect, so no acceptor could carry the first value into the \
+             second ballot."
+        );
+    } else {
+        let _ = write!(
+            detail,
+            "They share {overlap}, which should have reported the first value in its promise."
+        );
+    }
+    let mut nodes: Vec<NodeId> = first.acceptors.iter().collect();
+    nodes.extend(
+        second
+            .acceptors
+            .iter()
+            .filter(|n| !first.acceptors.contains(*n)),
+    );
+    Violation {
+        invariant: Invariant::Agreement,
+        t,
+        nodes,
+        slot: Some((log, seq)),
+        quorums: vec![first, second],
+        ranges: vec![],
+        detail,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::engine::{LeaderId, StoreId};
 
     const L: LogId = LogId::Leadership;
+    const T: LogId = LogId::Timestamp;
 
     fn b(number: u64, node: u8) -> Ballot {
         Ballot {
@@ -574,6 +819,17 @@ mod tests {
         })
     }
 
+    fn bound(bound: u64) -> Value {
+        let owner = StoreId {
+            leader: LeaderId {
+                node: NodeId(1),
+                incarnation: 0,
+            },
+            epoch: 0,
+        };
+        Value::Bound { bound, owner }
+    }
+
     fn at(node: u8) -> Address {
         Address::Node(NodeId(node))
     }
@@ -588,183 +844,287 @@ mod tests {
                 own: v,
             },
             0,
-            2,
         );
     }
 
-    fn accept(
-        c: &mut Checker,
-        node: u8,
-        seq: Seq,
-        ballot: Ballot,
-        v: Value,
-        q: usize,
-    ) -> Vec<Violation> {
-        c.observe(
+    /// Acceptor `node` sends Accepted for (ballot, v) at `seq` of `log`.
+    fn ack(c: &mut Checker, log: LogId, node: u8, seq: Seq, ballot: Ballot, v: Value) -> Vec<Violation> {
+        c.on_send(
             at(node),
-            &Observation::AcceptedValue {
-                log: L,
+            &Msg::Accepted {
+                log,
                 seq,
                 ballot,
                 value: v,
             },
             0,
-            q,
         )
+    }
+
+    fn accept(c: &mut Checker, node: u8, seq: Seq, ballot: Ballot, v: Value) -> Vec<Violation> {
+        ack(c, L, node, seq, ballot, v)
+    }
+
+    fn promise(c: &mut Checker, node: u8, seq: Seq, ballot: Ballot) -> Vec<Violation> {
+        c.on_send(
+            at(node),
+            &Msg::Promise {
+                log: L,
+                seq,
+                ballot,
+                accepted: None,
+            },
+            0,
+        )
+    }
+
+    fn learn(c: &mut Checker, node: u8, seq: Seq, v: Value) -> Vec<Violation> {
+        c.observe(
+            at(node),
+            &Observation::Learned {
+                log: L,
+                seq,
+                value: v,
+            },
+            0,
+        )
+    }
+
+    fn invariants(v: &[Violation]) -> Vec<Invariant> {
+        v.iter().map(|v| v.invariant).collect()
     }
 
     #[test]
     fn two_values_chosen_at_one_sequence_break_agreement_with_both_quorums() {
-        let mut c = Checker::default();
+        let mut c = Checker::new(3);
         propose(&mut c, L, 0, leader(1));
-        propose(&mut c, L, 0, leader(4));
-        assert!(accept(&mut c, 1, 0, b(1, 1), leader(1), 2).is_empty());
-        assert!(accept(&mut c, 2, 0, b(1, 1), leader(1), 2).is_empty());
+        propose(&mut c, L, 0, leader(3));
+        assert!(accept(&mut c, 1, 0, b(1, 1), leader(1)).is_empty());
+        assert!(accept(&mut c, 2, 0, b(1, 1), leader(1)).is_empty());
         assert_eq!(c.chosen(L, 0).unwrap().value, leader(1));
-        assert!(accept(&mut c, 4, 0, b(1, 4), leader(4), 2).is_empty());
-        let v = accept(&mut c, 5, 0, b(1, 4), leader(4), 2);
-        assert_eq!(v.len(), 1);
-        assert_eq!(v[0].invariant, Invariant::Agreement);
+        assert!(accept(&mut c, 3, 0, b(2, 3), leader(3)).is_empty());
+        let v = accept(&mut c, 2, 0, b(2, 3), leader(3));
+        assert_eq!(invariants(&v), vec![Invariant::Agreement]);
         assert_eq!(v[0].quorums.len(), 2);
-        assert!(v[0].detail.contains("do not intersect"), "{}", v[0].detail);
+        assert_eq!(v[0].quorums[0].acceptors, NodeSet(0b011));
+        assert_eq!(v[0].quorums[1].acceptors, NodeSet(0b110));
+        assert!(v[0].detail.contains("share {N2}"), "{}", v[0].detail);
+    }
+
+    #[test]
+    fn chosen_means_a_true_majority_whatever_quorum_the_code_counts() {
+        // Five acceptors: two acks (the minority-quorum bug's "quorum") choose nothing.
+        let mut c = Checker::new(5);
+        propose(&mut c, L, 0, leader(1));
+        accept(&mut c, 1, 0, b(1, 1), leader(1));
+        accept(&mut c, 2, 0, b(1, 1), leader(1));
+        assert_eq!(c.chosen(L, 0), None);
+        // Learning it is learning a value no majority accepted.
+        let v = learn(&mut c, 1, 0, leader(1));
+        assert_eq!(invariants(&v), vec![Invariant::LearnedChosen]);
+        assert!(v[0].detail.contains("a majority is 3"), "{}", v[0].detail);
+        assert_eq!(v[0].quorums[0].acceptors, NodeSet(0b11), "who did ack it");
+        accept(&mut c, 3, 0, b(1, 1), leader(1));
+        assert_eq!(c.chosen(L, 0).unwrap().acceptors.len(), 3);
+    }
+
+    #[test]
+    fn votes_count_per_ballot_and_value() {
+        // The same ballot with two different values (possible only with a broken proposer)
+        // is two votes: neither reaches a majority by the other's acks.
+        let mut c = Checker::new(3);
+        propose(&mut c, L, 0, leader(1));
+        propose(&mut c, L, 0, leader(2));
+        accept(&mut c, 1, 0, b(1, 1), leader(1));
+        accept(&mut c, 2, 0, b(1, 1), leader(2));
+        assert_eq!(c.chosen(L, 0), None);
     }
 
     #[test]
     fn the_same_value_at_a_higher_ballot_is_fine() {
-        let mut c = Checker::default();
+        let mut c = Checker::new(3);
         propose(&mut c, L, 0, leader(1));
         for n in [1, 2] {
-            accept(&mut c, n, 0, b(1, 1), leader(1), 2);
+            accept(&mut c, n, 0, b(1, 1), leader(1));
         }
         for n in [2, 3] {
-            assert!(accept(&mut c, n, 0, b(5, 3), leader(1), 2).is_empty());
+            assert!(accept(&mut c, n, 0, b(5, 3), leader(1)).is_empty());
         }
+        assert!(learn(&mut c, 3, 0, leader(1)).is_empty());
     }
 
     #[test]
-    fn accepting_below_a_remembered_promise_is_caught_even_if_the_acceptor_forgot() {
-        let mut c = Checker::default();
+    fn a_promise_sent_is_remembered_even_if_the_acceptor_forgets_it() {
+        // The checker remembers what went out on the wire; an acceptor that lost its disk
+        // and then acks a lower ballot is caught.
+        let mut c = Checker::new(3);
         propose(&mut c, L, 0, leader(1));
-        c.observe(
-            at(2),
-            &Observation::Promised {
-                log: L,
-                seq: 0,
-                ballot: b(5, 3),
-            },
-            0,
-            3,
-        );
-        let v = accept(&mut c, 2, 0, b(2, 1), leader(1), 3);
-        assert_eq!(v[0].invariant, Invariant::PromiseKept);
+        assert!(promise(&mut c, 2, 0, b(5, 3)).is_empty());
+        let v = accept(&mut c, 2, 0, b(2, 1), leader(1));
+        assert_eq!(invariants(&v), vec![Invariant::PromiseKept]);
+        let v = promise(&mut c, 3, 0, b(7, 3));
+        assert!(v.is_empty());
+        let v = promise(&mut c, 3, 0, b(6, 1));
+        assert!(v.is_empty(), "reported once per slot: {v:?}");
     }
 
     #[test]
-    fn learning_an_unchosen_value_is_caught() {
-        let mut c = Checker::default();
-        let v = c.observe(
-            at(3),
-            &Observation::Learned {
-                log: L,
-                seq: 0,
-                value: leader(2),
-            },
-            0,
-            3,
-        );
-        assert_eq!(v[0].invariant, Invariant::LearnedChosen);
-    }
-
-    #[test]
-    fn accepting_a_value_nobody_proposed_is_caught() {
-        let mut c = Checker::default();
-        let v = accept(&mut c, 1, 0, b(1, 1), leader(9), 3);
-        assert_eq!(v[0].invariant, Invariant::Nontriviality);
-    }
-
-    fn bound_chosen(c: &mut Checker, seq: Seq, bound: u64) {
-        let owner = StoreId {
-            leader: LeaderId {
-                node: NodeId(1),
-                incarnation: 0,
-            },
-            epoch: 0,
+    fn a_promise_must_report_what_its_acceptor_acked() {
+        // AtlasDB's accept-without-state: the acceptor acked (1,N1)'s value, stored only the
+        // promise, and then promises (2,N2) with nothing accepted.
+        let mut c = Checker::new(3);
+        propose(&mut c, L, 0, leader(1));
+        assert!(accept(&mut c, 3, 0, b(1, 1), leader(1)).is_empty());
+        let report = |c: &mut Checker, ballot, accepted| {
+            c.on_send(
+                at(3),
+                &Msg::Promise {
+                    log: L,
+                    seq: 0,
+                    ballot,
+                    accepted,
+                },
+                0,
+            )
         };
-        let v = Value::Bound { bound, owner };
-        c.observe(
-            at(1),
-            &Observation::Proposing {
-                log: LogId::Timestamp,
-                seq,
-                ballot: b(1, 1),
-                own: v,
-            },
-            0,
-            1,
-        );
-        c.observe(
-            at(1),
-            &Observation::AcceptedValue {
-                log: LogId::Timestamp,
-                seq,
-                ballot: b(1, 1),
-                value: v,
-            },
-            0,
-            1,
-        );
+        // Reporting it (or something accepted later) is the rule.
+        assert!(report(&mut c, b(2, 2), Some((b(1, 1), leader(1)))).is_empty());
+        let v = report(&mut c, b(3, 2), None);
+        assert_eq!(invariants(&v), vec![Invariant::PromiseReportsAccepted]);
+        assert!(v[0].detail.contains("reports nothing accepted"), "{}", v[0].detail);
+        // An acceptor that never acked anything may report nothing.
+        let mut c = Checker::new(3);
+        assert!(report(&mut c, b(2, 2), None).is_empty());
     }
 
-    fn serve(
-        c: &mut Checker,
-        node: u8,
-        first: u64,
-        last: u64,
-        bound_seq: Option<Seq>,
-    ) -> Vec<Violation> {
-        c.observe(
+    #[test]
+    fn acking_exactly_the_promised_ballot_keeps_the_promise() {
+        let mut c = Checker::new(3);
+        propose(&mut c, L, 0, leader(1));
+        assert!(promise(&mut c, 2, 0, b(5, 3)).is_empty());
+        assert!(promise(&mut c, 2, 0, b(5, 3)).is_empty(), "a repeated prepare");
+        assert!(accept(&mut c, 2, 0, b(5, 3), leader(1)).is_empty());
+    }
+
+    #[test]
+    fn learning_an_unchosen_or_a_different_value_is_caught() {
+        let mut c = Checker::new(3);
+        let v = learn(&mut c, 3, 0, leader(2));
+        assert_eq!(invariants(&v), vec![Invariant::LearnedChosen]);
+        // A chosen value, and a learner that learns another one.
+        let mut c = Checker::new(3);
+        propose(&mut c, L, 1, leader(1));
+        accept(&mut c, 1, 1, b(1, 1), leader(1));
+        accept(&mut c, 2, 1, b(1, 1), leader(1));
+        assert!(learn(&mut c, 1, 1, leader(1)).is_empty(), "the chosen value");
+        let v = learn(&mut c, 3, 1, leader(2));
+        assert_eq!(
+            invariants(&v),
+            vec![Invariant::LearnedChosen, Invariant::Agreement]
+        );
+        assert!(v[0].detail.contains("was chosen there"), "{}", v[0].detail);
+        assert!(v[1].detail.contains("the servers disagree"), "{}", v[1].detail);
+    }
+
+    #[test]
+    fn accepting_a_value_nobody_proposed_is_caught_and_a_proposed_one_is_not() {
+        let mut c = Checker::new(3);
+        let v = accept(&mut c, 1, 0, b(1, 1), leader(9));
+        assert_eq!(invariants(&v), vec![Invariant::Nontriviality]);
+        propose(&mut c, L, 1, leader(2));
+        assert!(accept(&mut c, 1, 1, b(1, 1), leader(2)).is_empty());
+    }
+
+    #[test]
+    fn violations_are_reported_once_per_rule_and_slot_and_capped() {
+        let mut c = Checker::new(3);
+        for seq in 0..100 {
+            learn(&mut c, 1, seq, leader(1));
+            learn(&mut c, 2, seq, leader(1));
+        }
+        assert_eq!(c.violations.len(), REPORT_CAP);
+        assert!(c
+            .violations
+            .iter()
+            .all(|v| v.invariant == Invariant::LearnedChosen));
+        let seqs: Vec<Seq> = c.violations.iter().map(|v| v.slot.unwrap().1).collect();
+        assert_eq!(seqs, (0..REPORT_CAP as Seq).collect::<Vec<_>>());
+    }
+
+    fn choose_bound(c: &mut Checker, seq: Seq, value: u64) -> Vec<Violation> {
+        propose(c, T, seq, bound(value));
+        let mut found = ack(c, T, 1, seq, b(1, 1), bound(value));
+        found.extend(ack(c, T, 2, seq, b(1, 1), bound(value)));
+        found
+    }
+
+    fn serve(c: &mut Checker, node: u8, first: u64, last: u64) -> Vec<Violation> {
+        c.on_send(
             at(node),
-            &Observation::Served {
-                client: ClientId(0),
+            &Msg::TimestampReply {
                 request: 0,
-                first,
-                last,
-                bound_seq,
-                bound: 0,
+                result: TimestampResult::Granted { first, last },
             },
             0,
-            1,
         )
     }
 
     #[test]
-    fn timestamps_must_stay_under_an_agreed_bound() {
-        let mut c = Checker::default();
-        bound_chosen(&mut c, 0, 100);
-        assert!(serve(&mut c, 1, 1, 100, Some(0)).is_empty());
-        let v = serve(&mut c, 1, 101, 120, Some(0));
-        assert_eq!(v[0].invariant, Invariant::UnderBound);
-        let mut c = Checker::default();
+    fn timestamps_must_stay_under_the_highest_agreed_bound() {
+        let mut c = Checker::new(3);
         assert_eq!(
-            serve(&mut c, 1, 1, 5, None)[0].invariant,
-            Invariant::UnderBound
+            invariants(&serve(&mut c, 1, 1, 5)),
+            vec![Invariant::UnderBound],
+            "nothing agreed yet"
+        );
+        let mut c = Checker::new(3);
+        choose_bound(&mut c, 0, 100);
+        assert!(serve(&mut c, 1, 1, 100).is_empty());
+        let v = serve(&mut c, 1, 101, 120);
+        assert_eq!(invariants(&v), vec![Invariant::UnderBound]);
+        assert!(v[0].detail.contains("100 (timestamp[0])"), "{}", v[0].detail);
+        // A bound only one acceptor accepted does not count.
+        let mut c = Checker::new(3);
+        choose_bound(&mut c, 0, 100);
+        propose(&mut c, T, 1, bound(300));
+        ack(&mut c, T, 1, 1, b(1, 1), bound(300));
+        assert_eq!(
+            invariants(&serve(&mut c, 1, 101, 110)),
+            vec![Invariant::UnderBound]
+        );
+    }
+
+    #[test]
+    fn a_bound_chosen_below_an_earlier_one_is_caught() {
+        let mut c = Checker::new(3);
+        assert!(choose_bound(&mut c, 0, 100).is_empty());
+        assert!(choose_bound(&mut c, 1, 100).is_empty(), "equal is fine");
+        let v = choose_bound(&mut c, 2, 40);
+        assert_eq!(invariants(&v), vec![Invariant::BoundsGrow]);
+        assert!(v[0].detail.contains("went down"), "{}", v[0].detail);
+        // Out of order: a later sequence chosen first, then a larger bound below it.
+        let mut c = Checker::new(3);
+        assert!(choose_bound(&mut c, 5, 100).is_empty());
+        assert_eq!(
+            invariants(&choose_bound(&mut c, 4, 200)),
+            vec![Invariant::BoundsGrow]
         );
     }
 
     #[test]
     fn a_timestamp_handed_out_twice_is_caught_across_leaders() {
-        let mut c = Checker::default();
-        bound_chosen(&mut c, 0, 1_000);
-        assert!(serve(&mut c, 1, 1, 10, Some(0)).is_empty());
-        assert!(serve(&mut c, 1, 11, 20, Some(0)).is_empty());
+        let mut c = Checker::new(3);
+        choose_bound(&mut c, 0, 1_000);
+        assert!(serve(&mut c, 1, 1, 10).is_empty());
+        assert!(serve(&mut c, 1, 11, 20).is_empty());
         assert_eq!(
             c.served_ranges().count(),
             1,
             "adjacent ranges of one leader merge"
         );
-        assert!(serve(&mut c, 2, 30, 40, Some(0)).is_empty());
-        let v = serve(&mut c, 2, 15, 16, Some(0));
-        assert_eq!(v[0].invariant, Invariant::UniqueTimestamps);
+        assert!(serve(&mut c, 2, 30, 40).is_empty());
+        let v = serve(&mut c, 2, 15, 16);
+        assert_eq!(invariants(&v), vec![Invariant::UniqueTimestamps]);
         assert_eq!(v[0].nodes, vec![NodeId(1), NodeId(2)]);
     }
 
@@ -772,103 +1132,58 @@ mod tests {
     fn ranges_with_the_same_start_are_both_kept() {
         // A stale leader repeating the new one's first timestamp: caught, and both ranges
         // stay for the number line to draw.
-        let mut c = Checker::default();
-        bound_chosen(&mut c, 0, 1_000);
-        assert!(serve(&mut c, 1, 100, 110, Some(0)).is_empty());
-        let v = serve(&mut c, 2, 100, 105, Some(0));
-        assert_eq!(v[0].invariant, Invariant::UniqueTimestamps);
+        let mut c = Checker::new(3);
+        choose_bound(&mut c, 0, 1_000);
+        assert!(serve(&mut c, 1, 100, 110).is_empty());
+        let v = serve(&mut c, 2, 100, 105);
+        assert_eq!(invariants(&v), vec![Invariant::UniqueTimestamps]);
         let nodes: Vec<NodeId> = c.served_ranges().map(|r| r.node).collect();
         assert_eq!(nodes, vec![NodeId(1), NodeId(2)]);
     }
 
     #[test]
     fn a_later_request_must_get_larger_timestamps() {
-        let mut c = Checker::default();
         let client = |n| Address::Client(ClientId(n));
-        c.observe(
-            client(0),
-            &Observation::ClientStarted {
-                request: 0,
-                count: 1,
-            },
-            0,
-            1,
-        );
-        c.observe(
-            client(0),
-            &Observation::ClientGranted {
-                request: 0,
-                from: at(2),
-                first: 50,
-                last: 60,
-            },
-            10,
-            1,
-        );
+        let started = |c: &mut Checker, n, t| {
+            c.observe(
+                client(n),
+                &Observation::ClientStarted {
+                    request: 0,
+                    count: 1,
+                },
+                t,
+            );
+        };
+        let granted = |c: &mut Checker, n, from, first, last, t| {
+            c.observe(
+                client(n),
+                &Observation::ClientGranted {
+                    request: 0,
+                    from: at(from),
+                    first,
+                    last,
+                },
+                t,
+            )
+        };
+        let mut c = Checker::new(3);
+        started(&mut c, 0, 0);
+        assert!(granted(&mut c, 0, 2, 50, 60, 10).is_empty());
         // Client 1 starts after that reply arrived: it must get more than 60.
-        c.observe(
-            client(1),
-            &Observation::ClientStarted {
-                request: 0,
-                count: 1,
-            },
-            11,
-            1,
-        );
-        let v = c.observe(
-            client(1),
-            &Observation::ClientGranted {
-                request: 0,
-                from: at(1),
-                first: 20,
-                last: 21,
-            },
-            12,
-            1,
-        );
-        assert_eq!(v[0].invariant, Invariant::RealTimeOrder);
+        started(&mut c, 1, 11);
+        let v = granted(&mut c, 1, 1, 20, 21, 12);
+        assert_eq!(invariants(&v), vec![Invariant::RealTimeOrder]);
         // Overlapping requests (started before the reply arrived) may come back in any order.
-        let mut c = Checker::default();
-        c.observe(
-            client(0),
-            &Observation::ClientStarted {
-                request: 0,
-                count: 1,
-            },
-            0,
-            1,
-        );
-        c.observe(
-            client(1),
-            &Observation::ClientStarted {
-                request: 0,
-                count: 1,
-            },
-            1,
-            1,
-        );
-        c.observe(
-            client(0),
-            &Observation::ClientGranted {
-                request: 0,
-                from: at(2),
-                first: 50,
-                last: 60,
-            },
-            10,
-            1,
-        );
-        let v = c.observe(
-            client(1),
-            &Observation::ClientGranted {
-                request: 0,
-                from: at(1),
-                first: 20,
-                last: 21,
-            },
-            12,
-            1,
-        );
-        assert!(v.is_empty());
+        let mut c = Checker::new(3);
+        started(&mut c, 0, 0);
+        started(&mut c, 1, 1);
+        granted(&mut c, 0, 2, 50, 60, 10);
+        assert!(granted(&mut c, 1, 1, 20, 21, 12).is_empty());
+        // Exactly one above is fine.
+        let mut c = Checker::new(3);
+        started(&mut c, 0, 0);
+        granted(&mut c, 0, 2, 50, 60, 10);
+        started(&mut c, 1, 11);
+        assert!(granted(&mut c, 1, 1, 61, 61, 12).is_empty());
     }
 }

@@ -126,8 +126,8 @@ pub fn bug(name: &str) -> Option<BugInfo> {
         "minority-quorum" => BugInfo {
             title: "Quorum of n/2",
             rule: "A quorum is a majority, n/2 + 1 nodes: any two majorities share a node, and that node carries a chosen value into every later ballot.",
-            broken: "A quorum is n/2 nodes: two quorums can be disjoint, so the two sides of a partition each choose a value.",
-            breaks: Invariant::Agreement,
+            broken: "A quorum is n/2 nodes: a proposer counts a value as chosen when only half the acceptors took it, and the other half of a partition can do the same with a different value — the two quorums share nobody.",
+            breaks: Invariant::LearnedChosen,
         },
         "no-leadership-check" => BugInfo {
             title: "Serve without the leadership check",

@@ -31,6 +31,13 @@ pub enum Param {
         /// On or off.
         on: bool,
     },
+    /// Turn one AtlasDB quirk on or off.
+    Quirk {
+        /// Quirk name (see [`crate::engine::Quirks::NAMES`]).
+        name: String,
+        /// On or off.
+        on: bool,
+    },
 }
 
 /// Drops messages that match every given field, until filters are cleared.
@@ -103,6 +110,14 @@ pub enum Action {
     },
     /// Change a parameter from now on.
     Set(Param),
+    /// Every message to or from the node takes `extra` longer (a garbage-collection pause, a
+    /// slow disk or link): slow is not down — it answers, late. 0 makes it normal again.
+    Slow {
+        /// The slow node.
+        node: NodeId,
+        /// Added to every one-way latency to or from it.
+        extra: Micros,
+    },
 }
 
 /// An action at a time. Interventions at time t take effect after every event at t.
@@ -136,6 +151,7 @@ impl Action {
             Action::DropMessage(_) => "drop-message",
             Action::ClientRequest { .. } => "client-request",
             Action::Set(_) => "set",
+            Action::Slow { .. } => "slow",
         }
     }
 
@@ -182,7 +198,14 @@ impl Action {
                 Param::Bug { name, on } => {
                     format!("bug {name} {}", if *on { "on" } else { "off" })
                 }
+                Param::Quirk { name, on } => {
+                    format!("AtlasDB quirk {name} {}", if *on { "on" } else { "off" })
+                }
             },
+            Action::Slow { node, extra: 0 } => format!("{node} back to normal speed"),
+            Action::Slow { node, extra } => {
+                format!("{node} slow: +{} ms each way", extra / MS)
+            }
         }
     }
 
@@ -252,6 +275,21 @@ impl Action {
             Action::Set(Param::Bug { name, .. }) => {
                 if crate::engine::Bugs::default().get(name).is_none() {
                     Err(format!("unknown bug '{name}'"))
+                } else {
+                    Ok(())
+                }
+            }
+            Action::Set(Param::Quirk { name, .. }) => {
+                if crate::engine::Quirks::default().get(name).is_none() {
+                    Err(format!("unknown AtlasDB quirk '{name}'"))
+                } else {
+                    Ok(())
+                }
+            }
+            Action::Slow { node, extra } => {
+                node_ok(node)?;
+                if *extra > 60_000 * MS {
+                    Err("a node can be slowed by at most 60 s".into())
                 } else {
                     Ok(())
                 }

@@ -289,10 +289,10 @@ mod tests {
             .expect("the counterexample reaches its violation");
         let code = generate(&run, Some("bug-minority-quorum"), Preset::Classroom);
         assert!(
-            code.contains("assert_eq!(first.invariant.name(), \"agreement\""),
+            code.contains("assert_eq!(first.invariant.name(), \"learned-is-chosen\""),
             "{code}"
         );
-        assert!(code.contains("it violates `agreement`"), "{code}");
+        assert!(code.contains("it violates `learned-is-chosen`"), "{code}");
     }
 
     #[test]

@@ -169,6 +169,7 @@ pub fn encode_intervention(iv: &Intervention) -> String {
         }
         Action::Heal => write!(s, "heal"),
         Action::DropMessage(id) => write!(s, "drop:{id}"),
+        Action::Slow { node, extra } => write!(s, "slow:{}:{extra}", node.0),
         Action::ClientRequest { node, count } => write!(s, "client:{}:{count}", node.0),
         Action::Filter(f) => write!(
             s,
@@ -189,6 +190,7 @@ pub fn encode_intervention(iv: &Intervention) -> String {
             Param::PingInterval(v) => write!(s, "set:pi:{v}"),
             Param::PingTimeout(v) => write!(s, "set:pt:{v}"),
             Param::Bug { name, on } => write!(s, "set:bug:{name}:{}", u8::from(*on)),
+            Param::Quirk { name, on } => write!(s, "set:quirk:{name}:{}", u8::from(*on)),
         },
     }
     .expect("writing to a String");
@@ -243,6 +245,10 @@ pub fn decode_intervention(s: &str) -> Result<Intervention, String> {
         ),
         "heal" => Action::Heal,
         "drop" => Action::DropMessage(num(arg(2)?)?),
+        "slow" => Action::Slow {
+            node: node(arg(2)?)?,
+            extra: num(arg(3)?)?,
+        },
         "client" => Action::ClientRequest {
             node: node(arg(2)?)?,
             count: num(arg(3)?)?,
@@ -284,6 +290,10 @@ pub fn decode_intervention(s: &str) -> Result<Intervention, String> {
             "pi" => Param::PingInterval(num(arg(3)?)?),
             "pt" => Param::PingTimeout(num(arg(3)?)?),
             "bug" => Param::Bug {
+                name: arg(3)?.to_string(),
+                on: arg(4)? == "1",
+            },
+            "quirk" => Param::Quirk {
                 name: arg(3)?.to_string(),
                 on: arg(4)? == "1",
             },

@@ -706,6 +706,10 @@ pub fn action_json(a: &Action) -> Json {
         Action::IsolateLeader { followers } => o.push(("followers".into(), (*followers).into())),
         Action::Partition(g) => o.push(("groups".into(), groups_json(g))),
         Action::DropMessage(id) => o.push(("id".into(), (*id).into())),
+        Action::Slow { node, extra } => {
+            o.push(("node".into(), node.0.into()));
+            o.push(("extra_us".into(), (*extra).into()));
+        }
         Action::ClientRequest { node, count } => {
             o.push(("node".into(), node.0.into()));
             o.push(("count".into(), (*count).into()));
@@ -737,6 +741,10 @@ pub fn action_json(a: &Action) -> Json {
                 Param::PingTimeout(v) => ("ping-timeout", vec![("value_us", (*v).into())]),
                 Param::Bug { name, on } => (
                     "bug",
+                    vec![("name", name.as_str().into()), ("on", (*on).into())],
+                ),
+                Param::Quirk { name, on } => (
+                    "quirk",
                     vec![("name", name.as_str().into()), ("on", (*on).into())],
                 ),
             };
@@ -794,6 +802,10 @@ pub fn action_from_json(j: &Json) -> Result<Action, String> {
             Action::Partition(out)
         }
         "drop-message" => Action::DropMessage(j.req_u64("id")?),
+        "slow" => Action::Slow {
+            node: node_field(j, "node")?,
+            extra: j.req_u64("extra_us")?,
+        },
         "client-request" => Action::ClientRequest {
             node: node_field(j, "node")?,
             count: j.req_u64("count")?,
@@ -842,6 +854,13 @@ pub fn action_from_json(j: &Json) -> Result<Action, String> {
                         .get("on")
                         .and_then(Json::as_bool)
                         .ok_or("a bug switch needs \"on\": true or false")?,
+                },
+                "quirk" => Param::Quirk {
+                    name: j.req_str("name")?.to_string(),
+                    on: j
+                        .get("on")
+                        .and_then(Json::as_bool)
+                        .ok_or("a quirk switch needs \"on\": true or false")?,
                 },
                 other => return Err(format!("unknown parameter \"{other}\"")),
             })

@@ -754,7 +754,7 @@ pub fn violation_view(v: &Violation, nodes: u8) -> ViolationView {
         Invariant::Agreement if v.quorums.len() >= 2 => {
             let (a, b) = (v.quorums[0], v.quorums[1]);
             shared = a.acceptors.intersection(b.acceptors);
-            lines.push(format!("Two different values were chosen at {at}."));
+            lines.push(format!("The servers hold two different values at {at}."));
             for (name, q) in [("A", a), ("B", b)] {
                 lines.push(format!(
                     "Quorum {name} {} accepted {} at ballot {}.",
@@ -774,6 +774,29 @@ pub fn violation_view(v: &Violation, nodes: u8) -> ViolationView {
                      B's proposer."
                 )
             });
+        }
+        Invariant::LearnedChosen
+            if v.quorums.first().is_some_and(|q| q.acceptors.len() < majority) =>
+        {
+            let q = v.quorums[0];
+            culprit = v.nodes.first().copied();
+            lines.push(format!(
+                "{} learned a value no majority accepted at {at}.",
+                culprit.map_or("A node".into(), |n| n.to_string())
+            ));
+            lines.push(format!(
+                "Only {} accepted {} ({} of {nodes}); a majority is {majority}.",
+                q.acceptors,
+                super::explain::value(&q.value),
+                q.acceptors.len()
+            ));
+            if let Some(c) = v.quorums.get(1) {
+                lines.push(format!(
+                    "The majority {} chose {} there.",
+                    c.acceptors,
+                    super::explain::value(&c.value)
+                ));
+            }
         }
         Invariant::PromiseKept | Invariant::LearnedChosen | Invariant::Nontriviality => {
             culprit = v.nodes.first().copied();
@@ -1485,7 +1508,20 @@ mod tests {
         assert_eq!(violation(&run), None, "not yet");
         run.seek(5_000_000.max(t));
         let v = violation(&run).expect("shown after it happened");
-        assert_eq!(v.invariant, Invariant::Agreement);
+        // Two of five acceptors took the value: the checker's majority is three.
+        assert_eq!(v.invariant, Invariant::LearnedChosen);
+        assert_eq!(v.quorums[0].acceptors.len(), 2);
+        assert!(v.lines[1].contains("a majority is 3"), "{:?}", v.lines);
+        // The agreement violation that follows outlines the two disjoint quorums.
+        run.seek(30_000_000);
+        let agreement = run
+            .world()
+            .checker
+            .violations
+            .iter()
+            .find(|v| v.invariant == Invariant::Agreement)
+            .expect("the other side learns a different leader");
+        let v = violation_view(agreement, 5);
         assert_eq!(v.quorums.len(), 2);
         assert_ne!(v.quorums[0].value, v.quorums[1].value);
         assert!(v.shared.is_empty(), "minority quorums need not meet");

@@ -7,7 +7,7 @@
 
 use std::rc::Rc;
 
-use super::checker::Checker;
+use super::checker::{Checker, Violation};
 use super::config::{SimConfig, Time};
 use super::history::{DropReason, EventKind, Fact, Fate, MessageRecord, MsgId, Recorder};
 use super::intervention::{Action, Intervention, LinkFilter, Param};
@@ -110,6 +110,8 @@ pub struct World {
     user_drops: Vec<MsgId>,
     /// Active link filters.
     pub filters: Vec<LinkFilter>,
+    /// Extra one-way latency to and from each node (slow, not down).
+    pub slow: [Micros; 16],
     scratch: Outbox,
 }
 
@@ -134,13 +136,14 @@ impl World {
             now: 0,
             steps: 0,
             partition: [0; 16],
-            checker: Checker::default(),
+            checker: Checker::new(n),
             stats: Stats::default(),
             next_msg: 0,
             next_intervention: 0,
             queue: EventQueue::default(),
             user_drops: Vec::new(),
             filters: Vec::new(),
+            slow: [0; 16],
             scratch: Outbox::default(),
         };
         for i in 0..w.nodes.len() {
@@ -462,14 +465,21 @@ impl World {
         let id = self.next_msg;
         self.next_msg += 1;
         self.stats.sent_by_type[msg.type_index()] += 1;
+        // The checker reads promises, acceptances and grants off the wire.
+        let found = self.checker.on_send(from, &msg, self.now);
         let now = self.now;
         let net = self.cfg.network;
         // A process's messages to itself are in-line calls: instant and reliable.
         let local = from == to;
+        let slowness = |a: Address| match a {
+            Address::Node(n) => self.slow[n.index()],
+            Address::Client(_) => 0,
+        };
+        let extra = slowness(from) + slowness(to);
         let latency = if local {
             0
         } else {
-            self.rng_net.between(net.latency_min, net.latency_max)
+            self.rng_net.between(net.latency_min, net.latency_max) + extra
         };
         let lost = !local && self.rng_net.chance_ppm(net.loss_ppm);
         let duplicated = !local && self.rng_net.chance_ppm(net.duplicate_ppm);
@@ -495,7 +505,7 @@ impl World {
             let dup = self.next_msg;
             self.next_msg += 1;
             self.stats.duplicated += 1;
-            let at = now + self.rng_net.between(net.latency_min, net.latency_max);
+            let at = now + self.rng_net.between(net.latency_min, net.latency_max) + extra;
             if R::RECORDS {
                 rec.message(MessageRecord {
                     id: dup,
@@ -531,19 +541,17 @@ impl World {
             self.queue
                 .push(arrive, Scheduled::Deliver { id, from, to, msg });
         }
+        self.record_violations(found, rec);
     }
 
     fn observe<R: Recorder>(&mut self, at: Address, obs: Observation, rec: &mut R) {
-        let found = self
-            .checker
-            .observe(at, &obs, self.now, self.cfg.protocol.quorum());
+        let found = self.checker.observe(at, &obs, self.now);
         let node = match at {
             Address::Node(n) => n,
             Address::Client(_) => NodeId::default(),
         };
         let t = self.now;
         let kind = match obs {
-            Observation::Promised { .. } | Observation::AcceptedValue { .. } => None,
             Observation::Learned { log, seq, value } => Some(fact(Fact::Learn {
                 node,
                 log,
@@ -685,9 +693,13 @@ impl World {
                 rec.event(t, kind);
             }
         }
+        self.record_violations(found, rec);
+    }
+
+    fn record_violations<R: Recorder>(&mut self, found: Vec<Violation>, rec: &mut R) {
         for v in found {
             self.stats.violations += 1;
-            rec.event(t, EventKind::Violation(Rc::new(v)));
+            rec.event(self.now, EventKind::Violation(Rc::new(v)));
         }
     }
 
@@ -768,6 +780,12 @@ impl World {
                 self.partition = [0; 16];
                 rec.event(t, fact(Fact::Intervene(action.clone())));
             }
+            Action::Slow { node, extra } => {
+                if let Some(s) = self.slow.get_mut(node.index()) {
+                    *s = *extra;
+                }
+                rec.event(t, fact(Fact::Intervene(action.clone())));
+            }
             Action::DropMessage(id) => {
                 if !self.user_drops.contains(id) {
                     self.user_drops.push(*id);
@@ -800,6 +818,9 @@ impl World {
                     Param::PingTimeout(v) => self.cfg.protocol.ping_timeout = *v,
                     Param::Bug { name, on } => {
                         self.cfg.protocol.bugs.set(name, *on);
+                    }
+                    Param::Quirk { name, on } => {
+                        self.cfg.protocol.quirks.set(name, *on);
                     }
                 }
                 rec.event(t, fact(Fact::Intervene(action.clone())));

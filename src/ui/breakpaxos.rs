@@ -187,6 +187,74 @@ fn picture(out: &mut String, b: &Breakdown) {
                 ),
             )
         }
+        Breakdown::Majority {
+            nodes,
+            slot,
+            learner,
+            acked,
+            chosen,
+            majority,
+        } => {
+            let n = usize::from(*nodes);
+            let x = |i: usize| 40.0 + i as f64 * (W - 80.0) / (n.max(2) - 1) as f64;
+            s.push_str(&format!(
+                "<g class=\"bp-quorum\" style=\"--q:{}\">",
+                node_color(acked.ballot.node)
+            ));
+            for m in acked.acceptors.iter() {
+                bar(&mut s, x(m.index()) - 22.0, x(m.index()) + 22.0, 32.0, 14.0);
+            }
+            s.push_str("</g>");
+            let what = format!(
+                "Acked by {}: {} at {}",
+                acked.acceptors,
+                value(acked.value),
+                acked.ballot
+            );
+            text(&mut s, "q1", 8.0, 16.0, &what);
+            for i in 0..n {
+                let id = NodeId::from_index(i);
+                s.push_str(&format!(
+                    "<g class=\"bp-node{}\"><circle cx=\"{}\" cy=\"95\" r=\"17\" style=\"--owner:{}\"/>",
+                    if acked.acceptors.contains(id) { " shared" } else { "" },
+                    px(x(i)),
+                    node_color(id)
+                ));
+                text(&mut s, "", x(i), 100.0, &id.to_string());
+                s.push_str("</g>");
+            }
+            let note = format!(
+                "{} of {n} acked — a majority is {majority}",
+                acked.acceptors.len()
+            );
+            text(&mut s, "bp-note", W - 8.0, 68.0, &note);
+            let mut height = 130.0;
+            if let Some(c) = chosen {
+                s.push_str(&format!(
+                    "<g class=\"bp-quorum\" style=\"--q:{}\">",
+                    node_color(c.ballot.node)
+                ));
+                for m in c.acceptors.iter() {
+                    bar(&mut s, x(m.index()) - 22.0, x(m.index()) + 22.0, 144.0, 14.0);
+                }
+                s.push_str("</g>");
+                let what = format!(
+                    "Chosen by the majority {}: {} at {}",
+                    c.acceptors,
+                    value(c.value),
+                    c.ballot
+                );
+                text(&mut s, "q2", 8.0, 182.0, &what);
+                height = 190.0;
+            }
+            (
+                height,
+                format!(
+                    "{learner} learned a value no majority accepted at {}",
+                    explain::slot(slot.0, slot.1)
+                ),
+            )
+        }
         Breakdown::Promise {
             acceptor,
             before,

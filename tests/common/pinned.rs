@@ -7,7 +7,7 @@ pub const PINNED: [(&str, u64, usize, u64); 6] = [
     ("cold-start-5", 5_000_000, 870, 0x9cea_5ca4_d9e2_cfe0),
     ("leader-crash", 12_000_000, 1770, 0xa053_b3a4_f7c5_19df),
     ("lossy-network", 8_000_000, 1044, 0x3d61_d88c_fa8d_aa73),
-    ("bug-minority-quorum", 5_000_000, 701, 0x48db_1640_4e71_1c4b),
+    ("bug-minority-quorum", 5_000_000, 701, 0xf7e4_292c_6ff9_6124),
     ("dueling-no-backoff", 3_000_000, 1655, 0xaa15_649a_61b5_12a6),
     ("bound-extension", 6_000_000, 1275, 0x46fa_e7c0_bfe1_b5c9),
 ];
