@@ -1,6 +1,6 @@
 //! Every scenario teaches something; each test asserts that the lesson really happens.
 
-use paxoscope::engine::{NodeId, Role};
+use paxoscope::engine::{NodeId, Protocol, Role};
 use paxoscope::sim::scenario::{self, Scenario};
 use paxoscope::sim::{EventKind, Fact, Invariant, Run, Time};
 
@@ -425,5 +425,73 @@ fn a_stale_check_passes_yet_the_fence_keeps_time_moving_forward() {
     assert!(
         n1_after.2 > n2_late.3,
         "N1's next range {n1_after:?} starts above N2's {n2_late:?}"
+    );
+}
+
+#[test]
+fn every_atlasdb_hazard_is_caught_and_gone_with_its_quirk_off() {
+    // "Found in real code": each scenario runs AtlasDB as written and the checker catches the
+    // hazard; switching that one quirk off (every other quirk still on) makes it safe.
+    let expected = [
+        (
+            "accept-without-state",
+            &[Invariant::PromiseReportsAccepted, Invariant::Agreement][..],
+        ),
+        ("leadership-only-check", &[Invariant::RealTimeOrder][..]),
+    ];
+    let shown: Vec<_> = scenario::all()
+        .into_iter()
+        .filter_map(|s| s.quirk)
+        .collect();
+    assert_eq!(shown, expected.map(|(q, _)| q), "one scenario per hazard");
+    for (quirk, invariants) in expected {
+        let s = scenario::for_quirk(quirk).unwrap();
+        assert_eq!(
+            s.config.protocol.quirks,
+            Protocol::AtlasDb.quirks(),
+            "{quirk}"
+        );
+        let run = play_scenario(&s, s.duration);
+        let v = run
+            .world()
+            .checker
+            .violations
+            .first()
+            .unwrap_or_else(|| panic!("{quirk}: no violation"));
+        assert!(
+            invariants.contains(&v.invariant),
+            "{quirk}: first violation was {:?}: {}",
+            v.invariant,
+            v.detail
+        );
+        let mut without = s.clone();
+        without.config.protocol.quirks.set(quirk, false);
+        let run = play_scenario(&without, s.duration);
+        assert_safe(&run);
+    }
+}
+
+#[test]
+fn accept_without_state_elects_two_leaders_at_one_round() {
+    let run = play("atlasdb-accept-without-state");
+    let round0: Vec<NodeId> = leaders(&run)
+        .into_iter()
+        .filter(|&(_, _, seq)| seq == 0)
+        .map(|(_, n, _)| n)
+        .collect();
+    assert!(
+        round0.contains(&NodeId(1)) && round0.contains(&NodeId(2)),
+        "{round0:?}"
+    );
+    // N3 never stored N1's value: its acceptor shows the promise only.
+    let n3 = &run.world().nodes[2];
+    let slot = n3
+        .acceptor
+        .slot(paxoscope::engine::LogId::Leadership, 0)
+        .unwrap();
+    assert_ne!(
+        slot.accepted.map(|(b, _)| b.node),
+        Some(NodeId(1)),
+        "N3 keeps no value from N1"
     );
 }

@@ -394,10 +394,8 @@ impl Node {
             Msg::LatestSeq {
                 log: LogId::Leadership,
                 query,
-            } => {
-                if !self.on_election_latest_refused(cfg, peer, query, out) {
-                    self.on_service_latest_refused(cfg, peer, query, out);
-                }
+            } if !self.on_election_latest_refused(cfg, peer, query, out) => {
+                self.on_service_latest_refused(cfg, peer, query, out);
             }
             _ => {}
         }

@@ -376,7 +376,9 @@ impl Checker {
         else {
             return;
         };
-        if reported.is_some_and(|(rb, _)| rb >= b) || self.already(Invariant::PromiseReportsAccepted, s) {
+        if reported.is_some_and(|(rb, _)| rb >= b)
+            || self.already(Invariant::PromiseReportsAccepted, s)
+        {
             return;
         }
         let said = match reported {
@@ -743,7 +745,6 @@ impl Checker {
     }
 }
 
-
 /// An Agreement violation between two values at one slot, with the acceptors behind each.
 fn two_values(
     log: LogId,
@@ -848,7 +849,14 @@ mod tests {
     }
 
     /// Acceptor `node` sends Accepted for (ballot, v) at `seq` of `log`.
-    fn ack(c: &mut Checker, log: LogId, node: u8, seq: Seq, ballot: Ballot, v: Value) -> Vec<Violation> {
+    fn ack(
+        c: &mut Checker,
+        log: LogId,
+        node: u8,
+        seq: Seq,
+        ballot: Ballot,
+        v: Value,
+    ) -> Vec<Violation> {
         c.on_send(
             at(node),
             &Msg::Accepted {
@@ -991,7 +999,11 @@ mod tests {
         assert!(report(&mut c, b(2, 2), Some((b(1, 1), leader(1)))).is_empty());
         let v = report(&mut c, b(3, 2), None);
         assert_eq!(invariants(&v), vec![Invariant::PromiseReportsAccepted]);
-        assert!(v[0].detail.contains("reports nothing accepted"), "{}", v[0].detail);
+        assert!(
+            v[0].detail.contains("reports nothing accepted"),
+            "{}",
+            v[0].detail
+        );
         // An acceptor that never acked anything may report nothing.
         let mut c = Checker::new(3);
         assert!(report(&mut c, b(2, 2), None).is_empty());
@@ -1002,7 +1014,10 @@ mod tests {
         let mut c = Checker::new(3);
         propose(&mut c, L, 0, leader(1));
         assert!(promise(&mut c, 2, 0, b(5, 3)).is_empty());
-        assert!(promise(&mut c, 2, 0, b(5, 3)).is_empty(), "a repeated prepare");
+        assert!(
+            promise(&mut c, 2, 0, b(5, 3)).is_empty(),
+            "a repeated prepare"
+        );
         assert!(accept(&mut c, 2, 0, b(5, 3), leader(1)).is_empty());
     }
 
@@ -1016,14 +1031,21 @@ mod tests {
         propose(&mut c, L, 1, leader(1));
         accept(&mut c, 1, 1, b(1, 1), leader(1));
         accept(&mut c, 2, 1, b(1, 1), leader(1));
-        assert!(learn(&mut c, 1, 1, leader(1)).is_empty(), "the chosen value");
+        assert!(
+            learn(&mut c, 1, 1, leader(1)).is_empty(),
+            "the chosen value"
+        );
         let v = learn(&mut c, 3, 1, leader(2));
         assert_eq!(
             invariants(&v),
             vec![Invariant::LearnedChosen, Invariant::Agreement]
         );
         assert!(v[0].detail.contains("was chosen there"), "{}", v[0].detail);
-        assert!(v[1].detail.contains("the servers disagree"), "{}", v[1].detail);
+        assert!(
+            v[1].detail.contains("the servers disagree"),
+            "{}",
+            v[1].detail
+        );
     }
 
     #[test]
@@ -1082,7 +1104,11 @@ mod tests {
         assert!(serve(&mut c, 1, 1, 100).is_empty());
         let v = serve(&mut c, 1, 101, 120);
         assert_eq!(invariants(&v), vec![Invariant::UnderBound]);
-        assert!(v[0].detail.contains("100 (timestamp[0])"), "{}", v[0].detail);
+        assert!(
+            v[0].detail.contains("100 (timestamp[0])"),
+            "{}",
+            v[0].detail
+        );
         // A bound only one acceptor accepted does not count.
         let mut c = Checker::new(3);
         choose_bound(&mut c, 0, 100);

@@ -24,6 +24,9 @@ pub struct Scenario {
     pub duration: Time,
     /// The bug this scenario is a counterexample for, if any.
     pub bug: Option<&'static str>,
+    /// The AtlasDB quirk whose hazard this scenario shows, if any (the run uses the `atlasdb`
+    /// profile; switching this one quirk off makes it safe).
+    pub quirk: Option<&'static str>,
 }
 
 const S: Time = 1_000_000;
@@ -132,6 +135,7 @@ pub fn all() -> Vec<Scenario> {
             interventions: vec![],
             duration: 30 * S,
             bug: None,
+            quirk: None,
         },
         Scenario {
             name: "dueling-random-backoff",
@@ -142,6 +146,7 @@ pub fn all() -> Vec<Scenario> {
             interventions: vec![],
             duration: 30 * S,
             bug: None,
+            quirk: None,
         },
         Scenario {
             name: "cold-start-3",
@@ -152,6 +157,7 @@ pub fn all() -> Vec<Scenario> {
             interventions: vec![],
             duration: 15 * S,
             bug: None,
+            quirk: None,
         },
         Scenario {
             name: "cold-start-5",
@@ -162,6 +168,7 @@ pub fn all() -> Vec<Scenario> {
             interventions: vec![],
             duration: 15 * S,
             bug: None,
+            quirk: None,
         },
         Scenario {
             name: "leader-crash",
@@ -172,6 +179,7 @@ pub fn all() -> Vec<Scenario> {
             interventions: vec![at(8 * S, Action::CrashLeader)],
             duration: 25 * S,
             bug: None,
+            quirk: None,
         },
         Scenario {
             name: "minority-partition",
@@ -185,6 +193,7 @@ pub fn all() -> Vec<Scenario> {
             ],
             duration: 25 * S,
             bug: None,
+            quirk: None,
         },
         Scenario {
             name: "leader-isolated",
@@ -198,6 +207,7 @@ pub fn all() -> Vec<Scenario> {
             ],
             duration: 35 * S,
             bug: None,
+            quirk: None,
         },
         Scenario {
             name: "bound-extension",
@@ -214,6 +224,7 @@ pub fn all() -> Vec<Scenario> {
             interventions: vec![],
             duration: 20 * S,
             bug: None,
+            quirk: None,
         },
         Scenario {
             name: "failover-monotonic",
@@ -228,6 +239,7 @@ pub fn all() -> Vec<Scenario> {
             interventions: vec![at(8 * S, Action::CrashLeader)],
             duration: 25 * S,
             bug: None,
+            quirk: None,
         },
         Scenario {
             name: "lossy-network",
@@ -242,6 +254,7 @@ pub fn all() -> Vec<Scenario> {
             interventions: vec![],
             duration: 40 * S,
             bug: None,
+            quirk: None,
         },
         Scenario {
             name: "quorumless-leader-pings",
@@ -255,6 +268,7 @@ pub fn all() -> Vec<Scenario> {
             ],
             duration: 40 * S,
             bug: None,
+            quirk: None,
         },
         {
             let (config, interventions) = stale_check();
@@ -267,6 +281,7 @@ pub fn all() -> Vec<Scenario> {
                 interventions,
                 duration: 12 * S,
                 bug: None,
+                quirk: None,
             }
         },
         Scenario {
@@ -285,6 +300,7 @@ pub fn all() -> Vec<Scenario> {
             },
             duration: 15 * S,
             bug: Some("acceptor-forgets"),
+            quirk: None,
         },
         Scenario {
             name: "bug-ignore-promised-values",
@@ -295,6 +311,7 @@ pub fn all() -> Vec<Scenario> {
             interventions: vec![at(0, drop_all("Accepted")), at(4 * S, Action::ClearFilters)],
             duration: 15 * S,
             bug: Some("ignore-promised-values"),
+            quirk: None,
         },
         Scenario {
             name: "bug-minority-quorum",
@@ -308,6 +325,7 @@ pub fn all() -> Vec<Scenario> {
             )],
             duration: 15 * S,
             bug: Some("minority-quorum"),
+            quirk: None,
         },
         Scenario {
             name: "bug-no-leadership-check",
@@ -331,6 +349,7 @@ pub fn all() -> Vec<Scenario> {
             ],
             duration: 25 * S,
             bug: Some("no-leadership-check"),
+            quirk: None,
         },
         Scenario {
             name: "bug-skip-bound-recovery",
@@ -348,6 +367,7 @@ pub fn all() -> Vec<Scenario> {
             interventions: vec![at(8 * S, Action::CrashLeader)],
             duration: 25 * S,
             bug: Some("skip-bound-recovery"),
+            quirk: None,
         },
         Scenario {
             name: "bug-serve-past-bound",
@@ -365,6 +385,7 @@ pub fn all() -> Vec<Scenario> {
             interventions: vec![],
             duration: 15 * S,
             bug: Some("serve-past-bound"),
+            quirk: None,
         },
         {
             let (config, interventions) = stale_check();
@@ -377,7 +398,158 @@ pub fn all() -> Vec<Scenario> {
                 interventions,
                 duration: 12 * S,
                 bug: Some("no-bound-fence"),
+                quirk: None,
             }
+        },
+    ]
+    .into_iter()
+    .chain(atlasdb())
+    .collect()
+}
+
+/// AtlasDB's accept-without-state, staged with lost messages only (no timing): N1's Prepare to
+/// N3 is lost, so N3 first hears of leadership[0] in N1's Accept — it acks without storing the
+/// value. N1 counts {N1, N3} and leads. N2, which never heard of N1's value (its Accept and
+/// Learn from N1 are lost, its Prepare to N1 too), later gets promises from itself and N3 —
+/// and N3 has nothing to report. Lazy start: only N1 runs at first; N2 is asked at 4 s.
+fn accept_without_state() -> (SimConfig, Vec<Intervention>) {
+    let mut c = classroom(3, 2);
+    c.clients.count = 0;
+    c.protocol.quirks = crate::engine::Protocol::AtlasDb.quirks();
+    let lose = |from: u8, to: u8, name: &str| {
+        at(
+            0,
+            Action::Filter(LinkFilter {
+                from: Some(n(from)),
+                to: Some(n(to)),
+                msg_type: msg_type(name),
+            }),
+        )
+    };
+    let ivs = vec![
+        lose(1, 3, "Prepare"),
+        lose(1, 2, "Accept"),
+        lose(1, 2, "Learn"),
+        lose(1, 3, "Learn"),
+        lose(2, 1, "Prepare"),
+        lose(1, 2, "CatchUpReply"),
+        at(
+            0,
+            Action::ClientRequest {
+                node: n(1),
+                count: 1,
+            },
+        ),
+        at(
+            4 * S,
+            Action::ClientRequest {
+                node: n(2),
+                count: 1,
+            },
+        ),
+    ];
+    (c, ivs)
+}
+
+/// The stale check in AtlasDB as written: the same race as `stale-check`, with a *slow* N3 (a
+/// 3 s pause from the start, over at 5.5 s) instead of a crashed one — AtlasDB's non-retrying
+/// channels would refuse a crashed N3 at once and end the check.
+fn atlasdb_stale_check() -> (SimConfig, Vec<Intervention>) {
+    let mut c = classroom(3, 4);
+    c.clients.count = 0;
+    c.clients.timeout = 12 * S;
+    c.protocol.quorum_timeout = 8 * S;
+    c.protocol.quirks = crate::engine::Protocol::AtlasDb.quirks();
+    let only = |from: u8, to: u8, name: &str| {
+        Action::Filter(LinkFilter {
+            from: Some(n(from)),
+            to: Some(n(to)),
+            msg_type: msg_type(name),
+        })
+    };
+    let ivs = vec![
+        at(
+            0,
+            Action::Slow {
+                node: n(3),
+                extra: 3 * S,
+            },
+        ),
+        at(0, only(2, 1, "PingReply")),
+        at(
+            0,
+            Action::ClientRequest {
+                node: n(1),
+                count: 1,
+            },
+        ),
+        at(
+            0,
+            Action::ClientRequest {
+                node: n(2),
+                count: 1,
+            },
+        ),
+        at(1_500 * MS, only(1, 2, "Learn")),
+        at(1_500 * MS, only(2, 1, "LatestSeq")),
+        at(
+            1_600 * MS,
+            Action::ClientRequest {
+                node: n(2),
+                count: 5,
+            },
+        ),
+        at(
+            3_500 * MS,
+            Action::ClientRequest {
+                node: n(1),
+                count: 5,
+            },
+        ),
+        at(
+            5_500 * MS,
+            Action::Slow {
+                node: n(3),
+                extra: 0,
+            },
+        ),
+        at(
+            11 * S,
+            Action::ClientRequest {
+                node: n(1),
+                count: 5,
+            },
+        ),
+    ];
+    (c, ivs)
+}
+
+/// The scenarios that show AtlasDB's own code breaking safety ("Found in real code").
+pub fn atlasdb() -> Vec<Scenario> {
+    let (config, interventions) = accept_without_state();
+    let (stale_config, stale_interventions) = atlasdb_stale_check();
+    vec![
+        Scenario {
+            name: "atlasdb-accept-without-state",
+            title: "AtlasDB: an Accept acked but not stored",
+            summary: "N3 gets N1's Accept without ever seeing its Prepare; AtlasDB's acceptor acks it but keeps only the promise. N1 leads round 0 — and so, later, does N2.",
+            lesson: "PaxosAcceptorImpl.accept, with no state for the sequence, stores only the promise and still answers true. N1 counts N3's ack and learns itself leader; N2's phase 1 later asks N3, which has nothing to report, so N2 proposes itself and gets it chosen too. Two leaders at leadership[0]: the checker catches N3's promise that hides the value it acked.",
+            config,
+            interventions,
+            duration: 12 * S,
+            bug: None,
+            quirk: Some("accept-without-state"),
+        },
+        Scenario {
+            name: "atlasdb-stale-check",
+            title: "AtlasDB: a stale leadership check with a slow node",
+            summary: "N3 is slow for 5.5 s. N2's check passes on N3's stale reply after N1 took over; N2 moves the bound, and N1, whose check asks only about leadership, serves from memory below it.",
+            lesson: "AtlasDB's per-request check (PaxosLatestRoundVerifierImpl) asks a quorum for the latest leadership round and nothing else. Its replies arrive over seconds, so a deposed leader can pass it on a slow node's stale answer — and nothing tells the true leader that the timestamp bound moved past the one it serves under. A client who asked after 110 was handed out gets 8–12.",
+            config: stale_config,
+            interventions: stale_interventions,
+            duration: 14 * S,
+            bug: None,
+            quirk: Some("leadership-only-check"),
         },
     ]
 }
@@ -385,6 +557,11 @@ pub fn all() -> Vec<Scenario> {
 /// Looks a scenario up by name.
 pub fn by_name(name: &str) -> Option<Scenario> {
     all().into_iter().find(|s| s.name == name)
+}
+
+/// The scenario that shows an AtlasDB quirk's hazard, if it has one.
+pub fn for_quirk(quirk: &str) -> Option<Scenario> {
+    all().into_iter().find(|s| s.quirk == Some(quirk))
 }
 
 /// The counterexample scenario for a bug.

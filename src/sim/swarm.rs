@@ -217,7 +217,11 @@ pub fn has_true_leader(w: &World) -> bool {
 
 /// Runs one seed without recording (fast). Returns the outcome and the steps taken.
 pub fn run_case(seed: u64, switches: Switches) -> (SwarmOutcome, u64) {
-    let c = case(seed, switches);
+    run(&case(seed, switches))
+}
+
+/// Runs a case: the fault phase must stay safe, then, healed, it must elect a leader.
+pub fn run(c: &SwarmCase) -> (SwarmOutcome, u64) {
     let mut w = World::new(c.config.clone());
     let ivs = &c.interventions;
     // Restart crashed nodes at the heal (which nodes is only known now).

@@ -776,7 +776,9 @@ pub fn violation_view(v: &Violation, nodes: u8) -> ViolationView {
             });
         }
         Invariant::LearnedChosen
-            if v.quorums.first().is_some_and(|q| q.acceptors.len() < majority) =>
+            if v.quorums
+                .first()
+                .is_some_and(|q| q.acceptors.len() < majority) =>
         {
             let q = v.quorums[0];
             culprit = v.nodes.first().copied();

@@ -235,7 +235,13 @@ fn picture(out: &mut String, b: &Breakdown) {
                     node_color(c.ballot.node)
                 ));
                 for m in c.acceptors.iter() {
-                    bar(&mut s, x(m.index()) - 22.0, x(m.index()) + 22.0, 144.0, 14.0);
+                    bar(
+                        &mut s,
+                        x(m.index()) - 22.0,
+                        x(m.index()) + 22.0,
+                        144.0,
+                        14.0,
+                    );
                 }
                 s.push_str("</g>");
                 let what = format!(
