@@ -5,7 +5,7 @@
 //! This is plain Rust (no browser types), so it is tested natively; the Yew components only
 //! draw a `Lab` and dispatch actions.
 
-use crate::engine::{BackoffPolicy, NodeId, MS};
+use crate::engine::{BackoffPolicy, NodeId, Protocol, MS};
 use crate::sim::config::{Preset, SimConfig, Time};
 use crate::sim::history::{EventKind, Fact, MarkerKind, MsgId};
 use crate::sim::intervention::{Action, Intervention, Param};
@@ -91,6 +91,9 @@ pub enum LabAction {
     SetNodes(u8),
     /// Switch timing preset (a fresh run).
     SetPreset(Preset),
+    /// Switch protocol profile: textbook or AtlasDB as written (a fresh run, same
+    /// interventions).
+    SetProtocol(Protocol),
     /// Client load (a fresh run with the same interventions).
     SetClients {
         /// Number of clients.
@@ -136,6 +139,10 @@ pub enum LabAction {
     SetBug(String, bool),
     /// Load a bug's counterexample scenario and run to its first violation.
     ShowCounterexample(String),
+    /// Turn an AtlasDB quirk on or off from the cursor on.
+    SetQuirk(String, bool),
+    /// Load the scenario that shows an AtlasDB quirk's hazard and run to its violation.
+    ShowHazard(String),
     /// Refuse a file chosen for import before reading it: it has this many bytes, more than
     /// [`trace::MAX_IMPORT_BYTES`].
     ImportTooLarge(u64),
@@ -330,6 +337,15 @@ impl Lab {
         }
     }
 
+    /// Loads a counterexample or hazard scenario, runs it to its first violation and shows the
+    /// Break Paxos tab.
+    fn run_to_violation(&mut self, s: scenario::Scenario) {
+        self.apply(LabAction::LoadScenario(s.name.to_string()));
+        self.run.run_until_marker(MarkerKind::Violation, s.duration);
+        self.check_violations();
+        self.tab = Tab::BreakPaxos;
+    }
+
     fn rebuild(&mut self, config: SimConfig, interventions: Vec<Intervention>) {
         let nodes = config.protocol.nodes;
         let (keep, dropped): (Vec<_>, Vec<_>) = interventions
@@ -478,10 +494,17 @@ impl Lab {
                 let old = self.run.config();
                 let mut c = SimConfig::preset(p, old.protocol.nodes, old.seed);
                 c.protocol.bugs = old.protocol.bugs;
+                c.protocol.quirks = old.protocol.quirks;
                 self.preset = p;
                 self.scenario = None;
                 self.speed = natural_speed(&c);
                 self.rebuild(c, Vec::new());
+            }
+            LabAction::SetProtocol(p) => {
+                let mut c = self.run.config().clone();
+                c.protocol.quirks = p.quirks();
+                let ivs = self.run.interventions().to_vec();
+                self.rebuild(c, ivs);
             }
             LabAction::SetClients { count, batch } => {
                 let mut c = self.run.config().clone();
@@ -606,14 +629,16 @@ impl Lab {
             }
             LabAction::SetBug(name, on) => self.act(Action::Set(Param::Bug { name, on })),
             LabAction::ShowCounterexample(bug) => match scenario::for_bug(&bug) {
-                Some(s) => {
-                    self.apply(LabAction::LoadScenario(s.name.to_string()));
-                    let limit = s.duration;
-                    self.run.run_until_marker(MarkerKind::Violation, limit);
-                    self.check_violations();
-                    self.tab = Tab::BreakPaxos;
-                }
+                Some(s) => self.run_to_violation(s),
                 None => self.notify(NoticeKind::Error, format!("No counterexample for '{bug}'.")),
+            },
+            LabAction::SetQuirk(name, on) => self.act(Action::Set(Param::Quirk { name, on })),
+            LabAction::ShowHazard(quirk) => match scenario::for_quirk(&quirk) {
+                Some(s) => self.run_to_violation(s),
+                None => self.notify(
+                    NoticeKind::Error,
+                    format!("No scenario shows a hazard of '{quirk}'."),
+                ),
             },
             LabAction::StartTour(name) => self.start_tour(&name),
             a @ (LabAction::TourNext

@@ -157,6 +157,94 @@ pub fn bug(name: &str) -> Option<BugInfo> {
     })
 }
 
+/// One AtlasDB quirk in plain words: what the textbook does, what AtlasDB's code does, where.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct QuirkInfo {
+    /// Short title for the switch.
+    pub title: &'static str,
+    /// What the textbook protocol here does.
+    pub textbook: &'static str,
+    /// What AtlasDB's code does instead.
+    pub atlasdb: &'static str,
+    /// Where, in palantir/atlasdb (class and method, or PR).
+    pub source: &'static str,
+    /// What it can break, if anything (the scenario shows it); None: harmless on its own.
+    pub hazard: Option<&'static str>,
+}
+
+/// What each quirk of [`crate::engine::Quirks::NAMES`] changes (None for an unknown name).
+pub fn quirk(name: &str) -> Option<QuirkInfo> {
+    Some(match name {
+        "accept-without-state" => QuirkInfo {
+            title: "An Accept acked but not stored",
+            textbook: "An acceptor that acks an Accept records the value, so its next promise reports it.",
+            atlasdb: "With no state for the sequence (its Prepare was lost or overtaken), the acceptor acks the Accept but stores only the promise.",
+            source: "PaxosAcceptorImpl.accept (since commit c0086d7a65, 2016)",
+            hazard: Some("A proposer counts an ack nobody remembers; the next proposer's phase 1 cannot see the value, so two values are chosen — two leaders at one round."),
+        },
+        "counter-after-phase-one" => QuirkInfo {
+            title: "Counter raised only after phase 1 fails",
+            textbook: "Every Nack raises the proposer's counter past the rival's ballot.",
+            atlasdb: "Only a failed phase 1 raises it, to the highest promise in the replies; a phase-2 Nack does not.",
+            source: "PaxosProposerImpl.propose",
+            hazard: None,
+        },
+        "uuid-ballots" => QuirkInfo {
+            title: "Ballot ties broken by a random UUID",
+            textbook: "Equal ballot numbers are ordered by node id.",
+            atlasdb: "They are ordered by the proposer's UUID, a fresh random one each time the process starts.",
+            source: "PaxosProposalId.compareTo; TimelockPaxosInstallationContext#nodeUuid",
+            hazard: None,
+        },
+        "catch-up-after-preemption" => QuirkInfo {
+            title: "Ping and catch up again after a failed attempt",
+            textbook: "A pre-empted proposer goes straight to its next random wait.",
+            atlasdb: "The loop starts over: ping the believed leader, catch up from a quorum, then wait and propose.",
+            source: "PaxosLeaderElectionService.blockOnBecomingLeader",
+            hazard: None,
+        },
+        "blocking-pinger" => QuirkInfo {
+            title: "One ping at a time",
+            textbook: "Followers ping on a fixed cadence and suspect the leader only after a whole ping timeout without a \"yes\".",
+            atlasdb: "The default single-leader pinger sends one ping, waits up to the timeout, and treats anything but \"yes\" — one lost reply — as a dead leader.",
+            source: "SingleLeaderPinger.pingLeaderWithUuid",
+            hazard: None,
+        },
+        "check-then-act" => QuirkInfo {
+            title: "Requests finish after leadership moves",
+            textbook: "A leader that learns it lost leadership stops: waiting requests are told to go elsewhere.",
+            atlasdb: "A request that passed its leadership check runs to the end on that term's timestamp service, extending the bound if it must.",
+            source: "AwaitingLeadershipProxy (PR #6117 describes the window)",
+            hazard: None,
+        },
+        "leadership-only-check" => QuirkInfo {
+            title: "The check asks about leadership only",
+            textbook: "The per-request check also fences the bound: a quorum must report no timestamp-log sequence past the one the leader serves under.",
+            atlasdb: "It asks a quorum for the latest leadership round and nothing else.",
+            source: "PaxosLatestRoundVerifierImpl; AwaitingLeadershipProxy",
+            hazard: Some("A deposed leader passes its check on a slow node's stale answer and moves the bound, while the true leader serves from memory below it: time goes backwards."),
+        },
+        "refused-connections" => QuirkInfo {
+            title: "A crashed node refuses connections",
+            textbook: "A crashed node is silent, like a partitioned one: callers wait for a timeout (and re-send).",
+            atlasdb: "Leader-election calls and pings go over non-retrying HTTP channels: a crashed process's host refuses the connection, and the call fails at once.",
+            source: "PaxosRemoteClients (non-retrying channels); PaxosQuorumChecker",
+            hazard: None,
+        },
+        "lazy-start" => QuirkInfo {
+            title: "Elections start at the first request",
+            textbook: "Every node starts its election loop when it boots.",
+            atlasdb: "A node creates its leadership context — and starts electing — only when the first client request reaches it.",
+            source: "LeadershipComponents#getOrCreateNewLeadershipContext",
+            hazard: None,
+        },
+        _ => return None,
+    })
+}
+
+/// Why TimeLock has no leader lease: a paragraph for the glossary.
+pub const NO_LEASE: &str = "TimeLock checks leadership with a quorum before every batch of requests instead of trusting a lease. A lease would let a leader serve alone for a while after its last quorum contact, which is only safe if clocks advance at nearly the same rate everywhere and a paused process notices its lease ran out. AtlasDB added leader leases (PR #3701, to save the 10–40 ms quorum round) and rolled them back (#3836): the per-request check costs a round trip but never depends on clocks. Here, too, every request waits for a check that started after it arrived.";
+
 #[cfg(test)]
 mod tests {
     #[test]
@@ -170,6 +258,20 @@ mod tests {
         for k in super::STATE_KEYS {
             assert!(!super::state(k).is_empty(), "{k}");
         }
+    }
+
+    #[test]
+    fn every_quirk_is_explained_and_a_hazard_has_a_scenario() {
+        for name in crate::engine::Quirks::NAMES {
+            let info = super::quirk(name).unwrap_or_else(|| panic!("{name}"));
+            assert!(!info.source.is_empty(), "{name} names its source");
+            assert_eq!(
+                info.hazard.is_some(),
+                crate::sim::scenario::for_quirk(name).is_some(),
+                "{name}: a hazard is shown by a scenario, and only a hazard"
+            );
+        }
+        assert!(super::quirk("nope").is_none());
     }
 
     #[test]

@@ -524,11 +524,31 @@ fn atlasdb_stale_check() -> (SimConfig, Vec<Intervention>) {
     (c, ivs)
 }
 
-/// The scenarios that show AtlasDB's own code breaking safety ("Found in real code").
+/// The scenarios that run AtlasDB's own code: a failover as it really happens, then the two
+/// that show it breaking safety ("Found in real code").
 pub fn atlasdb() -> Vec<Scenario> {
     let (config, interventions) = accept_without_state();
     let (stale_config, stale_interventions) = atlasdb_stale_check();
     vec![
+        Scenario {
+            name: "atlasdb-failover",
+            title: "AtlasDB as written: start, lead, crash",
+            summary: "AtlasDB's code on three nodes: nothing happens until a client asks; ballots carry UUIDs; the leader crashes at 7 s and its followers' pings are refused at once.",
+            lesson: "Elections start at the first client request (lazy start). A ballot's last part is its proposer's random UUID, which breaks ties. Followers ping one at a time; when the leader's process dies its host refuses the connection, so they suspect it at once instead of waiting for the ping timeout.",
+            config: {
+                let mut c = classroom(3, 9);
+                c.clients.count = 0;
+                c.protocol.quirks = crate::engine::Protocol::AtlasDb.quirks();
+                c
+            },
+            interventions: vec![
+                at(1_500 * MS, Action::ClientRequest { node: n(1), count: 1 }),
+                at(7 * S, Action::CrashLeader),
+            ],
+            duration: 15 * S,
+            bug: None,
+            quirk: None,
+        },
         Scenario {
             name: "atlasdb-accept-without-state",
             title: "AtlasDB: an Accept acked but not stored",

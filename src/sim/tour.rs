@@ -37,7 +37,7 @@ pub struct TourInfo {
 }
 
 /// Every tour, in the order a course would take them.
-pub const ALL: [TourInfo; 5] = [
+pub const ALL: [TourInfo; 6] = [
     TourInfo {
         name: "first-election",
         title: "Electing a leader",
@@ -84,6 +84,16 @@ pub const ALL: [TourInfo; 5] = [
         intro: "At 8 s the network cuts the leader off from everyone else, while clients keep \
                 asking it for timestamps. It has not crashed: it still believes it leads. Can \
                 it hand out stale timestamps? The network heals at 25 s.",
+    },
+    TourInfo {
+        name: "atlasdb",
+        title: "AtlasDB as written",
+        summary: "The same Paxos, as palantir/atlasdb's code runs it: lazy start, UUID ballots, one ping at a time, refused connections.",
+        scenario: "atlasdb-failover",
+        intro: "So far the lab ran textbook Paxos with AtlasDB's constants. This run uses \
+                AtlasDB's code as written (Settings → Protocol): its quirks change how a \
+                cluster starts, breaks ties and notices a dead leader. Two of them can even \
+                break safety — Break Paxos → Found in real code shows both.",
     },
 ];
 
@@ -137,6 +147,8 @@ pub enum On {
     LostLeadership,
     /// The first leader learns a later leadership round.
     FirstLeaderLearnsNewRound,
+    /// A caller hears that its call was refused (a crashed peer).
+    Refused,
 }
 
 impl On {
@@ -198,6 +210,10 @@ impl On {
             On::Serve => matches!(f, Some(Fact::Serve { .. })),
             On::Intervention => matches!(f, Some(Fact::Intervene(_))),
             On::LostLeadership => matches!(f, Some(Fact::LostLeadership { .. })),
+            On::Refused => {
+                matches!(e, EventKind::Deliver(_))
+                    && m.is_some_and(|m| matches!(m.msg, Msg::ConnectionRefused { .. }))
+            }
             On::FirstLeaderLearnsNewRound => matches!(f,
                 Some(&Fact::Learn { node, log: LogId::Leadership, seq, .. })
                     if seq >= 1 && Some(node) == h.first_leader()),
@@ -750,6 +766,37 @@ pub fn steps(name: &str) -> Vec<Step> {
                 "The network healed. {node} caught up and learned that round {seq} names {new}, \
                  so it follows {new} now. While it was cut off it did not hand out a single \
                  timestamp: every one it ever served is below the new leader's."),
+        ]
+        }
+        "atlasdb" => {
+            vec![
+            step("A client wakes the cluster", 5 * S, On::Intervention,
+                "Nothing happened for {t}: in AtlasDB a node starts electing only when the first \
+                 client request reaches it (LeadershipComponents creates the leadership context \
+                 lazily). This request goes to N1; it is refused — nobody leads yet — and the \
+                 client tries the other nodes, waking them too."),
+            step("A ballot with a UUID", 5 * S, On::LeadershipProposal,
+                "{node} proposes itself for round {seq} with ballot {ballot}. Its last part is \
+                 {node}'s UUID, drawn afresh each time the process starts: AtlasDB orders equal \
+                 ballot numbers by UUID, not by node id (PaxosProposalId.compareTo)."),
+            step("A leader", 10 * S, On::Leader(0),
+                "{node} leads from {t}. Its followers ping it one ping at a time \
+                 (SingleLeaderPinger): each ping waits up to {timeout}; a \"yes\" means sleep \
+                 {ping} and ping again, anything else — even one lost reply — starts an \
+                 election."),
+            step("The leader's process dies", 10 * S, On::Crash,
+                "{node} crashed at {t}. Its disk survives — promises, acceptances, learned values \
+                 — but the process is gone. Were it restarted, it would get a new UUID, so the \
+                 old leadership value could never name it again."),
+            step("Connection refused", 5 * S, On::Refused,
+                "{to}'s call to {from} was refused at once: AtlasDB's pings and leader-election \
+                 calls use non-retrying HTTP channels, and a dead process's host refuses the \
+                 connection. So {to} does not wait for its {timeout} ping timeout — it catches \
+                 up and proposes now. (A partitioned or paused node would still be silent.)"),
+            step("A new leader", 10 * S, On::Leader(1),
+                "{node} leads round {seq}, {since} after the crash. The failover was faster than \
+                 the textbook's, which waits out the ping timeout. Two other quirks of this code \
+                 can break safety outright; Break Paxos → Found in real code runs both."),
         ]
         }
         _ => Vec::new(),

@@ -6,7 +6,7 @@ use yew::prelude::*;
 
 use super::format::{escape_into as esc, node_color, px, secs, value};
 use super::store::{dispatch, use_lab};
-use crate::engine::{Bugs, NodeId};
+use crate::engine::{Bugs, NodeId, Quirks};
 use crate::lab::LabAction;
 use crate::sim::breakdown::{self, Ack, Breakdown};
 use crate::sim::checker::Invariant;
@@ -106,7 +106,56 @@ pub fn BreakPaxos() -> Html {
                     }
                 }) }
             </ul>
+            <FoundInRealCode />
         </div>
+    }
+}
+
+/// AtlasDB's quirks: what its code does differently, where, and — for the two that can break
+/// safety — a one-click scenario that shows it.
+#[component]
+fn FoundInRealCode() -> Html {
+    let store = use_lab();
+    let lab = store.lab();
+    let quirks = lab.run.world().cfg.protocol.quirks;
+    html! {
+        <section class="bp-real" aria-labelledby="bp-real-title">
+            <h3 id="bp-real-title">{ "Found in real code: AtlasDB as written" }</h3>
+            <p class="hint">{ "Each switch makes every node behave like palantir/atlasdb's code in one respect, from the current moment on. The protocol picker in Settings turns them all on at once." }</p>
+            <ul class="bp-bugs">
+                { for Quirks::NAMES.iter().map(|&name| {
+                    let Some(info) = glossary::quirk(name) else { return html! {} };
+                    let on = quirks.get(name) == Some(true);
+                    html! {
+                        <li class={classes!("bp-bug", "bp-quirk", on.then_some("on"), info.hazard.map(|_| "hazard"))} data-quirk={name}>
+                            <label class="bp-switch">
+                                <input type="checkbox" role="switch" id={format!("quirk-{name}")} checked={on}
+                                       onchange={dispatch(&store, LabAction::SetQuirk(name.into(), !on))} />
+                                <span class="bp-title">{ info.title }</span>
+                                <code>{ name }</code>
+                            </label>
+                            <p><span class="bp-label">{ "Textbook: " }</span>{ info.textbook }</p>
+                            <p><span class="bp-label">{ "AtlasDB: " }</span>{ info.atlasdb }</p>
+                            <p class="bp-source"><span class="bp-label">{ "Where: " }</span><code>{ info.source }</code></p>
+                            { match info.hazard {
+                                Some(hazard) => html! {
+                                    <>
+                                        <p><span class="bp-label">{ "Hazard: " }</span>{ hazard }</p>
+                                        <button class="bp-cx" id={format!("hazard-{name}")}
+                                                onclick={dispatch(&store, LabAction::ShowHazard(name.into()))}>
+                                            { "Show it happen" }
+                                        </button>
+                                    </>
+                                },
+                                None => html! {
+                                    <p class="bp-harmless">{ "On its own it breaks nothing: 100,000 swarm seeds with it on stay safe." }</p>
+                                },
+                            } }
+                        </li>
+                    }
+                }) }
+            </ul>
+        </section>
     }
 }
 

@@ -9,7 +9,7 @@ use yew::prelude::*;
 
 use super::format::{dur, secs};
 use super::store::{dispatch, field, number, on_number, use_lab, use_quiet_lab, LabHandle};
-use crate::engine::{BackoffPolicy, NodeId, Role, MS};
+use crate::engine::{BackoffPolicy, NodeId, Protocol, Role, MS};
 use crate::lab::{LabAction, SPEED_RANGE};
 use crate::sim::config::Preset;
 use crate::sim::intervention::{Action, Param};
@@ -102,6 +102,15 @@ pub fn Settings() -> Html {
             }
         })
     };
+    let on_protocol = {
+        let d = d.clone();
+        Callback::from(move |e: Event| {
+            if let Some(p) = Protocol::from_name(&select_value(&e)) {
+                d.dispatch(LabAction::SetProtocol(p))
+            }
+        })
+    };
+    let profile = Protocol::of(cfg.protocol.quirks);
     let ms = |us: u64| units::short(i128::from(us), 3);
     let on_seed = field(&d, cfg.seed.to_string(), |t| {
         number(t, "The seed", 0, 0, u64::MAX).map(LabAction::SetSeed)
@@ -202,6 +211,18 @@ pub fn Settings() -> Html {
                     <select id="preset" onchange={on_preset} aria-label="Timing preset">
                         <option value="classroom" selected={lab.preset == Preset::Classroom}>{ "classroom (slow)" }</option>
                         <option value="atlasdb" selected={lab.preset == Preset::AtlasDb}>{ "AtlasDB constants" }</option>
+                    </select>
+                </label>
+                <label>{ "Protocol" }
+                    <select id="protocol" onchange={on_protocol} aria-label="Protocol profile"
+                            title="Textbook Paxos with this lab's safety rules, or AtlasDB's code as written (every quirk in Break Paxos → Found in real code)">
+                        <option value="textbook" selected={profile == Some(Protocol::Textbook)}>{ "textbook" }</option>
+                        <option value="atlasdb" selected={profile == Some(Protocol::AtlasDb)}>{ "AtlasDB as written" }</option>
+                        if profile.is_none() {
+                            <option value="" selected=true disabled=true>
+                                { format!("custom: {}", cfg.protocol.quirks.enabled().join(", ")) }
+                            </option>
+                        }
                     </select>
                 </label>
             </fieldset>
