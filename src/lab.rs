@@ -91,6 +91,13 @@ pub enum LabAction {
     SetNodes(u8),
     /// Switch timing preset (a fresh run).
     SetPreset(Preset),
+    /// Lock clients and how many locks they share (a fresh run with the same interventions).
+    SetLockClients {
+        /// Number of lock clients.
+        count: u16,
+        /// Locks they share.
+        locks: u8,
+    },
     /// Switch protocol profile: textbook or AtlasDB as written (a fresh run, same
     /// interventions).
     SetProtocol(Protocol),
@@ -503,6 +510,17 @@ impl Lab {
             LabAction::SetProtocol(p) => {
                 let mut c = self.run.config().clone();
                 c.protocol.quirks = p.quirks();
+                let ivs = self.run.interventions().to_vec();
+                self.rebuild(c, ivs);
+            }
+            LabAction::SetLockClients { count, locks } => {
+                let mut c = self.run.config().clone();
+                c.clients.lock_clients = count;
+                c.clients.locks = locks;
+                if let Err(e) = c.validate() {
+                    self.notify(NoticeKind::Error, e);
+                    return;
+                }
                 let ivs = self.run.interventions().to_vec();
                 self.rebuild(c, ivs);
             }

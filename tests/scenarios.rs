@@ -438,6 +438,7 @@ fn every_atlasdb_hazard_is_caught_and_gone_with_its_quirk_off() {
             &[Invariant::PromiseReportsAccepted, Invariant::Agreement][..],
         ),
         ("leadership-only-check", &[Invariant::RealTimeOrder][..]),
+        ("no-lock-grace", &[Invariant::LocksExclusive][..]),
     ];
     let shown: Vec<_> = scenario::all()
         .into_iter()
@@ -493,5 +494,34 @@ fn accept_without_state_elects_two_leaders_at_one_round() {
         slot.accepted.map(|(b, _)| b.node),
         Some(NodeId(1)),
         "N3 keeps no value from N1"
+    );
+}
+
+#[test]
+fn a_new_leader_waits_one_lease_before_granting_locks() {
+    let run = play("lock-failover");
+    assert_safe(&run);
+    let (t_new, new) = leaders(&run)
+        .into_iter()
+        .find(|&(t, _, seq)| seq >= 1 && t > 6 * S)
+        .map(|(t, n, _)| (t, n))
+        .expect("a new leader after the cut");
+    let grants: Vec<Time> = run
+        .history()
+        .events
+        .iter()
+        .filter_map(|e| match e.kind.fact() {
+            Some(&Fact::LockGranted { node, .. }) if node == new && e.t > t_new => Some(e.t),
+            _ => None,
+        })
+        .collect();
+    let lease = run.config().protocol.lock_lease;
+    assert!(
+        !grants.is_empty(),
+        "the new leader grants the lock in the end"
+    );
+    assert!(
+        grants.iter().all(|&g| g >= t_new + lease),
+        "{grants:?} vs {t_new} + {lease}"
     );
 }

@@ -188,14 +188,26 @@ fn atlasdb_as_written_fails_and_every_failure_is_attributed_to_its_quirks() {
 
 #[test]
 fn the_quirks_without_a_hazard_survive_a_hundred_thousand_seeds() {
-    // Every AtlasDB quirk except the two with a shown hazard (accept-without-state,
-    // leadership-only-check): safety and liveness hold in 100,000 seeds.
+    // Every AtlasDB quirk except the three with a shown hazard (accept-without-state,
+    // leadership-only-check, no-lock-grace), with lock clients too: safety and liveness hold
+    // in 100,000 seeds.
     let mut quirks = Protocol::AtlasDb.quirks();
     quirks.accept_without_state = false;
     quirks.leadership_only_check = false;
+    quirks.no_lock_grace = false;
     let switches = Switches {
         quirks,
+        locks: true,
         ..Switches::default()
     };
     assert_eq!(first_failure((200_000, 300_000), switches), None);
+}
+
+#[test]
+fn ten_thousand_seeds_with_lock_clients_keep_every_lock_exclusive() {
+    let switches = Switches {
+        locks: true,
+        ..Switches::default()
+    };
+    assert_eq!(first_failure((0, 10_000), switches), None);
 }

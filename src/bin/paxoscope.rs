@@ -50,6 +50,9 @@ mod cli {
         /// Turn on one AtlasDB quirk (repeatable).
         #[arg(long)]
         quirk: Vec<String>,
+        /// Add lock clients to every seed (the lock service's safety is checked too).
+        #[arg(long)]
+        locks: bool,
         /// Print a progress line on stderr every few seconds.
         #[arg(long)]
         progress: bool,
@@ -270,6 +273,7 @@ mod cli {
                 }
             }
             switches.quirks = parse_protocol(&args.protocol)?.quirks();
+            switches.locks = args.locks;
             for q in &args.quirk {
                 set_quirk(&mut switches.quirks, q)?;
             }

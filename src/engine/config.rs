@@ -213,6 +213,10 @@ switches! {
         /// `LeadershipComponents#getOrCreateNewLeadershipContext`: a node starts its election
         /// loop only when the first client request reaches it.
         lazy_start = "lazy-start",
+        /// `AsyncLockService.createDefault`: a new leader's lock service (a fresh, empty table
+        /// per term) grants locks at once, while locks granted in the previous term may still
+        /// be held under their leases.
+        no_lock_grace = "no-lock-grace",
     }
 }
 
@@ -294,6 +298,10 @@ pub struct ProtocolConfig {
     /// While a quorum request waits, re-send it to silent peers this often (0 = never), as
     /// TCP would retransmit an HTTP call; without it one lost reply can sink a whole round.
     pub resend_interval: Micros,
+    /// A lock client's lease, counted from when it sent the request that was granted or
+    /// refreshed (AtlasDB's CLIENT_LEASE_TIMEOUT: 8 s). A new leader waits this long before
+    /// granting locks, so every lease from an earlier term has run out.
+    pub lock_lease: Micros,
     /// Switched-on bugs.
     pub bugs: Bugs,
     /// AtlasDB behaviours switched on (none: the textbook protocol).
@@ -315,6 +323,7 @@ impl ProtocolConfig {
             no_quorum_retries: 10,
             no_quorum_retry_delay: 700 * MS,
             resend_interval: 1_000 * MS,
+            lock_lease: 8_000 * MS,
             bugs: Bugs::default(),
             quirks: Quirks::default(),
         }
@@ -334,6 +343,7 @@ impl ProtocolConfig {
             no_quorum_retries: 2,
             no_quorum_retry_delay: 700 * MS,
             resend_interval: 500 * MS,
+            lock_lease: 3_000 * MS,
             bugs: Bugs::default(),
             quirks: Quirks::default(),
         }
@@ -368,6 +378,9 @@ impl ProtocolConfig {
         }
         if self.bound_buffer == 0 || self.bound_buffer > 1_000_000_000_000 {
             return Err("bound buffer must be 1 – 10^12".into());
+        }
+        if self.lock_lease == 0 || self.lock_lease > 600_000 * MS {
+            return Err("lock lease must be 1 µs – 600 s".into());
         }
         if self.max_timestamps_per_request == 0 {
             return Err("max timestamps per request must be positive".into());

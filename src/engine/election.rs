@@ -354,6 +354,7 @@ impl Node {
             }
             self.v.election = ElectionState::Leading { seq };
             self.v.consecutive_failures = 0;
+            self.open_lock_table(cfg, seq, out);
             out.observe(Observation::BecameLeader { seq });
         } else if disagree.len() > ctx.max_refusals() {
             // Someone has prepared a later round: not leading. Catch up and carry on.

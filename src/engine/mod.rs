@@ -28,6 +28,7 @@ pub mod client;
 pub mod config;
 pub mod election;
 pub mod learner;
+pub mod locks;
 pub mod msg;
 pub mod node;
 pub mod outbox;
@@ -37,11 +38,12 @@ pub mod timestamp;
 pub mod types;
 
 pub use config::{BackoffPolicy, Bugs, Delay, Micros, Protocol, ProtocolConfig, Quirks, MS};
-pub use msg::{Msg, Phase, QueryId, RequestId, TimestampResult};
+pub use msg::{LockResult, Msg, Phase, QueryId, RequestId, TimestampResult};
 pub use node::{Node, Role};
 pub use outbox::{Command, FailReason, Observation, Outbox, TimerKind};
 pub use types::{
-    Address, Ballot, ClientId, Incarnation, LeaderId, LogId, NodeId, NodeSet, Seq, StoreId, Value,
+    Address, Ballot, ClientId, Incarnation, LeaderId, LockName, LockToken, LogId, NodeId, NodeSet,
+    Seq, StoreId, Value,
 };
 
 /// What a handler may read about its surroundings: the shared configuration and who it is.
@@ -289,6 +291,7 @@ pub(crate) mod testnet {
                 timeout: 1,
                 retry_pause: 1,
                 one_shot: true,
+                locks: None,
             }
         }
     }

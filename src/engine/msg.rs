@@ -4,7 +4,7 @@
 
 use std::rc::Rc;
 
-use super::types::{Ballot, LeaderId, LogId, NodeId, Seq, Value};
+use super::types::{Ballot, LeaderId, LockName, LockToken, LogId, NodeId, Seq, Value};
 
 /// Correlates a reply with the request that asked for it, so late replies to an abandoned
 /// query are recognised and ignored.
@@ -20,6 +20,32 @@ pub enum Phase {
     Prepare,
     /// Phase 2 (accept).
     Accept,
+}
+
+/// How a lock-service call ended, from the server's side.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum LockResult {
+    /// The lock is yours (again, if you already held it this term).
+    Granted {
+        /// Show it when refreshing or unlocking.
+        token: LockToken,
+    },
+    /// Your hold is extended.
+    Refreshed,
+    /// Someone else holds it; try later.
+    Busy,
+    /// This term's lock service does not know that token: your lock is gone.
+    Unknown,
+    /// Released.
+    Unlocked,
+    /// A new leader's lock service does not grant yet: locks granted in earlier terms may still
+    /// be held until their leases run out.
+    Wait,
+    /// This node does not lead; `hint` is who it believes does.
+    NotLeader {
+        /// The believed leader, if any.
+        hint: Option<NodeId>,
+    },
 }
 
 /// How a timestamp request ended, from the server's side.
@@ -199,6 +225,40 @@ pub enum Msg {
         /// What happened.
         result: TimestampResult,
     },
+    /// A lock client asks the leader for a lock.
+    LockRequest {
+        /// The client's request id.
+        request: RequestId,
+        /// Which lock.
+        lock: LockName,
+    },
+    /// A lock client extends its hold before its lease runs out.
+    LockRefresh {
+        /// The client's request id.
+        request: RequestId,
+        /// Which lock.
+        lock: LockName,
+        /// The token it was granted.
+        token: LockToken,
+    },
+    /// A lock client releases a lock.
+    Unlock {
+        /// The client's request id.
+        request: RequestId,
+        /// Which lock.
+        lock: LockName,
+        /// The token it was granted.
+        token: LockToken,
+    },
+    /// The leader's answer to a lock call.
+    LockReply {
+        /// The client's request id.
+        request: RequestId,
+        /// Which lock.
+        lock: LockName,
+        /// What happened.
+        result: LockResult,
+    },
     /// Not a protocol message: the network telling a caller that its leader-election call or
     /// ping reached a crashed process (`refused-connections` quirk — AtlasDB's non-retrying
     /// channels fail at once where a partitioned peer would time out).
@@ -229,6 +289,10 @@ impl Msg {
             Msg::TimestampRequest { .. } => 14,
             Msg::TimestampReply { .. } => 15,
             Msg::ConnectionRefused { .. } => 16,
+            Msg::LockRequest { .. } => 17,
+            Msg::LockRefresh { .. } => 18,
+            Msg::Unlock { .. } => 19,
+            Msg::LockReply { .. } => 20,
         }
     }
 
@@ -285,7 +349,7 @@ impl Msg {
     }
 
     /// Every message type name, for filters and the glossary.
-    pub const TYPE_NAMES: [&'static str; 17] = [
+    pub const TYPE_NAMES: [&'static str; 21] = [
         "Prepare",
         "Promise",
         "Nack",
@@ -303,6 +367,10 @@ impl Msg {
         "TimestampRequest",
         "TimestampReply",
         "ConnectionRefused",
+        "LockRequest",
+        "LockRefresh",
+        "Unlock",
+        "LockReply",
     ];
 
     /// Whether the call travels on one of AtlasDB's non-retrying channels (leader-election

@@ -57,6 +57,8 @@ pub struct Volatile {
     pub consecutive_failures: u32,
     /// The timestamp service (meaningful only while leading).
     pub service: TimestampService,
+    /// The lock service's table for this term (only while leading).
+    pub locks: super::locks::LockTable,
     /// Next correlation id.
     pub next_query: u32,
 }
@@ -71,6 +73,7 @@ impl Volatile {
             election: ElectionState::Starting,
             consecutive_failures: 0,
             service: TimestampService::default(),
+            locks: super::locks::LockTable::default(),
             next_query: 0,
         }
     }
@@ -349,10 +352,37 @@ impl Node {
             }
             Msg::TimestampRequest { request, count } => {
                 if let Address::Client(c) = from {
-                    self.on_timestamp_request(cfg, c, request, count, out);
+                    let ask = super::timestamp::Ask::Timestamps { count };
+                    self.on_leader_call(cfg, c, request, ask, out);
                 }
             }
-            Msg::TimestampReply { .. } => {}
+            Msg::LockRequest { request, lock } => {
+                if let Address::Client(c) = from {
+                    let ask = super::timestamp::Ask::Lock { lock };
+                    self.on_leader_call(cfg, c, request, ask, out);
+                }
+            }
+            Msg::LockRefresh {
+                request,
+                lock,
+                token,
+            } => {
+                if let Address::Client(c) = from {
+                    let ask = super::timestamp::Ask::Refresh { lock, token };
+                    self.on_leader_call(cfg, c, request, ask, out);
+                }
+            }
+            Msg::Unlock {
+                request,
+                lock,
+                token,
+            } => {
+                if let Address::Client(c) = from {
+                    let ask = super::timestamp::Ask::Unlock { lock, token };
+                    self.on_leader_call(cfg, c, request, ask, out);
+                }
+            }
+            Msg::TimestampReply { .. } | Msg::LockReply { .. } => {}
             Msg::ConnectionRefused { ref request } => {
                 let Some(n) = from_node else { return };
                 let request = request.as_ref().clone();
@@ -425,7 +455,11 @@ impl Node {
             | TimerKind::RecoveryTimeout
             | TimerKind::BoundRetry => self.on_service_timer(cfg, timer, out),
             TimerKind::Resend => self.resend_outstanding(cfg, out),
-            TimerKind::ClientNext | TimerKind::ClientTimeout => {}
+            TimerKind::LockGrace => self.on_lock_grace(),
+            TimerKind::ClientNext
+            | TimerKind::ClientTimeout
+            | TimerKind::ClientRefresh
+            | TimerKind::ClientLease => {}
         }
     }
 

@@ -2,9 +2,9 @@
 //! number itself: it appends [`Command`]s here and the simulator (or any other driver)
 //! carries them out — the stateright `Out` pattern.
 
-use super::config::Delay;
+use super::config::{Delay, Micros};
 use super::msg::{Msg, Phase, RequestId};
-use super::types::{Address, Ballot, ClientId, LogId, Seq, Value};
+use super::types::{Address, Ballot, ClientId, LockName, LockToken, LogId, Seq, Value};
 
 /// Named timers. A node has at most one pending timer of each kind; setting one again
 /// replaces it, so a stale firing can never be confused with the current one.
@@ -38,11 +38,17 @@ pub enum TimerKind {
     ClientNext,
     /// A client gave up waiting for a reply.
     ClientTimeout,
+    /// A new leader's lock service may grant from now on (earlier terms' leases are over).
+    LockGrace,
+    /// A lock client refreshes its hold.
+    ClientRefresh,
+    /// A lock client's lease may have run out.
+    ClientLease,
 }
 
 impl TimerKind {
     /// Number of kinds, for per-node timer tables.
-    pub const COUNT: usize = 14;
+    pub const COUNT: usize = 17;
 
     /// Every kind, in table order.
     pub const ALL: [TimerKind; TimerKind::COUNT] = [
@@ -60,6 +66,9 @@ impl TimerKind {
         TimerKind::Resend,
         TimerKind::ClientNext,
         TimerKind::ClientTimeout,
+        TimerKind::LockGrace,
+        TimerKind::ClientRefresh,
+        TimerKind::ClientLease,
     ];
 
     /// Table position.
@@ -92,6 +101,9 @@ impl TimerKind {
             TimerKind::Resend => "resend",
             TimerKind::ClientNext => "client-next",
             TimerKind::ClientTimeout => "client-timeout",
+            TimerKind::LockGrace => "lock-grace",
+            TimerKind::ClientRefresh => "client-refresh",
+            TimerKind::ClientLease => "client-lease",
         }
     }
 }
@@ -234,6 +246,40 @@ pub enum Observation {
         agreed: Option<Seq>,
         /// A later timestamp-log sequence some acceptor or learner knows of.
         later: Seq,
+    },
+    /// This leader's lock service granted a lock.
+    LockGranted {
+        /// To whom.
+        client: ClientId,
+        /// Which lock.
+        lock: LockName,
+        /// The token.
+        token: LockToken,
+    },
+    /// A lock client now holds a lock, by its lease until `until` (virtual µs, measured from
+    /// when it sent the request — it cannot know when the leader granted it).
+    ClientLocked {
+        /// Which lock.
+        lock: LockName,
+        /// The token.
+        token: LockToken,
+        /// End of its lease.
+        until: Micros,
+    },
+    /// A lock client's refresh succeeded: its lease now ends at `until`.
+    ClientLockRefreshed {
+        /// Which lock.
+        lock: LockName,
+        /// New end of its lease.
+        until: Micros,
+    },
+    /// A lock client stopped holding a lock: it released it, its refresh was refused, or its
+    /// lease ran out.
+    ClientLockEnded {
+        /// Which lock.
+        lock: LockName,
+        /// Why, in a word: "released", "refused" or "expired".
+        why: &'static str,
     },
     /// A client began a logical request.
     ClientStarted {

@@ -32,11 +32,11 @@ use std::collections::VecDeque;
 
 use super::config::{Delay, MS};
 use super::election::ElectionState;
-use super::msg::{Msg, QueryId, RequestId, TimestampResult};
+use super::msg::{LockResult, Msg, QueryId, RequestId, TimestampResult};
 use super::node::Node;
 use super::outbox::{Observation, Outbox, TimerKind};
 use super::proposer::Outcome;
-use super::types::{ClientId, LogId, NodeId, NodeSet, Seq, StoreId, Value};
+use super::types::{ClientId, LockName, LockToken, LogId, NodeId, NodeSet, Seq, StoreId, Value};
 use super::ProtocolConfig;
 
 /// Whether the per-request check fences the bound: the textbook rule, off with the
@@ -70,6 +70,36 @@ impl BoundStore {
     }
 }
 
+/// What a client asks the leader for: timestamps, or a lock-service call. Every one waits for
+/// a leadership check that started after it arrived.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Ask {
+    /// Fresh timestamps.
+    Timestamps {
+        /// How many.
+        count: u64,
+    },
+    /// Take a lock.
+    Lock {
+        /// Which.
+        lock: LockName,
+    },
+    /// Extend a hold.
+    Refresh {
+        /// Which lock.
+        lock: LockName,
+        /// The token granted.
+        token: LockToken,
+    },
+    /// Release a lock.
+    Unlock {
+        /// Which lock.
+        lock: LockName,
+        /// The token granted.
+        token: LockToken,
+    },
+}
+
 /// A client request waiting for the leader.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Pending {
@@ -77,8 +107,8 @@ pub struct Pending {
     pub client: ClientId,
     /// Their request id.
     pub request: RequestId,
-    /// How many timestamps.
-    pub count: u64,
+    /// What for.
+    pub ask: Ask,
     /// True once a leadership check that started after its arrival is running or done.
     pub covered: bool,
 }
@@ -186,17 +216,20 @@ pub struct TimestampService {
 }
 
 impl Node {
-    pub(crate) fn on_timestamp_request(
+    /// A client asks the leader for something: queue it behind a leadership check.
+    pub(crate) fn on_leader_call(
         &mut self,
         cfg: &ProtocolConfig,
         client: ClientId,
         request: RequestId,
-        count: u64,
+        ask: Ask,
         out: &mut Outbox,
     ) {
-        if count == 0 || count > cfg.max_timestamps_per_request {
-            self.reply(client, request, TimestampResult::Unavailable, out);
-            return;
+        if let Ask::Timestamps { count } = ask {
+            if count == 0 || count > cfg.max_timestamps_per_request {
+                self.reply(client, request, TimestampResult::Unavailable, out);
+                return;
+            }
         }
         if self.v.election == ElectionState::Starting {
             // `lazy-start`: the first request starts the election loop; this one is refused,
@@ -208,13 +241,19 @@ impl Node {
                 .believed_leader()
                 .map(|(_, l)| l.node)
                 .filter(|&n| n != self.id);
-            self.reply(client, request, TimestampResult::NotLeader { hint }, out);
+            let p = Pending {
+                client,
+                request,
+                ask,
+                covered: false,
+            };
+            self.refuse(p, hint, out);
             return;
         }
         self.v.service.pending.push_back(Pending {
             client,
             request,
-            count,
+            ask,
             covered: false,
         });
         if self.v.service.op == ServiceOp::Idle {
@@ -511,6 +550,11 @@ impl Node {
                 self.start_service_check(cfg, out);
                 return;
             }
+            let Ask::Timestamps { count } = front.ask else {
+                self.v.service.pending.pop_front();
+                self.serve_lock(front, out);
+                continue;
+            };
             let store = match self.v.service.store {
                 Some(s) if s.ready => s,
                 Some(_) => return, // recovery running
@@ -519,7 +563,7 @@ impl Node {
                     return;
                 }
             };
-            let last = store.counter + front.count;
+            let last = store.counter + count;
             // (Bug `serve-past-bound`: serve first, reserve later.)
             let past = last > store.limit();
             if !past || cfg.bugs.serve_past_bound {
@@ -781,13 +825,35 @@ impl Node {
         }
     }
 
+    /// Fails the covered timestamp requests (the store is gone); lock calls do not need it.
     fn fail_covered(&mut self, result: TimestampResult, out: &mut Outbox) {
         let pending = std::mem::take(&mut self.v.service.pending);
         for p in pending {
-            if p.covered {
+            if p.covered && matches!(p.ask, Ask::Timestamps { .. }) {
                 self.reply(p.client, p.request, result, out);
             } else {
                 self.v.service.pending.push_back(p);
+            }
+        }
+    }
+
+    /// Tells a caller this node does not lead, in the reply its call expects.
+    pub(crate) fn refuse(&self, p: Pending, hint: Option<NodeId>, out: &mut Outbox) {
+        match p.ask {
+            Ask::Timestamps { .. } => self.reply(
+                p.client,
+                p.request,
+                TimestampResult::NotLeader { hint },
+                out,
+            ),
+            Ask::Lock { lock } | Ask::Refresh { lock, .. } | Ask::Unlock { lock, .. } => {
+                super::locks::lock_reply(
+                    p.client,
+                    p.request,
+                    lock,
+                    LockResult::NotLeader { hint },
+                    out,
+                )
             }
         }
     }
@@ -896,13 +962,7 @@ impl Node {
                 if p.covered {
                     self.v.service.pending.push_back(p);
                 } else {
-                    let hint = None;
-                    self.reply(
-                        p.client,
-                        p.request,
-                        TimestampResult::NotLeader { hint },
-                        out,
-                    );
+                    self.refuse(p, None, out);
                 }
             }
             self.v.service.draining = true;
@@ -917,20 +977,18 @@ impl Node {
     pub(crate) fn close_service(&mut self, out: &mut Outbox) {
         let svc = std::mem::take(&mut self.v.service);
         for p in svc.pending {
-            self.reply(
-                p.client,
-                p.request,
-                TimestampResult::NotLeader { hint: None },
-                out,
-            );
+            self.refuse(p, None, out);
         }
         self.v.service.stores_built = svc.stores_built;
         self.v.proposers[LogId::Timestamp.index()].abandon(out);
+        // The term's lock table goes with it.
+        self.v.locks = super::locks::LockTable::default();
         for t in [
             TimerKind::ServiceCheckTimeout,
             TimerKind::ServiceCheckRetry,
             TimerKind::RecoveryTimeout,
             TimerKind::BoundRetry,
+            TimerKind::LockGrace,
         ] {
             out.cancel_timer(t);
         }

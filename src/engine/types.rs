@@ -180,6 +180,35 @@ impl fmt::Display for Value {
     }
 }
 
+/// A named lock of the leader's lock service ("lock A", "lock B", …).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct LockName(pub u8);
+
+impl fmt::Display for LockName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "lock {}", char::from(b'A' + self.0 % 26))
+    }
+}
+
+/// Proof of holding a lock, as granted by one leader in one term. AtlasDB builds a new lock
+/// service with a fresh random leadership id for every term, so a token from an earlier term
+/// is unknown to the next one and its refresh fails.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct LockToken {
+    /// The leader process that granted it.
+    pub leader: LeaderId,
+    /// Its leadership round (the term).
+    pub term: Seq,
+    /// Counts grants within the term.
+    pub id: u32,
+}
+
+impl fmt::Display for LockToken {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}/r{}/{}", self.leader, self.term, self.id)
+    }
+}
+
 /// A set of nodes (up to 16), used for quorums and reply tracking without allocation.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct NodeSet(pub u16);

@@ -25,6 +25,9 @@
 //! * **Real-time order** — a request that starts after another request's reply arrived gets
 //!   larger timestamps (TimeLock's guarantee to clients).
 //! * **Under the bound** — nobody hands out a timestamp above the highest bound chosen so far.
+//! * **Locks are exclusive** — no two clients hold one lock at the same time, as each client
+//!   sees it: from the grant's arrival until it releases the lock, a refresh is refused, or its
+//!   lease runs out.
 
 use std::collections::BTreeMap;
 use std::fmt::Write;
@@ -32,8 +35,8 @@ use std::fmt::Write;
 use super::config::Time;
 use crate::engine::seqlog::SeqLog;
 use crate::engine::{
-    Address, Ballot, ClientId, LogId, Msg, NodeId, NodeSet, Observation, RequestId, Seq,
-    TimestampResult, Value,
+    Address, Ballot, ClientId, LockName, LockToken, LogId, Msg, NodeId, NodeSet, Observation,
+    RequestId, Seq, TimestampResult, Value,
 };
 
 /// Which rule broke.
@@ -57,11 +60,13 @@ pub enum Invariant {
     RealTimeOrder,
     /// A timestamp above the agreed bound was handed out.
     UnderBound,
+    /// Two clients held one lock at the same time.
+    LocksExclusive,
 }
 
 impl Invariant {
     /// Every rule, in the order the UI lists them.
-    pub const ALL: [Invariant; 9] = [
+    pub const ALL: [Invariant; 10] = [
         Invariant::Agreement,
         Invariant::LearnedChosen,
         Invariant::Nontriviality,
@@ -71,6 +76,7 @@ impl Invariant {
         Invariant::UniqueTimestamps,
         Invariant::RealTimeOrder,
         Invariant::UnderBound,
+        Invariant::LocksExclusive,
     ];
 
     /// Name used in traces and the UI.
@@ -85,6 +91,7 @@ impl Invariant {
             Invariant::UniqueTimestamps => "unique-timestamps",
             Invariant::RealTimeOrder => "real-time-order",
             Invariant::UnderBound => "under-the-bound",
+            Invariant::LocksExclusive => "locks-exclusive",
         }
     }
 
@@ -118,6 +125,9 @@ impl Invariant {
             }
             Invariant::UnderBound => {
                 "No timestamp above the bound agreed by Paxos is handed out."
+            }
+            Invariant::LocksExclusive => {
+                "No two clients hold the same lock at the same time."
             }
         }
     }
@@ -193,6 +203,15 @@ impl SlotGhost {
     }
 }
 
+/// A client's hold of a lock, as the client sees it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Hold {
+    client: ClientId,
+    token: LockToken,
+    since: Time,
+    until: Time,
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 struct Ack {
     ts: u64,
@@ -220,6 +239,8 @@ pub struct Checker {
     acked_max: Option<Ack>,
     /// Per client: `acked_max` when its current request started.
     floors: BTreeMap<ClientId, (RequestId, Option<Ack>)>,
+    /// Per lock: who holds it, the token and since when, and until when its lease runs.
+    holders: BTreeMap<LockName, Vec<Hold>>,
     /// Violations, in order (one per rule and slot, at most [`REPORT_CAP`] in all).
     pub violations: Vec<Violation>,
     reported: Vec<(Invariant, Option<(LogId, Seq)>)>,
@@ -235,6 +256,7 @@ impl Checker {
             served: BTreeMap::new(),
             acked_max: None,
             floors: BTreeMap::new(),
+            holders: BTreeMap::new(),
             violations: Vec::new(),
             reported: Vec::new(),
         }
@@ -303,9 +325,72 @@ impl Checker {
                     last,
                 },
             ) => self.granted(c, *request, *from, *first, *last, t, &mut found),
+            (Address::Client(c), Observation::ClientLocked { lock, token, until }) => {
+                self.locked(c, *lock, *token, *until, t, &mut found)
+            }
+            (Address::Client(c), Observation::ClientLockRefreshed { lock, until }) => {
+                if let Some(h) = self
+                    .holders
+                    .get_mut(lock)
+                    .and_then(|v| v.iter_mut().find(|h| h.client == c))
+                {
+                    h.until = *until;
+                }
+            }
+            (Address::Client(c), Observation::ClientLockEnded { lock, .. }) => {
+                if let Some(v) = self.holders.get_mut(lock) {
+                    v.retain(|h| h.client != c);
+                }
+            }
             _ => {}
         }
         self.record(found)
+    }
+
+    /// Client `c` now holds `lock`: nobody else may, by their own account.
+    fn locked(
+        &mut self,
+        c: ClientId,
+        lock: LockName,
+        token: LockToken,
+        until: Time,
+        t: Time,
+        found: &mut Vec<Violation>,
+    ) {
+        let holds = self.holders.entry(lock).or_default();
+        holds.retain(|h| h.until > t && h.client != c);
+        let clash = holds.first().copied();
+        holds.push(Hold {
+            client: c,
+            token,
+            since: t,
+            until,
+        });
+        if let Some(other) = clash {
+            if !self.already(Invariant::LocksExclusive, None) {
+                let nodes = vec![other.token.leader.node, token.leader.node];
+                found.push(Violation {
+                    invariant: Invariant::LocksExclusive,
+                    t,
+                    nodes,
+                    slot: None,
+                    quorums: vec![],
+                    ranges: vec![],
+                    detail: format!(
+                        "{c} was granted {lock} by {} (term {}), but {} has held it since {} \
+                         under a lease from {} (term {}) that runs until {}: two clients hold \
+                         one lock.",
+                        token.leader.node,
+                        token.term,
+                        other.client,
+                        super::units::secs(other.since),
+                        other.token.leader.node,
+                        other.token.term,
+                        super::units::secs(other.until)
+                    ),
+                });
+            }
+        }
     }
 
     fn record(&mut self, found: Vec<Violation>) -> Vec<Violation> {

@@ -1,6 +1,6 @@
 //! Everything that, together with the seed and the interventions, determines a run.
 
-use crate::engine::client::ClientParams;
+use crate::engine::client::{ClientParams, LockPlan};
 use crate::engine::{Micros, ProtocolConfig, MS};
 
 /// Virtual time in microseconds since the run began.
@@ -59,10 +59,10 @@ impl NetworkConfig {
     }
 }
 
-/// Simulated timestamp clients.
+/// Simulated clients: timestamp clients, and lock clients.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct ClientLoad {
-    /// How many clients (0 = none).
+    /// How many timestamp clients (0 = none).
     pub count: u16,
     /// Timestamps per request.
     pub batch: u64,
@@ -70,20 +70,32 @@ pub struct ClientLoad {
     pub think: Micros,
     /// Per-attempt timeout.
     pub timeout: Micros,
+    /// How many lock clients (0 = none).
+    pub lock_clients: u16,
+    /// How many named locks they share.
+    pub locks: u8,
+    /// How long a lock client holds a lock.
+    pub lock_hold: Micros,
 }
 
 impl ClientLoad {
     /// No clients.
     pub fn none() -> ClientLoad {
-        ClientLoad {
-            count: 0,
-            batch: 10,
-            think: 500 * MS,
-            timeout: 3_000 * MS,
-        }
+        ClientLoad::NO_LOCKS
     }
 
-    /// The behaviour every client gets.
+    /// No lock clients (the lock fields of a timestamp-only load).
+    pub const NO_LOCKS: ClientLoad = ClientLoad {
+        count: 0,
+        batch: 10,
+        think: 500 * MS,
+        timeout: 3_000 * MS,
+        lock_clients: 0,
+        locks: 2,
+        lock_hold: 4_000 * MS,
+    };
+
+    /// The behaviour every timestamp client gets.
     pub fn params(&self) -> ClientParams {
         ClientParams {
             batch: self.batch,
@@ -91,6 +103,19 @@ impl ClientLoad {
             timeout: self.timeout,
             retry_pause: 100 * MS,
             one_shot: false,
+            locks: None,
+        }
+    }
+
+    /// The behaviour every lock client gets, under a lease of `lease`.
+    pub fn lock_params(&self, lease: Micros) -> ClientParams {
+        ClientParams {
+            locks: Some(LockPlan {
+                names: self.locks,
+                hold: self.lock_hold,
+                lease,
+            }),
+            ..self.params()
         }
     }
 
@@ -107,6 +132,12 @@ impl ClientLoad {
         }
         if self.think == 0 || self.timeout == 0 {
             return Err("client think time and timeout must be positive".into());
+        }
+        if self.lock_clients > 16 || self.locks == 0 || self.locks > 26 {
+            return Err("lock clients must be 0–16, sharing 1–26 locks".into());
+        }
+        if self.lock_hold == 0 || self.lock_hold > 600_000 * MS {
+            return Err("a lock is held for 1 µs – 600 s".into());
         }
         Ok(())
     }
@@ -166,6 +197,7 @@ impl SimConfig {
                     batch: 10,
                     think: 600 * MS,
                     timeout: 2_500 * MS,
+                    ..ClientLoad::NO_LOCKS
                 },
             },
             Preset::AtlasDb => SimConfig {
@@ -177,6 +209,8 @@ impl SimConfig {
                     batch: 100,
                     think: 20 * MS,
                     timeout: 3_000 * MS,
+                    lock_hold: 20_000 * MS,
+                    ..ClientLoad::NO_LOCKS
                 },
             },
         }

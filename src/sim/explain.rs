@@ -1,7 +1,9 @@
 //! Every recorded event in one line of plain words — for the event log, tours and tooltips.
 
 use super::history::{DropReason, EventKind, Fact, History, MessageRecord, TraceEvent};
-use crate::engine::{Address, FailReason, LogId, Msg, Phase, TimerKind, TimestampResult, Value};
+use crate::engine::{
+    Address, FailReason, LockResult, LogId, Msg, Phase, TimerKind, TimestampResult, Value,
+};
 
 /// "leadership[3]" or "timestamp[0]".
 pub fn slot(log: LogId, seq: u64) -> String {
@@ -42,6 +44,11 @@ fn timer(t: TimerKind) -> &'static str {
         TimerKind::Resend => "it re-sends requests nobody answered",
         TimerKind::ClientNext => "time for its next request",
         TimerKind::ClientTimeout => "no answer in time: it tries another node",
+        TimerKind::LockGrace => {
+            "its grace period is over: leases from earlier terms have run out, it may grant locks"
+        }
+        TimerKind::ClientRefresh => "time to refresh its lock",
+        TimerKind::ClientLease => "its lock's lease may have run out",
     }
 }
 
@@ -166,6 +173,27 @@ pub fn message(m: &Msg) -> String {
             }
             TimestampResult::NotLeader { hint: None } => "TimestampReply: not the leader".into(),
             TimestampResult::Unavailable => "TimestampReply: unavailable, retry".into(),
+        },
+        Msg::LockRequest { lock, .. } => format!("LockRequest: may I take {lock}?"),
+        Msg::LockRefresh { lock, token, .. } => {
+            format!("LockRefresh: I still hold {lock} (token {token})")
+        }
+        Msg::Unlock { lock, .. } => format!("Unlock: I release {lock}"),
+        Msg::LockReply { lock, result, .. } => match result {
+            LockResult::Granted { token } => format!("LockReply: {lock} is yours (token {token})"),
+            LockResult::Refreshed => format!("LockReply: {lock} is still yours"),
+            LockResult::Busy => format!("LockReply: {lock} is held by someone else"),
+            LockResult::Unknown => {
+                format!("LockReply: this term's lock service does not know your {lock}")
+            }
+            LockResult::Unlocked => format!("LockReply: {lock} released"),
+            LockResult::Wait => {
+                "LockReply: a new term — no locks until earlier leases run out".into()
+            }
+            LockResult::NotLeader { hint: Some(h) } => {
+                format!("LockReply: not the leader, try {h}")
+            }
+            LockResult::NotLeader { hint: None } => "LockReply: not the leader".into(),
         },
         Msg::ConnectionRefused { request } => format!(
             "Connection refused: the process is down, so \"{}\" failed at once",
@@ -384,6 +412,34 @@ fn fact(f: &Fact) -> String {
         } => {
             format!("{client} got {first}–{last} from {from}")
         }
+        Fact::LockGranted {
+            node,
+            client,
+            lock,
+            token,
+        } => format!("{node} grants {lock} to {client} (token {token})"),
+        Fact::ClientLocked {
+            client,
+            lock,
+            until,
+            ..
+        } => format!(
+            "{client} holds {lock}; its lease runs until {}",
+            super::units::secs(*until)
+        ),
+        Fact::ClientLockRefreshed {
+            client,
+            lock,
+            until,
+        } => format!(
+            "{client} refreshed {lock}: its lease now runs until {}",
+            super::units::secs(*until)
+        ),
+        Fact::ClientLockEnded { client, lock, why } => match *why {
+            "released" => format!("{client} releases {lock}"),
+            "expired" => format!("{client}'s lease on {lock} ran out: it no longer holds it"),
+            _ => format!("{client}'s refresh of {lock} was refused: it no longer holds it"),
+        },
         Fact::Intervene(a) => format!("you: {}", a.describe()),
     }
 }
@@ -413,10 +469,13 @@ pub fn place_with(e: &TraceEvent, m: Option<&MessageRecord>) -> Option<Address> 
             | Fact::BoundExtended { node, .. }
             | Fact::BoundRecovered { node, .. }
             | Fact::StoreLost { node, .. }
-            | Fact::BoundStale { node, .. } => Some(Address::Node(*node)),
-            Fact::ClientRequest { client, .. } | Fact::ClientGranted { client, .. } => {
-                Some(Address::Client(*client))
-            }
+            | Fact::BoundStale { node, .. }
+            | Fact::LockGranted { node, .. } => Some(Address::Node(*node)),
+            Fact::ClientRequest { client, .. }
+            | Fact::ClientGranted { client, .. }
+            | Fact::ClientLocked { client, .. }
+            | Fact::ClientLockRefreshed { client, .. }
+            | Fact::ClientLockEnded { client, .. } => Some(Address::Client(*client)),
             Fact::Intervene(_) => None,
         },
         EventKind::Violation(_) => None,
@@ -477,7 +536,12 @@ impl Category {
                 Fact::Propose { .. } | Fact::AcceptPhase { .. } => Category::Propose,
                 Fact::Chosen { .. } => Category::Chosen,
                 Fact::AttemptFailed { .. } | Fact::LostLeadership { .. } => Category::Failed,
-                Fact::Serve { .. } | Fact::ClientGranted { .. } => Category::Serve,
+                Fact::Serve { .. }
+                | Fact::ClientGranted { .. }
+                | Fact::LockGranted { .. }
+                | Fact::ClientLocked { .. }
+                | Fact::ClientLockRefreshed { .. }
+                | Fact::ClientLockEnded { .. } => Category::Serve,
                 Fact::BoundExtended { .. }
                 | Fact::BoundRecovered { .. }
                 | Fact::StoreLost { .. }

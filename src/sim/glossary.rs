@@ -20,6 +20,10 @@ pub fn message(type_name: &str) -> &'static str {
         "LearnedReply" => "The bound learned at that sequence, if any.",
         "TimestampRequest" => "A client asks for fresh timestamps.",
         "TimestampReply" => "Timestamps handed out, or \"I am not the leader\" (with a hint), or \"unavailable\".",
+        "LockRequest" => "A lock client asks the leader for a named lock. Like a timestamp request, it waits for a leadership check that started after it arrived.",
+        "LockRefresh" => "A lock client extends its hold before its lease runs out, showing the token it was granted.",
+        "Unlock" => "A lock client releases a lock.",
+        "LockReply" => "The leader's answer to a lock call: granted (with a token), refreshed, busy, unknown token (the lock is gone — a new term's table never heard of it), released, or \"wait\" while a new leader's grace period runs.",
         "ConnectionRefused" => "Not a protocol message: the network tells a caller that the process it called is down. Only with the refused-connections quirk — AtlasDB's leader-election calls and pings use non-retrying HTTP channels, so a crashed peer fails them at once, while a partitioned or hung one makes them wait for a timeout.",
         _ => "",
     }
@@ -237,6 +241,13 @@ pub fn quirk(name: &str) -> Option<QuirkInfo> {
             atlasdb: "A node creates its leadership context — and starts electing — only when the first client request reaches it.",
             source: "LeadershipComponents#getOrCreateNewLeadershipContext",
             hazard: None,
+        },
+        "no-lock-grace" => QuirkInfo {
+            title: "A new term grants locks at once",
+            textbook: "A new leader grants no lock for one lease, so every lease granted in earlier terms has run out.",
+            atlasdb: "Each term gets a fresh, empty lock service that grants at once; clients are meant to check the leadership id in their lease before trusting it.",
+            source: "AsyncLockService.createDefault; LockLeaseService (client side)",
+            hazard: Some("A client still trusting its lease from the old term and a client the new leader just granted hold the same lock at once."),
         },
         _ => return None,
     })

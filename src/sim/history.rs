@@ -10,8 +10,8 @@ use super::checker::Violation;
 use super::config::Time;
 use super::intervention::Action;
 use crate::engine::{
-    Address, Ballot, ClientId, FailReason, Incarnation, LogId, Msg, NodeId, RequestId, Seq,
-    TimerKind, Value,
+    Address, Ballot, ClientId, FailReason, Incarnation, LockName, LockToken, LogId, Msg, NodeId,
+    RequestId, Seq, TimerKind, Value,
 };
 
 /// Stable message identity, in send order (duplicates get their own id).
@@ -259,6 +259,46 @@ pub enum Fact {
         first: u64,
         /// Last.
         last: u64,
+    },
+    /// A leader's lock service granted a lock.
+    LockGranted {
+        /// Leader.
+        node: NodeId,
+        /// To whom.
+        client: ClientId,
+        /// Which lock.
+        lock: LockName,
+        /// The token.
+        token: LockToken,
+    },
+    /// A lock client holds a lock, under a lease until `until`.
+    ClientLocked {
+        /// Client.
+        client: ClientId,
+        /// Which lock.
+        lock: LockName,
+        /// Its token.
+        token: LockToken,
+        /// End of the lease.
+        until: Time,
+    },
+    /// A lock client's refresh extended its lease.
+    ClientLockRefreshed {
+        /// Client.
+        client: ClientId,
+        /// Which lock.
+        lock: LockName,
+        /// New end of the lease.
+        until: Time,
+    },
+    /// A lock client stopped holding a lock ("released", "refused", "expired").
+    ClientLockEnded {
+        /// Client.
+        client: ClientId,
+        /// Which lock.
+        lock: LockName,
+        /// Why.
+        why: &'static str,
     },
     /// An intervention other than crash/restart took effect.
     Intervene(Action),

@@ -403,6 +403,17 @@ pub fn all() -> Vec<Scenario> {
         },
     ]
     .into_iter()
+    .chain([Scenario {
+        name: "lock-failover",
+        title: "Locks across a failover",
+        summary: "Two clients take turns at one lock under 3 s leases; the leader is cut off at 6 s and the new leader waits one lease before granting.",
+        lesson: "The lock table lives in the leader's memory, so a new leader starts with none. It cannot know who still holds a lock under a lease from the old term, so it grants nothing for one lease (its grace period): every old lease has run out by then, because each was counted from a request sent before the old leader's last successful check.",
+        config: lock_failover(3),
+        interventions: vec![at(6 * S, Action::IsolateLeader { followers: 0 })],
+        duration: 20 * S,
+        bug: None,
+        quirk: None,
+    }])
     .chain(atlasdb())
     .collect()
 }
@@ -524,7 +535,18 @@ fn atlasdb_stale_check() -> (SimConfig, Vec<Intervention>) {
     (c, ivs)
 }
 
-/// The scenarios that run AtlasDB's own code: a failover as it really happens, then the two
+/// Two lock clients take turns at one lock, holding it 8 s under a 3 s lease; the leader is
+/// cut off at 6 s.
+fn lock_failover(seed: u64) -> SimConfig {
+    let mut c = classroom(3, seed);
+    c.clients.count = 0;
+    c.clients.lock_clients = 2;
+    c.clients.locks = 1;
+    c.clients.lock_hold = 8 * S;
+    c
+}
+
+/// The scenarios that run AtlasDB's own code: a failover as it really happens, then the ones
 /// that show it breaking safety ("Found in real code").
 pub fn atlasdb() -> Vec<Scenario> {
     let (config, interventions) = accept_without_state();
@@ -570,6 +592,21 @@ pub fn atlasdb() -> Vec<Scenario> {
             duration: 14 * S,
             bug: None,
             quirk: Some("leadership-only-check"),
+        },
+        Scenario {
+            name: "atlasdb-lock-failover",
+            title: "AtlasDB: a new term grants a lock still held",
+            summary: "Two clients take turns at one lock; leadership moves, and the new leader's empty lock table grants the lock at once — while the holder's lease still runs.",
+            lesson: "TimeLock keeps locks in the leader's memory and builds a fresh lock service for every term (AsyncLockService.createDefault). The new table is empty and grants at once, so a client that still trusts its lease and a client the new leader just granted hold the same lock. AtlasDB's clients guard against this by checking the leadership id in their lease before trusting it; the textbook leader waits out one lease instead.",
+            config: {
+                let mut c = lock_failover(15);
+                c.protocol.quirks = crate::engine::Protocol::AtlasDb.quirks();
+                c
+            },
+            interventions: vec![at(6 * S, Action::IsolateLeader { followers: 0 })],
+            duration: 20 * S,
+            bug: None,
+            quirk: Some("no-lock-grace"),
         },
     ]
 }

@@ -126,6 +126,20 @@ pub fn encode(shared: &Shared) -> String {
     if c.clients.batch != bc.batch {
         put("cb", c.clients.batch.to_string());
     }
+    if c.clients.lock_clients != bc.lock_clients {
+        put("lc", c.clients.lock_clients.to_string());
+    }
+    if c.clients.locks != bc.locks {
+        put("ln", c.clients.locks.to_string());
+    }
+    for (k, v, d) in [
+        ("lh", c.clients.lock_hold, bc.lock_hold),
+        ("ll", p.lock_lease, bp.lock_lease),
+    ] {
+        if v != d {
+            put(k, ms(v));
+        }
+    }
     if p.quirks != bp.quirks {
         match crate::engine::Protocol::of(p.quirks) {
             Some(profile) => put("proto", profile.name().to_string()),
@@ -437,6 +451,10 @@ pub fn decode(query: &str) -> (Shared, Vec<String>) {
                 "buf" => c.protocol.bound_buffer = num(v)?,
                 "cl" => c.clients.count = num(v)?,
                 "cb" => c.clients.batch = num(v)?,
+                "lc" => c.clients.lock_clients = num(v)?,
+                "ln" => c.clients.locks = num(v)?,
+                "lh" => c.clients.lock_hold = parse_ms(v)?,
+                "ll" => c.protocol.lock_lease = parse_ms(v)?,
                 // Links made before quirks existed.
                 "cup" => c.protocol.quirks.catch_up_after_preemption = v == "1",
                 "proto" => {
@@ -565,12 +583,39 @@ mod tests {
                 },
             ),
             Intervention::new(10, Action::IsolateLeader { followers: 1 }),
+            Intervention::new(
+                11,
+                Action::Slow {
+                    node: NodeId(2),
+                    extra: 2_000_000,
+                },
+            ),
+            Intervention::new(
+                12,
+                Action::Set(Param::Quirk {
+                    name: "lazy-start".into(),
+                    on: true,
+                }),
+            ),
         ];
         s.cursor = 12_345;
         let q = encode(&s);
         let (back, warnings) = decode(&q);
         assert!(warnings.is_empty(), "{warnings:?}");
         assert_eq!(back, s, "{q}");
+        // The AtlasDB profile, a custom set of quirks, and the lock service's settings.
+        s.config.protocol.quirks = crate::engine::Protocol::AtlasDb.quirks();
+        s.config.clients.lock_clients = 3;
+        s.config.clients.locks = 4;
+        s.config.clients.lock_hold = 5_000_000;
+        s.config.protocol.lock_lease = 2_000_000;
+        let q = encode(&s);
+        assert!(q.contains("proto=atlasdb"), "{q}");
+        assert_eq!(decode(&q).0, s, "{q}");
+        s.config.protocol.quirks.uuid_ballots = false;
+        let q = encode(&s);
+        assert!(q.contains("q=") && !q.contains("uuid-ballots"), "{q}");
+        assert_eq!(decode(&q).0, s, "{q}");
     }
 
     #[test]

@@ -45,6 +45,9 @@ pub struct Switches {
     pub bugs: Bugs,
     /// AtlasDB quirks.
     pub quirks: Quirks,
+    /// Add lock clients (drawn from a stream of their own, so every other draw of a seed is
+    /// the same with or without them).
+    pub locks: bool,
 }
 
 impl Switches {
@@ -62,6 +65,9 @@ impl Switches {
         };
         for b in self.bugs.enabled() {
             s.push_str(&format!(" --bug {b}"));
+        }
+        if self.locks {
+            s.push_str(" --locks");
         }
         s
     }
@@ -109,6 +115,7 @@ pub fn case(seed: u64, switches: Switches) -> SwarmCase {
         no_quorum_retries: r.between(0, 3) as u32,
         no_quorum_retry_delay: r.between(50, 700) * MS,
         resend_interval: [0, rtt + 50 * MS, 2 * rtt + 100 * MS][r.below(3) as usize],
+        lock_lease: 3_000 * MS,
         bugs: switches.bugs,
         quirks: switches.quirks,
     };
@@ -122,12 +129,21 @@ pub fn case(seed: u64, switches: Switches) -> SwarmCase {
         loss_ppm: [0, 0, 10_000, 50_000, 200_000][r.below(5) as usize],
         duplicate_ppm: [0, 0, 20_000, 100_000][r.below(4) as usize],
     };
-    let clients = ClientLoad {
+    let mut clients = ClientLoad {
         count: r.below(4) as u16,
         batch: r.between(1, 50),
         think: r.between(20, 500) * MS,
         timeout: (4 * rtt).max(r.between(500, 3_000) * MS),
+        ..ClientLoad::NO_LOCKS
     };
+    let mut protocol = protocol;
+    if switches.locks {
+        let mut l = Rng::derive(seed, 0x10C5);
+        clients.lock_clients = l.between(2, 4) as u16;
+        clients.locks = l.between(1, 2) as u8;
+        clients.lock_hold = l.between(100, 3_000) * MS;
+        protocol.lock_lease = (4 * rtt).max(l.between(300, 4_000) * MS);
+    }
     let safety_until = r.between(8, 20) * S;
     let node = |r: &mut Rng| NodeId(r.between(1, u64::from(nodes)) as u8);
     let mut interventions = Vec::new();

@@ -19,8 +19,8 @@ use super::intervention::{Action, Intervention, LinkFilter, Param};
 use super::json::{fnv1a, obj, parse, Json};
 use super::run::Run;
 use crate::engine::{
-    Address, BackoffPolicy, Ballot, Bugs, FailReason, LeaderId, Msg, NodeId, Phase, ProtocolConfig,
-    Quirks, TimestampResult, Value,
+    Address, BackoffPolicy, Ballot, Bugs, FailReason, LeaderId, LockResult, LockToken, Msg, NodeId,
+    Phase, ProtocolConfig, Quirks, TimestampResult, Value,
 };
 
 /// Current trace format version.
@@ -44,6 +44,16 @@ fn ballot(b: Ballot) -> Json {
         a.push(u64::from(b.uuid).into());
     }
     Json::Arr(a)
+}
+
+/// `[node, incarnation, term, id]`.
+fn lock_token(t: LockToken) -> Json {
+    Json::Arr(vec![
+        t.leader.node.0.into(),
+        t.leader.incarnation.into(),
+        t.term.into(),
+        t.id.into(),
+    ])
 }
 
 fn leader(l: LeaderId) -> Json {
@@ -235,6 +245,42 @@ pub fn msg_json(m: &Msg) -> Json {
             put("result", r);
         }
         Msg::ConnectionRefused { request } => put("request", msg_json(request)),
+        Msg::LockRequest { request, lock } => {
+            put("request", (*request).into());
+            put("lock", lock.0.into());
+        }
+        Msg::LockRefresh {
+            request,
+            lock,
+            token,
+        }
+        | Msg::Unlock {
+            request,
+            lock,
+            token,
+        } => {
+            put("request", (*request).into());
+            put("lock", lock.0.into());
+            put("token", lock_token(*token));
+        }
+        Msg::LockReply {
+            request,
+            lock,
+            result,
+        } => {
+            put("request", (*request).into());
+            put("lock", lock.0.into());
+            let r = match result {
+                LockResult::Granted { token } => obj([("granted", lock_token(*token))]),
+                LockResult::NotLeader { hint } => obj([("not_leader", hint.map(|h| h.0).into())]),
+                LockResult::Refreshed => "refreshed".into(),
+                LockResult::Busy => "busy".into(),
+                LockResult::Unknown => "unknown".into(),
+                LockResult::Unlocked => "unlocked".into(),
+                LockResult::Wait => "wait".into(),
+            };
+            put("result", r);
+        }
     }
     Json::Obj(o)
 }
@@ -537,6 +583,46 @@ pub fn event_json(e: &TraceEvent, messages: &Chunked<MessageRecord>) -> Json {
                 o.push(("first".into(), (*first).into()));
                 o.push(("last".into(), (*last).into()));
             }
+            Fact::LockGranted {
+                node: n,
+                client,
+                lock,
+                token,
+            } => {
+                kind("lock-granted", &mut o);
+                o.push(("node".into(), node(*n)));
+                o.push(("client".into(), addr(Address::Client(*client))));
+                o.push(("lock".into(), lock.0.into()));
+                o.push(("token".into(), lock_token(*token)));
+            }
+            Fact::ClientLocked {
+                client,
+                lock,
+                token,
+                until,
+            } => {
+                kind("client-locked", &mut o);
+                o.push(("client".into(), addr(Address::Client(*client))));
+                o.push(("lock".into(), lock.0.into()));
+                o.push(("token".into(), lock_token(*token)));
+                o.push(("until".into(), (*until).into()));
+            }
+            Fact::ClientLockRefreshed {
+                client,
+                lock,
+                until,
+            } => {
+                kind("client-lock-refreshed", &mut o);
+                o.push(("client".into(), addr(Address::Client(*client))));
+                o.push(("lock".into(), lock.0.into()));
+                o.push(("until".into(), (*until).into()));
+            }
+            Fact::ClientLockEnded { client, lock, why } => {
+                kind("client-lock-ended", &mut o);
+                o.push(("client".into(), addr(Address::Client(*client))));
+                o.push(("lock".into(), lock.0.into()));
+                o.push(("why".into(), (*why).into()));
+            }
             Fact::Intervene(a) => {
                 kind("intervene", &mut o);
                 o.push(("action".into(), action_json(a)));
@@ -583,6 +669,10 @@ pub fn config_json(c: &SimConfig) -> Json {
         ("client_batch", c.clients.batch.into()),
         ("client_think_us", c.clients.think.into()),
         ("client_timeout_us", c.clients.timeout.into()),
+        ("lock_clients", u64::from(c.clients.lock_clients).into()),
+        ("locks", u64::from(c.clients.locks).into()),
+        ("lock_hold_us", c.clients.lock_hold.into()),
+        ("lock_lease_us", p.lock_lease.into()),
     ])
 }
 
@@ -666,6 +756,7 @@ pub fn config_from_json(j: &Json, seed: u64) -> Result<SimConfig, String> {
         no_quorum_retries: u32_field(j, "no_quorum_retries", d.no_quorum_retries)?,
         no_quorum_retry_delay: u64_field(j, "no_quorum_retry_delay_us", d.no_quorum_retry_delay)?,
         resend_interval: u64_field(j, "resend_interval_us", d.resend_interval)?,
+        lock_lease: u64_field(j, "lock_lease_us", d.lock_lease)?,
         bugs,
         quirks,
     };
@@ -683,6 +774,11 @@ pub fn config_from_json(j: &Json, seed: u64) -> Result<SimConfig, String> {
         batch: u64_field(j, "client_batch", cl.batch)?,
         think: u64_field(j, "client_think_us", cl.think)?,
         timeout: u64_field(j, "client_timeout_us", cl.timeout)?,
+        lock_clients: u16::try_from(u64_field(j, "lock_clients", u64::from(cl.lock_clients))?)
+            .map_err(|_| "field \"lock_clients\" is too large".to_string())?,
+        locks: u8::try_from(u64_field(j, "locks", u64::from(cl.locks))?)
+            .map_err(|_| "field \"locks\" is too large".to_string())?,
+        lock_hold: u64_field(j, "lock_hold_us", cl.lock_hold)?,
     };
     c.validate()?;
     Ok(c)

@@ -11,12 +11,14 @@ use super::history::{
 };
 use super::run::Run;
 use super::units;
+use crate::engine::client::LockState;
 use crate::engine::election::ElectionState;
+use crate::engine::locks::LockTable;
 use crate::engine::proposer::Proposer;
 use crate::engine::timestamp::{BoundStore, Recovery, ServiceOp};
 use crate::engine::{
-    Address, Ballot, LeaderId, LogId, Msg, NodeId, NodeSet, ProtocolConfig, Role, Seq, TimerKind,
-    Value,
+    Address, Ballot, ClientId, LeaderId, LockName, LogId, Msg, NodeId, NodeSet, ProtocolConfig,
+    Role, Seq, TimerKind, Value,
 };
 
 /// A node as the cluster view draws it.
@@ -40,6 +42,8 @@ pub struct NodeView {
     pub preempted: u64,
     /// For the leader: (last timestamp handed out, agreed bound).
     pub timestamps: Option<(u64, u64)>,
+    /// For the leader: its lock table (None while its grace period runs).
+    pub locks: Option<Vec<(LockName, ClientId)>>,
 }
 
 /// A timer drawn as a draining ring.
@@ -86,6 +90,9 @@ pub fn nodes(run: &Run) -> Vec<NodeView> {
                 }
                 _ => None,
             };
+            let leading = n.up && matches!(n.v.election, ElectionState::Leading { .. });
+            let locks = (leading && n.v.locks.open)
+                .then(|| n.v.locks.held.iter().map(|(&l, h)| (l, h.client)).collect());
             NodeView {
                 id: n.id,
                 incarnation: n.incarnation,
@@ -96,6 +103,7 @@ pub fn nodes(run: &Run) -> Vec<NodeView> {
                 countdown: if n.up { countdown } else { None },
                 preempted: w.stats.preempted[n.id.index()],
                 timestamps,
+                locks,
             }
         })
         .collect()
@@ -651,10 +659,12 @@ fn involves(e: &EventKind, msg: Option<&MessageRecord>, n: NodeId) -> bool {
                 | BoundExtended { node, .. }
                 | BoundRecovered { node, .. }
                 | StoreLost { node, .. }
-                | BoundStale { node, .. } => *node == n,
+                | BoundStale { node, .. }
+                | LockGranted { node, .. } => *node == n,
                 ClientGranted { from, .. } => *from == a,
+                ClientLocked { token, .. } => token.leader.node == n,
                 // A client's wish names no node; what you did concerns everyone.
-                ClientRequest { .. } => false,
+                ClientRequest { .. } | ClientLockRefreshed { .. } | ClientLockEnded { .. } => false,
                 Intervene(_) => true,
             }
         }
@@ -903,6 +913,20 @@ pub struct NodeDetail {
     pub service: Option<String>,
     /// Volatile: client requests waiting for the leader.
     pub pending: usize,
+    /// Volatile, while leading: this term's lock table.
+    pub locks: Option<LockTable>,
+}
+
+/// The lock each client holds, as the client sees it (None: none, or not a lock client).
+pub fn client_locks(run: &Run) -> Vec<Option<LockName>> {
+    run.world()
+        .clients
+        .iter()
+        .map(|c| match c.lock {
+            LockState::Holding { lock, .. } => Some(lock),
+            _ => None,
+        })
+        .collect()
 }
 
 /// The inspector's view of node `id` with the last `rows` sequences of each log.
@@ -972,6 +996,7 @@ pub fn node_detail(run: &Run, id: NodeId, rows: usize) -> Option<NodeDetail> {
         store: n.v.service.store,
         service: leading.then(|| service_words(&n.v.service.op, cfg.quorum())),
         pending: n.v.service.pending.len(),
+        locks: leading.then(|| n.v.locks.clone()),
     })
 }
 

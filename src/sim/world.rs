@@ -120,15 +120,25 @@ impl World {
     pub fn new(cfg: SimConfig) -> World {
         let n = cfg.protocol.nodes;
         let params = cfg.clients.params();
+        let lock_params = cfg.clients.lock_params(cfg.protocol.lock_lease);
+        // Timestamp clients first, then lock clients; each starts at a different node.
+        let clients: Vec<Client> = (0..cfg.clients.count + cfg.clients.lock_clients)
+            .map(|i| {
+                let p = if i < cfg.clients.count {
+                    params
+                } else {
+                    lock_params
+                };
+                Client::new(ClientId(i), NodeId((i % u16::from(n)) as u8 + 1), p)
+            })
+            .collect();
         let mut w = World {
             nodes: (0..usize::from(n))
                 .map(|i| Node::new(NodeId::from_index(i)))
                 .collect(),
-            clients: (0..cfg.clients.count)
-                .map(|i| Client::new(ClientId(i), NodeId((i % u16::from(n)) as u8 + 1), params))
-                .collect(),
+            client_timers: vec![TimerTable::default(); clients.len()],
+            clients,
             node_timers: vec![TimerTable::default(); usize::from(n)],
-            client_timers: vec![TimerTable::default(); usize::from(cfg.clients.count)],
             rng_net: Rng::derive(cfg.seed, 1),
             rng_timer: Rng::derive(cfg.seed, 2),
             rng_uuid: Rng::derive(cfg.seed, 3),
@@ -316,9 +326,12 @@ impl World {
         let mut out = std::mem::take(&mut self.scratch);
         match owner {
             Address::Node(n) => self.nodes[n.index()].on_timer(&self.cfg.protocol, kind, &mut out),
-            Address::Client(c) => {
-                self.clients[usize::from(c.0)].on_timer(kind, self.cfg.protocol.nodes, &mut out)
-            }
+            Address::Client(c) => self.clients[usize::from(c.0)].on_timer(
+                kind,
+                self.now,
+                self.cfg.protocol.nodes,
+                &mut out,
+            ),
         }
         self.carry_out(owner, &mut out, rec);
         self.scratch = out;
@@ -396,16 +409,19 @@ impl World {
                 self.nodes[n.index()].on_message(&self.cfg.protocol, from, &msg, &mut out)
             }
             Address::Client(c) => {
-                if let (Address::Node(server), Msg::TimestampReply { request, result }) =
-                    (from, &msg)
-                {
-                    self.clients[usize::from(c.0)].on_reply(
-                        server,
-                        *request,
-                        *result,
-                        self.cfg.protocol.nodes,
-                        &mut out,
-                    );
+                let nodes = self.cfg.protocol.nodes;
+                let client = &mut self.clients[usize::from(c.0)];
+                match (from, &msg) {
+                    (Address::Node(server), Msg::TimestampReply { request, result }) => {
+                        client.on_reply(server, *request, *result, nodes, &mut out)
+                    }
+                    (
+                        Address::Node(server),
+                        Msg::LockReply {
+                            request, result, ..
+                        },
+                    ) => client.on_lock_reply(server, *request, *result, self.now, nodes, &mut out),
+                    _ => {}
                 }
             }
         }
@@ -664,6 +680,37 @@ impl World {
                 agreed,
                 later,
             })),
+            Observation::LockGranted {
+                client,
+                lock,
+                token,
+            } => Some(fact(Fact::LockGranted {
+                node,
+                client,
+                lock,
+                token,
+            })),
+            Observation::ClientLocked { lock, token, until } => match at {
+                Address::Client(client) => Some(fact(Fact::ClientLocked {
+                    client,
+                    lock,
+                    token,
+                    until,
+                })),
+                Address::Node(_) => None,
+            },
+            Observation::ClientLockRefreshed { lock, until } => match at {
+                Address::Client(client) => Some(fact(Fact::ClientLockRefreshed {
+                    client,
+                    lock,
+                    until,
+                })),
+                Address::Node(_) => None,
+            },
+            Observation::ClientLockEnded { lock, why } => match at {
+                Address::Client(client) => Some(fact(Fact::ClientLockEnded { client, lock, why })),
+                Address::Node(_) => None,
+            },
             Observation::ClientStarted { request, count } => match at {
                 Address::Client(client) => Some(fact(Fact::ClientRequest {
                     client,

@@ -17,7 +17,7 @@ use yew::prelude::*;
 
 use super::format::{frac, node_color, owner_color};
 use super::store::use_lab;
-use crate::engine::{Address, NodeId, Role, TimerKind};
+use crate::engine::{Address, LockName, NodeId, Role, TimerKind};
 use crate::lab::LabAction;
 use crate::sim::view::{self, MessageView, NodeView, ViolationView};
 use crate::sim::{Invariant, Run};
@@ -264,6 +264,20 @@ fn NodeGlyph(p: &NodeProps) -> Html {
             below + 15.0,
             format!("ts {counter} {sign} bound {bound}"),
         ));
+    }
+    if let Some(locks) = &n.locks {
+        if !locks.is_empty() {
+            let held: Vec<String> = locks
+                .iter()
+                .map(|(l, c)| format!("{}:{c}", l.to_string().trim_start_matches("lock ")))
+                .collect();
+            parts.push(text(
+                classes!("locks"),
+                x,
+                below + 30.0,
+                format!("🔒 {}", held.join(" ")),
+            ));
+        }
     }
     if n.role == Role::Leader {
         parts.push(text(classes!("crown"), x, y - NODE_R - 12.0, "★".into()));
@@ -685,6 +699,8 @@ fn msg_target(
 struct BackdropProps {
     n: usize,
     clients: usize,
+    /// The lock each client holds.
+    held: Vec<Option<LockName>>,
     /// Partition group index per node, when split.
     groups: Option<Vec<usize>>,
     cut: Vec<(NodeId, NodeId)>,
@@ -717,6 +733,16 @@ fn Backdrop(p: &BackdropProps) -> Html {
         });
         if m <= 12 {
             edges.push(text(classes!("client-name"), x, y + 4.0, format!("C{c}")));
+            if let Some(Some(l)) = p.held.get(c) {
+                let name = l.to_string();
+                let letter = name.trim_start_matches("lock ");
+                edges.push(text(
+                    classes!("client-lock"),
+                    x,
+                    y + 24.0,
+                    format!("🔒{letter}"),
+                ));
+            }
         }
     }
     if m > 12 {
@@ -824,6 +850,8 @@ pub struct Scene {
     pub messages: Vec<MessageView>,
     /// Number of clients (drawn under the ring).
     pub clients: usize,
+    /// The lock each client holds, by its own account.
+    pub held: Vec<Option<LockName>>,
     /// Node pairs that cannot talk (partition).
     pub cut: Vec<(NodeId, NodeId)>,
     /// The first safety violation, once the cursor is past it.
@@ -851,6 +879,7 @@ impl Scene {
             nodes,
             messages,
             clients: w.clients.len(),
+            held: view::client_locks(run),
             cut,
             violation: view::violation(run),
         }
@@ -1041,7 +1070,7 @@ pub fn Picture(p: &PictureProps) -> Html {
             <div class="cluster-box" {onclick}>
                 <svg class="cluster" viewBox={format!("0 0 {} {}", px(WIDTH), px(HEIGHT))} role="group"
                      aria-label={p.label.clone()}>
-                    <Backdrop {n} {clients} groups={split.then(|| group_of.clone())} cut={scene.cut.clone()} />
+                    <Backdrop {n} {clients} held={scene.held.clone()} groups={split.then(|| group_of.clone())} cut={scene.cut.clone()} />
                     if let Some(v) = &scene.violation {
                         { violation_marks(v, n) }
                     }

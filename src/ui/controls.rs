@@ -185,6 +185,18 @@ pub fn Settings() -> Html {
             batch,
         })
     });
+    let on_lock_clients = field(&d, clients.lock_clients.to_string(), move |t| {
+        number(t, "Lock clients", 0, 0, 16).map(|v| LabAction::SetLockClients {
+            count: v as u16,
+            locks: clients.locks,
+        })
+    });
+    let on_locks = field(&d, clients.locks.to_string(), move |t| {
+        number(t, "Locks", 0, 1, 26).map(|v| LabAction::SetLockClients {
+            count: clients.lock_clients,
+            locks: v as u8,
+        })
+    });
     let current = lab.scenario.clone().unwrap_or_default();
     html! {
         <form class="settings" aria-label="Run settings" onsubmit={Callback::from(|e: SubmitEvent| e.prevent_default())}>
@@ -270,6 +282,13 @@ pub fn Settings() -> Html {
                     <input id="batch" type="number" min="1" max="10000" step="1" value={clients.batch.to_string()} onchange={on_batch} />
                 </label>
                 <span class="hint">{ format!("bound buffer {} · think {}", cfg.protocol.bound_buffer, dur(clients.think)) }</span>
+                <label>{ "Lock clients" }
+                    <input id="lock-clients" type="number" min="0" max="16" step="1" value={clients.lock_clients.to_string()} onchange={on_lock_clients} />
+                </label>
+                <label>{ "Locks they share" }
+                    <input id="locks" type="number" min="1" max="26" step="1" value={clients.locks.to_string()} onchange={on_locks} />
+                </label>
+                <span class="hint">{ format!("hold {} · lease {}", dur(clients.lock_hold), dur(cfg.protocol.lock_lease)) }</span>
             </fieldset>
         </form>
     }

@@ -330,6 +330,29 @@ fn node_panel(d: &NodeDetail) -> Vec<String> {
         } else if d.pending > 0 {
             let _ = write!(mem, "<p>{} client request(s) waiting.</p>", d.pending);
         }
+        if let Some(t) = &d.locks {
+            mem.push_str("<h4>Lock service (leader)</h4>");
+            let mut rows = vec![(
+                "term",
+                match (t.term, t.open) {
+                    (Some(r), true) => format!("round {r}: granting"),
+                    (Some(r), false) => format!(
+                        "round {r}: grace period — no grants until earlier terms' leases have run out"
+                    ),
+                    (None, _) => "none".into(),
+                },
+            )];
+            if t.held.is_empty() {
+                rows.push(("held", "nothing".into()));
+            }
+            for (lock, h) in &t.held {
+                rows.push((
+                    "held",
+                    format!("{lock} by {} (token {})", h.client, h.token),
+                ));
+            }
+            mem.push_str(&facts("locks", &rows));
+        }
     }
     mem.push_str("</section>");
     vec![head, disk, mem]

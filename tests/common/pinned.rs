@@ -4,12 +4,12 @@
 
 /// (scenario, cursor µs, events up to the cursor, trace hash).
 pub const PINNED: [(&str, u64, usize, u64); 6] = [
-    ("cold-start-5", 5_000_000, 870, 0x9cea_5ca4_d9e2_cfe0),
-    ("leader-crash", 12_000_000, 1770, 0xa053_b3a4_f7c5_19df),
-    ("lossy-network", 8_000_000, 1044, 0x3d61_d88c_fa8d_aa73),
-    ("bug-minority-quorum", 5_000_000, 701, 0xf7e4_292c_6ff9_6124),
+    ("cold-start-5", 5_000_000, 871, 0xe5a9_1875_5bf7_31f8),
+    ("leader-crash", 12_000_000, 1771, 0x0267_54a4_b047_b6f4),
+    ("lossy-network", 8_000_000, 1045, 0x85e9_3232_883a_163e),
+    ("bug-minority-quorum", 5_000_000, 703, 0x4c6f_24af_a18d_e618),
     ("dueling-no-backoff", 3_000_000, 1655, 0xaa15_649a_61b5_12a6),
-    ("bound-extension", 6_000_000, 1275, 0x46fa_e7c0_bfe1_b5c9),
+    ("bound-extension", 6_000_000, 1276, 0xbdad_0204_6924_9a8f),
 ];
 
 /// Runs a pinned scenario to its cursor and returns (events, hash).
