@@ -40,7 +40,6 @@ fn an_exported_trace_imports_to_the_same_run_in_wasm() {
 #[wasm_bindgen_test]
 async fn malformed_and_unknown_version_imports_are_refused_and_the_run_is_kept() {
     let root = mount("s=leader-crash&seed=7&t=9000000").await;
-    wait_paused(&root).await;
     let clock = text(&root, "#clock");
     assert_eq!(clock, "t = 9.000 s");
     let link = address();
@@ -148,7 +147,6 @@ async fn the_duel_view_shows_two_pictures_and_their_counters() {
 #[wasm_bindgen_test]
 async fn out_of_range_settings_are_refused_with_a_message_and_the_run_is_kept() {
     let root = mount("s=leader-crash&t=3000000").await;
-    wait_paused(&root).await;
     let clock = text(&root, "#clock");
     let link = address();
     let loss = input_value(&root, "#loss");

@@ -145,16 +145,25 @@ pub fn mount_app(search: &str) -> Element {
     root
 }
 
-/// [`mount_app`], then waits for the app's first render (its transport bar's clock).
-/// `query` is a share link's query without `?` ("" for none).
+/// [`mount_app`], then waits for the app's first render (its transport bar's clock) and for
+/// the share link it writes into the address bar after rendering: the same lab built here
+/// says what that link is. `query` is a share link's query without `?` ("" for none).
 pub async fn mount(query: &str) -> Element {
+    let query = query.trim_start_matches('?');
     let search = if query.is_empty() {
         String::new()
     } else {
-        format!("?{}", query.trim_start_matches('?'))
+        format!("?{query}")
     };
     let root = mount_app(&search);
     wait_el(&root, "#clock").await;
+    let link = paxoscope::lab::Lab::from_query(query).share_query();
+    eventually("the app's share link in the address bar", || {
+        let now = address();
+        ensure!(now == link, "the address bar says {now}, the lab {link}");
+        Ok(())
+    })
+    .await;
     root
 }
 
@@ -289,7 +298,8 @@ pub fn linked_interventions() -> Vec<String> {
 /// Waits until the run is paused and settled: Play shows "Play", and the app has written the
 /// moment it stopped at into the share link. (It does so only when paused, in an effect that
 /// runs after every panel has rendered and run its own effects, such as drawing the timeline's
-/// marks: a clock that moved by a millisecond or more has settled when the link agrees.)
+/// marks. So use it after the clock moved by a millisecond or more: then the link agrees only
+/// once the app has settled.)
 pub async fn wait_paused(root: &Element) {
     wait_text_eq(root, "#play", "Play").await;
     eventually("the share link's t= to match the paused clock", || {
