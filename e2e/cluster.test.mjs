@@ -81,6 +81,7 @@ export default [
       await page.goto(t.url('?s=dueling-no-backoff&t=2000000'));
       const target = page.locator('.msg-hits .msg:not(.dropped)').first();
       await target.waitFor();
+      const id = await target.getAttribute('data-msg');
       const canvas = page.locator('canvas.msg-canvas');
       const [box, before] = [await target.boundingBox(), await canvas.boundingBox()];
       const at = { x: box.x - before.x + box.width / 2, y: box.y - before.y + box.height / 2 };
@@ -96,7 +97,8 @@ export default [
       assert.equal(await page.locator('.msg-hits').count(), 0, 'no per-message elements while playing');
       const now = await canvas.boundingBox();
       await page.mouse.click(now.x + at.x, now.y + at.y);
-      await page.locator('#inspector.msg-inspector').waitFor();
+      // Time has nearly stopped: the message under the click is still the one we aimed at.
+      await page.locator(`#inspector.msg-inspector[data-msg="${id}"]`).waitFor();
       await page.locator('#play').click();
     },
   },

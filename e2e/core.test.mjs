@@ -79,18 +79,49 @@ export default [
     },
   },
   {
-    name: 'keyboard: space plays and pauses, arrows step',
+    name: 'keyboard: arrows step one event forward and back, space plays and pauses',
     async run(t) {
       const { page } = t;
       await page.goto(t.url('/?s=cold-start-3'));
-      await page.locator('#play').waitFor();
+      // The event log shows what a step did: the cursor's step is the "current" rows.
+      await page.locator('#tab-log').click();
+      await page.locator('.eventlog').waitFor();
+      const current = () => page.evaluate(() =>
+        [...document.querySelectorAll('.log-rows .row.current .entry')].map((e) => Number(e.dataset.event)));
+      const nextStep = async (after) => {
+        const want = Math.max(...after) + 1;
+        await page.waitForFunction((w) => [...document.querySelectorAll('.log-rows .row.current .entry')]
+          .some((e) => Number(e.dataset.event) === w), want);
+        return current();
+      };
+      await page.locator('h1').click(); // keys go to the page, not to a focused button
       await page.keyboard.press('ArrowRight');
+      await page.locator('.log-rows .row.current').first().waitFor();
+      const first = await current();
+      assert.ok(first.length >= 1, 'the first step recorded events');
+      // → runs the next step: its events follow the previous step's, none skipped.
       await page.keyboard.press('ArrowRight');
-      await page.waitForFunction(() => !document.querySelector('#clock').textContent.includes(' 0.000'));
+      const second = await nextStep(first);
+      assert.equal(Math.min(...second), Math.max(...first) + 1, `${first} then ${second}`);
+      const clock2 = await clockSeconds(page);
+      // ← goes back exactly one step.
+      await page.keyboard.press('ArrowLeft');
+      await page.waitForFunction((w) => {
+        const ev = [...document.querySelectorAll('.log-rows .row.current .entry')].map((e) => Number(e.dataset.event));
+        return ev.length > 0 && Math.max(...ev) === w;
+      }, Math.max(...first));
+      assert.deepEqual(await current(), first, 'back at the first step');
+
+      // Space plays (the clock runs past where we were) and pauses.
       await page.keyboard.press(' ');
       await t.waitForText('#play', 'Pause');
+      await page.waitForFunction((c) => parseFloat(document.querySelector('#clock').textContent.slice(4)) > c, clock2);
       await page.keyboard.press(' ');
       await t.waitForText('#play', 'Play');
+      // Paused, the share link records where the run stopped.
+      const stopped = await clockSeconds(page);
+      await page.waitForFunction((ms) => Math.round(Number(new URLSearchParams(location.search).get('t')) / 1000) === ms,
+        Math.round(stopped * 1000));
     },
   },
   {

@@ -1,10 +1,10 @@
 // End-to-end: getting runs in and out (export, import, share link, "Copy as Rust test") and the
 // dueling lab, in real Chromium.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 const text = async (page, selector) => ((await page.textContent(selector)) ?? '').trim();
 
@@ -26,6 +26,16 @@ async function exportTrace(page) {
   await download.saveAs(file);
   const json = JSON.parse(await readFile(file, 'utf8'));
   return { name: download.suggestedFilename(), file, json };
+}
+
+// The hash tests/replays.rs pins for the replay test `fn name()`.
+async function pinnedHash(name) {
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  const src = await readFile(path.join(here, '..', 'tests', 'replays.rs'), 'utf8');
+  const at = src.indexOf(`fn ${name}()`);
+  const m = at >= 0 && src.slice(at).match(/assert_eq!\(hash, (0x[0-9a-f_]+)\);/);
+  assert.ok(m, `tests/replays.rs pins a hash for ${name}`);
+  return m[1];
 }
 
 async function open(page, url, clock) {
@@ -147,13 +157,10 @@ export default [
       await open(page, t.url('/?s=leader-crash&seed=7&t=14000000&iv=8000000:crash-leader,9000000:crash:2'), 't = 14.000 s');
       await page.click('#rust-test');
       const code = await page.locator('#rust-test-code').inputValue();
-      // The same run is committed in tests/replays.rs (natively generated): same hash.
+      // The same run is committed in tests/replays.rs: the dialog gives the hash pinned there
+      // (read from the file, so the two cannot drift apart).
       assert.match(code, /fn replay_leader_crash_seed7_at_14000ms\(\)/);
-      const committed = readFileSync(new URL('../tests/replays.rs', import.meta.url), 'utf8');
-      const body = committed.split('fn replay_leader_crash_seed7_at_14000ms()')[1] ?? '';
-      const hash = body.match(/assert_eq!\(hash, (0x[0-9a-f_]+)\);/)?.[1];
-      assert.ok(hash, 'tests/replays.rs holds the leader-crash replay');
-      assert.ok(code.includes(`assert_eq!(hash, ${hash});`), `the browser's test asserts ${hash}`);
+      assert.match(code, new RegExp(`assert_eq!\\(hash, ${await pinnedHash('replay_leader_crash_seed7_at_14000ms')}\\);`));
       assert.match(await text(page, '#rust-test-hint'), /tests\//);
       await page.click('#copy-rust-test');
       await page.getByText('Copied ✓').waitFor();

@@ -1,5 +1,5 @@
 // Performance: frame time with 9 nodes and 300+ messages in flight, no animation frames while
-// paused, and time to first render of that heavy link.
+// paused, and the heavy link's first render and per-frame work compared with a light link's.
 //
 // Frame time is the time from one presented frame to the next: the interval between the
 // timestamps of consecutive `requestAnimationFrame` callbacks. At 60 Hz it is 16.7 ms when the
@@ -10,17 +10,35 @@
 // Headroom is printed too: the main thread's work per frame, from the frame's timestamp to a
 // message posted from a frame callback, which runs once the frame's callbacks, Yew's render,
 // style, layout and paint are done. On this 2-core machine software raster and compositing
-// share the cores with it, so it is noisy; PERF_BUDGET_MS (default 50 ms) guards it against a
-// change that makes frames much slower.
+// share the cores with it, so it is noisy.
+//
+// What is asserted, and how it copes with a loaded machine:
+// - p95 frame time ≤ TARGET_MS + 1 ms is a product target and stays an absolute limit. Retry
+//   policy: one PLAY_MS window is measured; if it misses the target (or records too few frames
+//   to judge), a second window is measured at once on the same page, still playing, and the
+//   test fails only if both miss. Both windows' numbers are printed, so a retry is visible.
+// - Every other limit is a ratio to a light link (cold-start-5) measured in the same test, so
+//   a machine that is slow for everyone does not fail it: the heavy link's first render at most
+//   FIRST_RATIO × the light one's (each the best of two loads), and its p95 main-thread work
+//   per frame at most WORK_RATIO × the light run's.
+// - Counts are exact: 300+ messages in flight, and not one animation frame requested while
+//   paused (that window is measured for 1 s on purpose).
 import assert from 'node:assert/strict';
 
 // A link with 9 nodes, 40 busy clients and 0.8–1.5 s messages: 320+ messages travelling.
 export const HEAVY = '?p=classroom&n=9&cl=40&ct=50&lat=800-1500&t=10000000';
+// The light link the ratios compare with: five nodes, few messages, the same 10 s of run.
+const LIGHT = '?s=cold-start-5&t=10000000';
 // The target: one 60 Hz frame (PERF_FRAME_MS moves it, e.g. for a 120 Hz display).
 const TARGET_MS = Number(process.env.PERF_FRAME_MS ?? 16.7);
 const JITTER_MS = 1;
-const BUDGET_MS = Number(process.env.PERF_BUDGET_MS ?? 50);
+// Seen here: the heavy link's first render 0.7–1.5× the light one's (both compute 10 s of run
+// before drawing), its p95 work per frame 1.5–3.5× (7–10 ms against 12–24 ms). 6× lets the
+// heavy link's work reach about what the old absolute 50 ms budget allowed.
+const FIRST_RATIO = Number(process.env.PERF_FIRST_RATIO ?? 3);
+const WORK_RATIO = Number(process.env.PERF_WORK_RATIO ?? 6);
 const PLAY_MS = Number(process.env.PERF_PLAY_MS ?? 4000);
+const LIGHT_PLAY_MS = 2000;
 // PERF_URL measures another link (then the 300-message floor is not asserted).
 const URL = process.env.PERF_URL ?? HEAVY;
 const MIN_MESSAGES = URL === HEAVY ? 300 : 0;
@@ -79,22 +97,93 @@ const pct = (xs, q) => {
   return s[Math.min(s.length - 1, Math.floor(q * s.length))];
 };
 
-// Opens the link with the instruments in place; returns the time to first render.
-async function open(t) {
-  await t.page.addInitScript(instrument);
-  await t.page.goto(t.url(URL));
+// Puts the instruments in place for every page load of this page (call once per page).
+const instrumentPage = (t) => t.page.addInitScript(instrument);
+
+// Loads `link`; returns its time to first render (ms after navigation start).
+async function load(t, link) {
+  await t.page.goto(t.url(link));
   await t.page.locator('svg.cluster .node').first().waitFor();
   return t.page.evaluate(() => window.__perf.first);
 }
 
+// Waits until the app has asked for `n` more animation frames than it had.
+async function appFramesPass(page, n) {
+  const from = await page.evaluate(() => window.__perf.appFrames);
+  await page.waitForFunction((want) => window.__perf.appFrames >= want, from + n);
+}
+
+// Waits until two frames in a row pass without the app asking for another: its loop stopped.
+const appLoopStops = (page) => page.evaluate(() => new Promise((resolve) => {
+  const p = window.__perf;
+  let seen = p.appFrames;
+  let quiet = 0;
+  const frame = () => {
+    if (p.appFrames === seen) quiet++;
+    else [seen, quiet] = [p.appFrames, 0];
+    if (quiet >= 2) resolve();
+    else p.raf(frame);
+  };
+  p.raf(frame);
+}));
+
+// Records frames for `ms` while the app plays (the window is the measurement: a fixed time on
+// purpose). Returns the samples and their summary.
+async function recordWindow(page, ms) {
+  await page.evaluate(startRecording);
+  await page.waitForTimeout(ms);
+  const { work, gaps, counts } = await page.evaluate(() => window.__perf.stop());
+  return {
+    work,
+    gaps,
+    counts,
+    frameP50: pct(gaps, 0.5),
+    frameP95: pct(gaps, 0.95),
+    workP50: pct(work, 0.5),
+    workP95: pct(work, 0.95),
+    late: gaps.filter((g) => g > TARGET_MS * 1.5).length,
+  };
+}
+
+// Plays the loaded link: starts, lets the first frames (JIT, caches) pass, records one window
+// (and a second one when `retry(window)` says the first missed), pauses. Returns the windows.
+async function play(t, ms, retry = () => false) {
+  const { page } = t;
+  await page.locator('#play').click();
+  await t.waitForText('#play', 'Pause');
+  await appFramesPass(page, 15);
+  const windows = [await recordWindow(page, ms)];
+  if (retry(windows[0])) windows.push(await recordWindow(page, ms));
+  await page.locator('#play').click();
+  await t.waitForText('#play', 'Play');
+  return windows;
+}
+
+const framesOk = (w) => w.gaps.length > 20 && w.frameP95 <= TARGET_MS + JITTER_MS;
+
+function report(t, label, w) {
+  t.metric(`${label}: frames recorded`, w.gaps.length + 1);
+  t.metric(`${label}: frame time p50 / p95`, `${w.frameP50.toFixed(1)} / ${w.frameP95.toFixed(1)}`, 'ms');
+  t.metric(`${label}: frames dropped (interval > 1.5 frames)`,
+    `${w.late} of ${w.gaps.length} (${(w.late / Math.max(1, w.gaps.length) * 100).toFixed(1)} %)`);
+  t.metric(`${label}: main-thread work per frame p50 / p95 / max`,
+    `${w.workP50.toFixed(1)} / ${w.workP95.toFixed(1)} / ${Math.max(...w.work).toFixed(1)}`, 'ms');
+}
+
 export default [
   {
-    name: 'heavy link: first render within 1 s, 300+ messages, no animation frames while paused',
+    name: `heavy link: first render within ${FIRST_RATIO}× a light link's, 300+ messages, no animation frames while paused`,
     async run(t) {
       const { page } = t;
-      const first = await open(t);
-      t.metric('time to first render (9 nodes, 320+ messages)', first, 'ms');
-      assert.ok(first < 1000, `first render took ${first} ms`);
+      await instrumentPage(t);
+      // Alternate the loads so both get a warm cache; keep each link's best.
+      const [l1, h1, l2, h2] = [await load(t, LIGHT), await load(t, URL), await load(t, LIGHT), await load(t, URL)];
+      const [light, heavy] = [Math.min(l1, l2), Math.min(h1, h2)];
+      t.metric('time to first render, light link (best of 2)', light, 'ms');
+      t.metric('time to first render, 9 nodes and 320+ messages (best of 2)', heavy, 'ms');
+      t.metric('first render ratio heavy / light', heavy / light);
+      assert.ok(heavy <= FIRST_RATIO * light,
+        `the heavy link's first render took ${heavy.toFixed(0)} ms, ${(heavy / light).toFixed(1)}× the light one's ${light.toFixed(0)} ms`);
       const inFlight = await page.locator('.msg-hits .msg:not(.dropped)').count();
       t.metric('messages in flight at the link time', inFlight);
       assert.ok(inFlight >= MIN_MESSAGES, `only ${inFlight} messages in flight`);
@@ -102,45 +191,38 @@ export default [
       // Play a little, pause: from then on the app must not ask for a single frame.
       await page.locator('#play').click();
       await t.waitForText('#play', 'Pause');
-      await page.waitForTimeout(500);
-      const playing = await page.evaluate(() => window.__perf.appFrames);
-      assert.ok(playing > 5, `only ${playing} frames requested while playing`);
+      await appFramesPass(page, 6);
       await page.locator('#play').click();
       await t.waitForText('#play', 'Play');
-      await page.waitForTimeout(200);
+      await appLoopStops(page);
       const before = await page.evaluate(() => window.__perf.appFrames);
-      await page.waitForTimeout(1000);
+      await page.waitForTimeout(1000); // the measured window
       const after = await page.evaluate(() => window.__perf.appFrames);
       t.metric('animation frames requested in 1 s while paused', after - before);
       assert.equal(after - before, 0, 'the paused app requested animation frames');
     },
   },
   {
-    name: `9 nodes, 300+ messages in flight: p95 frame time within ${TARGET_MS} ms`,
+    name: `9 nodes, 300+ messages in flight: p95 frame time within ${TARGET_MS} ms (one retry), work within ${WORK_RATIO}× a light run's`,
     async run(t) {
-      const { page } = t;
-      await open(t);
-      await page.locator('#play').click();
-      await t.waitForText('#play', 'Pause');
-      await page.waitForTimeout(300); // let the first frames (JIT, caches) pass
-      await page.evaluate(startRecording);
-      await page.waitForTimeout(PLAY_MS);
-      const { work, gaps, counts } = await page.evaluate(() => window.__perf.stop());
-      await page.locator('#play').click();
-      assert.ok(work.length > 20, `only ${work.length} frames in ${PLAY_MS} ms`);
-      const minCount = Math.min(...counts);
-      t.metric('frames recorded', work.length);
-      t.metric('messages drawn while playing (incl. fading drops), min / max', `${minCount} / ${Math.max(...counts)}`);
-      const late = gaps.filter((g) => g > TARGET_MS * 1.5).length;
-      t.metric('frame time p50', pct(gaps, 0.5), 'ms');
-      t.metric('frame time p95', pct(gaps, 0.95), 'ms');
-      t.metric('frames dropped (interval > 1.5 frames)', `${late} of ${gaps.length} (${(late / gaps.length * 100).toFixed(1)} %)`);
-      t.metric('main-thread work per frame p50', pct(work, 0.5), 'ms');
-      t.metric('main-thread work per frame p95', pct(work, 0.95), 'ms');
-      t.metric('main-thread work per frame max', Math.max(...work), 'ms');
+      await instrumentPage(t);
+      await load(t, LIGHT);
+      const [light] = await play(t, LIGHT_PLAY_MS);
+      report(t, 'light link', light);
+      await load(t, URL);
+      const windows = await play(t, PLAY_MS, (w) => !framesOk(w));
+      windows.forEach((w, i) => report(t, `heavy link, window ${i + 1}`, w));
+      if (windows.length > 1) t.log('the first window missed the frame target: measured a second one (retry policy)');
+      const heavy = windows[windows.length - 1];
+      const minCount = Math.min(...heavy.counts);
+      t.metric('messages drawn while playing (incl. fading drops), min / max', `${minCount} / ${Math.max(...heavy.counts)}`);
       assert.ok(minCount >= MIN_MESSAGES, `the load fell to ${minCount} messages in flight`);
-      assert.ok(pct(gaps, 0.95) <= TARGET_MS + JITTER_MS, `p95 frame time ${pct(gaps, 0.95).toFixed(1)} ms > ${TARGET_MS} ms: ${late} frames dropped`);
-      assert.ok(pct(work, 0.95) <= BUDGET_MS, `p95 main-thread work ${pct(work, 0.95).toFixed(1)} ms > ${BUDGET_MS} ms`);
+      assert.ok(framesOk(heavy), windows.map((w, i) => `window ${i + 1}: ${w.gaps.length + 1} frames, `
+        + `p95 frame time ${w.frameP95.toFixed(1)} ms > ${TARGET_MS} ms, ${w.late} frames dropped`).join('; '));
+      const ratio = heavy.workP95 / light.workP95;
+      t.metric('main-thread work p95 ratio heavy / light', ratio);
+      assert.ok(ratio <= WORK_RATIO,
+        `p95 main-thread work ${heavy.workP95.toFixed(1)} ms is ${ratio.toFixed(1)}× the light run's ${light.workP95.toFixed(1)} ms`);
     },
   },
 ];

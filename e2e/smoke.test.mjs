@@ -1,4 +1,4 @@
-// Smoke test: the page loads, the app renders, the Play/Pause button toggles.
+// Smoke test: the page loads, the app renders, the Play/Pause button toggles and runs the clock.
 import assert from 'node:assert/strict';
 
 // Records, in the page, when the app's DOM first appears (ms since navigation start).
@@ -15,7 +15,7 @@ function recordFirstRender() {
 
 export default [
   {
-    name: 'loads, renders the heading, #play toggles Play/Pause',
+    name: 'loads, renders the heading, #play toggles Play/Pause and runs the clock',
     async run(t) {
       const { page } = t;
       await page.addInitScript(recordFirstRender);
@@ -45,8 +45,11 @@ export default [
 
       const play = page.locator('#play');
       assert.equal((await play.textContent()).trim(), 'Play');
+      assert.equal((await page.locator('#clock').textContent()).trim(), 't = 0.000 s');
       await play.click();
       await t.waitForText('#play', 'Pause');
+      // Playing runs the simulation: the virtual clock moves.
+      await page.waitForFunction(() => document.querySelector('#clock').textContent.trim() !== 't = 0.000 s');
       await play.click();
       await t.waitForText('#play', 'Play');
       await play.click();

@@ -5,6 +5,13 @@ import assert from 'node:assert/strict';
 const caption = (page) => page.locator('#tour-caption').textContent();
 const clock = (page) => page.locator('#clock').textContent();
 
+// Waits until the tour card shows stop `at` of tour `name` and the app has settled there: it
+// writes the stop into the address bar after every panel has rendered.
+async function atStop(page, name, at) {
+  await page.locator(`.tour-card[data-tour="${name}"][data-step="${at}"]`).waitFor();
+  await page.waitForFunction((want) => location.search.split(/[?&]/).includes(want), `tour=${name}.${at}`);
+}
+
 export default [
   {
     name: 'a guided tour: start, step through captions, back, exit',
@@ -13,7 +20,7 @@ export default [
       await page.goto(t.url('/'));
       await page.locator('#tours').click();
       await page.locator('[data-tour="dueling"]').click();
-      await page.locator('.tour-card').waitFor();
+      await atStop(page, 'dueling', 0);
       assert.match(await page.locator('#tour-count').textContent(), /^Introduction/);
       const intro = await caption(page);
 
@@ -22,6 +29,7 @@ export default [
       for (let i = 1; i <= 3; i++) {
         await page.locator('#tour-next').click();
         await t.waitForText('#tour-count', `Step ${i} of 7`);
+        await atStop(page, 'dueling', i);
         seen.push(await caption(page));
         clocks.push(await clock(page));
         assert.notEqual(seen[i], seen[i - 1], `step ${i} has its own caption`);
@@ -31,10 +39,9 @@ export default [
       await t.screenshot('tour step');
 
       // The address bar is a link to this step: a new page opens the tour on the same caption.
-      await page.waitForFunction(() => location.search.includes('tour=dueling.3'));
       const other = await page.context().newPage();
       await other.goto(page.url());
-      await other.locator('#tour-caption').waitFor();
+      await atStop(other, 'dueling', 3);
       assert.equal(await other.locator('#tour-caption').textContent(), seen[3]);
       assert.equal(await other.locator('#clock').textContent(), clocks[3]);
       await other.close();
@@ -43,18 +50,23 @@ export default [
       await page.locator('h1').click();
       await page.keyboard.press('b');
       await t.waitForText('#tour-count', 'Step 2 of 7');
+      await atStop(page, 'dueling', 2);
       assert.equal(await caption(page), seen[2]);
       assert.equal(await clock(page), clocks[2]);
       await page.keyboard.press('n');
       await t.waitForText('#tour-count', 'Step 3 of 7');
+      await atStop(page, 'dueling', 3);
       assert.equal(await clock(page), clocks[3]);
 
-      // Wander off, then resume.
+      // Wander off (one event on by hand: the tour pauses and leaves the link), then resume.
       await page.locator('#step').click();
       await page.locator('#tour-resume').waitFor();
+      await page.waitForFunction(() => !location.search.includes('tour='));
       await page.locator('#tour-resume').click();
       await page.locator('#tour-resume').waitFor({ state: 'detached' });
+      await atStop(page, 'dueling', 3);
       assert.equal(await clock(page), clocks[3]);
+      assert.equal(await caption(page), seen[3]);
 
       await page.locator('#tour-exit').click();
       await page.locator('.tour-card').waitFor({ state: 'detached' });
@@ -87,7 +99,20 @@ export default [
       await page.waitForFunction(() => document.querySelector('.tab-body').scrollTop === 0);
       await page.evaluate(() => window.scrollTo(0, 0));
       await t.screenshot('break paxos unique timestamps');
+      // Move on past the violation, then "Jump to the first bad event" brings the clock back.
+      const title = await page.locator('#bp-title').textContent(); // "✗ … broken at 1.234 s"
+      const at = `t = ${title.split(' broken at ')[1]}`;
+      const atUs = Math.round(parseFloat(at.slice(4)) * 1e6);
+      const later = await page.locator('#scrubber').evaluate((el, us) => {
+        const v = Math.min(us + 500000, Number(el.max));
+        el.value = String(v);
+        el.dispatchEvent(new Event('input', { bubbles: true }));
+        return v;
+      }, atUs);
+      assert.ok(later > atUs, `room after the violation at ${at} on the scale`);
+      await page.waitForFunction((c) => document.querySelector('#clock').textContent !== c, at);
       await page.locator('#bp-jump').click();
+      await t.waitForText('#clock', at);
       await page.locator('#safety.violated').waitFor();
     },
   },

@@ -4,61 +4,36 @@
 //! `CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
 //!  cargo test --target wasm32-unknown-unknown --test web`
 //! (chromedriver must be on PATH), or `wasm-pack test --headless --chrome -- --test web`.
+//! The helpers every browser test file shares are in tests/common/web.rs.
 #![cfg(target_arch = "wasm32")]
 
-use std::time::Duration;
-
-use paxoscope::ui::App;
-use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
-use web_sys::{Element, HtmlElement};
+
+#[path = "common/web.rs"]
+mod web;
+use web::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-/// Mounts `App` into a fresh `<div>` of its own, so tests never see each other's DOM.
-fn mount() -> Element {
-    let document = web_sys::window().unwrap().document().unwrap();
-    let root = document.create_element("div").unwrap();
-    document.body().unwrap().append_child(&root).unwrap();
-    yew::Renderer::<App>::with_root(root.clone()).render();
-    root
-}
-
-/// Yew renders asynchronously: let the scheduler run before reading the DOM.
-async fn settle() {
-    yew::platform::time::sleep(Duration::from_millis(10)).await;
-}
-
-fn text(root: &Element, selector: &str) -> String {
-    root.query_selector(selector)
-        .unwrap()
-        .unwrap_or_else(|| panic!("no element matches {selector}"))
-        .text_content()
-        .unwrap_or_default()
-}
-
 #[wasm_bindgen_test]
 async fn renders_heading_and_play_button() {
-    let root = mount();
-    settle().await;
+    let root = mount("").await;
     assert_eq!(text(&root, "h1"), "PaxosScope");
     assert_eq!(text(&root, "#play"), "Play");
+    assert_eq!(text(&root, "#clock"), "t = 0.000 s");
 }
 
 #[wasm_bindgen_test]
-async fn play_button_toggles() {
-    let root = mount();
-    settle().await;
-    let button: HtmlElement = root
-        .query_selector("#play")
-        .unwrap()
-        .unwrap()
-        .dyn_into()
-        .unwrap();
-    button.click();
-    settle().await;
-    assert_eq!(text(&root, "#play"), "Pause");
-    button.click();
-    settle().await;
-    assert_eq!(text(&root, "#play"), "Play");
+async fn play_runs_the_clock_and_pause_stops_it_where_the_share_link_says() {
+    let root = mount("").await;
+    let start = text(&root, "#clock");
+    click(&root, "#play");
+    wait_text_eq(&root, "#play", "Pause").await;
+    // Playing really runs the simulation: the virtual clock moves.
+    wait_text(&root, "#clock", "a later time", |t| t != start).await;
+    click(&root, "#play");
+    // Paused, the app writes the moment it stopped at into the share link (it does not while
+    // playing): the link and the clock agree, past the start.
+    wait_paused(&root).await;
+    assert!(clock_ms(&text(&root, "#clock")) > 0);
 }

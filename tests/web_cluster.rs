@@ -1,94 +1,30 @@
 //! Browser component tests for the cluster picture and the inspector (wasm32 only).
 //!
 //! `scripts/test.sh browser` runs them. Each test mounts the whole `App` into a fresh `<div>`
-//! after putting a share link in the address bar (the app reads it once, at mount).
+//! after putting a share link in the address bar (the app reads it once, at mount); the
+//! helpers are in tests/common/web.rs.
 #![cfg(target_arch = "wasm32")]
-
-use std::cell::Cell;
-use std::time::Duration;
 
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
-use web_sys::{Element, HtmlElement};
+use web_sys::HtmlElement;
 
 #[path = "common/web.rs"]
-mod web_common;
+mod web;
+use web::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-thread_local!(static BUSY: Cell<bool> = const { Cell::new(false) });
-
-/// One test at a time: the runner polls async tests concurrently, and an app reads the
-/// address bar at its first render, which another test's `mount` could change first.
-struct Turn;
-
-async fn turn() -> Turn {
-    while BUSY.with(|b| b.replace(true)) {
-        yew::platform::time::sleep(Duration::from_millis(5)).await;
-    }
-    Turn
-}
-
-impl Drop for Turn {
-    fn drop(&mut self) {
-        BUSY.with(|b| b.set(false));
-    }
-}
-
-/// Mounts `App` for the share link `query` into a fresh `<div id=…>` of its own.
-async fn mount(query: &str, id: &str) -> Element {
-    let root = web_common::mount_app(&format!("?{query}"));
-    root.set_id(id);
-    wait_for(&root, "svg.cluster .node").await;
-    settle().await;
+/// Mounts `App` for the share link `query` and waits for the cluster picture.
+async fn mount_cluster(query: &str) -> web_sys::Element {
+    let root = mount(query).await;
+    wait_el(&root, "svg.cluster .node").await;
     root
-}
-
-/// Yew renders asynchronously: let the scheduler run before reading the DOM.
-async fn settle() {
-    yew::platform::time::sleep(Duration::from_millis(30)).await;
-}
-
-/// Waits (up to 3 s) until `selector` matches inside `root`: on a busy machine a render can
-/// take longer than any fixed pause.
-async fn wait_for(root: &Element, selector: &str) {
-    for _ in 0..300 {
-        if root.query_selector(selector).unwrap().is_some() {
-            return;
-        }
-        yew::platform::time::sleep(Duration::from_millis(10)).await;
-    }
-    panic!("nothing matched {selector} within 3 s");
-}
-
-fn find(root: &Element, selector: &str) -> Element {
-    root.query_selector(selector)
-        .unwrap()
-        .unwrap_or_else(|| panic!("no element matches {selector}"))
-}
-
-fn count(root: &Element, selector: &str) -> u32 {
-    root.query_selector_all(selector).unwrap().length()
-}
-
-fn text(root: &Element, selector: &str) -> String {
-    find(root, selector).text_content().unwrap_or_default()
-}
-
-/// A bubbling click (SVG elements have no `click()`; Yew listens at the root).
-fn click(root: &Element, selector: &str) {
-    let script = format!(
-        "document.querySelector('#{} {}').dispatchEvent(new MouseEvent('click', {{bubbles: true}}))",
-        root.id(),
-        selector.replace('\'', "\\'")
-    );
-    js_sys::eval(&script).expect("dispatching a click");
 }
 
 #[wasm_bindgen_test]
 async fn nodes_show_role_incarnation_round_and_countdown() {
-    let _turn = turn().await;
-    let root = mount("s=leader-crash&t=9000000", "t-nodes").await;
+    let root = mount_cluster("s=leader-crash&t=9000000").await;
     assert_eq!(count(&root, "svg.cluster .node"), 5);
     // The scenario crashes the leader at 8 s: one node is down, drawn as such.
     let crashed = find(&root, "svg.cluster .node.crashed");
@@ -110,10 +46,6 @@ async fn nodes_show_role_incarnation_round_and_countdown() {
     // Followers wait for their leader's answer: their ping timeout's track is in the picture,
     // the canvas draws the draining arc with its label, and (paused) the node says how long.
     assert!(count(&root, "svg.cluster .ring-track.ping-timeout") >= 1);
-    let rings = find(&root, "canvas.msg-canvas")
-        .get_attribute("data-rings")
-        .unwrap_or_default();
-    assert!(rings.contains("ping timeout "), "{rings}");
     let timed = find(&root, "svg.cluster .node.follower")
         .get_attribute("aria-label")
         .unwrap();
@@ -121,33 +53,41 @@ async fn nodes_show_role_incarnation_round_and_countdown() {
         timed.contains("ping timeout running, ") && timed.ends_with(" s left"),
         "{timed}"
     );
-    // And the arc is really on the canvas: just clockwise of the top of N1's ring (where a
-    // ping timeout's first dash starts) the pixel has the ping timeout's colour.
-    let canvas: web_sys::HtmlCanvasElement = find(&root, "canvas.msg-canvas").dyn_into().unwrap();
-    let k = f64::from(canvas.width()) / paxoscope::ui::cluster::WIDTH;
-    let (x, y) = paxoscope::ui::cluster::node_pos(0, 5);
-    let (r, a) = (46.0 + 7.0, -std::f64::consts::FRAC_PI_2 + 0.05);
-    let g: web_sys::CanvasRenderingContext2d = canvas
-        .get_context("2d")
-        .unwrap()
-        .unwrap()
-        .dyn_into()
-        .unwrap();
-    let px = g
-        .get_image_data(
-            ((x + r * a.cos()) * k).round(),
-            ((y + r * a.sin()) * k).round(),
-            1.0,
-            1.0,
-        )
-        .unwrap()
-        .data();
-    // --ring-ping: #d99a00 (the exact value depends on anti-aliasing).
-    assert!(
-        px[3] > 150 && px[0] > 150 && px[2] < 90,
-        "pixel at the ring: {:?}",
-        &px[..]
-    );
+    // The canvas is drawn after the render: wait for its label and its pixels. The arc is
+    // really on the canvas: just clockwise of the top of N1's ring (where a ping timeout's
+    // first dash starts) the pixel has the ping timeout's colour.
+    eventually("the ping timeout's arc on the canvas", || {
+        let canvas: web_sys::HtmlCanvasElement =
+            find(&root, "canvas.msg-canvas").dyn_into().unwrap();
+        let rings = canvas.get_attribute("data-rings").unwrap_or_default();
+        ensure!(rings.contains("ping timeout "), "data-rings: {rings}");
+        let k = f64::from(canvas.width()) / paxoscope::ui::cluster::WIDTH;
+        let (x, y) = paxoscope::ui::cluster::node_pos(0, 5);
+        let (r, a) = (46.0 + 7.0, -std::f64::consts::FRAC_PI_2 + 0.05);
+        let g: web_sys::CanvasRenderingContext2d = canvas
+            .get_context("2d")
+            .unwrap()
+            .unwrap()
+            .dyn_into()
+            .unwrap();
+        let px = g
+            .get_image_data(
+                ((x + r * a.cos()) * k).round(),
+                ((y + r * a.sin()) * k).round(),
+                1.0,
+                1.0,
+            )
+            .unwrap()
+            .data();
+        // --ring-ping: #d99a00 (the exact value depends on anti-aliasing).
+        ensure!(
+            px[3] > 150 && px[0] > 150 && px[2] < 90,
+            "pixel at the ring: {:?}",
+            &px[..]
+        );
+        Ok(())
+    })
+    .await;
     // The legend names the roles and says what a ring counts down.
     let legend = text(&root, ".legend");
     assert!(legend.contains("suspecting") && legend.contains("random wait before proposing"));
@@ -155,23 +95,15 @@ async fn nodes_show_role_incarnation_round_and_countdown() {
 
 #[wasm_bindgen_test]
 async fn clicking_a_node_opens_its_durable_and_volatile_state() {
-    let _turn = turn().await;
-    let root = mount("s=leader-crash&t=9000000", "t-select").await;
+    let root = mount_cluster("s=leader-crash&t=9000000").await;
     assert!(
         text(&root, "#inspector").contains("Click a node"),
         "a hint first"
     );
     click(&root, "svg.cluster .node[data-node=\"2\"]");
-    wait_for(&root, "#inspector[data-node=\"2\"]").await;
-    let panel = find(&root, "#inspector");
-    assert_eq!(
-        panel.get_attribute("data-node").as_deref(),
-        Some("2"),
-        "{}",
-        panel.outer_html()
-    );
+    wait_el(&root, "#inspector[data-node=\"2\"]").await;
     // (Yew may render the picture in a later pass than the inspector: wait for it too.)
-    wait_for(&root, "svg.cluster .node.selected[data-node=\"2\"]").await;
+    wait_el(&root, "svg.cluster .node.selected[data-node=\"2\"]").await;
     assert_eq!(count(&root, "svg.cluster .node.selected"), 1);
     // Disk: the acceptor's promise and acceptance for leadership round 0.
     let row = text(
@@ -194,10 +126,9 @@ async fn clicking_a_node_opens_its_durable_and_volatile_state() {
 
 #[wasm_bindgen_test]
 async fn a_crashed_node_shows_its_memory_as_lost_and_restarts() {
-    let _turn = turn().await;
-    let root = mount("s=leader-crash&t=9000000", "t-crashed").await;
+    let root = mount_cluster("s=leader-crash&t=9000000").await;
     click(&root, "svg.cluster .node[data-node=\"5\"]");
-    wait_for(&root, "#inspector[data-node=\"5\"]").await;
+    wait_el(&root, "#inspector[data-node=\"5\"]").await;
     assert!(count(&root, "#inspector .volatile.lost") == 1);
     assert!(text(&root, "#inspector .lost-note").starts_with("Gone"));
     assert!(
@@ -211,33 +142,44 @@ async fn a_crashed_node_shows_its_memory_as_lost_and_restarts() {
     );
     // Restart it from the inspector: a new incarnation, memory back.
     click(&root, "#inspector-restart");
-    wait_for(&root, "#inspector-crash").await;
-    assert_eq!(count(&root, "#inspector .volatile.lost"), 0);
-    assert!(text(&root, "#inspector .insp-head").contains("incarnation 1"));
-    let label = find(&root, "svg.cluster .node[data-node=\"5\"]")
-        .get_attribute("aria-label")
-        .unwrap();
-    assert!(label.starts_with("N5, incarnation 1"), "{label}");
+    let head = wait_text(&root, "#inspector .insp-head", "incarnation 1", |t| {
+        t.contains("incarnation 1")
+    })
+    .await;
+    assert!(head.contains("N5"), "{head}");
+    wait_gone(&root, "#inspector .volatile.lost").await;
+    assert_eq!(count(&root, "#inspector-crash"), 1, "it can crash again");
+    eventually("N5 drawn as incarnation 1", || {
+        let label = find(&root, "svg.cluster .node[data-node=\"5\"]")
+            .get_attribute("aria-label")
+            .unwrap();
+        ensure!(label.starts_with("N5, incarnation 1"), "{label}");
+        Ok(())
+    })
+    .await;
 }
 
 #[wasm_bindgen_test]
 async fn clicking_a_message_shows_its_fields_and_dropping_marks_it() {
-    let _turn = turn().await;
-    let root = mount("s=dueling-no-backoff&t=2000000", "t-msg").await;
-    let canvas = find(&root, "canvas.msg-canvas");
-    let drawn: u32 = canvas
-        .get_attribute("data-messages")
-        .unwrap()
-        .parse()
-        .unwrap();
-    assert!(drawn > 0);
+    let root = mount_cluster("s=dueling-no-backoff&t=2000000").await;
+    // The canvas is drawn after the render: its count and the click targets agree.
+    let drawn = eventually("the canvas to draw the messages", || {
+        let drawn: u32 = find(&root, "canvas.msg-canvas")
+            .get_attribute("data-messages")
+            .unwrap_or_default()
+            .parse()
+            .unwrap_or(0);
+        ensure!(drawn > 0, "no message drawn");
+        Ok(drawn)
+    })
+    .await;
     assert_eq!(
         count(&root, ".msg-hits .msg"),
         drawn,
         "one target per message"
     );
     assert!(
-        canvas
+        find(&root, "canvas.msg-canvas")
             .dyn_ref::<web_sys::HtmlCanvasElement>()
             .unwrap()
             .width()
@@ -249,12 +191,7 @@ async fn clicking_a_message_shows_its_fields_and_dropping_marks_it() {
     let id = target.get_attribute("data-msg").unwrap();
     let kind = target.get_attribute("data-type").unwrap();
     target.click();
-    wait_for(&root, &format!("#inspector[data-msg=\"{id}\"]")).await;
-    let panel = find(&root, "#inspector");
-    assert_eq!(
-        panel.get_attribute("data-msg").as_deref(),
-        Some(id.as_str())
-    );
+    wait_el(&root, &format!("#inspector[data-msg=\"{id}\"]")).await;
     let words = text(&root, "#inspector");
     assert!(words.contains(&format!("Message #{id}")) && words.contains(&kind));
     assert!(
@@ -263,19 +200,25 @@ async fn clicking_a_message_shows_its_fields_and_dropping_marks_it() {
     );
     assert!(text(&root, "#msg-fate").starts_with("travelling"));
     click(&root, "#drop-message");
-    wait_for(&root, ".msg-hits .msg.doomed").await;
-    assert!(text(&root, "#msg-fate").contains("you asked to drop it"));
+    wait_text(&root, "#msg-fate", "the drop", |t| {
+        t.contains("you asked to drop it")
+    })
+    .await;
+    wait_el(&root, &format!(".msg-hits .msg.doomed[data-msg=\"{id}\"]")).await;
+    assert_eq!(count(&root, ".msg-hits .msg.doomed"), 1, "only that one");
     assert_eq!(count(&root, "#drop-message"), 0, "no second drop");
-    assert_eq!(
-        count(&root, &format!(".msg-hits .msg.doomed[data-msg=\"{id}\"]")),
-        1
-    );
+    // The drop is an intervention of the run: the share link records it.
+    wait_for("the share link to record the drop", || {
+        linked_interventions()
+            .iter()
+            .any(|iv| iv.ends_with(&format!(":drop:{id}")))
+    })
+    .await;
 }
 
 #[wasm_bindgen_test]
 async fn past_a_violation_the_picture_shows_the_two_quorums() {
-    let _turn = turn().await;
-    let root = mount("s=bug-minority-quorum&t=5000000", "t-why").await;
+    let root = mount_cluster("s=bug-minority-quorum&t=5000000").await;
     assert!(count(&root, "svg.cluster .why-halo.qa") >= 2);
     assert!(count(&root, "svg.cluster .why-halo.qb") >= 2);
     assert_eq!(text(&root, "svg.cluster .why-centre"), "A ∩ B = ∅");
@@ -286,15 +229,14 @@ async fn past_a_violation_the_picture_shows_the_two_quorums() {
     );
     assert!(why.contains("share no acceptor"));
     // Before the violation there is nothing to explain.
-    let early = mount("s=bug-minority-quorum&t=100000", "t-why-early").await;
+    let early = mount_cluster("s=bug-minority-quorum&t=100000").await;
     assert_eq!(count(&early, "#why"), 0);
     assert_eq!(count(&early, "svg.cluster .why-halo"), 0);
 }
 
 #[wasm_bindgen_test]
 async fn a_partition_is_drawn_as_groups_and_cut_edges() {
-    let _turn = turn().await;
-    let root = mount("s=minority-partition&t=6000000", "t-split").await;
+    let root = mount_cluster("s=minority-partition&t=6000000").await;
     // N1, N2 | N3, N4, N5: 2 × 3 = 6 cut edges, group halos on every node.
     assert_eq!(count(&root, "svg.cluster .edge.cut"), 6);
     assert_eq!(count(&root, "svg.cluster .group-halo"), 5);
@@ -303,82 +245,78 @@ async fn a_partition_is_drawn_as_groups_and_cut_edges() {
 
 #[wasm_bindgen_test]
 async fn panels_that_skip_frames_still_follow_a_crash_while_playing() {
-    let _turn = turn().await;
     // The leader crashes at 8 s: play from just before it. The fault buttons do not follow
     // the clock frame by frame (they re-render only when the run's shape changes), but they
     // must notice the crash.
-    let root = mount("s=leader-crash&t=7950000", "t-quiet").await;
+    let root = mount_cluster("s=leader-crash&t=7950000").await;
     assert_eq!(count(&root, ".faults .fault.restart"), 0);
-    find(&root, "#play")
-        .dyn_into::<HtmlElement>()
-        .unwrap()
-        .click();
-    wait_for(&root, ".faults .fault.restart").await;
+    click(&root, "#play");
+    wait_el(&root, ".faults .fault.restart").await;
     let restart = text(&root, ".faults .fault.restart");
     let crashed = find(&root, "svg.cluster .node.crashed")
         .get_attribute("data-node")
         .unwrap();
     assert_eq!(restart, format!("Restart N{crashed}"));
-    find(&root, "#play")
-        .dyn_into::<HtmlElement>()
-        .unwrap()
-        .click();
-    settle().await;
+    click(&root, "#play");
+    wait_paused(&root).await;
     // A tab change is not a tick: it shows at once.
+    assert_eq!(count(&root, ".bp-verdict"), 0);
     click(&root, "#tab-break-paxos");
-    wait_for(&root, ".bp-verdict").await;
+    wait_el(&root, ".bp-verdict").await;
 }
 
 #[wasm_bindgen_test]
 async fn pointing_at_a_thinned_timeline_mark_names_the_markers_it_stands_for() {
-    let _turn = turn().await;
     // Frequent markers share a mark per 1/400 of the scale. Without backoff all five nodes
     // propose within the same 25 ms at 0.2 s: one mark, and its tooltip names the other four.
-    let root = mount("s=dueling-no-backoff&t=10000000", "t-thinned").await;
-    wait_for(&root, ".timeline .mark.m-election").await;
+    // The mark is drawn when the first proposal happens and not redrawn when the others come;
+    // pointing at it works its tooltip out again.
+    let root = mount_cluster("s=dueling-no-backoff").await;
+    let mut clock = text(&root, "#clock");
+    while count(&root, ".timeline .mark.m-election") == 0 {
+        click(&root, "#step-phase");
+        clock = wait_text(&root, "#clock", "a later time", |t| t != clock).await;
+        assert!(clock_ms(&clock) < 1000, "no proposal by {clock}");
+        // The marks are drawn after the render: let the app settle before looking.
+        wait_paused(&root).await;
+    }
     let first = find(&root, ".timeline .mark.m-election");
-    let over = web_sys::MouseEvent::new_with_mouse_event_init_dict("mouseover", &{
-        let init = web_sys::MouseEventInit::new();
-        init.set_bubbles(true);
-        init
-    })
-    .unwrap();
-    first.dispatch_event(&over).unwrap();
-    let title = first.get_attribute("title").unwrap();
+    let drawn = first.get_attribute("title").unwrap();
     assert!(
-        title.starts_with("leadership proposal at 0.200 s: ")
-            && title.contains(" — and 4 more within 25 ms: "),
-        "{title}"
+        drawn.starts_with("leadership proposal at 0.200 s: ") && !drawn.contains(" — and 4 more"),
+        "drawn at the first proposal: {drawn}"
     );
+    // Past the other four proposals (the scale stays at 10 s: the mark is kept).
+    input(&root, "#scrubber", "1000000");
+    wait_text_eq(&root, "#clock", "t = 1.000 s").await;
+    mouse(&first, "mouseover");
+    eventually("the pointed mark's tooltip to name the other four", || {
+        ensure!(first.is_connected(), "the mark was redrawn");
+        let title = first.get_attribute("title").unwrap();
+        ensure!(
+            title.starts_with("leadership proposal at 0.200 s: ")
+                && title.contains(" — and 4 more within 25 ms: "),
+            "{title}"
+        );
+        Ok(())
+    })
+    .await;
 }
 
 #[wasm_bindgen_test]
 async fn new_timeline_marks_are_added_without_redrawing_the_others() {
-    let _turn = turn().await;
     // Without backoff a proposal round starts every 200 ms; the scale stays at 10 s.
-    let root = mount("s=dueling-no-backoff&t=1000000", "t-append").await;
-    wait_for(&root, ".timeline .mark.m-election").await;
+    let root = mount_cluster("s=dueling-no-backoff&t=1000000").await;
+    wait_el(&root, ".timeline .mark.m-election").await;
     let first = find(&root, ".timeline .mark");
     let before = count(&root, ".timeline .mark");
-    find(&root, "#play")
-        .dyn_into::<HtmlElement>()
-        .unwrap()
-        .click();
-    for _ in 0..300 {
-        if count(&root, ".timeline .mark") > before {
-            break;
-        }
-        yew::platform::time::sleep(Duration::from_millis(10)).await;
-    }
-    find(&root, "#play")
-        .dyn_into::<HtmlElement>()
-        .unwrap()
-        .click();
-    settle().await;
-    assert!(
-        count(&root, ".timeline .mark") > before,
-        "a new mark appeared"
-    );
+    click(&root, "#play");
+    wait_for("a new timeline mark while playing", || {
+        count(&root, ".timeline .mark") > before
+    })
+    .await;
+    click(&root, "#play");
+    wait_paused(&root).await;
     assert!(
         first.is_same_node(Some(&find(&root, ".timeline .mark"))),
         "the first mark is the same element: appended to, not rebuilt"
