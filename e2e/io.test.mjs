@@ -53,7 +53,7 @@ export default [
       await open(page, t.url('/?s=bug-minority-quorum&seed=41&t=3000000'), 't = 3.000 s');
       const clock = await text(page, '#clock');
       const safety = await text(page, '#safety');
-      assert.match(safety, /Safety violated: agreement/);
+      assert.match(safety, /Safety violated: learned-is-chosen/);
 
       const { name, file, json } = await exportTrace(page);
       assert.equal(name, 'paxoscope-bug-minority-quorum-seed41-t3000.json');

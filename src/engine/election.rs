@@ -776,4 +776,157 @@ mod tests {
         let pings = sent_of(&out, "Ping");
         assert_eq!(pings[0].0, Address::Node(NodeId(1)));
     }
+
+    #[test]
+    fn atlasdbs_pinger_waits_for_one_ping_and_a_no_fails_at_once() {
+        // SingleLeaderPinger: one ping, wait up to the timeout; true ⇒ sleep pingRate and loop;
+        // anything else ⇒ the ping failed.
+        let mut cfg = config(3);
+        cfg.quirks.blocking_pinger = true;
+        let mut net = Net::new(cfg);
+        net.elect(1);
+        net.fire(2, TimerKind::Backoff);
+        net.settle();
+        assert_eq!(net.role(2), Role::Follower);
+        assert!(
+            !net.armed[1]
+                .iter()
+                .any(|(t, _)| *t == TimerKind::PingTimeout),
+            "the answer came: no ping outstanding"
+        );
+        assert!(
+            net.armed[1]
+                .iter()
+                .any(|(t, _)| *t == TimerKind::PingInterval),
+            "sleeping"
+        );
+        // After the sleep, one new ping; its reply is lost: the timeout fails the leader.
+        net.drop = Box::new(|_, _, m| m.type_name() == "PingReply");
+        assert!(net.fire(2, TimerKind::PingInterval));
+        net.settle();
+        assert!(net.armed[1]
+            .iter()
+            .any(|(t, _)| *t == TimerKind::PingTimeout));
+        assert!(
+            !net.armed[1]
+                .iter()
+                .any(|(t, _)| *t == TimerKind::PingInterval),
+            "no second ping while one is outstanding"
+        );
+        assert!(net.fire(2, TimerKind::PingTimeout));
+        assert_eq!(
+            net.role(2),
+            Role::Suspecting,
+            "one lost reply starts an election"
+        );
+        // A "no" fails at once too — even from a leader that has not learned its round yet.
+        net.drop = Box::new(|_, _, _| false);
+        net.fire(3, TimerKind::Backoff);
+        net.settle();
+        assert_eq!(net.role(3), Role::Follower);
+        assert!(net.fire(3, TimerKind::PingInterval));
+        let q = match net.nodes[2].v.election {
+            ElectionState::Following { since, .. } => since,
+            ref e => panic!("{e:?}"),
+        };
+        let cfg = net.cfg.clone();
+        let mut out = Outbox::default();
+        net.nodes[2].on_ping_reply(&cfg, q, false, None, &mut out);
+        assert_eq!(net.role(3), Role::Suspecting);
+    }
+
+    #[test]
+    fn the_textbook_pinger_forgives_a_no_from_a_leader_that_is_behind() {
+        let mut net = Net::new(config(3));
+        net.elect(1);
+        net.fire(3, TimerKind::Backoff);
+        net.settle();
+        let cfg = net.cfg.clone();
+        let mut out = Outbox::default();
+        let q = match net.nodes[2].v.election {
+            ElectionState::Following { since, .. } => since,
+            ref e => panic!("{e:?}"),
+        };
+        net.nodes[2].on_ping_reply(&cfg, q, false, None, &mut out);
+        assert_eq!(net.role(3), Role::Follower);
+    }
+
+    #[test]
+    fn atlasdb_pings_and_catches_up_again_after_a_failed_attempt() {
+        // PaxosLeaderElectionService: a round failure is recorded and the loop starts over.
+        for quirk in [false, true] {
+            let mut cfg = config(3);
+            cfg.backoff = BackoffPolicy::Uniform { max: 100 };
+            cfg.quirks.catch_up_after_preemption = quirk;
+            let mut net = Net::new(cfg);
+            for n in 1..=3 {
+                net.start(n);
+            }
+            net.settle();
+            net.fire(1, TimerKind::Backoff);
+            net.fire(3, TimerKind::Backoff);
+            // Deliver only until the first pre-emption.
+            let mut preempted = None;
+            while let Some((from, to, msg)) = net.queue.pop_front() {
+                let Address::Node(n) = to else { continue };
+                let mut out = Outbox::default();
+                let cfg = net.cfg.clone();
+                net.nodes[n.index()].on_message(&cfg, from, &msg, &mut out);
+                let failed = out.commands.iter().any(|c| {
+                    matches!(
+                        c,
+                        crate::engine::Command::Observe(Observation::AttemptFailed { .. })
+                    )
+                });
+                net.queue
+                    .extend(out.commands.iter().filter_map(|c| match c {
+                        crate::engine::Command::Send { to, msg } => {
+                            Some((Address::Node(n), *to, msg.clone()))
+                        }
+                        _ => None,
+                    }));
+                if failed {
+                    preempted = Some(n);
+                    break;
+                }
+            }
+            let loser = preempted.expect("someone is pre-empted");
+            let state = net.nodes[loser.index()].v.election;
+            if quirk {
+                assert!(
+                    matches!(
+                        state,
+                        ElectionState::CatchingUp { .. } | ElectionState::Following { .. }
+                    ),
+                    "AtlasDB loops: {state:?}"
+                );
+            } else {
+                assert!(
+                    matches!(state, ElectionState::BackingOff { .. }),
+                    "textbook waits at once: {state:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn atlasdb_starts_electing_only_when_a_client_asks() {
+        // LeadershipComponents#getOrCreateNewLeadershipContext: lazily, at the first request.
+        let mut cfg = config(3);
+        cfg.quirks.lazy_start = true;
+        let mut net = Net::new(cfg);
+        net.start(1);
+        assert_eq!(net.nodes[0].v.election, ElectionState::Starting);
+        assert!(net.queue.is_empty(), "nothing sent at boot");
+        net.request(1, 0, 1);
+        net.settle();
+        assert_ne!(net.nodes[0].v.election, ElectionState::Starting);
+        assert!(
+            matches!(
+                net.replies()[0].1,
+                crate::engine::TimestampResult::NotLeader { .. }
+            ),
+            "the first request is refused: nobody leads yet"
+        );
+    }
 }

@@ -520,4 +520,101 @@ mod tests {
             Some(true)
         );
     }
+
+    #[test]
+    fn atlasdb_raises_the_counter_only_when_phase_one_fails() {
+        // PaxosProposerImpl.propose: a phase-2 Nack leaves proposalNumber alone; a failed
+        // phase 1 raises it to the highest promised number among the replies.
+        let mut cfg = config(3);
+        cfg.quirks.counter_after_phase_one = true;
+        let c = ctx(&cfg);
+        let mut p = Proposer::new(LogId::Leadership);
+        let mut out = Outbox::default();
+        p.propose(&c, 0, leader_value(1), &mut out);
+        let b = ballot(1, 1);
+        p.on_promise(&c, NodeId(1), 0, b, None, &mut out);
+        p.on_promise(&c, NodeId(2), 0, b, None, &mut out);
+        // Phase 2 is refused by two acceptors that promised (7, N3) meanwhile.
+        let rival = ballot(7, 3);
+        p.on_nack(&c, NodeId(2), 0, b, rival, Phase::Accept, &mut out);
+        let failed = p.on_nack(&c, NodeId(3), 0, b, rival, Phase::Accept, &mut out);
+        assert!(matches!(failed, Some(Outcome::Failed { .. })));
+        assert_eq!(p.counter, 1, "no raise after phase 2");
+        // The next attempt's phase 1 fails against the same rival: now it is raised.
+        p.propose(&c, 0, leader_value(1), &mut out);
+        let b2 = ballot(2, 1);
+        p.on_nack(&c, NodeId(2), 0, b2, rival, Phase::Prepare, &mut out);
+        assert_eq!(p.counter, 2, "not on the Nack itself");
+        p.on_nack(&c, NodeId(3), 0, b2, rival, Phase::Prepare, &mut out);
+        assert_eq!(
+            p.counter, 7,
+            "raised to the rival's number when phase 1 fails"
+        );
+        p.propose(&c, 0, leader_value(1), &mut out);
+        assert_eq!(p.attempt.unwrap().ballot.number, 8);
+        // The textbook proposer raises on every Nack.
+        let cfg = config(3);
+        let c = ctx(&cfg);
+        let mut p = Proposer::new(LogId::Leadership);
+        p.propose(&c, 0, leader_value(1), &mut out);
+        p.on_nack(&c, NodeId(2), 0, b, rival, Phase::Accept, &mut out);
+        assert_eq!(p.counter, 7);
+    }
+
+    #[test]
+    fn atlasdb_breaks_ballot_ties_by_the_proposers_uuid() {
+        // PaxosProposalId.compareTo: number first, then the proposer UUID.
+        let mut cfg = config(3);
+        cfg.quirks.uuid_ballots = true;
+        let mut c = ctx(&cfg);
+        c.uuid = 0xFFFF_0000;
+        let mut p = Proposer::new(LogId::Leadership);
+        let mut out = Outbox::default();
+        p.propose(&c, 0, leader_value(1), &mut out);
+        let mine = p.attempt.unwrap().ballot;
+        assert_eq!(mine.uuid, 0xFFFF_0000);
+        let n3_low_uuid = Ballot {
+            uuid: 5,
+            ..ballot(1, 3)
+        };
+        assert!(
+            mine > n3_low_uuid,
+            "N1 outranks N3 at equal numbers: its UUID is higher"
+        );
+        assert!(ballot(1, 3) > ballot(1, 1), "by node id in the textbook");
+        // Without the quirk the UUID stays out of the ballot.
+        let cfg = config(3);
+        let mut c = ctx(&cfg);
+        c.uuid = 0xFFFF_0000;
+        p.propose(&c, 0, leader_value(1), &mut out);
+        assert_eq!(p.attempt.unwrap().ballot.uuid, 0);
+    }
+
+    #[test]
+    fn a_refused_connection_counts_as_a_failure_without_a_ballot() {
+        // refused-connections: non-retrying channels fail at once; PaxosQuorumChecker counts
+        // the failure towards giving up, and the counter learns nothing from it.
+        let mut cfg = config(3);
+        cfg.quirks.refused_connections = true;
+        let c = ctx(&cfg);
+        let mut p = Proposer::new(LogId::Leadership);
+        let mut out = Outbox::default();
+        p.propose(&c, 0, leader_value(1), &mut out);
+        let b = ballot(1, 1);
+        assert_eq!(
+            p.on_unreachable(&c, NodeId(2), 0, b, Phase::Prepare, &mut out),
+            None
+        );
+        let failed = p.on_unreachable(&c, NodeId(3), 0, b, Phase::Prepare, &mut out);
+        assert!(matches!(
+            failed,
+            Some(Outcome::Failed {
+                reason: FailReason::Unreachable {
+                    phase: Phase::Prepare
+                },
+                ..
+            })
+        ));
+        assert_eq!(p.counter, 1);
+    }
 }

@@ -1446,4 +1446,88 @@ mod tests {
             "the same timestamps twice"
         );
     }
+
+    #[test]
+    fn atlasdbs_check_asks_about_leadership_only() {
+        // PaxosLatestRoundVerifierImpl: the same schedule as the fence test, with the quirk
+        // instead of the bug: N1 serves from memory below the rival's bound.
+        let mut cfg = config(3);
+        cfg.quirks.leadership_only_check = true;
+        let mut net = rival_moves_the_bound(cfg);
+        net.request(1, 1, 5);
+        net.settle();
+        assert_eq!(served(&net), vec![(1, 5), (6, 10)]);
+    }
+
+    #[test]
+    fn atlasdb_finishes_a_request_that_passed_its_check_after_losing_leadership() {
+        // AwaitingLeadershipProxy: the delegate runs after the check with no re-check. A
+        // request that passed its check and waits for the bound extension is still served when
+        // the leader learns meanwhile that a later round was chosen; the textbook refuses it.
+        for quirk in [false, true] {
+            let mut cfg = config(3);
+            cfg.quirks.check_then_act = quirk;
+            let mut net = Net::new(cfg);
+            net.elect(1);
+            net.request(1, 0, 5);
+            net.settle();
+            // A request that crosses the bound: the check passes, the extension's Accepts are
+            // held back for now.
+            net.drop = Box::new(|_, to, m| {
+                matches!(
+                    m,
+                    Msg::Accept {
+                        log: LogId::Timestamp,
+                        ..
+                    }
+                ) && to != Address::Node(NodeId(1))
+            });
+            net.request(1, 1, 200);
+            net.settle();
+            assert!(matches!(
+                net.nodes[0].v.service.op,
+                ServiceOp::Extending { .. }
+            ));
+            // N1 learns that round 1 was chosen for N2.
+            let cfg = net.cfg.clone();
+            let mut out = Outbox::default();
+            net.nodes[0].on_message(
+                &cfg,
+                Address::Node(NodeId(2)),
+                &Msg::Learn {
+                    log: LogId::Leadership,
+                    seq: 1,
+                    ballot: ballot(9, 2),
+                    value: leader_value(2),
+                },
+                &mut out,
+            );
+            assert!(!matches!(
+                net.nodes[0].v.election,
+                ElectionState::Leading { .. }
+            ));
+            assert_eq!(net.nodes[0].v.service.draining, quirk);
+            // The extension round is retried and completes.
+            net.drop = Box::new(|_, _, _| false);
+            net.fire(1, TimerKind::TimestampProposalTimeout);
+            net.settle();
+            net.fire(1, TimerKind::BoundRetry);
+            net.settle();
+            let got: Vec<_> = net
+                .to_clients
+                .iter()
+                .filter_map(|(_, _, m)| match m {
+                    Msg::TimestampReply { request: 1, result } => Some(*result),
+                    _ => None,
+                })
+                .collect();
+            let served = got
+                .iter()
+                .any(|r| matches!(r, TimestampResult::Granted { .. }));
+            assert_eq!(served, quirk, "{got:?}");
+            if quirk {
+                assert!(!net.nodes[0].v.service.draining, "drained, then closed");
+            }
+        }
+    }
 }

@@ -806,6 +806,34 @@ fn violation_marks(v: &ViolationView, n: usize) -> Html {
                 small.into(),
             ));
         }
+        Invariant::LearnedChosen if !v.quorums.is_empty() => {
+            // A: the acceptors behind the learned value (too few); B: the majority that chose
+            // something else, if any.
+            let a = v.quorums[0].acceptors;
+            let b = v.quorums.get(1).map(|q| q.acceptors).unwrap_or_default();
+            for id in a.iter() {
+                mark(id, "qa", NODE_R + 20.0, Some("A".into()), 0.0);
+            }
+            for id in b.iter() {
+                let badge = (!a.contains(id)).then(|| "B".to_string());
+                mark(id, "qb", NODE_R + 28.0, badge, 0.0);
+            }
+            if let Some(c) = v.culprit {
+                mark(
+                    c,
+                    "culprit",
+                    NODE_R + 36.0,
+                    Some("✕ learned it".into()),
+                    14.0,
+                );
+            }
+            badges.push(text(
+                classes!("why-centre"),
+                CENTER.0,
+                CENTER.1 - 4.0,
+                format!("|A| = {} < majority", a.len()),
+            ));
+        }
         _ if !v.ranges.is_empty() && v.culprit.is_none() => {
             for (k, r) in v.ranges.iter().enumerate() {
                 let class = if k == 0 { "qa" } else { "qb" };
@@ -1114,6 +1142,7 @@ fn why_caption(v: &ViolationView) -> Html {
     // Which caption lines describe quorum (or range) A and B.
     let (a, b) = match v.invariant {
         Invariant::Agreement if v.quorums.len() >= 2 => (1, 2),
+        Invariant::LearnedChosen if !v.quorums.is_empty() => (1, 2),
         Invariant::UniqueTimestamps | Invariant::RealTimeOrder if v.ranges.len() >= 2 => (0, 1),
         _ => (usize::MAX, usize::MAX),
     };
