@@ -46,6 +46,26 @@ const shots = [
     tab: '#tab-break-paxos',
   },
   {
+    // AtlasDB as written: an Accept acked but not stored, two leaders at one round.
+    file: 'atlasdb-hazard.png',
+    link: '?s=atlasdb-accept-without-state&t=12000000',
+    tab: '#tab-break-paxos',
+  },
+  {
+    // Break Paxos → Found in real code: a switch per AtlasDB quirk, its source, its hazard.
+    file: 'found-in-real-code.png',
+    link: '?s=atlasdb-failover&t=9000000',
+    tab: '#tab-break-paxos',
+    async then(page) {
+      // Scroll the side panel (not the page) to the section.
+      await page.locator('#bp-real-title').evaluate((el) => {
+        const body = el.closest('.tab-body');
+        body.scrollTop += el.getBoundingClientRect().top - body.getBoundingClientRect().top - 8;
+        window.scrollTo(0, 0);
+      });
+    },
+  },
+  {
     file: 'number-line.png',
     link: '?s=failover-monotonic&t=20000000',
     tab: '#tab-timestamps',

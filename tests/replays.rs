@@ -151,12 +151,8 @@ fn replay_bug_minority_quorum_seed41_at_947ms() {
     assert_eq!(hash, 0x3f56_69b7_c72c_b4ce);
     // The first violation breaks `learned-is-chosen`.
     let first = run.world().checker.violations.first().expect("a violation");
-    assert_eq!(
-        first.invariant.name(),
-        "learned-is-chosen",
-        "{}",
-        first.detail
-    );
+    let (rule, detail) = (first.invariant.name(), &first.detail);
+    assert_eq!(rule, "learned-is-chosen", "{detail}");
 }
 
 /// Replays `lossy-network` (seed 23) to t = 15.000 s, step 875: safety holds.

@@ -207,9 +207,9 @@ pub fn generate(run: &Run, scenario: Option<&str>, preset: Preset) -> String {
         Some(inv) => {
             line(&format!("    // The first violation breaks `{inv}`."));
             line("    let first = run.world().checker.violations.first().expect(\"a violation\");");
-            line(&format!(
-                "    assert_eq!(first.invariant.name(), \"{inv}\", \"{{}}\", first.detail);"
-            ));
+            // Short enough for rustfmt to keep on one line whatever the rule's name.
+            line("    let (rule, detail) = (first.invariant.name(), &first.detail);");
+            line(&format!("    assert_eq!(rule, \"{inv}\", \"{{detail}}\");"));
         }
     }
     line("}");
@@ -289,7 +289,7 @@ mod tests {
             .expect("the counterexample reaches its violation");
         let code = generate(&run, Some("bug-minority-quorum"), Preset::Classroom);
         assert!(
-            code.contains("assert_eq!(first.invariant.name(), \"learned-is-chosen\""),
+            code.contains("assert_eq!(rule, \"learned-is-chosen\", \"{detail}\");"),
             "{code}"
         );
         assert!(code.contains("it violates `learned-is-chosen`"), "{code}");

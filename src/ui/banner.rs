@@ -14,6 +14,12 @@ pub fn SafetyBanner() -> Html {
     let lab = store.lab();
     let w = lab.run.world();
     let bugs = w.cfg.protocol.bugs.enabled();
+    let quirks = w.cfg.protocol.quirks;
+    let profile = match crate::engine::Protocol::of(quirks) {
+        Some(crate::engine::Protocol::Textbook) => None,
+        Some(p) => Some(format!("Protocol: {}", p.name())),
+        None => Some(format!("AtlasDB quirks: {}", quirks.enabled().join(", "))),
+    };
     match lab.run.history().first_violation() {
         Some((_, v))
             if lab.run.cursor_event() > lab.run.history().first_violation().map_or(0, |x| x.0) =>
@@ -30,9 +36,12 @@ pub fn SafetyBanner() -> Html {
         _ => html! {
             <div class="banner holds" role="status" id="safety">
                 <strong>{ "✓ Safety holds" }</strong>
-                <span class="rule">{ "agreement · learned = chosen · promises kept · unique, increasing timestamps under the agreed bound — checked on every event" }</span>
+                <span class="rule">{ "agreement · learned = chosen · promises kept and reported · unique, increasing timestamps under the agreed bound · exclusive locks — checked on every event, by a true majority" }</span>
                 if !bugs.is_empty() {
                     <span class="bugs">{ format!("Bugs switched on: {}", bugs.join(", ")) }</span>
+                }
+                if let Some(p) = profile {
+                    <span class="bugs">{ p }</span>
                 }
             </div>
         },
