@@ -35,7 +35,7 @@ fn a_safe_run_prints_a_summary_and_exits_zero() {
 fn a_violation_exits_one_and_says_which_invariant() {
     let (code, out, _) = paxoscope(&["run", "--scenario", "bug-minority-quorum"]);
     assert_eq!(code, 1);
-    assert!(out.contains("agreement"), "{out}");
+    assert!(out.contains("learned-is-chosen"), "{out}");
     let (code, _, _) = paxoscope(&["run", "--scenario", "bug-minority-quorum", "--no-bugs"]);
     assert_eq!(code, 0, "the same schedule is safe without the bug");
 }
@@ -117,4 +117,53 @@ fn swarm_reports_its_seeds() {
     let (code, out, _) = paxoscope(&["swarm", "--seeds", "0..40", "--threads", "2"]);
     assert_eq!(code, 0, "{out}");
     assert!(out.contains("swarm: 40 seeds, 0 failed"), "{out}");
+}
+
+#[test]
+fn the_checker_counts_a_true_majority_not_the_codes_quorum() {
+    // Issue 9's regression: with quorums of 2 out of 4, 111–150 were served above 110 — the
+    // only bound a majority (3) ever accepted — and the run used to exit 0.
+    let (code, out, _) = paxoscope(&[
+        "run",
+        "--seed",
+        "9163352",
+        "--nodes",
+        "4",
+        "--loss",
+        "22%",
+        "--backoff",
+        "none",
+        "--duration-ms",
+        "20000",
+        "--bug",
+        "minority-quorum",
+    ]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains(
+            "under-the-bound: N2 handed out 111–120, but the highest bound agreed so far is 110"
+        ),
+        "{out}"
+    );
+}
+
+#[test]
+fn the_protocol_and_quirks_are_chosen_on_the_command_line() {
+    let (code, out, _) = paxoscope(&["run", "--scenario", "atlasdb-accept-without-state"]);
+    assert_eq!(code, 1, "AtlasDB as written breaks here: {out}");
+    assert!(out.contains("promise-reports-accepted"), "{out}");
+    let (code, _, err) = paxoscope(&["run", "--protocol", "nope"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("textbook or atlasdb"), "{err}");
+    let (code, _, err) = paxoscope(&["run", "--quirk", "nope"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("accept-without-state"), "{err}");
+    // The swarm names the quirks a failure needs, and how to reproduce it with only those.
+    let (code, out, _) = paxoscope(&["swarm", "--seeds", "17..18", "--protocol", "atlasdb"]);
+    assert_eq!(code, 1);
+    assert!(out.contains("attributed to: accept-without-state"), "{out}");
+    assert!(out.contains("--quirk accept-without-state"), "{out}");
+    let (code, out, _) = paxoscope(&["swarm", "--seeds", "0..100", "--bug", "minority-quorum"]);
+    assert_eq!(code, 1, "the swarm finds the bug: {out}");
+    assert!(out.contains("--bug minority-quorum"), "{out}");
 }
