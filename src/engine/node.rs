@@ -32,6 +32,17 @@ pub enum Role {
 }
 
 impl Role {
+    /// Every role, in the order the help overlay lists them.
+    pub const ALL: [Role; 7] = [
+        Role::Leader,
+        Role::Follower,
+        Role::Suspecting,
+        Role::Waiting,
+        Role::Proposing,
+        Role::Checking,
+        Role::Crashed,
+    ];
+
     /// Name for labels and traces.
     pub fn name(self) -> &'static str {
         match self {

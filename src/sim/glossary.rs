@@ -62,16 +62,10 @@ pub fn state(key: &str) -> &'static str {
     }
 }
 
-/// Every role [`role`] explains, in the order the help overlay lists them.
-pub const ROLES: [&str; 7] = [
-    "leader",
-    "follower",
-    "suspecting",
-    "waiting",
-    "proposing",
-    "checking",
-    "crashed",
-];
+/// Every role's name, in the order the help overlay lists them.
+pub fn roles() -> [&'static str; 7] {
+    crate::engine::Role::ALL.map(crate::engine::Role::name)
+}
 
 /// Every piece of state [`state`] explains, in the order the help overlay lists them.
 pub const STATE_KEYS: [&str; 12] = [
@@ -263,9 +257,21 @@ mod tests {
         for t in crate::engine::Msg::TYPE_NAMES {
             assert!(!super::message(t).is_empty(), "{t}");
         }
-        for r in super::ROLES {
+        for r in super::roles() {
             assert!(!super::role(r).is_empty(), "{r}");
         }
+        // Nothing explained that no longer exists.
+        for r in [
+            "leader",
+            "follower",
+            "suspecting",
+            "waiting",
+            "proposing",
+            "checking",
+        ] {
+            assert!(super::roles().contains(&r), "{r}");
+        }
+        assert_eq!(super::role("no-such-role"), "");
         for k in super::STATE_KEYS {
             assert!(!super::state(k).is_empty(), "{k}");
         }

@@ -137,7 +137,7 @@ fn body() -> String {
         "</dl></section><section><h3>Reading the picture</h3>\
          <p>Each circle is a server; its fill and label say its role:</p><dl>",
     );
-    for r in glossary::ROLES {
+    for r in glossary::roles() {
         entry(
             &mut h,
             &format!("<span class=\"role-swatch {r}\"></span>{r}"),
