@@ -5,9 +5,9 @@
 //! This is plain Rust (no browser types), so it is tested natively; the Yew components only
 //! draw a `Lab` and dispatch actions.
 
-use crate::engine::{BackoffPolicy, NodeId, Protocol, MS};
+use crate::engine::{BackoffPolicy, NodeId, Observation, Protocol, MS};
 use crate::sim::config::{Preset, SimConfig, Time};
-use crate::sim::history::{EventKind, Fact, MarkerKind, MsgId};
+use crate::sim::history::{EventKind, MarkerKind, MsgId};
 use crate::sim::intervention::{Action, Intervention, Param};
 use crate::sim::scenario;
 use crate::sim::share::{self, Shared};
@@ -614,27 +614,27 @@ impl Lab {
             }
             LabAction::Import(text) => {
                 match trace::import(&text).and_then(|i| trace::rebuild(&i)) {
-                    Ok((run, same)) => {
+                    Ok((run, replay)) => {
                         self.run = run;
                         self.scenario = None;
                         self.playing = false;
                         self.announced = self.run.world().checker.violations.len();
                         self.speed = natural_speed(self.run.config());
-                        self.notify(
-                        NoticeKind::Info,
-                        if same {
-                            "Trace loaded: this engine reproduced every recorded event.".to_string()
-                        } else {
-                            "Trace loaded, but this engine's replay differs from the recorded events (made by another version?).".to_string()
-                        },
-                    );
+                        let text = match replay {
+                            trace::Replay::Exact => {
+                                "Trace loaded: this engine reproduced every recorded event."
+                                    .to_string()
+                            }
+                            trace::Replay::DivergesAt(i) => format!(
+                                "Trace loaded, but this engine's replay departs from the record at event {} (made by another version, or edited?). You are looking at this engine's run.",
+                                i + 1
+                            ),
+                        };
+                        self.notify(NoticeKind::Info, text);
                     }
                     Err(e) => self.notify(
                         NoticeKind::Error,
-                        format!(
-                            "That file was not loaded: {}. Your current run is unchanged.",
-                            e.trim_end_matches('.')
-                        ),
+                        format!("That file was not loaded: {e}. Your current run is unchanged."),
                     ),
                 }
             }
@@ -996,22 +996,22 @@ impl Lab {
 /// Events where "step to the next phase" stops.
 pub fn is_phase(e: &EventKind) -> bool {
     match e {
-        EventKind::Leader { .. }
-        | EventKind::Crash(_)
+        EventKind::Crash(_)
         | EventKind::Restart(..)
-        | EventKind::Violation(_) => true,
-        EventKind::Fact(f) => matches!(
-            **f,
-            Fact::Propose { .. }
-                | Fact::AcceptPhase { .. }
-                | Fact::Chosen { .. }
-                | Fact::AttemptFailed { .. }
-                | Fact::LostLeadership { .. }
-                | Fact::BoundExtended { .. }
-                | Fact::BoundRecovered { .. }
-                | Fact::StoreLost { .. }
-                | Fact::BoundStale { .. }
-                | Fact::Intervene(_)
+        | EventKind::Violation(_)
+        | EventKind::Intervene(_) => true,
+        EventKind::Observed(_, o) => matches!(
+            **o,
+            Observation::BecameLeader { .. }
+                | Observation::Proposing { .. }
+                | Observation::AcceptPhase { .. }
+                | Observation::AttemptChosen { .. }
+                | Observation::AttemptFailed { .. }
+                | Observation::LostLeadership { .. }
+                | Observation::BoundExtended { .. }
+                | Observation::BoundRecovered { .. }
+                | Observation::StoreLost { .. }
+                | Observation::BoundStale { .. }
         ),
         _ => false,
     }
@@ -1156,13 +1156,9 @@ mod tests {
         l.apply(LabAction::Import("{\"version\": 1, \"seed\": ".into()));
         assert_eq!(l.share_query(), before);
         let text = &l.notices.last().unwrap().text;
-        assert!(
-            text.starts_with("That file was not loaded: JSON error"),
-            "{text}"
-        );
-        assert!(
-            text.ends_with("input. Your current run is unchanged."),
-            "{text}"
+        assert_eq!(
+            text,
+            "That file was not loaded: the file ends in the middle of its JSON (was the download or copy cut short?). Your current run is unchanged."
         );
     }
 

@@ -247,7 +247,7 @@ mod cli {
         }
         let summary = Summary::of(&run);
         if args.json {
-            println!("{}", summary.json().to_text());
+            println!("{}", summary.json());
         } else {
             if let Some(name) = &args.scenario {
                 println!("scenario {name}");
