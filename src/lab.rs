@@ -229,24 +229,35 @@ impl Lab {
     /// A session from a share link (or the default lab for an empty one). Problems with the
     /// link become warnings; the lab always opens.
     pub fn from_query(query: &str) -> Lab {
-        let (shared, warnings) = share::decode(query);
+        let (shared, problems) = share::decode(query);
         let mut lab = Lab::from_shared(shared);
-        lab.notices.extend(warnings.into_iter().map(|text| Notice {
-            kind: NoticeKind::Warning,
-            text,
-        }));
+        // A mangled link can hold hundreds of problems; a few say enough.
+        const SHOWN: usize = 4;
+        lab.notices
+            .extend(problems.iter().take(SHOWN).map(|p| Notice {
+                kind: NoticeKind::Warning,
+                text: p.to_string(),
+            }));
+        if problems.len() > SHOWN {
+            lab.notify(
+                NoticeKind::Warning,
+                format!(
+                    "…and {} more problems in this link were ignored the same way.",
+                    problems.len() - SHOWN
+                ),
+            );
+        }
         // `tour=NAME.STEP`: a lecturer's link to one step of a guided tour.
-        let tour = query
-            .trim_start_matches('?')
-            .split('&')
-            .find_map(|kv| kv.strip_prefix("tour="));
-        if let Some(v) = tour {
-            let (name, step) = v.split_once('.').unwrap_or((v, "0"));
+        if let Some(v) = share::param(query, "tour") {
+            let (name, step) = v.split_once('.').unwrap_or((&v, "0"));
             match step.parse::<usize>() {
                 Ok(step) => lab.open_tour_at(name, step),
                 Err(_) => lab.notify(
                     NoticeKind::Warning,
-                    format!("Ignored 'tour={v}': the step after the dot is a number."),
+                    format!(
+                        "Ignored 'tour={}': the step after the dot is a number.",
+                        crate::sim::units::clip(&v, 40)
+                    ),
                 ),
             }
         }
@@ -948,7 +959,7 @@ impl Lab {
         let Some(info) = tour::info(name) else {
             self.notify(
                 NoticeKind::Error,
-                format!("There is no tour called '{name}'."),
+                format!("There is no tour called '{}'.", crate::sim::units::clip(name, 40)),
             );
             return;
         };

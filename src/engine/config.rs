@@ -273,6 +273,9 @@ impl Protocol {
     /// Both profiles, for pickers.
     pub const ALL: [Protocol; 2] = [Protocol::Textbook, Protocol::AtlasDb];
 
+    /// Both profiles' names, as the CLI and links accept them.
+    pub const NAMES: &'static [&'static str] = &["textbook", "atlasdb"];
+
     /// Name in the CLI and links.
     pub fn name(self) -> &'static str {
         match self {

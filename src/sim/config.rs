@@ -177,6 +177,9 @@ pub enum Preset {
 }
 
 impl Preset {
+    /// Every preset's name, as the CLI and links accept them.
+    pub const NAMES: &'static [&'static str] = &["classroom", "atlasdb"];
+
     /// Name in URLs and the CLI.
     pub fn name(self) -> &'static str {
         match self {

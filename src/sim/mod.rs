@@ -36,5 +36,6 @@ pub use checker::{Invariant, Violation};
 pub use config::{ClientLoad, NetworkConfig, Preset, SimConfig, Time};
 pub use history::{DropReason, EventKind, Fate, History, Marker, MarkerKind, MessageRecord, MsgId};
 pub use intervention::{Action, Intervention, Param};
+pub use rng::fresh_seed;
 pub use run::Run;
 pub use world::{Stats, World};
