@@ -636,6 +636,7 @@ impl Lab {
                                 "Trace loaded: this engine reproduced every recorded event."
                                     .to_string()
                             }
+                            trace::Replay::SameTimes => "Trace loaded (version 1, from an older PaxosScope): its seed, settings and interventions replay with every recorded event at its recorded time. Export it again to save it as version 2.".to_string(),
                             trace::Replay::DivergesAt(i) => format!(
                                 "Trace loaded, but this engine's replay departs from the record at event {} (made by another version, or edited?). You are looking at this engine's run.",
                                 i + 1
@@ -959,7 +960,10 @@ impl Lab {
         let Some(info) = tour::info(name) else {
             self.notify(
                 NoticeKind::Error,
-                format!("There is no tour called '{}'.", crate::sim::units::clip(name, 40)),
+                format!(
+                    "There is no tour called '{}'.",
+                    crate::sim::units::clip(name, 40)
+                ),
             );
             return;
         };

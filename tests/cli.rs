@@ -91,10 +91,19 @@ fn bad_arguments_get_a_clear_message_and_exit_two() {
         ),
         (vec!["run", "--scenario", "nope"], "leader-crash"),
         (vec!["run", "--nodes", "12"], "12 is not in 3..=9"),
-        (vec!["run", "--bug", "gremlins"], "[possible values: acceptor-forgets"),
+        (
+            vec!["run", "--bug", "gremlins"],
+            "[possible values: acceptor-forgets",
+        ),
         (vec!["run", "--quirk", "gremlins"], "accept-without-state"),
-        (vec!["run", "--protocol", "raft"], "[possible values: textbook, atlasdb]"),
-        (vec!["run", "--preset", "x"], "[possible values: classroom, atlasdb]"),
+        (
+            vec!["run", "--protocol", "raft"],
+            "[possible values: textbook, atlasdb]",
+        ),
+        (
+            vec!["run", "--preset", "x"],
+            "[possible values: classroom, atlasdb]",
+        ),
         (
             vec!["run", "--backoff", "sometimes"],
             "[possible values: none, fixed, uniform, exponential]",
@@ -102,11 +111,33 @@ fn bad_arguments_get_a_clear_message_and_exit_two() {
         (vec!["run", "--loss", "150%"], "outside 0–100%"),
         (vec!["run", "--duration-ms", "0"], "0 is not in 1..=3600000"),
         (
-            vec!["run", "--preset", "atlasdb", "--backoff", "none", "--loss", "0.5", "--nodes", "3", "--seed", "1", "--duration-ms", "10", "--scenario", "lossy-network", "--bug", "minority-quorum", "--no-bugs"],
+            vec![
+                "run",
+                "--preset",
+                "atlasdb",
+                "--backoff",
+                "none",
+                "--loss",
+                "0.5",
+                "--nodes",
+                "3",
+                "--seed",
+                "1",
+                "--duration-ms",
+                "10",
+                "--scenario",
+                "lossy-network",
+                "--bug",
+                "minority-quorum",
+                "--no-bugs",
+            ],
             "cannot be used with",
         ),
         (vec!["swarm", "--seeds", "9..3"], "is empty"),
-        (vec!["swarm", "--seeds", "0..5", "--count", "3"], "cannot be used with"),
+        (
+            vec!["swarm", "--seeds", "0..5", "--count", "3"],
+            "cannot be used with",
+        ),
     ] {
         let (code, _, err) = paxoscope(&args);
         assert_eq!(code, 2, "{args:?}");
@@ -166,7 +197,10 @@ fn the_protocol_and_quirks_are_chosen_on_the_command_line() {
     assert!(out.contains("promise-reports-accepted"), "{out}");
     let (code, _, err) = paxoscope(&["run", "--protocol", "nope"]);
     assert_eq!(code, 2);
-    assert!(err.contains("[possible values: textbook, atlasdb]"), "{err}");
+    assert!(
+        err.contains("[possible values: textbook, atlasdb]"),
+        "{err}"
+    );
     let (code, _, err) = paxoscope(&["run", "--quirk", "nope"]);
     assert_eq!(code, 2);
     assert!(err.contains("accept-without-state"), "{err}");
@@ -201,7 +235,10 @@ fn without_a_seed_one_is_drawn_and_printed() {
     assert!(!out.contains("drawn at random"), "{out}");
     // JSON stays one object; the note goes to stderr.
     let (_, out, err) = paxoscope(&["run", "--duration-ms", "100", "--json"]);
-    assert!(serde_json::from_str::<serde_json::Value>(out.trim()).is_ok(), "{out}");
+    assert!(
+        serde_json::from_str::<serde_json::Value>(out.trim()).is_ok(),
+        "{out}"
+    );
     assert!(err.contains("drawn at random"), "{err}");
 }
 

@@ -123,7 +123,7 @@ fn export_then_import_reproduces_the_same_trace_hash() {
         assert_eq!(imported.events(), run.cursor_event());
         assert_eq!(
             imported.events_hash(),
-            trace_hash(run.history(), run.cursor_event())
+            Some(trace_hash(run.history(), run.cursor_event()))
         );
         let (again, replay) = rebuild(&imported).unwrap();
         assert_eq!(
@@ -226,13 +226,13 @@ fn malformed_oversized_and_unknown_version_files_are_refused_clearly() {
         ("[1,2]".into(), "not a PaxosScope trace"),
         ("{}".into(), "not a PaxosScope trace"),
         (r#"{"version":"two"}"#.into(), "not a PaxosScope trace"),
-        (
-            r#"{"version":1,"seed":1,"config":{"nodes":5},"interventions":[],"events":[]}"#.into(),
-            "version 1, written by an older PaxosScope",
-        ),
+        (r#"{"version":1,"seed":1,"config":{"nodes":12},"interventions":[],"events":[]}"#.into(), "in \"config\": nodes must be 3–9"),
+        (r#"{"version":1,"seed":1,"config":{"nodes":5,"bugs":["nope"]},"interventions":[],"events":[]}"#.into(), "at config.bugs: unknown name 'nope'"),
+        (r#"{"version":1,"seed":1,"config":{"nodes":5},"interventions":[{"at":5,"kind":"teleport"}],"events":[]}"#.into(), "unknown variant `teleport`"),
+        (r#"{"version":1,"seed":1,"config":{"nodes":5},"interventions":[{"at":5,"kind":"crash","node":8}],"events":[]}"#.into(), "intervention 1: node 8 does not exist"),
         (
             r#"{"version":99}"#.into(),
-            "version 99; this PaxosScope reads version 2",
+            "version 99; this PaxosScope reads versions 1 and 2",
         ),
         (
             doc(r#"{"protocol":{"nodes":12}}"#, "[]", "[]"),
@@ -325,4 +325,40 @@ fn long_bad_input_is_cut_short_in_the_message() {
     assert!(matches!(err, ImportError::Field { .. }), "{err:?}");
     let msg = err.to_string();
     assert!(msg.len() < 400 && msg.contains('…'), "{msg}");
+}
+
+/// A trace exported by the first format (before serde), kept as it was written.
+const V1: &str = include_str!("fixtures/trace-v1.json");
+
+#[test]
+fn a_version_1_trace_is_still_read_and_its_replay_checked() {
+    let imported = import(V1).expect("version 1 is read");
+    assert_eq!(imported.config.seed, 11);
+    assert_eq!(imported.config, paxoscope::sim::SimConfig::classroom(11));
+    assert_eq!(
+        imported.interventions.len(),
+        15,
+        "every kind of intervention came through"
+    );
+    assert_eq!(
+        imported.events_hash(),
+        None,
+        "v1 events are in the old vocabulary"
+    );
+    let (run, replay) = rebuild(&imported).unwrap();
+    assert_eq!(replay, Replay::SameTimes, "same events at the same times");
+    assert_eq!(run.now(), 4_200_000);
+    assert_eq!(run.cursor_event(), imported.events());
+    // Saved again, it is version 2 and replays exactly.
+    let v2 = export(&run);
+    let (_, replay) = rebuild(&import(&v2).unwrap()).unwrap();
+    assert_eq!(replay, Replay::Exact);
+    // A v1 record whose times were edited is caught where they differ.
+    let doc: Value = serde_json::from_str(V1).unwrap();
+    let mut edited = doc.clone();
+    let events = edited["events"].as_array_mut().unwrap();
+    let t = events[100]["t"].as_u64().unwrap();
+    events[100]["t"] = (t + 1).into();
+    let (_, replay) = rebuild(&import(&edited.to_string()).unwrap()).unwrap();
+    assert_eq!(replay, Replay::DivergesAt(100));
 }

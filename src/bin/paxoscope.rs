@@ -207,7 +207,12 @@ mod cli {
     }
 
     /// What `build` makes: configuration, interventions, duration, and where the seed came from.
-    type Built = (SimConfig, Vec<paxoscope::sim::Intervention>, u64, SeedSource);
+    type Built = (
+        SimConfig,
+        Vec<paxoscope::sim::Intervention>,
+        u64,
+        SeedSource,
+    );
 
     /// The configuration the options describe. Names and ranges were checked by clap, so only
     /// the engine's own consistency checks and the seed draw can fail here.

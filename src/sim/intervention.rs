@@ -444,14 +444,35 @@ impl TryFrom<ActionJson> for Action {
 #[derive(Serialize, Deserialize)]
 #[serde(tag = "param", rename_all = "kebab-case")]
 enum ParamJson {
-    LossPpm { value: u32 },
-    DuplicatePpm { value: u32 },
-    Latency { min_us: Micros, max_us: Micros },
-    Backoff { backoff: BackoffPolicy },
-    PingInterval { value_us: Micros },
-    PingTimeout { value_us: Micros },
-    Bug { name: String, on: bool },
-    Quirk { name: String, on: bool },
+    LossPpm {
+        value: u32,
+    },
+    DuplicatePpm {
+        value: u32,
+    },
+    Latency {
+        min_us: Micros,
+        max_us: Micros,
+    },
+    /// A policy by name and its (largest) wait, as the backoff control sets it.
+    Backoff {
+        policy: String,
+        max_wait_us: Micros,
+    },
+    PingInterval {
+        value_us: Micros,
+    },
+    PingTimeout {
+        value_us: Micros,
+    },
+    Bug {
+        name: String,
+        on: bool,
+    },
+    Quirk {
+        name: String,
+        on: bool,
+    },
 }
 
 impl From<Param> for ParamJson {
@@ -463,7 +484,10 @@ impl From<Param> for ParamJson {
                 min_us: min,
                 max_us: max,
             },
-            Param::Backoff(backoff) => ParamJson::Backoff { backoff },
+            Param::Backoff(b) => ParamJson::Backoff {
+                policy: b.name().to_string(),
+                max_wait_us: b.max_wait(),
+            },
             Param::PingInterval(value_us) => ParamJson::PingInterval { value_us },
             Param::PingTimeout(value_us) => ParamJson::PingTimeout { value_us },
             Param::Bug { name, on } => ParamJson::Bug { name, on },
@@ -482,7 +506,18 @@ impl TryFrom<ParamJson> for Param {
                 min: min_us,
                 max: max_us,
             },
-            ParamJson::Backoff { backoff } => Param::Backoff(backoff),
+            ParamJson::Backoff {
+                policy,
+                max_wait_us,
+            } => Param::Backoff(BackoffPolicy::from_name(&policy, max_wait_us).ok_or_else(
+                || {
+                    format!(
+                        "unknown backoff '{}' (one of {})",
+                        super::units::clip(&policy, 40),
+                        BackoffPolicy::NAMES.join(", ")
+                    )
+                },
+            )?),
             ParamJson::PingInterval { value_us } => Param::PingInterval(value_us),
             ParamJson::PingTimeout { value_us } => Param::PingTimeout(value_us),
             ParamJson::Bug { name, on } => Param::Bug { name, on },

@@ -15,8 +15,9 @@
 //! per line. What a process reported about itself (`"at"`) is the engine's own
 //! [`Observation`](crate::engine::Observation), written by serde as it is.
 //!
-//! Version 1 (hand-written JSON, flat config) is no longer read: its events no longer match
-//! this engine's, so a replay could not be checked anyway. Export the run again.
+//! Version 1 (flat config, interventions without `"action"`, events in the old vocabulary) is
+//! still read: its run is rebuilt from seed, configuration and interventions, and the replay
+//! is checked against the recorded events' times (their contents are in the old vocabulary).
 
 use std::fmt;
 
@@ -328,13 +329,9 @@ impl fmt::Display for ImportError {
                 f,
                 "this is not a PaxosScope trace: a trace is a JSON object with \"version\", \"seed\", \"config\", \"interventions\" and \"events\""
             ),
-            ImportError::Version { found: 1 } => write!(
-                f,
-                "this trace has version 1, written by an older PaxosScope; this one reads version {TRACE_VERSION}. Open the run from its share link, or export it again"
-            ),
             ImportError::Version { found } => write!(
                 f,
-                "this trace has version {found}; this PaxosScope reads version {TRACE_VERSION}"
+                "this trace has version {found}; this PaxosScope reads versions 1 and {TRACE_VERSION} (a newer PaxosScope wrote it?)"
             ),
             ImportError::Field { path, problem } if path.is_empty() || path == "." => {
                 write!(f, "{problem}")
@@ -398,19 +395,34 @@ pub struct Imported {
     pub cursor: Time,
     /// The exporter's cursor in steps, if recorded (exact even in the middle of an instant).
     pub cursor_steps: Option<u64>,
-    /// Each recorded event's fingerprint (the function behind [`trace_hash`]).
-    pub event_hashes: Vec<u64>,
+    /// What the replay is compared with.
+    pub recorded: Recorded,
+}
+
+/// The recorded events, in the form a replay can be checked against.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Recorded {
+    /// Version 2: each event's fingerprint (the function behind [`trace_hash`]).
+    Fingerprints(Vec<u64>),
+    /// Version 1: each event's time (its contents are in the old vocabulary).
+    Times(Vec<Time>),
 }
 
 impl Imported {
     /// Number of recorded events.
     pub fn events(&self) -> usize {
-        self.event_hashes.len()
+        match &self.recorded {
+            Recorded::Fingerprints(h) => h.len(),
+            Recorded::Times(t) => t.len(),
+        }
     }
 
-    /// Fingerprint of all recorded events, comparable with [`trace_hash`].
-    pub fn events_hash(&self) -> u64 {
-        combine(self.event_hashes.iter().copied())
+    /// Fingerprint of all recorded events, comparable with [`trace_hash`] (version 2 only).
+    pub fn events_hash(&self) -> Option<u64> {
+        match &self.recorded {
+            Recorded::Fingerprints(h) => Some(combine(h.iter().copied())),
+            Recorded::Times(_) => None,
+        }
     }
 }
 
@@ -432,8 +444,10 @@ pub fn import(text: &str) -> Result<Imported, ImportError> {
         None => return Err(ImportError::NotATrace),
         Some(v) => v.as_u64().ok_or(ImportError::NotATrace)?,
     };
-    if found != TRACE_VERSION {
-        return Err(ImportError::Version { found });
+    match found {
+        1 => return import_v1(text),
+        TRACE_VERSION => {}
+        _ => return Err(ImportError::Version { found }),
     }
     let header: HeaderIn = serde_path_to_error::deserialize(
         &mut serde_json::Deserializer::from_str(text),
@@ -455,11 +469,26 @@ pub fn import(text: &str) -> Result<Imported, ImportError> {
                 problem,
             })?;
     }
+    let mut event_hashes = Vec::new();
+    let last_t = for_each_event(text, |v| event_hashes.push(canonical_hash(v)))?;
+    Ok(Imported {
+        config,
+        interventions: header.interventions,
+        cursor: header.cursor_us.unwrap_or(last_t),
+        cursor_steps: header.cursor_steps,
+        recorded: Recorded::Fingerprints(event_hashes),
+    })
+}
+
+/// Reads `"events"` one at a time (each must have `"t"` and `"kind"`); returns the last time.
+fn for_each_event(
+    text: &str,
+    mut each: impl FnMut(&serde_json::Value),
+) -> Result<Time, ImportError> {
     let events: EventsIn = serde_json::from_str(text).map_err(|e| ImportError::Field {
         path: "events".into(),
         problem: problem(&e),
     })?;
-    let mut event_hashes = Vec::with_capacity(events.events.len());
     let mut last_t = 0;
     for (i, raw) in events.events.iter().enumerate() {
         let v: serde_json::Value =
@@ -471,14 +500,159 @@ pub fn import(text: &str) -> Result<Imported, ImportError> {
             (Some(t), Some(serde_json::Value::String(_))) => last_t = t,
             _ => return Err(ImportError::Event { number: i + 1 }),
         }
-        event_hashes.push(canonical_hash(&v));
+        each(&v);
     }
+    Ok(last_t)
+}
+
+// ---- version 1 -------------------------------------------------------------------------------
+
+/// Version 1's header: a flat configuration, and interventions with the action's fields beside
+/// `"at"`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct HeaderV1 {
+    #[allow(dead_code)]
+    version: u64,
+    seed: u64,
+    config: ConfigV1,
+    interventions: Vec<InterventionV1>,
+    cursor_us: Option<Time>,
+    cursor_steps: Option<u64>,
+    #[allow(dead_code)]
+    events: serde::de::IgnoredAny,
+}
+
+#[derive(Deserialize)]
+struct InterventionV1 {
+    at: Time,
+    #[serde(flatten)]
+    action: Action,
+}
+
+/// Version 1's configuration: `"nodes"` required, every other field optional (classroom
+/// values), names as they were.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ConfigV1 {
+    nodes: u8,
+    ping_interval_us: Option<u64>,
+    ping_timeout_us: Option<u64>,
+    quorum_timeout_us: Option<u64>,
+    backoff: Option<String>,
+    backoff_max_us: Option<u64>,
+    bound_buffer: Option<u64>,
+    bound_retry_max_us: Option<u64>,
+    max_timestamps_per_request: Option<u64>,
+    no_quorum_retries: Option<u32>,
+    no_quorum_retry_delay_us: Option<u64>,
+    resend_interval_us: Option<u64>,
+    quirks: Option<crate::engine::Quirks>,
+    bugs: Option<crate::engine::Bugs>,
+    /// Written before quirks existed.
+    catch_up_after_preemption: Option<bool>,
+    latency_min_us: Option<u64>,
+    latency_max_us: Option<u64>,
+    loss_ppm: Option<u32>,
+    duplicate_ppm: Option<u32>,
+    clients: Option<u16>,
+    client_batch: Option<u64>,
+    client_think_us: Option<u64>,
+    client_timeout_us: Option<u64>,
+    lock_clients: Option<u16>,
+    locks: Option<u8>,
+    lock_hold_us: Option<u64>,
+    lock_lease_us: Option<u64>,
+}
+
+/// `*slot = v` when the field was given.
+fn given<T>(v: Option<T>, slot: &mut T) {
+    if let Some(v) = v {
+        *slot = v;
+    }
+}
+
+impl ConfigV1 {
+    fn into_config(self, seed: u64) -> Result<SimConfig, ImportError> {
+        let mut c = SimConfig::classroom(seed);
+        let p = &mut c.protocol;
+        p.nodes = self.nodes;
+        given(self.ping_interval_us, &mut p.ping_interval);
+        given(self.ping_timeout_us, &mut p.ping_timeout);
+        given(self.quorum_timeout_us, &mut p.quorum_timeout);
+        if self.backoff.is_some() || self.backoff_max_us.is_some() {
+            let name = self.backoff.unwrap_or_else(|| p.backoff.name().to_string());
+            let max = self.backoff_max_us.unwrap_or(p.backoff.max_wait());
+            p.backoff = crate::engine::BackoffPolicy::from_name(&name, max).ok_or_else(|| {
+                ImportError::Field {
+                    path: "config.backoff".into(),
+                    problem: format!("unknown backoff '{}'", clip(&name, 40)),
+                }
+            })?;
+        }
+        given(self.bound_buffer, &mut p.bound_buffer);
+        given(self.bound_retry_max_us, &mut p.bound_retry_max);
+        given(
+            self.max_timestamps_per_request,
+            &mut p.max_timestamps_per_request,
+        );
+        given(self.no_quorum_retries, &mut p.no_quorum_retries);
+        given(self.no_quorum_retry_delay_us, &mut p.no_quorum_retry_delay);
+        given(self.resend_interval_us, &mut p.resend_interval);
+        given(self.lock_lease_us, &mut p.lock_lease);
+        given(self.quirks, &mut p.quirks);
+        p.quirks.catch_up_after_preemption |= self.catch_up_after_preemption.unwrap_or(false);
+        given(self.bugs, &mut p.bugs);
+        let n = &mut c.network;
+        given(self.latency_min_us, &mut n.latency_min);
+        given(self.latency_max_us, &mut n.latency_max);
+        given(self.loss_ppm, &mut n.loss_ppm);
+        given(self.duplicate_ppm, &mut n.duplicate_ppm);
+        let cl = &mut c.clients;
+        given(self.clients, &mut cl.count);
+        given(self.client_batch, &mut cl.batch);
+        given(self.client_think_us, &mut cl.think);
+        given(self.client_timeout_us, &mut cl.timeout);
+        given(self.lock_clients, &mut cl.lock_clients);
+        given(self.locks, &mut cl.locks);
+        given(self.lock_hold_us, &mut cl.lock_hold);
+        Ok(c)
+    }
+}
+
+/// Version 1: rebuilt from its header, checked against its events' times.
+fn import_v1(text: &str) -> Result<Imported, ImportError> {
+    let header: HeaderV1 = serde_path_to_error::deserialize(
+        &mut serde_json::Deserializer::from_str(text),
+    )
+    .map_err(|e| ImportError::Field {
+        path: clip(&e.path().to_string(), 80),
+        problem: problem(e.inner()),
+    })?;
+    let config = header.config.into_config(header.seed)?;
+    config
+        .validate()
+        .map_err(|e| ImportError::Config(clip(&e, 160)))?;
+    let mut interventions = Vec::with_capacity(header.interventions.len());
+    for (i, iv) in header.interventions.into_iter().enumerate() {
+        iv.action
+            .validate(config.protocol.nodes)
+            .map_err(|problem| ImportError::Intervention {
+                number: i + 1,
+                problem,
+            })?;
+        interventions.push(Intervention::new(iv.at, iv.action));
+    }
+    let mut times = Vec::new();
+    let last_t = for_each_event(text, |v| {
+        times.push(v.get("t").and_then(|t| t.as_u64()).unwrap_or(0))
+    })?;
     Ok(Imported {
         config,
-        interventions: header.interventions,
+        interventions,
         cursor: header.cursor_us.unwrap_or(last_t),
         cursor_steps: header.cursor_steps,
-        event_hashes,
+        recorded: Recorded::Times(times),
     })
 }
 
@@ -487,6 +661,8 @@ pub fn import(text: &str) -> Result<Imported, ImportError> {
 pub enum Replay {
     /// Every recorded event, reproduced.
     Exact,
+    /// A version 1 record: as many events as recorded, each at its recorded time.
+    SameTimes,
     /// The first event (from 0) where the replay departs from the record; the record is of
     /// another engine version, or was edited.
     DivergesAt(usize),
@@ -502,13 +678,22 @@ pub fn rebuild(imported: &Imported) -> Result<(Run, Replay), ImportError> {
     }
     run.seek(imported.cursor);
     let upto = run.cursor_event();
-    let first_difference = event_hashes(run.history(), upto)
-        .zip(&imported.event_hashes)
-        .position(|(ours, theirs)| ours != *theirs)
-        .or_else(|| (upto != imported.events()).then(|| upto.min(imported.events())));
-    let replay = match first_difference {
-        None => Replay::Exact,
-        Some(i) => Replay::DivergesAt(i),
+    let first_difference = match &imported.recorded {
+        Recorded::Fingerprints(theirs) => event_hashes(run.history(), upto)
+            .zip(theirs)
+            .position(|(ours, theirs)| ours != *theirs),
+        Recorded::Times(theirs) => run
+            .history()
+            .events
+            .range(0..upto)
+            .zip(theirs)
+            .position(|(ours, theirs)| ours.t != *theirs),
+    }
+    .or_else(|| (upto != imported.events()).then(|| upto.min(imported.events())));
+    let replay = match (first_difference, &imported.recorded) {
+        (None, Recorded::Fingerprints(_)) => Replay::Exact,
+        (None, Recorded::Times(_)) => Replay::SameTimes,
+        (Some(i), _) => Replay::DivergesAt(i),
     };
     Ok((run, replay))
 }
