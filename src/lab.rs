@@ -87,6 +87,8 @@ pub enum LabAction {
     LoadScenario(String),
     /// New seed (same configuration and interventions).
     SetSeed(u64),
+    /// A fresh random seed from the system (the browser's crypto), then as [`LabAction::SetSeed`].
+    NewSeed,
     /// New cluster size (interventions naming missing nodes are dropped).
     SetNodes(u8),
     /// Switch timing preset (a fresh run).
@@ -486,8 +488,16 @@ impl Lab {
                 }
                 None => self.notify(
                     NoticeKind::Error,
-                    format!("There is no scenario called '{name}'."),
+                    format!(
+                        "There is no scenario called '{}'.",
+                        crate::sim::units::clip(&name, 40)
+                    ),
                 ),
+            },
+            // In a duel this comes back as SetSeed, which rebuilds both sides.
+            LabAction::NewSeed => match crate::sim::fresh_seed() {
+                Ok(seed) => self.apply(LabAction::SetSeed(seed)),
+                Err(e) => self.notify(NoticeKind::Error, format!("No new seed: {e}.")),
             },
             LabAction::SetSeed(seed) => {
                 let mut c = self.run.config().clone();
@@ -1212,6 +1222,41 @@ mod tests {
             trace::trace_hash(again.run.history(), again.run.cursor_event()),
             trace::trace_hash(l.run.history(), l.run.cursor_event())
         );
+    }
+
+    #[test]
+    fn new_seed_draws_a_full_64_bit_seed_and_keeps_the_rest() {
+        let mut l = Lab::scenario("leader-crash").unwrap();
+        let ivs = l.run.interventions().to_vec();
+        let mut seeds = std::collections::BTreeSet::new();
+        for _ in 0..64 {
+            l.apply(LabAction::NewSeed);
+            seeds.insert(l.run.config().seed);
+        }
+        assert_eq!(seeds.len(), 64, "every draw differs");
+        // About half of uniform 64-bit draws exceed 2^63; 30-bit draws never pass 2^30.
+        assert!(seeds.iter().any(|&s| s > 1 << 53), "{seeds:?}");
+        assert_eq!(l.run.interventions(), &ivs[..], "same interventions");
+        // In the dueling lab both sides follow.
+        l.apply(LabAction::OpenDuel);
+        l.apply(LabAction::NewSeed);
+        let d = l.duel.as_ref().unwrap();
+        assert_eq!(d.left.run.config().seed, l.run.config().seed);
+        assert_eq!(d.right.run.config().seed, l.run.config().seed);
+    }
+
+    #[test]
+    fn many_link_problems_are_summarised_not_listed() {
+        let items: Vec<String> = (0..300).map(|i| format!("{i}:teleport")).collect();
+        let l = Lab::from_query(&format!("?s=leader-crash&iv={}", items.join(",")));
+        assert_eq!(l.notices.len(), 5, "four problems and a summary");
+        assert!(l.notices[4].text.contains("296 more problems"), "{}", l.notices[4].text);
+        // A long value is quoted short.
+        let l = Lab::from_query(&format!("?s={}", "x".repeat(5000)));
+        assert!(l.notices[0].text.len() < 200, "{}", l.notices[0].text);
+        // A link far longer than any PaxosScope writes is not read at all.
+        let l = Lab::from_query(&format!("?seed={}", "9".repeat(300_000)));
+        assert!(l.notices[0].text.contains("far more than PaxosScope writes"));
     }
 
     #[test]
