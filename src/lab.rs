@@ -459,7 +459,7 @@ impl Lab {
                 self.check_violations();
             }
             LabAction::Seek(t) => {
-                self.run.seek(t);
+                self.run.seek(t.min(crate::sim::config::MAX_CURSOR));
                 self.check_violations();
             }
             LabAction::SeekEvent(i) => {
@@ -1250,13 +1250,19 @@ mod tests {
         let items: Vec<String> = (0..300).map(|i| format!("{i}:teleport")).collect();
         let l = Lab::from_query(&format!("?s=leader-crash&iv={}", items.join(",")));
         assert_eq!(l.notices.len(), 5, "four problems and a summary");
-        assert!(l.notices[4].text.contains("296 more problems"), "{}", l.notices[4].text);
+        assert!(
+            l.notices[4].text.contains("296 more problems"),
+            "{}",
+            l.notices[4].text
+        );
         // A long value is quoted short.
         let l = Lab::from_query(&format!("?s={}", "x".repeat(5000)));
         assert!(l.notices[0].text.len() < 200, "{}", l.notices[0].text);
         // A link far longer than any PaxosScope writes is not read at all.
         let l = Lab::from_query(&format!("?seed={}", "9".repeat(300_000)));
-        assert!(l.notices[0].text.contains("far more than PaxosScope writes"));
+        assert!(l.notices[0]
+            .text
+            .contains("far more than PaxosScope writes"));
     }
 
     #[test]

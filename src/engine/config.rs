@@ -429,8 +429,22 @@ impl ProtocolConfig {
         if self.lock_lease == 0 || self.lock_lease > 600_000 * MS {
             return Err("lock lease must be 1 µs – 600 s".into());
         }
-        if self.max_timestamps_per_request == 0 {
-            return Err("max timestamps per request must be positive".into());
+        if self.max_timestamps_per_request == 0 || self.max_timestamps_per_request > 1_000_000_000 {
+            return Err("max timestamps per request must be 1 – 10^9".into());
+        }
+        if self.bound_retry_max > 600_000 * MS {
+            return Err("bound retry wait must be at most 600 s".into());
+        }
+        if self.no_quorum_retries > 100 || self.no_quorum_retry_delay > 600_000 * MS {
+            return Err("no-quorum retries must be 0–100, at most 600 s apart".into());
+        }
+        if self.resend_interval > 600_000 * MS {
+            return Err("resend interval must be at most 600 s (0 = never)".into());
+        }
+        if let BackoffPolicy::Exponential { base, cap } = self.backoff {
+            if base == 0 || base > cap {
+                return Err("exponential backoff needs 0 < base ≤ cap".into());
+            }
         }
         Ok(())
     }

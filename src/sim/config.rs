@@ -8,6 +8,10 @@ use crate::engine::{Micros, ProtocolConfig, MS};
 /// Virtual time in microseconds since the run began.
 pub type Time = u64;
 
+/// The furthest a link or an imported trace may place the cursor (one hour of virtual time):
+/// further would keep the page busy for minutes, and no lesson needs it.
+pub const MAX_CURSOR: Time = 3_600 * 1_000_000;
+
 /// The simulated network between every pair of processes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -139,8 +143,12 @@ impl ClientLoad {
                 self.batch
             ));
         }
-        if self.think == 0 || self.timeout == 0 {
-            return Err("client think time and timeout must be positive".into());
+        if self.think == 0
+            || self.timeout == 0
+            || self.think > 600_000 * MS
+            || self.timeout > 600_000 * MS
+        {
+            return Err("client think time and timeout must be 1 µs – 600 s".into());
         }
         if self.lock_clients > 16 || self.locks == 0 || self.locks > 26 {
             return Err("lock clients must be 0–16, sharing 1–26 locks".into());

@@ -127,7 +127,7 @@ pub enum LinkProblem {
         /// Why.
         why: String,
     },
-    /// `t=` is not a time up to a day.
+    /// `t=` is not a time up to [`MAX_CURSOR`](super::config::MAX_CURSOR).
     BadTime(String),
 }
 
@@ -173,7 +173,7 @@ impl fmt::Display for LinkProblem {
             }
             LinkProblem::BadTime(v) => write!(
                 f,
-                "The time '{}' is not a number of microseconds up to a day; starting at 0.",
+                "The time '{}' is not a number of microseconds up to an hour; starting at 0.",
                 q(v)
             ),
         }
@@ -629,7 +629,7 @@ pub fn decode(query: &str) -> (Shared, Vec<LinkProblem>) {
         Some(v) => v
             .parse::<Time>()
             .ok()
-            .filter(|t| *t <= 24 * 3_600_000_000)
+            .filter(|t| *t <= super::config::MAX_CURSOR)
             .unwrap_or_else(|| {
                 warnings.push(LinkProblem::BadTime(v.to_string()));
                 0

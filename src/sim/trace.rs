@@ -25,7 +25,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 
 use super::checker::Violation;
-use super::config::{SimConfig, Time};
+use super::config::{SimConfig, Time, MAX_CURSOR};
 use super::history::{Chunked, EventKind, History, MessageRecord, TraceEvent};
 use super::intervention::{Action, Intervention};
 use super::run::Run;
@@ -469,6 +469,7 @@ pub fn import(text: &str) -> Result<Imported, ImportError> {
                 problem,
             })?;
     }
+    check_cursor(header.cursor_us)?;
     let mut event_hashes = Vec::new();
     let last_t = for_each_event(text, |v| event_hashes.push(canonical_hash(v)))?;
     Ok(Imported {
@@ -478,6 +479,19 @@ pub fn import(text: &str) -> Result<Imported, ImportError> {
         cursor_steps: header.cursor_steps,
         recorded: Recorded::Fingerprints(event_hashes),
     })
+}
+
+fn check_cursor(cursor: Option<Time>) -> Result<(), ImportError> {
+    match cursor {
+        Some(t) if t > MAX_CURSOR => Err(ImportError::Field {
+            path: "cursor_us".into(),
+            problem: format!(
+                "{} is past the one hour a trace can cover",
+                super::units::secs(t)
+            ),
+        }),
+        _ => Ok(()),
+    }
 }
 
 /// Reads `"events"` one at a time (each must have `"t"` and `"kind"`); returns the last time.
@@ -643,6 +657,7 @@ fn import_v1(text: &str) -> Result<Imported, ImportError> {
             })?;
         interventions.push(Intervention::new(iv.at, iv.action));
     }
+    check_cursor(header.cursor_us)?;
     let mut times = Vec::new();
     let last_t = for_each_event(text, |v| {
         times.push(v.get("t").and_then(|t| t.as_u64()).unwrap_or(0))
@@ -674,7 +689,7 @@ pub fn rebuild(imported: &Imported) -> Result<(Run, Replay), ImportError> {
     let mut run = Run::new(imported.config.clone(), imported.interventions.clone())
         .map_err(|e| ImportError::Config(clip(&e, 160)))?;
     if let Some(steps) = imported.cursor_steps {
-        run.seek_steps(steps);
+        run.seek_steps_until(steps, imported.cursor);
     }
     run.seek(imported.cursor);
     let upto = run.cursor_event();
