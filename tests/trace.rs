@@ -226,8 +226,8 @@ fn malformed_oversized_and_unknown_version_files_are_refused_clearly() {
         ("[1,2]".into(), "not a PaxosScope trace"),
         ("{}".into(), "not a PaxosScope trace"),
         (r#"{"version":"two"}"#.into(), "not a PaxosScope trace"),
-        (r#"{"version":1,"seed":1,"config":{"nodes":12},"interventions":[],"events":[]}"#.into(), "in \"config\": nodes must be 3–9"),
-        (r#"{"version":1,"seed":1,"config":{"nodes":5,"bugs":["nope"]},"interventions":[],"events":[]}"#.into(), "at config.bugs: unknown name 'nope'"),
+        (r#"{"version":1,"seed":1,"config":{"nodes":12},"interventions":[],"events":[]}"#.into(), "in config: nodes must be 3–9"),
+        (r#"{"version":1,"seed":1,"config":{"nodes":5,"bugs":["nope"]},"interventions":[],"events":[]}"#.into(), "in config (line 1, column 32): unknown name 'nope'"),
         (r#"{"version":1,"seed":1,"config":{"nodes":5},"interventions":[{"at":5,"kind":"teleport"}],"events":[]}"#.into(), "unknown variant `teleport`"),
         (r#"{"version":1,"seed":1,"config":{"nodes":5},"interventions":[{"at":5,"kind":"crash","node":8}],"events":[]}"#.into(), "intervention 1: node 8 does not exist"),
         (
@@ -236,19 +236,19 @@ fn malformed_oversized_and_unknown_version_files_are_refused_clearly() {
         ),
         (
             doc(r#"{"protocol":{"nodes":12}}"#, "[]", "[]"),
-            "in \"config\": nodes must be 3–9",
+            "in config: nodes must be 3–9",
         ),
         (
             doc(r#"{"protocol":{"nodes":-1}}"#, "[]", "[]"),
-            "at config.protocol.nodes: invalid value: integer `-1`",
+            "in config (line 1, column 54): invalid value: integer `-1`, expected u8",
         ),
         (
             doc(r#"{"protocol":{"bugs":["nope"]}}"#, "[]", "[]"),
-            "at config.protocol.bugs: unknown name 'nope'",
+            "in config (line 1, column 60): unknown name 'nope' (one of a",
         ),
         (
             doc(r#"{"protocol":{"nodez":5}}"#, "[]", "[]"),
-            "at config.protocol.nodez: unknown field `nodez`, expected one of `nodes`",
+            "in config (line 1, column 51): unknown field `nodez`, expected one of `nodes`",
         ),
         (
             doc(
@@ -260,7 +260,7 @@ fn malformed_oversized_and_unknown_version_files_are_refused_clearly() {
         ),
         (
             doc("{}", r#"[{"at":5,"action":{"kind":"teleport"}}]"#, "[]"),
-            "at interventions[0].action.kind: unknown variant `teleport`, expected one of `crash`",
+            "in interventions[0] (line 1, column 86): unknown variant `teleport`, expected one of `crash`",
         ),
         (
             doc(
@@ -292,11 +292,11 @@ fn malformed_oversized_and_unknown_version_files_are_refused_clearly() {
         ),
         (
             r#"{"version":2,"seed":-3,"config":{},"interventions":[],"events":[]}"#.into(),
-            "at seed: invalid value: integer `-3`",
+            "in seed (line 1, column 22): invalid value: integer `-3`, ex",
         ),
         (
             r#"{"version":2,"seed":1,"config":{},"interventions":[],"events":[],"extra":1}"#.into(),
-            "unknown field `extra`",
+            "in extra (line 1, column 74): unknown member; a trace has version, seed",
         ),
         (
             format!(

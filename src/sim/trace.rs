@@ -23,6 +23,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
+use serde_json::Value;
 
 use super::checker::Violation;
 use super::config::{SimConfig, Time, MAX_CURSOR};
@@ -181,10 +182,12 @@ fn canonical_hash(v: &serde_json::Value) -> u64 {
     fnv1a(v.to_string().as_bytes(), FNV_OFFSET)
 }
 
-/// Fingerprints of events `0..upto`, one per event.
+/// Fingerprints of events `0..upto`, one per event. Each line is read back as a `Value`, the
+/// form an import hashes (this keeps one serializer per type in the browser bundle rather
+/// than a second one writing `Value`s directly).
 pub fn event_hashes(h: &History, upto: usize) -> impl Iterator<Item = u64> + '_ {
     h.events.range(0..upto).map(|e| {
-        serde_json::to_value(line(e, &h.messages))
+        serde_json::from_str::<serde_json::Value>(&event_json(e, &h.messages))
             .map(|v| canonical_hash(&v))
             .unwrap_or(0)
     })
@@ -285,10 +288,14 @@ pub enum ImportError {
         /// The version it has.
         found: u64,
     },
-    /// A field is missing, unknown, or of the wrong type or range.
+    /// A part of the document is missing, or has an unknown, missing or mistyped field.
     Field {
-        /// Where, such as `config.protocol.nodes` or `interventions[2].action`.
+        /// Which part: `seed`, `config`, `interventions[2]`, `events[7]`, …
         path: String,
+        /// Where in the file (from 1).
+        line: usize,
+        /// Column there (from 1).
+        column: usize,
         /// What is wrong.
         problem: String,
     },
@@ -333,11 +340,20 @@ impl fmt::Display for ImportError {
                 f,
                 "this trace has version {found}; this PaxosScope reads versions 1 and {TRACE_VERSION} (a newer PaxosScope wrote it?)"
             ),
-            ImportError::Field { path, problem } if path.is_empty() || path == "." => {
-                write!(f, "{problem}")
+            ImportError::Field {
+                path,
+                line,
+                column,
+                problem,
+            } => {
+                // serde_json adds its own place ("at line 1 column 40"), relative to the part.
+                let problem = match problem.rfind(" at line ") {
+                    Some(i) => &problem[..i],
+                    None => problem,
+                };
+                write!(f, "in {path} (line {line}, column {column}): {problem}")
             }
-            ImportError::Field { path, problem } => write!(f, "at {path}: {problem}"),
-            ImportError::Config(problem) => write!(f, "in \"config\": {problem}"),
+            ImportError::Config(problem) => write!(f, "in config: {problem}"),
             ImportError::Intervention { number, problem } => {
                 write!(f, "intervention {number}: {problem}")
             }
@@ -355,33 +371,67 @@ fn problem(e: &serde_json::Error) -> String {
     clip(&e.to_string(), 320)
 }
 
-/// Just enough to tell a trace, and its version, from anything else.
-#[derive(Deserialize)]
-struct Probe {
-    version: Option<serde_json::Value>,
+/// The document's top level: each member kept as the text it was, so each part is read on its
+/// own and an error can say which part, and where in the file.
+type TopLevel<'a> = std::collections::BTreeMap<String, &'a RawValue>;
+
+/// Members a trace may have.
+const MEMBERS: [&str; 7] = [
+    "version",
+    "seed",
+    "config",
+    "interventions",
+    "cursor_us",
+    "cursor_steps",
+    "events",
+];
+
+/// Where `part` (a slice of `text`) starts: line and column, from 1.
+fn position(text: &str, part: &str, line: usize, column: usize) -> (usize, usize) {
+    let start = (part.as_ptr() as usize).saturating_sub(text.as_ptr() as usize);
+    let before = &text[..start.min(text.len())];
+    let lines_before = before.matches('\n').count();
+    let col0 = before.len() - before.rfind('\n').map_or(0, |i| i + 1);
+    if line <= 1 {
+        (lines_before + 1, col0 + column)
+    } else {
+        (lines_before + line, column)
+    }
 }
 
-/// Everything but the events, strictly: unknown fields are refused by name.
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct HeaderIn {
-    #[allow(dead_code)]
-    version: u64,
-    seed: u64,
-    config: SimConfig,
-    interventions: Vec<Intervention>,
-    cursor_us: Option<Time>,
-    cursor_steps: Option<u64>,
-    #[allow(dead_code)]
-    events: serde::de::IgnoredAny,
+/// Reads one part of the document as `T`; errors name the part and the place in the file.
+fn read<'a, T: Deserialize<'a>>(
+    text: &str,
+    path: &str,
+    raw: &'a RawValue,
+) -> Result<T, ImportError> {
+    serde_json::from_str(raw.get()).map_err(|e| {
+        let (line, column) = position(text, raw.get(), e.line(), e.column());
+        ImportError::Field {
+            path: path.to_string(),
+            line,
+            column,
+            problem: problem(&e),
+        }
+    })
 }
 
-/// The events, borrowed from the text as they are (read on their own, so the header's strict
-/// pass need not hold a copy of them).
-#[derive(Deserialize)]
-struct EventsIn<'a> {
-    #[serde(borrow)]
-    events: Vec<&'a RawValue>,
+/// Like [`read`], for a part rewritten from version 1 (its place is the part's start).
+fn read_rewritten<T: for<'de> Deserialize<'de>>(
+    text: &str,
+    path: &str,
+    raw: &RawValue,
+    rewritten: &Value,
+) -> Result<T, ImportError> {
+    serde_json::from_str(&rewritten.to_string()).map_err(|e| {
+        let (line, column) = position(text, raw.get(), 1, 1);
+        ImportError::Field {
+            path: path.to_string(),
+            line,
+            column,
+            problem: problem(&e),
+        }
+    })
 }
 
 /// What an import yields: enough to rebuild the run, plus the recorded events' fingerprints.
@@ -427,6 +477,7 @@ impl Imported {
 }
 
 /// Parses and checks a trace document. Nothing is changed on failure.
+/// Parses and checks a trace document. Nothing is changed on failure.
 pub fn import(text: &str) -> Result<Imported, ImportError> {
     if text.len() > MAX_IMPORT_BYTES {
         return Err(ImportError::TooLarge { bytes: text.len() });
@@ -439,236 +490,210 @@ pub fn import(text: &str) -> Result<Imported, ImportError> {
         },
     })?;
     // Valid JSON from here on: anything that is not an object with a version is not a trace.
-    let probe: Probe = serde_json::from_str(text).map_err(|_| ImportError::NotATrace)?;
-    let found = match probe.version {
-        None => return Err(ImportError::NotATrace),
-        Some(v) => v.as_u64().ok_or(ImportError::NotATrace)?,
-    };
-    match found {
-        1 => return import_v1(text),
-        TRACE_VERSION => {}
-        _ => return Err(ImportError::Version { found }),
+    let top: TopLevel = serde_json::from_str(text).map_err(|_| ImportError::NotATrace)?;
+    let found = top
+        .get("version")
+        .and_then(|v| v.get().parse::<u64>().ok())
+        .ok_or(ImportError::NotATrace)?;
+    if found != 1 && found != TRACE_VERSION {
+        return Err(ImportError::Version { found });
     }
-    let header: HeaderIn = serde_path_to_error::deserialize(
-        &mut serde_json::Deserializer::from_str(text),
-    )
-    .map_err(|e| ImportError::Field {
-        path: clip(&e.path().to_string(), 80),
-        problem: problem(e.inner()),
-    })?;
-    let mut config = header.config;
-    config.seed = header.seed;
+    if let Some((key, raw)) = top.iter().find(|(k, _)| !MEMBERS.contains(&k.as_str())) {
+        let (line, column) = position(text, raw.get(), 1, 1);
+        return Err(ImportError::Field {
+            path: clip(key, 40),
+            line,
+            column,
+            problem: format!("unknown member; a trace has {}", MEMBERS.join(", ")),
+        });
+    }
+    let part = |name: &str| {
+        top.get(name).copied().ok_or_else(|| ImportError::Field {
+            path: name.to_string(),
+            line: 1,
+            column: 1,
+            problem: format!("the trace has no \"{name}\""),
+        })
+    };
+    let seed: u64 = read(text, "seed", part("seed")?)?;
+    let config_raw = part("config")?;
+    let mut config: SimConfig = if found == 1 {
+        let v1: Value = read(text, "config", config_raw)?;
+        read_rewritten(text, "config", config_raw, &config_from_v1(v1))?
+    } else {
+        read(text, "config", config_raw)?
+    };
+    config.seed = seed;
     config
         .validate()
         .map_err(|e| ImportError::Config(clip(&e, 160)))?;
-    for (i, iv) in header.interventions.iter().enumerate() {
+    let items: Vec<&RawValue> = read(text, "interventions", part("interventions")?)?;
+    let mut interventions = Vec::with_capacity(items.len());
+    for (i, raw) in items.into_iter().enumerate() {
+        let path = format!("interventions[{i}]");
+        let iv: Intervention = if found == 1 {
+            let v1: Value = read(text, &path, raw)?;
+            read_rewritten(text, &path, raw, &intervention_from_v1(v1))?
+        } else {
+            read(text, &path, raw)?
+        };
         iv.action
             .validate(config.protocol.nodes)
             .map_err(|problem| ImportError::Intervention {
                 number: i + 1,
                 problem,
             })?;
+        interventions.push(iv);
     }
-    check_cursor(header.cursor_us)?;
-    let mut event_hashes = Vec::new();
-    let last_t = for_each_event(text, |v| event_hashes.push(canonical_hash(v)))?;
-    Ok(Imported {
-        config,
-        interventions: header.interventions,
-        cursor: header.cursor_us.unwrap_or(last_t),
-        cursor_steps: header.cursor_steps,
-        recorded: Recorded::Fingerprints(event_hashes),
-    })
-}
-
-fn check_cursor(cursor: Option<Time>) -> Result<(), ImportError> {
-    match cursor {
-        Some(t) if t > MAX_CURSOR => Err(ImportError::Field {
+    let optional = |name: &str| -> Result<Option<u64>, ImportError> {
+        top.get(name).map(|raw| read(text, name, raw)).transpose()
+    };
+    let cursor_us = optional("cursor_us")?;
+    let cursor_steps = optional("cursor_steps")?;
+    if let Some(t) = cursor_us.filter(|t| *t > MAX_CURSOR) {
+        return Err(ImportError::Field {
             path: "cursor_us".into(),
+            line: 1,
+            column: 1,
             problem: format!(
                 "{} is past the one hour a trace can cover",
                 super::units::secs(t)
             ),
-        }),
-        _ => Ok(()),
+        });
     }
-}
-
-/// Reads `"events"` one at a time (each must have `"t"` and `"kind"`); returns the last time.
-fn for_each_event(
-    text: &str,
-    mut each: impl FnMut(&serde_json::Value),
-) -> Result<Time, ImportError> {
-    let events: EventsIn = serde_json::from_str(text).map_err(|e| ImportError::Field {
-        path: "events".into(),
-        problem: problem(&e),
-    })?;
+    let events: Vec<&RawValue> = read(text, "events", part("events")?)?;
     let mut last_t = 0;
-    for (i, raw) in events.events.iter().enumerate() {
-        let v: serde_json::Value =
-            serde_json::from_str(raw.get()).map_err(|e| ImportError::Field {
-                path: format!("events[{i}]"),
-                problem: problem(&e),
-            })?;
-        match (v.get("t").and_then(|t| t.as_u64()), v.get("kind")) {
-            (Some(t), Some(serde_json::Value::String(_))) => last_t = t,
+    let mut hashes = Vec::with_capacity(events.len());
+    let mut times = Vec::new();
+    for (i, raw) in events.iter().enumerate() {
+        let v: Value = read(text, &format!("events[{i}]"), raw)?;
+        match (v.get("t").and_then(Value::as_u64), v.get("kind")) {
+            (Some(t), Some(Value::String(_))) => last_t = t,
             _ => return Err(ImportError::Event { number: i + 1 }),
         }
-        each(&v);
+        if found == 1 {
+            times.push(last_t);
+        } else {
+            hashes.push(canonical_hash(&v));
+        }
     }
-    Ok(last_t)
+    Ok(Imported {
+        config,
+        interventions,
+        cursor: cursor_us.unwrap_or(last_t),
+        cursor_steps,
+        recorded: if found == 1 {
+            Recorded::Times(times)
+        } else {
+            Recorded::Fingerprints(hashes)
+        },
+    })
 }
 
 // ---- version 1 -------------------------------------------------------------------------------
 
-/// Version 1's header: a flat configuration, and interventions with the action's fields beside
-/// `"at"`.
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct HeaderV1 {
-    #[allow(dead_code)]
-    version: u64,
-    seed: u64,
-    config: ConfigV1,
-    interventions: Vec<InterventionV1>,
-    cursor_us: Option<Time>,
-    cursor_steps: Option<u64>,
-    #[allow(dead_code)]
-    events: serde::de::IgnoredAny,
-}
-
-#[derive(Deserialize)]
-struct InterventionV1 {
-    at: Time,
-    #[serde(flatten)]
-    action: Action,
-}
-
-/// Version 1's configuration: `"nodes"` required, every other field optional (classroom
-/// values), names as they were.
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct ConfigV1 {
-    nodes: u8,
-    ping_interval_us: Option<u64>,
-    ping_timeout_us: Option<u64>,
-    quorum_timeout_us: Option<u64>,
-    backoff: Option<String>,
-    backoff_max_us: Option<u64>,
-    bound_buffer: Option<u64>,
-    bound_retry_max_us: Option<u64>,
-    max_timestamps_per_request: Option<u64>,
-    no_quorum_retries: Option<u32>,
-    no_quorum_retry_delay_us: Option<u64>,
-    resend_interval_us: Option<u64>,
-    quirks: Option<crate::engine::Quirks>,
-    bugs: Option<crate::engine::Bugs>,
-    /// Written before quirks existed.
-    catch_up_after_preemption: Option<bool>,
-    latency_min_us: Option<u64>,
-    latency_max_us: Option<u64>,
-    loss_ppm: Option<u32>,
-    duplicate_ppm: Option<u32>,
-    clients: Option<u16>,
-    client_batch: Option<u64>,
-    client_think_us: Option<u64>,
-    client_timeout_us: Option<u64>,
-    lock_clients: Option<u16>,
-    locks: Option<u8>,
-    lock_hold_us: Option<u64>,
-    lock_lease_us: Option<u64>,
-}
-
-/// `*slot = v` when the field was given.
-fn given<T>(v: Option<T>, slot: &mut T) {
-    if let Some(v) = v {
-        *slot = v;
-    }
-}
-
-impl ConfigV1 {
-    fn into_config(self, seed: u64) -> Result<SimConfig, ImportError> {
-        let mut c = SimConfig::classroom(seed);
-        let p = &mut c.protocol;
-        p.nodes = self.nodes;
-        given(self.ping_interval_us, &mut p.ping_interval);
-        given(self.ping_timeout_us, &mut p.ping_timeout);
-        given(self.quorum_timeout_us, &mut p.quorum_timeout);
-        if self.backoff.is_some() || self.backoff_max_us.is_some() {
-            let name = self.backoff.unwrap_or_else(|| p.backoff.name().to_string());
-            let max = self.backoff_max_us.unwrap_or(p.backoff.max_wait());
-            p.backoff = crate::engine::BackoffPolicy::from_name(&name, max).ok_or_else(|| {
-                ImportError::Field {
-                    path: "config.backoff".into(),
-                    problem: format!("unknown backoff '{}'", clip(&name, 40)),
-                }
-            })?;
+/// Version 1's flat configuration, rewritten into version 2's sections: each field moves to
+/// its section under its new name; unknown fields are kept where serde will refuse them by
+/// name.
+fn config_from_v1(v1: Value) -> Value {
+    const MOVES: [(&str, &str, &str); 26] = [
+        ("nodes", "protocol", "nodes"),
+        ("ping_interval_us", "protocol", "ping_interval_us"),
+        ("ping_timeout_us", "protocol", "ping_timeout_us"),
+        ("quorum_timeout_us", "protocol", "quorum_timeout_us"),
+        ("bound_buffer", "protocol", "bound_buffer"),
+        ("bound_retry_max_us", "protocol", "bound_retry_max_us"),
+        (
+            "max_timestamps_per_request",
+            "protocol",
+            "max_timestamps_per_request",
+        ),
+        ("no_quorum_retries", "protocol", "no_quorum_retries"),
+        (
+            "no_quorum_retry_delay_us",
+            "protocol",
+            "no_quorum_retry_delay_us",
+        ),
+        ("resend_interval_us", "protocol", "resend_interval_us"),
+        ("lock_lease_us", "protocol", "lock_lease_us"),
+        ("quirks", "protocol", "quirks"),
+        ("bugs", "protocol", "bugs"),
+        ("latency_min_us", "network", "latency_min_us"),
+        ("latency_max_us", "network", "latency_max_us"),
+        ("loss_ppm", "network", "loss_ppm"),
+        ("duplicate_ppm", "network", "duplicate_ppm"),
+        ("clients", "clients", "count"),
+        ("client_batch", "clients", "batch"),
+        ("client_think_us", "clients", "think_us"),
+        ("client_timeout_us", "clients", "timeout_us"),
+        ("lock_clients", "clients", "lock_clients"),
+        ("locks", "clients", "locks"),
+        ("lock_hold_us", "clients", "lock_hold_us"),
+        // Consumed below.
+        ("backoff", "", ""),
+        ("backoff_max_us", "", ""),
+    ];
+    let Value::Object(mut flat) = v1 else {
+        return v1;
+    };
+    let mut out = serde_json::Map::new();
+    for (old, section, new) in MOVES {
+        if section.is_empty() {
+            continue;
         }
-        given(self.bound_buffer, &mut p.bound_buffer);
-        given(self.bound_retry_max_us, &mut p.bound_retry_max);
-        given(
-            self.max_timestamps_per_request,
-            &mut p.max_timestamps_per_request,
-        );
-        given(self.no_quorum_retries, &mut p.no_quorum_retries);
-        given(self.no_quorum_retry_delay_us, &mut p.no_quorum_retry_delay);
-        given(self.resend_interval_us, &mut p.resend_interval);
-        given(self.lock_lease_us, &mut p.lock_lease);
-        given(self.quirks, &mut p.quirks);
-        p.quirks.catch_up_after_preemption |= self.catch_up_after_preemption.unwrap_or(false);
-        given(self.bugs, &mut p.bugs);
-        let n = &mut c.network;
-        given(self.latency_min_us, &mut n.latency_min);
-        given(self.latency_max_us, &mut n.latency_max);
-        given(self.loss_ppm, &mut n.loss_ppm);
-        given(self.duplicate_ppm, &mut n.duplicate_ppm);
-        let cl = &mut c.clients;
-        given(self.clients, &mut cl.count);
-        given(self.client_batch, &mut cl.batch);
-        given(self.client_think_us, &mut cl.think);
-        given(self.client_timeout_us, &mut cl.timeout);
-        given(self.lock_clients, &mut cl.lock_clients);
-        given(self.locks, &mut cl.locks);
-        given(self.lock_hold_us, &mut cl.lock_hold);
-        Ok(c)
+        if let Some(v) = flat.remove(old) {
+            let s = out
+                .entry(section)
+                .or_insert_with(|| Value::Object(Default::default()));
+            if let Value::Object(s) = s {
+                s.insert(new.to_string(), v);
+            }
+        }
     }
+    // The backoff was a name and a wait; now it is the policy itself.
+    let name = flat.remove("backoff");
+    let max = flat.remove("backoff_max_us");
+    if name.is_some() || max.is_some() {
+        let name = name.as_ref().and_then(Value::as_str).unwrap_or("uniform");
+        let max = max.as_ref().and_then(Value::as_u64).unwrap_or(800_000);
+        let policy = crate::engine::BackoffPolicy::from_name(name, max);
+        let protocol = out
+            .entry("protocol")
+            .or_insert_with(|| Value::Object(Default::default()));
+        if let Value::Object(p) = protocol {
+            p.insert(
+                "backoff".into(),
+                match policy {
+                    Some(b) => serde_json::to_value(b).unwrap_or(Value::Null),
+                    None => Value::String(clip(name, 40)),
+                },
+            );
+        }
+    }
+    // Written before quirks existed: an on/off field that is now a quirk.
+    if let Some(Value::Bool(on)) = flat.remove("catch_up_after_preemption") {
+        let protocol = out
+            .entry("protocol")
+            .or_insert_with(|| Value::Object(Default::default()));
+        if let Value::Object(p) = protocol {
+            let quirks = p.entry("quirks").or_insert_with(|| Value::Array(vec![]));
+            if let (true, Value::Array(q)) = (on, quirks) {
+                q.push("catch-up-after-preemption".into());
+            }
+        }
+    }
+    // Whatever is left is unknown; serde refuses it by name.
+    out.extend(flat);
+    Value::Object(out)
 }
 
-/// Version 1: rebuilt from its header, checked against its events' times.
-fn import_v1(text: &str) -> Result<Imported, ImportError> {
-    let header: HeaderV1 = serde_path_to_error::deserialize(
-        &mut serde_json::Deserializer::from_str(text),
-    )
-    .map_err(|e| ImportError::Field {
-        path: clip(&e.path().to_string(), 80),
-        problem: problem(e.inner()),
-    })?;
-    let config = header.config.into_config(header.seed)?;
-    config
-        .validate()
-        .map_err(|e| ImportError::Config(clip(&e, 160)))?;
-    let mut interventions = Vec::with_capacity(header.interventions.len());
-    for (i, iv) in header.interventions.into_iter().enumerate() {
-        iv.action
-            .validate(config.protocol.nodes)
-            .map_err(|problem| ImportError::Intervention {
-                number: i + 1,
-                problem,
-            })?;
-        interventions.push(Intervention::new(iv.at, iv.action));
-    }
-    check_cursor(header.cursor_us)?;
-    let mut times = Vec::new();
-    let last_t = for_each_event(text, |v| {
-        times.push(v.get("t").and_then(|t| t.as_u64()).unwrap_or(0))
-    })?;
-    Ok(Imported {
-        config,
-        interventions,
-        cursor: header.cursor_us.unwrap_or(last_t),
-        cursor_steps: header.cursor_steps,
-        recorded: Recorded::Times(times),
-    })
+/// Version 1 wrote an intervention's action beside its time; version 2 nests it.
+fn intervention_from_v1(v1: Value) -> Value {
+    let Value::Object(mut flat) = v1 else {
+        return v1;
+    };
+    let at = flat.remove("at").unwrap_or(Value::Null);
+    serde_json::json!({ "at": at, "action": Value::Object(flat) })
 }
 
 /// Whether this engine replayed a trace exactly.
