@@ -263,7 +263,7 @@ fn a_closed_pipe_ends_the_output_quietly() {
         .spawn()
         .unwrap();
     // Close the reading end before the program writes (as `| head -0` would).
-    drop(child.stdout.take());
+    child.stdout = None;
     let out = child.wait_with_output().unwrap();
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(!err.contains("panicked"), "{err}");
