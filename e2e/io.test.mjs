@@ -57,7 +57,9 @@ export default [
 
       const { name, file, json } = await exportTrace(page);
       assert.equal(name, 'paxoscope-bug-minority-quorum-seed41-t3000.json');
-      assert.equal(json.version, 1);
+      assert.equal(json.version, 2);
+      assert.equal(json.config.protocol.nodes, 5);
+      assert.ok(json.events.some((e) => e.kind === 'violation'), 'the violation is in the record');
       assert.equal(json.seed, 41);
       assert.equal(json.cursor_us, 3000000);
       assert.ok(json.events.length > 50, `${json.events.length} events`);
@@ -85,7 +87,7 @@ export default [
         name: 'broken.json', mimeType: 'application/json', buffer: Buffer.from('{"version": 1, "seed": '),
       });
       let notices = await noticeContaining(page, 'That file was not loaded');
-      assert.match(notices, /Your current run is unchanged/);
+      assert.match(notices, /ends in the middle of its JSON.*Your current run is unchanged/);
 
       await page.setInputFiles('#import-file', {
         name: 'future.json', mimeType: 'application/json', buffer: Buffer.from('{"version": 99, "seed": 1}'),

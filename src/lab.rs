@@ -5,9 +5,9 @@
 //! This is plain Rust (no browser types), so it is tested natively; the Yew components only
 //! draw a `Lab` and dispatch actions.
 
-use crate::engine::{BackoffPolicy, NodeId, Protocol, MS};
+use crate::engine::{BackoffPolicy, NodeId, Observation, Protocol, MS};
 use crate::sim::config::{Preset, SimConfig, Time};
-use crate::sim::history::{EventKind, Fact, MarkerKind, MsgId};
+use crate::sim::history::{EventKind, MarkerKind, MsgId};
 use crate::sim::intervention::{Action, Intervention, Param};
 use crate::sim::scenario;
 use crate::sim::share::{self, Shared};
@@ -87,6 +87,8 @@ pub enum LabAction {
     LoadScenario(String),
     /// New seed (same configuration and interventions).
     SetSeed(u64),
+    /// A fresh random seed from the system (the browser's crypto), then as [`LabAction::SetSeed`].
+    NewSeed,
     /// New cluster size (interventions naming missing nodes are dropped).
     SetNodes(u8),
     /// Switch timing preset (a fresh run).
@@ -229,24 +231,35 @@ impl Lab {
     /// A session from a share link (or the default lab for an empty one). Problems with the
     /// link become warnings; the lab always opens.
     pub fn from_query(query: &str) -> Lab {
-        let (shared, warnings) = share::decode(query);
+        let (shared, problems) = share::decode(query);
         let mut lab = Lab::from_shared(shared);
-        lab.notices.extend(warnings.into_iter().map(|text| Notice {
-            kind: NoticeKind::Warning,
-            text,
-        }));
+        // A mangled link can hold hundreds of problems; a few say enough.
+        const SHOWN: usize = 4;
+        lab.notices
+            .extend(problems.iter().take(SHOWN).map(|p| Notice {
+                kind: NoticeKind::Warning,
+                text: p.to_string(),
+            }));
+        if problems.len() > SHOWN {
+            lab.notify(
+                NoticeKind::Warning,
+                format!(
+                    "…and {} more problems in this link were ignored the same way.",
+                    problems.len() - SHOWN
+                ),
+            );
+        }
         // `tour=NAME.STEP`: a lecturer's link to one step of a guided tour.
-        let tour = query
-            .trim_start_matches('?')
-            .split('&')
-            .find_map(|kv| kv.strip_prefix("tour="));
-        if let Some(v) = tour {
-            let (name, step) = v.split_once('.').unwrap_or((v, "0"));
+        if let Some(v) = share::param(query, "tour") {
+            let (name, step) = v.split_once('.').unwrap_or((&v, "0"));
             match step.parse::<usize>() {
                 Ok(step) => lab.open_tour_at(name, step),
                 Err(_) => lab.notify(
                     NoticeKind::Warning,
-                    format!("Ignored 'tour={v}': the step after the dot is a number."),
+                    format!(
+                        "Ignored 'tour={}': the step after the dot is a number.",
+                        crate::sim::units::clip(&v, 40)
+                    ),
                 ),
             }
         }
@@ -446,7 +459,7 @@ impl Lab {
                 self.check_violations();
             }
             LabAction::Seek(t) => {
-                self.run.seek(t);
+                self.run.seek(t.min(crate::sim::config::MAX_CURSOR));
                 self.check_violations();
             }
             LabAction::SeekEvent(i) => {
@@ -475,8 +488,16 @@ impl Lab {
                 }
                 None => self.notify(
                     NoticeKind::Error,
-                    format!("There is no scenario called '{name}'."),
+                    format!(
+                        "There is no scenario called '{}'.",
+                        crate::sim::units::clip(&name, 40)
+                    ),
                 ),
+            },
+            // In a duel this comes back as SetSeed, which rebuilds both sides.
+            LabAction::NewSeed => match crate::sim::fresh_seed() {
+                Ok(seed) => self.apply(LabAction::SetSeed(seed)),
+                Err(e) => self.notify(NoticeKind::Error, format!("No new seed: {e}.")),
             },
             LabAction::SetSeed(seed) => {
                 let mut c = self.run.config().clone();
@@ -614,27 +635,28 @@ impl Lab {
             }
             LabAction::Import(text) => {
                 match trace::import(&text).and_then(|i| trace::rebuild(&i)) {
-                    Ok((run, same)) => {
+                    Ok((run, replay)) => {
                         self.run = run;
                         self.scenario = None;
                         self.playing = false;
                         self.announced = self.run.world().checker.violations.len();
                         self.speed = natural_speed(self.run.config());
-                        self.notify(
-                        NoticeKind::Info,
-                        if same {
-                            "Trace loaded: this engine reproduced every recorded event.".to_string()
-                        } else {
-                            "Trace loaded, but this engine's replay differs from the recorded events (made by another version?).".to_string()
-                        },
-                    );
+                        let text = match replay {
+                            trace::Replay::Exact => {
+                                "Trace loaded: this engine reproduced every recorded event."
+                                    .to_string()
+                            }
+                            trace::Replay::SameTimes => "Trace loaded (version 1, from an older PaxosScope): its seed, settings and interventions replay with every recorded event at its recorded time. Export it again to save it as version 2.".to_string(),
+                            trace::Replay::DivergesAt(i) => format!(
+                                "Trace loaded, but this engine's replay departs from the record at event {} (made by another version, or edited?). You are looking at this engine's run.",
+                                i + 1
+                            ),
+                        };
+                        self.notify(NoticeKind::Info, text);
                     }
                     Err(e) => self.notify(
                         NoticeKind::Error,
-                        format!(
-                            "That file was not loaded: {}. Your current run is unchanged.",
-                            e.trim_end_matches('.')
-                        ),
+                        format!("That file was not loaded: {e}. Your current run is unchanged."),
                     ),
                 }
             }
@@ -948,7 +970,10 @@ impl Lab {
         let Some(info) = tour::info(name) else {
             self.notify(
                 NoticeKind::Error,
-                format!("There is no tour called '{name}'."),
+                format!(
+                    "There is no tour called '{}'.",
+                    crate::sim::units::clip(name, 40)
+                ),
             );
             return;
         };
@@ -996,22 +1021,22 @@ impl Lab {
 /// Events where "step to the next phase" stops.
 pub fn is_phase(e: &EventKind) -> bool {
     match e {
-        EventKind::Leader { .. }
-        | EventKind::Crash(_)
+        EventKind::Crash(_)
         | EventKind::Restart(..)
-        | EventKind::Violation(_) => true,
-        EventKind::Fact(f) => matches!(
-            **f,
-            Fact::Propose { .. }
-                | Fact::AcceptPhase { .. }
-                | Fact::Chosen { .. }
-                | Fact::AttemptFailed { .. }
-                | Fact::LostLeadership { .. }
-                | Fact::BoundExtended { .. }
-                | Fact::BoundRecovered { .. }
-                | Fact::StoreLost { .. }
-                | Fact::BoundStale { .. }
-                | Fact::Intervene(_)
+        | EventKind::Violation(_)
+        | EventKind::Intervene(_) => true,
+        EventKind::Observed(_, o) => matches!(
+            **o,
+            Observation::BecameLeader { .. }
+                | Observation::Proposing { .. }
+                | Observation::AcceptPhase { .. }
+                | Observation::AttemptChosen { .. }
+                | Observation::AttemptFailed { .. }
+                | Observation::LostLeadership { .. }
+                | Observation::BoundExtended { .. }
+                | Observation::BoundRecovered { .. }
+                | Observation::StoreLost { .. }
+                | Observation::BoundStale { .. }
         ),
         _ => false,
     }
@@ -1156,13 +1181,9 @@ mod tests {
         l.apply(LabAction::Import("{\"version\": 1, \"seed\": ".into()));
         assert_eq!(l.share_query(), before);
         let text = &l.notices.last().unwrap().text;
-        assert!(
-            text.starts_with("That file was not loaded: JSON error"),
-            "{text}"
-        );
-        assert!(
-            text.ends_with("input. Your current run is unchanged."),
-            "{text}"
+        assert_eq!(
+            text,
+            "That file was not loaded: the file ends in the middle of its JSON (was the download or copy cut short?). Your current run is unchanged."
         );
     }
 
@@ -1201,6 +1222,47 @@ mod tests {
             trace::trace_hash(again.run.history(), again.run.cursor_event()),
             trace::trace_hash(l.run.history(), l.run.cursor_event())
         );
+    }
+
+    #[test]
+    fn new_seed_draws_a_full_64_bit_seed_and_keeps_the_rest() {
+        let mut l = Lab::scenario("leader-crash").unwrap();
+        let ivs = l.run.interventions().to_vec();
+        let mut seeds = std::collections::BTreeSet::new();
+        for _ in 0..64 {
+            l.apply(LabAction::NewSeed);
+            seeds.insert(l.run.config().seed);
+        }
+        assert_eq!(seeds.len(), 64, "every draw differs");
+        // About half of uniform 64-bit draws exceed 2^63; 30-bit draws never pass 2^30.
+        assert!(seeds.iter().any(|&s| s > 1 << 53), "{seeds:?}");
+        assert_eq!(l.run.interventions(), &ivs[..], "same interventions");
+        // In the dueling lab both sides follow.
+        l.apply(LabAction::OpenDuel);
+        l.apply(LabAction::NewSeed);
+        let d = l.duel.as_ref().unwrap();
+        assert_eq!(d.left.run.config().seed, l.run.config().seed);
+        assert_eq!(d.right.run.config().seed, l.run.config().seed);
+    }
+
+    #[test]
+    fn many_link_problems_are_summarised_not_listed() {
+        let items: Vec<String> = (0..300).map(|i| format!("{i}:teleport")).collect();
+        let l = Lab::from_query(&format!("?s=leader-crash&iv={}", items.join(",")));
+        assert_eq!(l.notices.len(), 5, "four problems and a summary");
+        assert!(
+            l.notices[4].text.contains("296 more problems"),
+            "{}",
+            l.notices[4].text
+        );
+        // A long value is quoted short.
+        let l = Lab::from_query(&format!("?s={}", "x".repeat(5000)));
+        assert!(l.notices[0].text.len() < 200, "{}", l.notices[0].text);
+        // A link far longer than any PaxosScope writes is not read at all.
+        let l = Lab::from_query(&format!("?seed={}", "9".repeat(300_000)));
+        assert!(l.notices[0]
+            .text
+            .contains("far more than PaxosScope writes"));
     }
 
     #[test]

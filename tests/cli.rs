@@ -2,8 +2,6 @@
 
 use std::process::Command;
 
-use paxoscope::sim::json::parse;
-
 fn paxoscope(args: &[&str]) -> (i32, String, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_paxoscope"))
         .args(args)
@@ -57,11 +55,12 @@ fn json_output_is_one_object() {
         "--json",
     ]);
     assert_eq!(code, 0);
-    let j = parse(out.trim()).expect("valid JSON");
-    assert_eq!(j.req_u64("seed").unwrap(), 3);
-    assert_eq!(j.req_u64("nodes").unwrap(), 3);
-    assert!(j.get("safe").unwrap().as_bool().unwrap());
-    assert!(j.get("messages").unwrap().get("Prepare").is_some());
+    let j: serde_json::Value = serde_json::from_str(out.trim()).expect("valid JSON");
+    assert_eq!(j["seed"], 3);
+    assert_eq!(j["nodes"], 3);
+    assert_eq!(j["safe"], true);
+    assert!(j["messages"]["Prepare"].as_u64().unwrap() > 0);
+    assert!(j["leaders"][0]["node"].is_u64(), "{j}");
 }
 
 #[test]
@@ -86,15 +85,59 @@ fn a_trace_file_is_written() {
 #[test]
 fn bad_arguments_get_a_clear_message_and_exit_two() {
     for (args, needle) in [
-        (vec!["run", "--scenario", "nope"], "unknown scenario 'nope'"),
-        (vec!["run", "--nodes", "12"], "--nodes must be 3–9"),
-        (vec!["run", "--bug", "gremlins"], "unknown bug 'gremlins'"),
+        (
+            vec!["run", "--scenario", "nope"],
+            "invalid value 'nope' for '--scenario <SCENARIO>'",
+        ),
+        (vec!["run", "--scenario", "nope"], "leader-crash"),
+        (vec!["run", "--nodes", "12"], "12 is not in 3..=9"),
+        (
+            vec!["run", "--bug", "gremlins"],
+            "[possible values: acceptor-forgets",
+        ),
+        (vec!["run", "--quirk", "gremlins"], "accept-without-state"),
+        (
+            vec!["run", "--protocol", "raft"],
+            "[possible values: textbook, atlasdb]",
+        ),
+        (
+            vec!["run", "--preset", "x"],
+            "[possible values: classroom, atlasdb]",
+        ),
         (
             vec!["run", "--backoff", "sometimes"],
-            "unknown backoff 'sometimes'",
+            "[possible values: none, fixed, uniform, exponential]",
         ),
         (vec!["run", "--loss", "150%"], "outside 0–100%"),
+        (vec!["run", "--duration-ms", "0"], "0 is not in 1..=3600000"),
+        (
+            vec![
+                "run",
+                "--preset",
+                "atlasdb",
+                "--backoff",
+                "none",
+                "--loss",
+                "0.5",
+                "--nodes",
+                "3",
+                "--seed",
+                "1",
+                "--duration-ms",
+                "10",
+                "--scenario",
+                "lossy-network",
+                "--bug",
+                "minority-quorum",
+                "--no-bugs",
+            ],
+            "cannot be used with",
+        ),
         (vec!["swarm", "--seeds", "9..3"], "is empty"),
+        (
+            vec!["swarm", "--seeds", "0..5", "--count", "3"],
+            "cannot be used with",
+        ),
     ] {
         let (code, _, err) = paxoscope(&args);
         assert_eq!(code, 2, "{args:?}");
@@ -154,7 +197,10 @@ fn the_protocol_and_quirks_are_chosen_on_the_command_line() {
     assert!(out.contains("promise-reports-accepted"), "{out}");
     let (code, _, err) = paxoscope(&["run", "--protocol", "nope"]);
     assert_eq!(code, 2);
-    assert!(err.contains("textbook or atlasdb"), "{err}");
+    assert!(
+        err.contains("[possible values: textbook, atlasdb]"),
+        "{err}"
+    );
     let (code, _, err) = paxoscope(&["run", "--quirk", "nope"]);
     assert_eq!(code, 2);
     assert!(err.contains("accept-without-state"), "{err}");
@@ -166,4 +212,60 @@ fn the_protocol_and_quirks_are_chosen_on_the_command_line() {
     let (code, out, _) = paxoscope(&["swarm", "--seeds", "0..100", "--bug", "minority-quorum"]);
     assert_eq!(code, 1, "the swarm finds the bug: {out}");
     assert!(out.contains("--bug minority-quorum"), "{out}");
+}
+
+#[test]
+fn without_a_seed_one_is_drawn_and_printed() {
+    let (code, out, _) = paxoscope(&["run", "--duration-ms", "3000"]);
+    assert_eq!(code, 0, "{out}");
+    let line = out
+        .lines()
+        .find(|l| l.contains("was drawn at random"))
+        .expect("the drawn seed is printed");
+    let seed: u64 = line.split_whitespace().nth(1).unwrap().parse().unwrap();
+    // The printed seed reproduces the run.
+    let (_, again, _) = paxoscope(&["run", "--duration-ms", "3000", "--seed", &seed.to_string()]);
+    let first = out.lines().next().unwrap();
+    assert_eq!(again.lines().next().unwrap(), first);
+    // A second draw differs (2^-64 odds of a false failure).
+    let (_, other, _) = paxoscope(&["run", "--duration-ms", "3000"]);
+    assert_ne!(other.lines().next(), Some(first));
+    // A scenario keeps its own seed.
+    let (_, out, _) = paxoscope(&["run", "--scenario", "cold-start-3", "--duration-ms", "100"]);
+    assert!(!out.contains("drawn at random"), "{out}");
+    // JSON stays one object; the note goes to stderr.
+    let (_, out, err) = paxoscope(&["run", "--duration-ms", "100", "--json"]);
+    assert!(
+        serde_json::from_str::<serde_json::Value>(out.trim()).is_ok(),
+        "{out}"
+    );
+    assert!(err.contains("drawn at random"), "{err}");
+}
+
+#[test]
+fn a_swarm_without_seeds_draws_a_range_and_prints_it() {
+    let (code, out, _) = paxoscope(&["swarm", "--count", "12", "--threads", "1"]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("swarm: 12 seeds, 0 failed"), "{out}");
+    let line = out.lines().find(|l| l.contains("drawn at random")).unwrap();
+    let range = line.split_whitespace().last().unwrap();
+    let (a, b) = range.split_once("..").unwrap();
+    assert_eq!(b.parse::<u64>().unwrap() - a.parse::<u64>().unwrap(), 12);
+}
+
+#[test]
+fn a_closed_pipe_ends_the_output_quietly() {
+    use std::process::Stdio;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_paxoscope"))
+        .args(["scenarios"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Close the reading end before the program writes (as `| head -0` would).
+    child.stdout = None;
+    let out = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!err.contains("panicked"), "{err}");
+    assert_eq!(out.status.code(), Some(0), "{err}");
 }

@@ -74,7 +74,7 @@ fn replay_dueling_no_backoff_seed1_at_10000ms() {
 
     // Exactly the same events, in the same order, as when this test was generated.
     let hash = trace::trace_hash(run.history(), run.cursor_event());
-    assert_eq!(hash, 0x46ff_0335_56d2_81ec);
+    assert_eq!(hash, 0x0292_b818_c009_905d);
     // Safety holds.
     let violations = &run.world().checker.violations;
     assert!(violations.is_empty(), "violated: {:?}", violations.first());
@@ -99,7 +99,7 @@ fn replay_dueling_random_backoff_seed1_at_10000ms() {
 
     // Exactly the same events, in the same order, as when this test was generated.
     let hash = trace::trace_hash(run.history(), run.cursor_event());
-    assert_eq!(hash, 0xfba1_1119_b780_2423);
+    assert_eq!(hash, 0xdbf5_d3c7_d640_c076);
     // Safety holds.
     let violations = &run.world().checker.violations;
     assert!(violations.is_empty(), "violated: {:?}", violations.first());
@@ -124,7 +124,7 @@ fn replay_leader_crash_seed7_at_14000ms() {
 
     // Exactly the same events, in the same order, as when this test was generated.
     let hash = trace::trace_hash(run.history(), run.cursor_event());
-    assert_eq!(hash, 0x6b7a_d9e3_9276_737d);
+    assert_eq!(hash, 0x79a8_861e_d93a_2903);
     // Safety holds.
     let violations = &run.world().checker.violations;
     assert!(violations.is_empty(), "violated: {:?}", violations.first());
@@ -148,7 +148,7 @@ fn replay_bug_minority_quorum_seed41_at_947ms() {
 
     // Exactly the same events, in the same order, as when this test was generated.
     let hash = trace::trace_hash(run.history(), run.cursor_event());
-    assert_eq!(hash, 0x3f56_69b7_c72c_b4ce);
+    assert_eq!(hash, 0x0a6f_2650_a309_accc);
     // The first violation breaks `learned-is-chosen`.
     let first = run.world().checker.violations.first().expect("a violation");
     let (rule, detail) = (first.invariant.name(), &first.detail);
@@ -174,7 +174,7 @@ fn replay_lossy_network_seed23_at_15000ms() {
 
     // Exactly the same events, in the same order, as when this test was generated.
     let hash = trace::trace_hash(run.history(), run.cursor_event());
-    assert_eq!(hash, 0xfc46_e493_759f_4908);
+    assert_eq!(hash, 0xb80e_26aa_4650_56bb);
     // Safety holds.
     let violations = &run.world().checker.violations;
     assert!(violations.is_empty(), "violated: {:?}", violations.first());
@@ -187,7 +187,7 @@ fn replay_custom_seed5_at_3000ms() {
     use paxoscope::sim::{trace, Run};
 
     // The run as a trace header: seed, full configuration and interventions.
-    let header = r#"{"version":1,"seed":5,"config":{"nodes":3,"ping_interval_us":50000,"ping_timeout_us":2000000,"quorum_timeout_us":5000000,"backoff":"uniform","backoff_max_us":300000,"bound_buffer":1000000,"bound_retry_max_us":300000,"max_timestamps_per_request":10000,"no_quorum_retries":10,"no_quorum_retry_delay_us":700000,"resend_interval_us":1000000,"quirks":[],"bugs":[],"latency_min_us":1000,"latency_max_us":5000,"loss_ppm":0,"duplicate_ppm":0,"clients":4,"client_batch":100,"client_think_us":20000,"client_timeout_us":3000000,"lock_clients":0,"locks":2,"lock_hold_us":20000000,"lock_lease_us":8000000},"interventions":[],"events":[]}"#;
+    let header = r#"{"version":2,"seed":5,"config":{"protocol":{"nodes":3,"ping_interval_us":50000,"ping_timeout_us":2000000,"quorum_timeout_us":5000000,"backoff":{"policy":"uniform","max_us":300000},"bound_buffer":1000000,"bound_retry_max_us":300000,"max_timestamps_per_request":10000,"no_quorum_retries":10,"no_quorum_retry_delay_us":700000,"resend_interval_us":1000000,"lock_lease_us":8000000,"bugs":[],"quirks":[]},"network":{"latency_min_us":1000,"latency_max_us":5000,"loss_ppm":0,"duplicate_ppm":0},"clients":{"count":4,"batch":100,"think_us":20000,"timeout_us":3000000,"lock_clients":0,"locks":2,"lock_hold_us":20000000}},"interventions":[],"events":[]}"#;
     let imported = trace::import(header).expect("the header is a valid trace");
     let mut run = Run::new(imported.config, imported.interventions).expect("a valid run");
 
@@ -198,7 +198,7 @@ fn replay_custom_seed5_at_3000ms() {
 
     // Exactly the same events, in the same order, as when this test was generated.
     let hash = trace::trace_hash(run.history(), run.cursor_event());
-    assert_eq!(hash, 0x1f0d_c239_1f96_1290);
+    assert_eq!(hash, 0x8ec7_f23a_55fe_1b96);
     // Safety holds.
     let violations = &run.world().checker.violations;
     assert!(violations.is_empty(), "violated: {:?}", violations.first());

@@ -1,8 +1,9 @@
 //! Every scenario teaches something; each test asserts that the lesson really happens.
 
+use paxoscope::engine::Observation;
 use paxoscope::engine::{NodeId, Protocol, Role};
 use paxoscope::sim::scenario::{self, Scenario};
-use paxoscope::sim::{EventKind, Fact, Invariant, Run, Time};
+use paxoscope::sim::{EventKind, Invariant, Run, Time};
 
 const S: Time = 1_000_000;
 
@@ -21,10 +22,7 @@ fn leaders(run: &Run) -> Vec<(Time, NodeId, u64)> {
     run.history()
         .events
         .iter()
-        .filter_map(|e| match e.kind {
-            EventKind::Leader { node, seq } => Some((e.t, node, seq)),
-            _ => None,
-        })
+        .filter_map(|e| e.kind.leader().map(|(node, seq)| (e.t, node, seq)))
         .collect()
 }
 
@@ -33,10 +31,10 @@ fn serves(run: &Run) -> Vec<(Time, NodeId, u64, u64)> {
     run.history()
         .events
         .iter()
-        .filter_map(|e| match e.kind.fact() {
-            Some(&Fact::Serve {
-                node, first, last, ..
-            }) => Some((e.t, node, first, last)),
+        .filter_map(|e| match e.kind.at_node() {
+            Some((node, &Observation::Served { first, last, .. })) => {
+                Some((e.t, node, first, last))
+            }
             _ => None,
         })
         .collect()
@@ -415,10 +413,8 @@ fn a_stale_check_passes_yet_the_fence_keeps_time_moving_forward() {
         .history()
         .events
         .iter()
-        .find_map(|e| match e.kind.fact() {
-            Some(&Fact::BoundStale {
-                node: NodeId(1), ..
-            }) => Some(e.t),
+        .find_map(|e| match e.kind.at_node() {
+            Some((NodeId(1), Observation::BoundStale { .. })) => Some(e.t),
             _ => None,
         })
         .expect("N1 finds its bound stale");
@@ -516,8 +512,10 @@ fn a_new_leader_waits_one_lease_before_granting_locks() {
         .history()
         .events
         .iter()
-        .filter_map(|e| match e.kind.fact() {
-            Some(&Fact::LockGranted { node, .. }) if node == new && e.t > t_new => Some(e.t),
+        .filter_map(|e| match e.kind.at_node() {
+            Some((node, Observation::LockGranted { .. })) if node == new && e.t > t_new => {
+                Some(e.t)
+            }
             _ => None,
         })
         .collect();

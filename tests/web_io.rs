@@ -201,3 +201,31 @@ async fn timeline_marks_sit_on_a_stepped_scale_and_clicking_one_seeks_there() {
     click_el(&mark);
     wait_text_eq(&root, "#clock", "t = 8.000 s").await;
 }
+
+#[wasm_bindgen_test]
+async fn new_seed_draws_from_the_browsers_crypto_and_goes_into_the_link() {
+    let root = mount("s=leader-crash&seed=7").await;
+    let mut seen = std::collections::BTreeSet::new();
+    for _ in 0..8 {
+        let before = input_value(&root, "#seed");
+        click(&root, "#new-seed");
+        let now = eventually("a new seed in the field", || {
+            let v = input_value(&root, "#seed");
+            if v != before {
+                Ok(v)
+            } else {
+                Err(v)
+            }
+        })
+        .await;
+        let seed: u64 = now.parse().expect("the field shows a whole number");
+        assert!(address().contains(&format!("seed={seed}")), "{}", address());
+        seen.insert(seed);
+    }
+    assert_eq!(seen.len(), 8);
+    // Math.random()·1e9 never passes 2^30; 64-bit draws nearly always do.
+    assert!(
+        seen.iter().filter(|&&s| s > 1 << 30).count() >= 7,
+        "{seen:?}"
+    );
+}

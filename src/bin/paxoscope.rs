@@ -2,8 +2,11 @@
 
 #[cfg(not(target_arch = "wasm32"))]
 mod cli {
+    use std::fmt;
+    use std::io::Write;
     use std::process::ExitCode;
 
+    use clap::builder::PossibleValuesParser;
     use clap::{Parser, Subcommand};
     use paxoscope::engine::{BackoffPolicy, Bugs, Protocol, Quirks, MS};
     use paxoscope::sim::config::Preset;
@@ -11,7 +14,58 @@ mod cli {
     use paxoscope::sim::summary::Summary;
     use paxoscope::sim::swarm::{self, SwarmOutcome};
     use paxoscope::sim::trace;
-    use paxoscope::sim::{Run, SimConfig};
+    use paxoscope::sim::{fresh_seed, Run, SimConfig};
+
+    /// Prints a line on stdout; a closed pipe (`paxoscope swarm … | head`) ends the program
+    /// quietly instead of panicking.
+    macro_rules! say {
+        ($($arg:tt)*) => {
+            if writeln!(std::io::stdout(), $($arg)*).is_err() {
+                std::process::exit(0);
+            }
+        };
+    }
+
+    /// What can stop a command after clap has checked the arguments' shapes and names.
+    #[derive(Debug)]
+    enum CliError {
+        /// The options combine into a configuration the engine refuses.
+        Config(String),
+        /// The trace file could not be written.
+        Write {
+            path: std::path::PathBuf,
+            error: std::io::Error,
+        },
+        /// No seed was given and the system could not draw one.
+        NoSeed(String),
+    }
+
+    impl fmt::Display for CliError {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            match self {
+                CliError::Config(e) => write!(f, "{e}"),
+                CliError::Write { path, error } => {
+                    write!(f, "cannot write {}: {error}", path.display())
+                }
+                CliError::NoSeed(e) => write!(f, "{e}; pass --seed"),
+            }
+        }
+    }
+
+    impl CliError {
+        fn exit(&self) -> ExitCode {
+            eprintln!("error: {self}");
+            ExitCode::from(2)
+        }
+    }
+
+    fn names(list: &'static [&'static str]) -> PossibleValuesParser {
+        PossibleValuesParser::new(list.iter().copied())
+    }
+
+    fn scenario_names() -> PossibleValuesParser {
+        PossibleValuesParser::new(scenario::all().into_iter().map(|s| s.name))
+    }
 
     /// AtlasDB TimeLock's Paxos — leader election and the timestamp bound — simulated
     /// deterministically. One seed reproduces a run exactly.
@@ -34,21 +88,26 @@ mod cli {
 
     #[derive(clap::Args)]
     struct SwarmArgs {
-        /// Seed range, e.g. 0..10000 (end exclusive).
+        /// Seed range, e.g. 0..10000 (end exclusive). Without it, --count seeds from a start
+        /// drawn at random (printed, so the run can be repeated).
         #[arg(long, value_parser = parse_range)]
-        seeds: (u64, u64),
+        seeds: Option<(u64, u64)>,
+        /// How many seeds to run when --seeds is not given.
+        #[arg(long, default_value_t = 1000, conflicts_with = "seeds",
+              value_parser = clap::value_parser!(u64).range(1..=1_000_000_000))]
+        count: u64,
         /// Worker threads (default: available cores).
         #[arg(long)]
         threads: Option<usize>,
         /// Turn on an injected bug in every seed (repeatable): the swarm must find it.
-        #[arg(long)]
+        #[arg(long, value_parser = names(Bugs::NAMES))]
         bug: Vec<String>,
         /// Protocol profile: textbook, or atlasdb (every AtlasDB quirk on). Failures are
         /// attributed to the quirks responsible.
-        #[arg(long, default_value = "textbook")]
+        #[arg(long, default_value = "textbook", value_parser = names(Protocol::NAMES))]
         protocol: String,
         /// Turn on one AtlasDB quirk (repeatable).
-        #[arg(long)]
+        #[arg(long, value_parser = names(Quirks::NAMES))]
         quirk: Vec<String>,
         /// Add lock clients to every seed (the lock service's safety is checked too).
         #[arg(long)]
@@ -61,22 +120,23 @@ mod cli {
     #[derive(clap::Args)]
     struct RunArgs {
         /// Start from a named scenario (see `paxoscope scenarios`).
-        #[arg(long)]
+        #[arg(long, value_parser = scenario_names())]
         scenario: Option<String>,
-        /// Timing preset when no scenario is given: classroom or atlasdb.
-        #[arg(long, default_value = "classroom")]
+        /// Timing preset when no scenario is given.
+        #[arg(long, default_value = "classroom", value_parser = names(Preset::NAMES))]
         preset: String,
-        /// The seed behind every random draw.
+        /// The seed behind every random draw (default: the scenario's, or one drawn at random
+        /// and printed).
         #[arg(long)]
         seed: Option<u64>,
-        /// Cluster size, 3–9.
-        #[arg(long)]
+        /// Cluster size.
+        #[arg(long, value_parser = clap::value_parser!(u8).range(3..=9))]
         nodes: Option<u8>,
-        /// Virtual time to simulate, in milliseconds.
-        #[arg(long)]
+        /// Virtual time to simulate, in milliseconds (up to an hour).
+        #[arg(long, value_parser = clap::value_parser!(u64).range(1..=3_600_000))]
         duration_ms: Option<u64>,
-        /// Backoff before proposing leadership: none, fixed, uniform or exponential.
-        #[arg(long)]
+        /// Backoff before proposing leadership.
+        #[arg(long, value_parser = names(&BackoffPolicy::NAMES))]
         backoff: Option<String>,
         /// The backoff's (maximum) wait in milliseconds.
         #[arg(long)]
@@ -85,16 +145,16 @@ mod cli {
         #[arg(long, value_parser = parse_rate)]
         loss: Option<u32>,
         /// Turn on an injected bug (repeatable).
-        #[arg(long)]
+        #[arg(long, value_parser = names(Bugs::NAMES))]
         bug: Vec<String>,
         /// Turn every bug off (run a counterexample scenario with the protocol intact).
         #[arg(long, conflicts_with = "bug")]
         no_bugs: bool,
         /// Protocol profile: textbook (the default) or atlasdb (every AtlasDB quirk on).
-        #[arg(long)]
+        #[arg(long, value_parser = names(Protocol::NAMES))]
         protocol: Option<String>,
         /// Turn on one AtlasDB quirk (repeatable), e.g. accept-without-state.
-        #[arg(long)]
+        #[arg(long, value_parser = names(Quirks::NAMES))]
         quirk: Vec<String>,
         /// Write the trace (JSON) to this file.
         #[arg(long)]
@@ -139,30 +199,44 @@ mod cli {
         Ok(ppm.round() as u32)
     }
 
-    fn build(
-        args: &RunArgs,
-    ) -> Result<(SimConfig, Vec<paxoscope::sim::Intervention>, u64), String> {
-        let (mut cfg, interventions, duration) = match &args.scenario {
-            Some(name) => {
-                let s = scenario::by_name(name).ok_or_else(|| {
-                    format!("unknown scenario '{name}' (see `paxoscope scenarios`)")
-                })?;
-                (s.config, s.interventions, s.duration)
-            }
+    /// Where a run's seed came from, for the report.
+    enum SeedSource {
+        Given,
+        Scenario,
+        Drawn,
+    }
+
+    /// What `build` makes: configuration, interventions, duration, and where the seed came from.
+    type Built = (
+        SimConfig,
+        Vec<paxoscope::sim::Intervention>,
+        u64,
+        SeedSource,
+    );
+
+    /// The configuration the options describe. Names and ranges were checked by clap, so only
+    /// the engine's own consistency checks and the seed draw can fail here.
+    fn build(args: &RunArgs) -> Result<Built, CliError> {
+        let scenario = args.scenario.as_deref().and_then(scenario::by_name);
+        let (mut cfg, interventions, duration) = match scenario {
+            Some(s) => (s.config, s.interventions, s.duration),
             None => {
-                let preset = Preset::from_name(&args.preset).ok_or_else(|| {
-                    format!("unknown preset '{}' (classroom or atlasdb)", args.preset)
-                })?;
+                let preset = Preset::from_name(&args.preset).unwrap_or(Preset::Classroom);
                 (SimConfig::preset(preset, 5, 1), vec![], 20_000 * MS)
             }
         };
-        if let Some(seed) = args.seed {
-            cfg.seed = seed;
-        }
-        if let Some(n) = args.nodes {
-            if !(3..=9).contains(&n) {
-                return Err(format!("--nodes must be 3–9, got {n}"));
+        let source = match (args.seed, &args.scenario) {
+            (Some(seed), _) => {
+                cfg.seed = seed;
+                SeedSource::Given
             }
+            (None, Some(_)) => SeedSource::Scenario,
+            (None, None) => {
+                cfg.seed = fresh_seed().map_err(CliError::NoSeed)?;
+                SeedSource::Drawn
+            }
+        };
+        if let Some(n) = args.nodes {
             cfg.protocol.nodes = n;
         }
         if args.backoff.is_some() || args.backoff_max_ms.is_some() {
@@ -172,13 +246,10 @@ mod cli {
                 .unwrap_or_else(|| cfg.protocol.backoff.name().to_string());
             let max = args
                 .backoff_max_ms
-                .map_or(cfg.protocol.backoff.max_wait(), |m| m * MS);
-            cfg.protocol.backoff = BackoffPolicy::from_name(&name, max).ok_or_else(|| {
-                format!(
-                    "unknown backoff '{name}' (one of {})",
-                    BackoffPolicy::NAMES.join(", ")
-                )
-            })?;
+                .map_or(cfg.protocol.backoff.max_wait(), |m| m.saturating_mul(MS));
+            if let Some(b) = BackoffPolicy::from_name(&name, max) {
+                cfg.protocol.backoff = b;
+            }
         }
         if let Some(loss) = args.loss {
             cfg.network.loss_ppm = loss;
@@ -187,72 +258,56 @@ mod cli {
             cfg.protocol.bugs = Bugs::default();
         }
         for b in &args.bug {
-            if !cfg.protocol.bugs.set(b, true) {
-                return Err(format!(
-                    "unknown bug '{b}' (one of {})",
-                    Bugs::NAMES.join(", ")
-                ));
-            }
+            cfg.protocol.bugs.set(b, true);
         }
-        if let Some(p) = &args.protocol {
-            cfg.protocol.quirks = parse_protocol(p)?.quirks();
+        if let Some(p) = args.protocol.as_deref().and_then(Protocol::from_name) {
+            cfg.protocol.quirks = p.quirks();
         }
         for q in &args.quirk {
-            set_quirk(&mut cfg.protocol.quirks, q)?;
+            cfg.protocol.quirks.set(q, true);
         }
+        cfg.validate().map_err(CliError::Config)?;
         let duration = args.duration_ms.map_or(duration, |d| d * MS);
-        if duration == 0 || duration > 3_600_000 * MS {
-            return Err("--duration-ms must be 1 ms – 1 hour".into());
-        }
-        Ok((cfg, interventions, duration))
-    }
-
-    fn parse_protocol(name: &str) -> Result<Protocol, String> {
-        Protocol::from_name(name)
-            .ok_or_else(|| format!("unknown protocol '{name}' (textbook or atlasdb)"))
-    }
-
-    fn set_quirk(quirks: &mut Quirks, name: &str) -> Result<(), String> {
-        if quirks.set(name, true) {
-            Ok(())
-        } else {
-            Err(format!(
-                "unknown quirk '{name}' (one of {})",
-                Quirks::NAMES.join(", ")
-            ))
-        }
+        Ok((cfg, interventions, duration, source))
     }
 
     fn run(args: RunArgs) -> ExitCode {
-        let (cfg, interventions, duration) = match build(&args) {
+        let (cfg, interventions, duration, source) = match build(&args) {
             Ok(x) => x,
-            Err(e) => {
-                eprintln!("error: {e}");
-                return ExitCode::from(2);
-            }
+            Err(e) => return e.exit(),
         };
+        let seed = cfg.seed;
         let mut run = match Run::new(cfg, interventions) {
             Ok(r) => r,
-            Err(e) => {
-                eprintln!("error: {e}");
-                return ExitCode::from(2);
-            }
+            Err(e) => return CliError::Config(e).exit(),
         };
         run.seek(duration);
         if let Some(path) = &args.trace {
-            if let Err(e) = std::fs::write(path, trace::export(&run)) {
-                eprintln!("error: cannot write {}: {e}", path.display());
-                return ExitCode::from(2);
+            if let Err(error) = std::fs::write(path, trace::export(&run)) {
+                return CliError::Write {
+                    path: path.clone(),
+                    error,
+                }
+                .exit();
             }
         }
         let summary = Summary::of(&run);
+        let drawn = matches!(source, SeedSource::Drawn);
         if args.json {
-            println!("{}", summary.json().to_text());
+            say!("{}", summary.json());
+            if drawn {
+                eprintln!("seed {seed} was drawn at random; add --seed {seed} to repeat this run");
+            }
         } else {
             if let Some(name) = &args.scenario {
-                println!("scenario {name}");
+                say!("scenario {name}");
             }
-            print!("{}", summary.text());
+            for line in summary.text().lines() {
+                say!("{line}");
+            }
+            if drawn {
+                say!("seed {seed} was drawn at random; add --seed {seed} to repeat this run");
+            }
         }
         if summary.safe() {
             ExitCode::SUCCESS
@@ -263,39 +318,40 @@ mod cli {
 
     fn swarm_cmd(args: SwarmArgs) -> ExitCode {
         let mut switches = swarm::Switches::default();
-        let parsed = (|| -> Result<(), String> {
-            for b in &args.bug {
-                if !switches.bugs.set(b, true) {
-                    return Err(format!(
-                        "unknown bug '{b}' (one of {})",
-                        Bugs::NAMES.join(", ")
-                    ));
-                }
-            }
-            switches.quirks = parse_protocol(&args.protocol)?.quirks();
-            switches.locks = args.locks;
-            for q in &args.quirk {
-                set_quirk(&mut switches.quirks, q)?;
-            }
-            Ok(())
-        })();
-        if let Err(e) = parsed {
-            eprintln!("error: {e}");
-            return ExitCode::from(2);
+        for b in &args.bug {
+            switches.bugs.set(b, true);
         }
+        if let Some(p) = Protocol::from_name(&args.protocol) {
+            switches.quirks = p.quirks();
+        }
+        switches.locks = args.locks;
+        for q in &args.quirk {
+            switches.quirks.set(q, true);
+        }
+        let (seeds, drawn) = match args.seeds {
+            Some(range) => (range, false),
+            None => match fresh_seed() {
+                // Room for the whole range below 2^64.
+                Ok(s) => {
+                    let start = s.min(u64::MAX - args.count);
+                    ((start, start + args.count), true)
+                }
+                Err(e) => return CliError::NoSeed(e).exit(),
+            },
+        };
         let threads = args
             .threads
             .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
             .max(1);
         let start = std::time::Instant::now();
-        let results = swarm::run_range(args.seeds, switches, threads, args.progress);
+        let results = swarm::run_range(seeds, switches, threads, args.progress);
         let steps: u64 = results.iter().map(|r| r.steps).sum();
         let mut failures = 0;
         for r in &results {
             match &r.outcome {
                 SwarmOutcome::Passed => continue,
                 SwarmOutcome::Unsafe(v) => {
-                    println!(
+                    say!(
                         "seed {}: UNSAFE {}: {}",
                         r.seed,
                         v.invariant.name(),
@@ -303,31 +359,31 @@ mod cli {
                     )
                 }
                 SwarmOutcome::NoLeader => {
-                    println!("seed {}: no leader after the network healed", r.seed)
+                    say!("seed {}: no leader after the network healed", r.seed)
                 }
             }
             failures += 1;
             if !switches.quirks.none() {
                 let blamed = swarm::attribute(r.seed, switches);
                 if blamed.is_empty() {
-                    println!("  attributed to: no quirk — it fails with every quirk off");
+                    say!("  attributed to: no quirk — it fails with every quirk off");
                 } else {
                     let mut only = switches;
                     only.quirks = Quirks::default();
                     for q in &blamed {
                         only.quirks.set(q, true);
                     }
-                    println!(
+                    say!(
                         "  attributed to: {} (fails with only these on; passes if any is off: {})",
                         blamed.join(" + "),
                         swarm::reproduce_line(r.seed, only)
                     );
                 }
             }
-            println!("  reproduce: {}", swarm::reproduce_line(r.seed, switches));
+            say!("  reproduce: {}", swarm::reproduce_line(r.seed, switches));
         }
         let secs = start.elapsed().as_secs_f64();
-        println!(
+        say!(
             "swarm: {} seeds, {} failed, {} steps in {:.1} s ({:.2} M steps/s on {} threads)",
             results.len(),
             failures,
@@ -336,6 +392,15 @@ mod cli {
             steps as f64 / secs / 1e6,
             threads
         );
+        if drawn {
+            say!(
+                "seeds {}..{} were drawn at random; repeat with --seeds {}..{}",
+                seeds.0,
+                seeds.1,
+                seeds.0,
+                seeds.1
+            );
+        }
         if failures == 0 {
             ExitCode::SUCCESS
         } else {
@@ -348,7 +413,7 @@ mod cli {
             Command::Run(args) => run(args),
             Command::Scenarios => {
                 for s in scenario::all() {
-                    println!("{:<28} {}", s.name, s.summary);
+                    say!("{:<28} {}", s.name, s.summary);
                 }
                 ExitCode::SUCCESS
             }

@@ -1,5 +1,7 @@
 //! Protocol parameters, the backoff policies that break dueling, and the injectable bugs.
 
+use serde::{Deserialize, Serialize};
+
 /// Microseconds of virtual time. Everything the engine schedules is a duration in µs.
 pub type Micros = u64;
 
@@ -9,25 +11,30 @@ pub const MS: Micros = 1_000;
 /// How long a follower waits before proposing itself after its leader stopped answering.
 /// AtlasDB waits U[0, 300 ms) before *every* leadership proposal; without a random wait,
 /// followers that time out together propose together and can pre-empt each other.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "policy", rename_all = "lowercase", deny_unknown_fields)]
 pub enum BackoffPolicy {
     /// Propose at once. Under symmetric timing, rivals keep pre-empting each other.
     None,
     /// Always wait the same time: delays proposals, breaks no symmetry.
     Fixed {
         /// The wait.
+        #[serde(rename = "wait_us")]
         wait: Micros,
     },
     /// Wait U[0, max): AtlasDB's policy (max 300 ms).
     Uniform {
         /// Exclusive upper end of the wait.
+        #[serde(rename = "max_us")]
         max: Micros,
     },
     /// Wait U[0, min(cap, base·2^k)) after k consecutive failed attempts.
     Exponential {
         /// The window after the first failure... and before the first attempt.
+        #[serde(rename = "base_us")]
         base: Micros,
         /// Largest window.
+        #[serde(rename = "cap_us")]
         cap: Micros,
     },
 }
@@ -114,9 +121,31 @@ macro_rules! switches {
         }
     ) => {
         $(#[$meta])*
-        #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+        #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #[serde(into = "Vec<String>", try_from = "Vec<String>")]
         pub struct $name {
             $( $(#[$fmeta])* pub $field: bool, )*
+        }
+
+        /// As JSON: the names of the switches that are on.
+        impl From<$name> for Vec<String> {
+            fn from(s: $name) -> Vec<String> {
+                s.enabled().into_iter().map(String::from).collect()
+            }
+        }
+
+        /// From JSON: unknown names are refused, naming the ones that exist.
+        impl TryFrom<Vec<String>> for $name {
+            type Error = String;
+            fn try_from(names: Vec<String>) -> Result<$name, String> {
+                let mut s = $name::default();
+                for n in names {
+                    if !s.set(&n, true) {
+                        return Err(format!("unknown name '{n}' (one of {})", $name::NAMES.join(", ")));
+                    }
+                }
+                Ok(s)
+            }
         }
 
         impl $name {
@@ -244,6 +273,9 @@ impl Protocol {
     /// Both profiles, for pickers.
     pub const ALL: [Protocol; 2] = [Protocol::Textbook, Protocol::AtlasDb];
 
+    /// Both profiles' names, as the CLI and links accept them.
+    pub const NAMES: &'static [&'static str] = &["textbook", "atlasdb"];
+
     /// Name in the CLI and links.
     pub fn name(self) -> &'static str {
         match self {
@@ -273,39 +305,54 @@ impl Protocol {
 
 /// The parameters every node shares. AtlasDB's values are one preset
 /// ([`ProtocolConfig::atlasdb`]); the classroom preset slows everything so a person can follow.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct ProtocolConfig {
     /// Cluster size (3–9).
     pub nodes: u8,
     /// Follower's pause between successful pings (AtlasDB `pingRate`, 50 ms).
+    #[serde(rename = "ping_interval_us")]
     pub ping_interval: Micros,
     /// How long a follower waits for a ping reply before suspecting the leader (2000 ms).
+    #[serde(rename = "ping_timeout_us")]
     pub ping_timeout: Micros,
     /// Deadline for collecting any quorum of replies (AtlasDB: 5 s).
+    #[serde(rename = "quorum_timeout_us")]
     pub quorum_timeout: Micros,
     /// Wait before proposing leadership.
     pub backoff: BackoffPolicy,
     /// How far beyond the needed timestamp a bound extension reaches (AtlasDB: 1,000,000).
     pub bound_buffer: u64,
     /// A failed bound round is retried after U[1 ms, this + 1 ms) (AtlasDB: 300 ms).
+    #[serde(rename = "bound_retry_max_us")]
     pub bound_retry_max: Micros,
     /// Largest request a client may make (AtlasDB: 10,000).
     pub max_timestamps_per_request: u64,
     /// How often the per-request leadership check is retried while it gets no quorum.
     pub no_quorum_retries: u32,
     /// Pause between those retries (AtlasDB: 700 ms).
+    #[serde(rename = "no_quorum_retry_delay_us")]
     pub no_quorum_retry_delay: Micros,
     /// While a quorum request waits, re-send it to silent peers this often (0 = never), as
     /// TCP would retransmit an HTTP call; without it one lost reply can sink a whole round.
+    #[serde(rename = "resend_interval_us")]
     pub resend_interval: Micros,
     /// A lock client's lease, counted from when it sent the request that was granted or
     /// refreshed (AtlasDB's CLIENT_LEASE_TIMEOUT: 8 s). A new leader waits this long before
     /// granting locks, so every lease from an earlier term has run out.
+    #[serde(rename = "lock_lease_us")]
     pub lock_lease: Micros,
     /// Switched-on bugs.
     pub bugs: Bugs,
     /// AtlasDB behaviours switched on (none: the textbook protocol).
     pub quirks: Quirks,
+}
+
+/// What a field left out of a hand-written configuration means: the classroom value, 5 nodes.
+impl Default for ProtocolConfig {
+    fn default() -> ProtocolConfig {
+        ProtocolConfig::classroom(5)
+    }
 }
 
 impl ProtocolConfig {
@@ -382,8 +429,22 @@ impl ProtocolConfig {
         if self.lock_lease == 0 || self.lock_lease > 600_000 * MS {
             return Err("lock lease must be 1 µs – 600 s".into());
         }
-        if self.max_timestamps_per_request == 0 {
-            return Err("max timestamps per request must be positive".into());
+        if self.max_timestamps_per_request == 0 || self.max_timestamps_per_request > 1_000_000_000 {
+            return Err("max timestamps per request must be 1 – 10^9".into());
+        }
+        if self.bound_retry_max > 600_000 * MS {
+            return Err("bound retry wait must be at most 600 s".into());
+        }
+        if self.no_quorum_retries > 100 || self.no_quorum_retry_delay > 600_000 * MS {
+            return Err("no-quorum retries must be 0–100, at most 600 s apart".into());
+        }
+        if self.resend_interval > 600_000 * MS {
+            return Err("resend interval must be at most 600 s (0 = never)".into());
+        }
+        if let BackoffPolicy::Exponential { base, cap } = self.backoff {
+            if base == 0 || base > cap {
+                return Err("exponential backoff needs 0 < base ≤ cap".into());
+            }
         }
         Ok(())
     }

@@ -4,6 +4,8 @@
 
 use std::rc::Rc;
 
+use serde::{Deserialize, Serialize};
+
 use super::types::{Ballot, LeaderId, LockName, LockToken, LogId, NodeId, Seq, Value};
 
 /// Correlates a reply with the request that asked for it, so late replies to an abandoned
@@ -14,7 +16,8 @@ pub type QueryId = u64;
 pub type RequestId = u64;
 
 /// Which phase a Nack rejects.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Phase {
     /// Phase 1 (prepare).
     Prepare,
@@ -23,7 +26,8 @@ pub enum Phase {
 }
 
 /// How a lock-service call ended, from the server's side.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum LockResult {
     /// The lock is yours (again, if you already held it this term).
     Granted {
@@ -49,7 +53,8 @@ pub enum LockResult {
 }
 
 /// How a timestamp request ended, from the server's side.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum TimestampResult {
     /// The inclusive range handed out.
     Granted {
@@ -67,8 +72,9 @@ pub enum TimestampResult {
     Unavailable,
 }
 
-/// A protocol message.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+/// A protocol message. In JSON: `{"type": "Prepare", "log": "leadership", "seq": 0, …}`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(tag = "type")]
 pub enum Msg {
     /// Phase 1a: "promise not to accept anything below `ballot` at (log, seq)".
     Prepare {
@@ -269,6 +275,14 @@ pub enum Msg {
 }
 
 impl Msg {
+    /// The position of a type name in [`Msg::TYPE_NAMES`]: how filters name a message type.
+    pub fn type_of_name(name: &str) -> Option<u8> {
+        Msg::TYPE_NAMES
+            .iter()
+            .position(|&n| n == name)
+            .and_then(|i| u8::try_from(i).ok())
+    }
+
     /// Position of the type in [`Msg::TYPE_NAMES`] (for per-type counters).
     pub fn type_index(&self) -> usize {
         match self {

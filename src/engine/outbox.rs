@@ -2,13 +2,16 @@
 //! number itself: it appends [`Command`]s here and the simulator (or any other driver)
 //! carries them out — the stateright `Out` pattern.
 
+use serde::Serialize;
+
 use super::config::{Delay, Micros};
 use super::msg::{Msg, Phase, RequestId};
 use super::types::{Address, Ballot, ClientId, LockName, LockToken, LogId, Seq, Value};
 
 /// Named timers. A node has at most one pending timer of each kind; setting one again
 /// replaces it, so a stale firing can never be confused with the current one.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
 pub enum TimerKind {
     /// Follower sleeps between successful pings.
     PingInterval,
@@ -109,7 +112,8 @@ impl TimerKind {
 }
 
 /// Why a proposal attempt failed.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(tag = "reason", rename_all = "kebab-case")]
 pub enum FailReason {
     /// So many acceptors refused that a quorum became impossible; `promised` is the highest
     /// ballot they reported — the rival that pre-empted us.
@@ -132,8 +136,12 @@ pub enum FailReason {
     },
 }
 
-/// Facts the engine reports about itself: the checker, trace and UI are built on these.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+/// Facts the engine reports about itself — the one vocabulary of events: the simulator records
+/// them as they are (with the node or client and the time), the trace writes them with serde
+/// (`{"kind": "learned", "at": 2, "log": "leadership", …}`), and the checker, explanations
+/// and tours decide things about them.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
 pub enum Observation {
     /// This node's learner learned a value it did not know.
     Learned {

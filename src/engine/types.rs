@@ -2,8 +2,13 @@
 
 use std::fmt;
 
+use serde::{Deserialize, Serialize};
+
 /// A server of the cluster, numbered from 1 as a class would number them on a whiteboard.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize,
+)]
+#[serde(transparent)]
 pub struct NodeId(pub u8);
 
 impl NodeId {
@@ -25,7 +30,10 @@ impl fmt::Display for NodeId {
 }
 
 /// A simulated client of the timestamp service.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize,
+)]
+#[serde(transparent)]
 pub struct ClientId(pub u16);
 
 impl fmt::Display for ClientId {
@@ -34,13 +42,48 @@ impl fmt::Display for ClientId {
     }
 }
 
-/// Where a message goes: servers and clients share one network.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+/// Where a message goes: servers and clients share one network. In JSON a node is its number
+/// and a client a string: `3`, `"c0"`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(into = "AddressJson", try_from = "AddressJson")]
 pub enum Address {
     /// A cluster member.
     Node(NodeId),
     /// A timestamp client.
     Client(ClientId),
+}
+
+/// [`Address`] as JSON: a node number or a client name.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum AddressJson {
+    /// A node, by number.
+    Node(u8),
+    /// A client: "c" and its number.
+    Client(String),
+}
+
+impl From<Address> for AddressJson {
+    fn from(a: Address) -> AddressJson {
+        match a {
+            Address::Node(n) => AddressJson::Node(n.0),
+            Address::Client(c) => AddressJson::Client(format!("c{}", c.0)),
+        }
+    }
+}
+
+impl TryFrom<AddressJson> for Address {
+    type Error = String;
+    fn try_from(a: AddressJson) -> Result<Address, String> {
+        match a {
+            AddressJson::Node(n) => Ok(Address::Node(NodeId(n))),
+            AddressJson::Client(c) => c
+                .strip_prefix('c')
+                .and_then(|n| n.parse().ok())
+                .map(|n| Address::Client(ClientId(n)))
+                .ok_or_else(|| format!("'{c}' is neither a node number nor a client like \"c0\"")),
+        }
+    }
 }
 
 impl fmt::Display for Address {
@@ -61,7 +104,7 @@ pub type Incarnation = u32;
 pub type Seq = u64;
 
 /// A process identity: node plus incarnation. Leadership values name one.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct LeaderId {
     /// The server.
     pub node: NodeId,
@@ -76,7 +119,8 @@ impl fmt::Display for LeaderId {
 }
 
 /// TimeLock runs two independent multi-instance Paxos logs; every message says which one.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum LogId {
     /// Value at seq k names the leader of term k.
     Leadership,
@@ -117,17 +161,22 @@ impl LogId {
 /// A Paxos proposal number. Ordered lexicographically by (number, uuid, node, incarnation), so
 /// two proposers never share one and a restarted node (whose counter restarts at zero) cannot
 /// collide with its own pre-crash ballots.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct Ballot {
     /// The proposer's counter; raised past any ballot seen in a Nack.
     pub number: u64,
     /// The proposing process's random identity (AtlasDB's proposer UUID), the first
     /// tie-breaker under the `uuid-ballots` quirk; 0 in the textbook protocol.
+    #[serde(default, skip_serializing_if = "is_zero")]
     pub uuid: u32,
     /// The proposing node, the next tie-breaker.
     pub node: NodeId,
     /// The proposer's incarnation, the second tie-breaker.
     pub incarnation: Incarnation,
+}
+
+fn is_zero(x: &u32) -> bool {
+    *x == 0
 }
 
 impl fmt::Display for Ballot {
@@ -143,7 +192,7 @@ impl fmt::Display for Ballot {
 /// Identity of one timestamp-bound store. AtlasDB builds a store with a fresh proposer UUID for
 /// every leadership term; a bound carries its owner so a store can tell its own value from a
 /// rival's that happens to be chosen at the same sequence.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct StoreId {
     /// The leader process that built the store.
     pub leader: LeaderId,
@@ -158,7 +207,8 @@ impl fmt::Display for StoreId {
 }
 
 /// What Paxos agrees on at one (log, seq).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Value {
     /// Leadership log: this process leads for the term.
     Leader(LeaderId),
@@ -181,7 +231,10 @@ impl fmt::Display for Value {
 }
 
 /// A named lock of the leader's lock service ("lock A", "lock B", …).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize,
+)]
+#[serde(transparent)]
 pub struct LockName(pub u8);
 
 impl fmt::Display for LockName {
@@ -193,7 +246,7 @@ impl fmt::Display for LockName {
 /// Proof of holding a lock, as granted by one leader in one term. AtlasDB builds a new lock
 /// service with a fresh random leadership id for every term, so a token from an earlier term
 /// is unknown to the next one and its refresh fails.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct LockToken {
     /// The leader process that granted it.
     pub leader: LeaderId,
@@ -209,9 +262,29 @@ impl fmt::Display for LockToken {
     }
 }
 
-/// A set of nodes (up to 16), used for quorums and reply tracking without allocation.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+/// A set of nodes (up to 16), used for quorums and reply tracking without allocation. In JSON
+/// it is the list of its members: `[1, 3]`.
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
+#[serde(into = "Vec<NodeId>", from = "Vec<NodeId>")]
 pub struct NodeSet(pub u16);
+
+impl From<NodeSet> for Vec<NodeId> {
+    fn from(s: NodeSet) -> Vec<NodeId> {
+        s.iter().collect()
+    }
+}
+
+impl From<Vec<NodeId>> for NodeSet {
+    fn from(v: Vec<NodeId>) -> NodeSet {
+        let mut s = NodeSet::default();
+        for n in v.into_iter().filter(|n| (1..=16).contains(&n.0)) {
+            s.insert(n);
+        }
+        s
+    }
+}
 
 impl NodeSet {
     /// Adds a node; returns whether it was new.

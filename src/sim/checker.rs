@@ -32,6 +32,8 @@
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
+use serde::Serialize;
+
 use super::config::Time;
 use crate::engine::seqlog::SeqLog;
 use crate::engine::{
@@ -40,11 +42,13 @@ use crate::engine::{
 };
 
 /// Which rule broke.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
 pub enum Invariant {
     /// Two different values chosen, or learned, at one (log, seq).
     Agreement,
     /// A learner learned a value that was not chosen, or a different one.
+    #[serde(rename = "learned-is-chosen")]
     LearnedChosen,
     /// A value was accepted that nobody proposed.
     Nontriviality,
@@ -53,12 +57,14 @@ pub enum Invariant {
     /// A promise did not report a value its acceptor had acked.
     PromiseReportsAccepted,
     /// A bound chosen at a later sequence is lower than one chosen earlier.
+    #[serde(rename = "bounds-only-grow")]
     BoundsGrow,
     /// A timestamp was handed out twice.
     UniqueTimestamps,
     /// A later request got smaller timestamps than an earlier, completed one.
     RealTimeOrder,
     /// A timestamp above the agreed bound was handed out.
+    #[serde(rename = "under-the-bound")]
     UnderBound,
     /// Two clients held one lock at the same time.
     LocksExclusive,
@@ -134,7 +140,7 @@ impl Invariant {
 }
 
 /// The acceptors that acked one (ballot, value) at one sequence.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub struct QuorumVote {
     /// The ballot.
     pub ballot: Ballot,
@@ -145,7 +151,7 @@ pub struct QuorumVote {
 }
 
 /// A range of timestamps one node handed out.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub struct ServedRange {
     /// Who handed it out.
     pub node: NodeId,
@@ -158,19 +164,24 @@ pub struct ServedRange {
 }
 
 /// Everything the UI needs to explain a violation.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// In a trace its time is the event's: `{"t": …, "kind": "violation", "invariant": …}`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Violation {
     /// The broken rule.
     pub invariant: Invariant,
     /// When it was detected.
+    #[serde(skip)]
     pub t: Time,
     /// The nodes involved.
     pub nodes: Vec<NodeId>,
     /// Log and sequence, for Paxos invariants.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub slot: Option<(LogId, Seq)>,
     /// For agreement and learned-is-chosen: the acceptors behind the values in conflict.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub quorums: Vec<QuorumVote>,
     /// For timestamp invariants: the ranges in conflict.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub ranges: Vec<ServedRange>,
     /// What happened, in plain words.
     pub detail: String,

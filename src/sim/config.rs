@@ -1,17 +1,26 @@
 //! Everything that, together with the seed and the interventions, determines a run.
 
+use serde::{Deserialize, Serialize};
+
 use crate::engine::client::{ClientParams, LockPlan};
 use crate::engine::{Micros, ProtocolConfig, MS};
 
 /// Virtual time in microseconds since the run began.
 pub type Time = u64;
 
+/// The furthest a link or an imported trace may place the cursor (one hour of virtual time):
+/// further would keep the page busy for minutes, and no lesson needs it.
+pub const MAX_CURSOR: Time = 3_600 * 1_000_000;
+
 /// The simulated network between every pair of processes.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct NetworkConfig {
     /// Smallest one-way latency.
+    #[serde(rename = "latency_min_us")]
     pub latency_min: Micros,
     /// Largest one-way latency (uniform in between; reordering follows from it).
+    #[serde(rename = "latency_max_us")]
     pub latency_max: Micros,
     /// Chance a message is lost, in parts per million.
     pub loss_ppm: u32,
@@ -60,21 +69,25 @@ impl NetworkConfig {
 }
 
 /// Simulated clients: timestamp clients, and lock clients.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct ClientLoad {
     /// How many timestamp clients (0 = none).
     pub count: u16,
     /// Timestamps per request.
     pub batch: u64,
     /// Mean pause between requests.
+    #[serde(rename = "think_us")]
     pub think: Micros,
     /// Per-attempt timeout.
+    #[serde(rename = "timeout_us")]
     pub timeout: Micros,
     /// How many lock clients (0 = none).
     pub lock_clients: u16,
     /// How many named locks they share.
     pub locks: u8,
     /// How long a lock client holds a lock.
+    #[serde(rename = "lock_hold_us")]
     pub lock_hold: Micros,
 }
 
@@ -130,8 +143,12 @@ impl ClientLoad {
                 self.batch
             ));
         }
-        if self.think == 0 || self.timeout == 0 {
-            return Err("client think time and timeout must be positive".into());
+        if self.think == 0
+            || self.timeout == 0
+            || self.think > 600_000 * MS
+            || self.timeout > 600_000 * MS
+        {
+            return Err("client think time and timeout must be 1 µs – 600 s".into());
         }
         if self.lock_clients > 16 || self.locks == 0 || self.locks > 26 {
             return Err("lock clients must be 0–16, sharing 1–26 locks".into());
@@ -143,10 +160,12 @@ impl ClientLoad {
     }
 }
 
-/// A run's whole configuration.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// A run's whole configuration. In a trace the seed stands beside it, at the top.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct SimConfig {
     /// The one seed behind every random draw.
+    #[serde(skip)]
     pub seed: u64,
     /// Protocol parameters (timeouts, backoff, bugs, cluster size).
     pub protocol: ProtocolConfig,
@@ -166,6 +185,9 @@ pub enum Preset {
 }
 
 impl Preset {
+    /// Every preset's name, as the CLI and links accept them.
+    pub const NAMES: &'static [&'static str] = &["classroom", "atlasdb"];
+
     /// Name in URLs and the CLI.
     pub fn name(self) -> &'static str {
         match self {
@@ -181,6 +203,27 @@ impl Preset {
             "atlasdb" => Some(Preset::AtlasDb),
             _ => None,
         }
+    }
+}
+
+/// What a field left out of a hand-written trace means: the classroom preset's value.
+impl Default for SimConfig {
+    fn default() -> SimConfig {
+        SimConfig::classroom(0)
+    }
+}
+
+/// The classroom network.
+impl Default for NetworkConfig {
+    fn default() -> NetworkConfig {
+        NetworkConfig::classroom()
+    }
+}
+
+/// The classroom clients.
+impl Default for ClientLoad {
+    fn default() -> ClientLoad {
+        SimConfig::classroom(0).clients
     }
 }
 

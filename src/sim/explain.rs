@@ -1,8 +1,9 @@
 //! Every recorded event in one line of plain words — for the event log, tours and tooltips.
 
-use super::history::{DropReason, EventKind, Fact, History, MessageRecord, TraceEvent};
+use super::history::{DropReason, EventKind, History, MessageRecord, TraceEvent};
 use crate::engine::{
-    Address, FailReason, LockResult, LogId, Msg, Phase, TimerKind, TimestampResult, Value,
+    Address, FailReason, LockResult, LogId, Msg, Observation, Phase, TimerKind, TimestampResult,
+    Value,
 };
 
 /// "leadership[3]" or "timestamp[0]".
@@ -261,56 +262,35 @@ pub fn describe_with(e: &TraceEvent, m: Option<&MessageRecord>) -> String {
         },
         EventKind::Boot(a) => format!("{a} starts"),
         EventKind::Timer(a, t) => format!("{a}: {}", timer(*t)),
-        EventKind::Leader { node, seq } => {
-            format!("{node} is leader for round {seq}: a quorum confirmed no later round exists")
-        }
         EventKind::Crash(n) => format!("{n} crashed: its volatile state is gone, its logs survive"),
         EventKind::Restart(n, inc) => format!("{n} restarted as incarnation {inc}, a new identity"),
         EventKind::Violation(v) => {
             format!("SAFETY VIOLATED ({}): {}", v.invariant.name(), v.detail)
         }
-        EventKind::Fact(f) => fact(f),
+        EventKind::Observed(at, o) => observed(*at, o),
+        EventKind::Intervene(a) => format!("you: {}", a.describe()),
     }
 }
 
-fn fact(f: &Fact) -> String {
-    match f {
-        Fact::Learn {
-            node,
-            log,
-            seq,
-            value: v,
-        } => format!("{node} learned {} = {}", slot(*log, *seq), value(v)),
-        Fact::Propose {
-            node,
-            log: LogId::Leadership,
-            seq,
-            ballot,
-            ..
-        } => {
+fn observed(at: Address, o: &Observation) -> String {
+    // Nodes print as N1, clients as C0.
+    let (node, client) = (at, at);
+    match o {
+        Observation::BecameLeader { seq } => {
+            format!("{node} is leader for round {seq}: a quorum confirmed no later round exists")
+        }
+        Observation::Learned { log, seq, value: v } => format!("{node} learned {} = {}", slot(*log, *seq), value(v)),
+        Observation::Proposing { log: LogId::Leadership, seq, ballot, .. } => {
             format!("{node} proposes itself as leader for round {seq} with ballot {ballot}")
         }
-        Fact::Propose {
-            node,
-            log,
-            seq,
-            ballot,
-            own,
-        } => {
+        Observation::Proposing { log, seq, ballot, own } => {
             format!(
                 "{node} proposes {} at {} with ballot {ballot}",
                 value(own),
                 slot(*log, *seq)
             )
         }
-        Fact::AcceptPhase {
-            node,
-            log,
-            seq,
-            value: v,
-            adopted,
-            ..
-        } => format!(
+        Observation::AcceptPhase { log, seq, value: v, adopted, .. } => format!(
             "{node} has a quorum of promises for {}; it asks to accept {}{}",
             slot(*log, *seq),
             value(v),
@@ -320,26 +300,14 @@ fn fact(f: &Fact) -> String {
                 ""
             }
         ),
-        Fact::Chosen {
-            node,
-            log,
-            seq,
-            value: v,
-            ..
-        } => {
+        Observation::AttemptChosen { log, seq, value: v, .. } => {
             format!(
                 "a quorum accepted {} at {}: chosen. {node} tells everyone",
                 value(v),
                 slot(*log, *seq)
             )
         }
-        Fact::AttemptFailed {
-            node,
-            log,
-            seq,
-            ballot,
-            reason,
-        } => match reason {
+        Observation::AttemptFailed { log, seq, ballot, reason } => match reason {
             FailReason::Nacked { promised, .. } => format!(
                 "{node}'s ballot {ballot} for {} was pre-empted by {promised}",
                 slot(*log, *seq)
@@ -357,42 +325,31 @@ fn fact(f: &Fact) -> String {
                 )
             }
         },
-        Fact::LostLeadership { node, seq, reason } => {
+        Observation::LostLeadership { seq, reason } => {
             format!("{node} stops leading round {seq}: {reason}")
         }
-        Fact::Serve {
-            node,
-            client,
-            first,
-            last,
-            bound,
-            ..
-        } => {
+        Observation::Served { first, last, bound, .. } => {
             format!("{node} hands {client} timestamps {first}–{last} (under the bound {bound})")
         }
-        Fact::BoundExtended { node, seq, bound } => {
+        Observation::BoundExtended { seq, bound } => {
             format!(
                 "{node} extended the bound to {bound} ({} chosen)",
                 slot(LogId::Timestamp, *seq)
             )
         }
-        Fact::BoundRecovered { node, seq, bound } => match seq {
+        Observation::BoundRecovered { seq, bound } => match seq {
             Some(s) => format!(
                 "{node} recovered the bound {bound} from {} before serving",
                 slot(LogId::Timestamp, *s)
             ),
             None => format!("{node} found no bound agreed yet: it starts at 0"),
         },
-        Fact::StoreLost { node, seq, found } => format!(
+        Observation::StoreLost { seq, found } => format!(
             "{node} found {} at {} — not its own: it stops serving",
             value(found),
             slot(LogId::Timestamp, *seq)
         ),
-        Fact::BoundStale {
-            node,
-            agreed,
-            later,
-        } => format!(
+        Observation::BoundStale { agreed, later } => format!(
             "{node} sees {} — past the bound it serves under ({}): another store moved the bound, so it drops its store and recovers the latest bound before serving",
             slot(LogId::Timestamp, *later),
             match agreed {
@@ -400,47 +357,26 @@ fn fact(f: &Fact) -> String {
                 None => "none agreed yet".to_string(),
             }
         ),
-        Fact::ClientRequest { client, count, .. } => {
+        Observation::ClientStarted { count, .. } => {
             format!("{client} asks for {count} timestamps")
         }
-        Fact::ClientGranted {
-            client,
-            from,
-            first,
-            last,
-            ..
-        } => {
+        Observation::ClientGranted { from, first, last, .. } => {
             format!("{client} got {first}–{last} from {from}")
         }
-        Fact::LockGranted {
-            node,
-            client,
-            lock,
-            token,
-        } => format!("{node} grants {lock} to {client} (token {token})"),
-        Fact::ClientLocked {
-            client,
-            lock,
-            until,
-            ..
-        } => format!(
+        Observation::LockGranted { lock, token, client } => format!("{node} grants {lock} to {client} (token {token})"),
+        Observation::ClientLocked { lock, until, .. } => format!(
             "{client} holds {lock}; its lease runs until {}",
             super::units::secs(*until)
         ),
-        Fact::ClientLockRefreshed {
-            client,
-            lock,
-            until,
-        } => format!(
+        Observation::ClientLockRefreshed { lock, until } => format!(
             "{client} refreshed {lock}: its lease now runs until {}",
             super::units::secs(*until)
         ),
-        Fact::ClientLockEnded { client, lock, why } => match *why {
+        Observation::ClientLockEnded { lock, why } => match *why {
             "released" => format!("{client} releases {lock}"),
             "expired" => format!("{client}'s lease on {lock} ran out: it no longer holds it"),
             _ => format!("{client}'s refresh of {lock} was refused: it no longer holds it"),
         },
-        Fact::Intervene(a) => format!("you: {}", a.describe()),
     }
 }
 
@@ -455,29 +391,9 @@ pub fn place_with(e: &TraceEvent, m: Option<&MessageRecord>) -> Option<Address> 
         EventKind::Send(_) => m.map(|m| m.from),
         EventKind::Deliver(_) | EventKind::Drop(..) => m.map(|m| m.to),
         EventKind::Boot(a) | EventKind::Timer(a, _) => Some(*a),
-        EventKind::Leader { node, .. } | EventKind::Crash(node) | EventKind::Restart(node, _) => {
-            Some(Address::Node(*node))
-        }
-        EventKind::Fact(f) => match &**f {
-            Fact::Learn { node, .. }
-            | Fact::Propose { node, .. }
-            | Fact::AcceptPhase { node, .. }
-            | Fact::Chosen { node, .. }
-            | Fact::AttemptFailed { node, .. }
-            | Fact::LostLeadership { node, .. }
-            | Fact::Serve { node, .. }
-            | Fact::BoundExtended { node, .. }
-            | Fact::BoundRecovered { node, .. }
-            | Fact::StoreLost { node, .. }
-            | Fact::BoundStale { node, .. }
-            | Fact::LockGranted { node, .. } => Some(Address::Node(*node)),
-            Fact::ClientRequest { client, .. }
-            | Fact::ClientGranted { client, .. }
-            | Fact::ClientLocked { client, .. }
-            | Fact::ClientLockRefreshed { client, .. }
-            | Fact::ClientLockEnded { client, .. } => Some(Address::Client(*client)),
-            Fact::Intervene(_) => None,
-        },
+        EventKind::Crash(node) | EventKind::Restart(node, _) => Some(Address::Node(*node)),
+        EventKind::Observed(at, _) => Some(*at),
+        EventKind::Intervene(_) => None,
         EventKind::Violation(_) => None,
     }
 }
@@ -528,26 +444,30 @@ impl Category {
             EventKind::Drop(..) => Category::Drop,
             EventKind::Timer(..) => Category::Timer,
             EventKind::Boot(_) => Category::Boot,
-            EventKind::Leader { .. } => Category::Leader,
             EventKind::Crash(_) | EventKind::Restart(..) => Category::Fault,
             EventKind::Violation(_) => Category::Violation,
-            EventKind::Fact(f) => match **f {
-                Fact::Learn { .. } => Category::Learn,
-                Fact::Propose { .. } | Fact::AcceptPhase { .. } => Category::Propose,
-                Fact::Chosen { .. } => Category::Chosen,
-                Fact::AttemptFailed { .. } | Fact::LostLeadership { .. } => Category::Failed,
-                Fact::Serve { .. }
-                | Fact::ClientGranted { .. }
-                | Fact::LockGranted { .. }
-                | Fact::ClientLocked { .. }
-                | Fact::ClientLockRefreshed { .. }
-                | Fact::ClientLockEnded { .. } => Category::Serve,
-                Fact::BoundExtended { .. }
-                | Fact::BoundRecovered { .. }
-                | Fact::StoreLost { .. }
-                | Fact::BoundStale { .. } => Category::Bound,
-                Fact::ClientRequest { .. } => Category::Client,
-                Fact::Intervene(_) => Category::You,
+            EventKind::Intervene(_) => Category::You,
+            EventKind::Observed(_, o) => match **o {
+                Observation::BecameLeader { .. } => Category::Leader,
+                Observation::Learned { .. } => Category::Learn,
+                Observation::Proposing { .. } | Observation::AcceptPhase { .. } => {
+                    Category::Propose
+                }
+                Observation::AttemptChosen { .. } => Category::Chosen,
+                Observation::AttemptFailed { .. } | Observation::LostLeadership { .. } => {
+                    Category::Failed
+                }
+                Observation::Served { .. }
+                | Observation::ClientGranted { .. }
+                | Observation::LockGranted { .. }
+                | Observation::ClientLocked { .. }
+                | Observation::ClientLockRefreshed { .. }
+                | Observation::ClientLockEnded { .. } => Category::Serve,
+                Observation::BoundExtended { .. }
+                | Observation::BoundRecovered { .. }
+                | Observation::StoreLost { .. }
+                | Observation::BoundStale { .. } => Category::Bound,
+                Observation::ClientStarted { .. } => Category::Client,
             },
         }
     }

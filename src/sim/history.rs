@@ -6,19 +6,19 @@
 
 use std::rc::Rc;
 
+use serde::Serialize;
+
 use super::checker::Violation;
 use super::config::Time;
 use super::intervention::Action;
-use crate::engine::{
-    Address, Ballot, ClientId, FailReason, Incarnation, LockName, LockToken, LogId, Msg, NodeId,
-    RequestId, Seq, TimerKind, Value,
-};
+use crate::engine::{Address, Incarnation, LogId, Msg, NodeId, Observation, Seq, TimerKind};
 
 /// Stable message identity, in send order (duplicates get their own id).
 pub type MsgId = u64;
 
 /// Why a message did not arrive.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
 pub enum DropReason {
     /// Random loss.
     Lost,
@@ -77,8 +77,9 @@ pub struct MessageRecord {
     pub fate: Fate,
 }
 
-/// What happened at one moment. Frequent events are stored inline; the rest are boxed
-/// [`Fact`]s, which keeps the record at 32 bytes per event.
+/// What happened at one moment. Frequent events are stored inline; what a process reported
+/// about itself is the engine's own [`Observation`], boxed — one vocabulary from the engine to
+/// the trace, the explanations and the tours — which keeps the record at 32 bytes per event.
 #[derive(Clone, Debug, PartialEq)]
 pub enum EventKind {
     /// A message left its sender.
@@ -91,245 +92,62 @@ pub enum EventKind {
     Boot(Address),
     /// A named timer fired.
     Timer(Address, TimerKind),
-    /// A node passed the leadership check.
-    Leader {
-        /// The leader.
-        node: NodeId,
-        /// Leadership round.
-        seq: Seq,
-    },
     /// A node crashed (intervention).
     Crash(NodeId),
     /// A node restarted as `incarnation`.
     Restart(NodeId, Incarnation),
     /// The safety checker found a violation.
     Violation(Rc<Violation>),
-    /// Anything else (learns, proposals, serves, interventions…).
-    Fact(Box<Fact>),
-}
-
-/// The less frequent events, boxed inside [`EventKind::Fact`].
-#[derive(Clone, Debug, PartialEq)]
-pub enum Fact {
-    /// A learner learned a new value.
-    Learn {
-        /// Learner.
-        node: NodeId,
-        /// Log.
-        log: LogId,
-        /// Instance.
-        seq: Seq,
-        /// Value.
-        value: Value,
-    },
-    /// A proposer started phase 1.
-    Propose {
-        /// Proposer.
-        node: NodeId,
-        /// Log.
-        log: LogId,
-        /// Instance.
-        seq: Seq,
-        /// Ballot.
-        ballot: Ballot,
-        /// Its own value.
-        own: Value,
-    },
-    /// Phase 1 succeeded; phase 2 proposes `value`.
-    AcceptPhase {
-        /// Proposer.
-        node: NodeId,
-        /// Log.
-        log: LogId,
-        /// Instance.
-        seq: Seq,
-        /// Ballot.
-        ballot: Ballot,
-        /// Value sent.
-        value: Value,
-        /// Taken from a promise.
-        adopted: bool,
-    },
-    /// A proposer saw a quorum of Accepted.
-    Chosen {
-        /// Proposer.
-        node: NodeId,
-        /// Log.
-        log: LogId,
-        /// Instance.
-        seq: Seq,
-        /// Ballot.
-        ballot: Ballot,
-        /// Value.
-        value: Value,
-    },
-    /// A proposal attempt failed.
-    AttemptFailed {
-        /// Proposer.
-        node: NodeId,
-        /// Log.
-        log: LogId,
-        /// Instance.
-        seq: Seq,
-        /// Ballot.
-        ballot: Ballot,
-        /// Why.
-        reason: FailReason,
-    },
-    /// A node stopped leading.
-    LostLeadership {
-        /// Former leader.
-        node: NodeId,
-        /// Round it led.
-        seq: Seq,
-        /// Why.
-        reason: &'static str,
-    },
-    /// The leader handed out timestamps.
-    Serve {
-        /// Leader.
-        node: NodeId,
-        /// Client.
-        client: ClientId,
-        /// Request.
-        request: RequestId,
-        /// First timestamp.
-        first: u64,
-        /// Last timestamp.
-        last: u64,
-        /// Bound sequence served under.
-        bound_seq: Option<Seq>,
-        /// That bound.
-        bound: u64,
-    },
-    /// The bound moved up.
-    BoundExtended {
-        /// Leader.
-        node: NodeId,
-        /// Timestamp-log sequence.
-        seq: Seq,
-        /// New bound.
-        bound: u64,
-    },
-    /// A new leader recovered the bound.
-    BoundRecovered {
-        /// Leader.
-        node: NodeId,
-        /// Sequence found.
-        seq: Option<Seq>,
-        /// Bound the counter starts at.
-        bound: u64,
-    },
-    /// The bound store found a foreign value and stopped.
-    StoreLost {
-        /// Leader.
-        node: NodeId,
-        /// Sequence.
-        seq: Seq,
-        /// The value it found.
-        found: Value,
-    },
-    /// The bound store found that another store moved the bound past its own; it is dropped.
-    BoundStale {
-        /// Leader.
-        node: NodeId,
-        /// Sequence it served under, if any.
-        agreed: Option<Seq>,
-        /// The later sequence seen.
-        later: Seq,
-    },
-    /// A client started a logical request.
-    ClientRequest {
-        /// Client.
-        client: ClientId,
-        /// Request.
-        request: RequestId,
-        /// Timestamps asked for.
-        count: u64,
-    },
-    /// A client got timestamps.
-    ClientGranted {
-        /// Client.
-        client: ClientId,
-        /// Request.
-        request: RequestId,
-        /// Server.
-        from: Address,
-        /// First.
-        first: u64,
-        /// Last.
-        last: u64,
-    },
-    /// A leader's lock service granted a lock.
-    LockGranted {
-        /// Leader.
-        node: NodeId,
-        /// To whom.
-        client: ClientId,
-        /// Which lock.
-        lock: LockName,
-        /// The token.
-        token: LockToken,
-    },
-    /// A lock client holds a lock, under a lease until `until`.
-    ClientLocked {
-        /// Client.
-        client: ClientId,
-        /// Which lock.
-        lock: LockName,
-        /// Its token.
-        token: LockToken,
-        /// End of the lease.
-        until: Time,
-    },
-    /// A lock client's refresh extended its lease.
-    ClientLockRefreshed {
-        /// Client.
-        client: ClientId,
-        /// Which lock.
-        lock: LockName,
-        /// New end of the lease.
-        until: Time,
-    },
-    /// A lock client stopped holding a lock ("released", "refused", "expired").
-    ClientLockEnded {
-        /// Client.
-        client: ClientId,
-        /// Which lock.
-        lock: LockName,
-        /// Why.
-        why: &'static str,
-    },
+    /// What a node or client reported about itself (learned, proposed, served, became
+    /// leader, …).
+    Observed(Address, Box<Observation>),
     /// An intervention other than crash/restart took effect.
-    Intervene(Action),
+    Intervene(Box<Action>),
 }
 
 impl EventKind {
     /// The timeline marker this event makes, if any.
     pub fn marker(&self) -> Option<MarkerKind> {
         match self {
-            EventKind::Leader { .. } => Some(MarkerKind::LeaderChange),
-            EventKind::Crash(_) | EventKind::Restart(..) => Some(MarkerKind::Intervention),
+            EventKind::Crash(_) | EventKind::Restart(..) | EventKind::Intervene(_) => {
+                Some(MarkerKind::Intervention)
+            }
             EventKind::Violation(_) => Some(MarkerKind::Violation),
-            EventKind::Fact(f) => match **f {
-                Fact::Propose {
+            EventKind::Observed(_, o) => match **o {
+                Observation::BecameLeader { .. } => Some(MarkerKind::LeaderChange),
+                Observation::Proposing {
                     log: LogId::Leadership,
                     ..
                 } => Some(MarkerKind::Election),
-                Fact::BoundExtended { .. } | Fact::BoundRecovered { .. } => {
+                Observation::BoundExtended { .. } | Observation::BoundRecovered { .. } => {
                     Some(MarkerKind::BoundExtension)
                 }
-                Fact::Intervene(_) => Some(MarkerKind::Intervention),
                 _ => None,
             },
             _ => None,
         }
     }
 
-    /// The boxed fact, if this is one.
-    pub fn fact(&self) -> Option<&Fact> {
+    /// What a process reported, and which process, if this is a report.
+    pub fn observed(&self) -> Option<(Address, &Observation)> {
         match self {
-            EventKind::Fact(f) => Some(f),
+            EventKind::Observed(a, o) => Some((*a, o)),
+            _ => None,
+        }
+    }
+
+    /// What a node reported, and which node, if this is a node's report.
+    pub fn at_node(&self) -> Option<(NodeId, &Observation)> {
+        match self {
+            EventKind::Observed(Address::Node(n), o) => Some((*n, o)),
+            _ => None,
+        }
+    }
+
+    /// A node passed the leadership check for round `seq`: (node, seq).
+    pub fn leader(&self) -> Option<(NodeId, Seq)> {
+        match self.at_node() {
+            Some((n, &Observation::BecameLeader { seq })) => Some((n, seq)),
             _ => None,
         }
     }

@@ -1,11 +1,14 @@
 //! Interventions: everything a person (or a scenario, or the swarm) does to a run, as data
 //! with a time. Seed + configuration + interventions reproduce a run exactly.
 
+use serde::{Deserialize, Serialize};
+
 use super::config::Time;
 use crate::engine::{Address, BackoffPolicy, Micros, Msg, NodeId, MS};
 
 /// A parameter that can be changed mid-run.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(into = "ParamJson", try_from = "ParamJson")]
 pub enum Param {
     /// Message loss, parts per million.
     LossPpm(u32),
@@ -78,7 +81,8 @@ impl LinkFilter {
 }
 
 /// What happens.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(into = "ActionJson", try_from = "ActionJson")]
 pub enum Action {
     /// The node stops; volatile state is lost.
     Crash(NodeId),
@@ -121,7 +125,9 @@ pub enum Action {
 }
 
 /// An action at a time. Interventions at time t take effect after every event at t.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// In JSON: `{"at": 8000000, "action": {"kind": "crash", "node": 3}}`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Intervention {
     /// When (µs of virtual time).
     pub at: Time,
@@ -322,5 +328,200 @@ impl Action {
                 Ok(())
             }
         }
+    }
+}
+
+/// [`Action`] as JSON: `{"kind": "crash", "node": 3}`. The Rust enum keeps tuple variants
+/// (they read well in code); this twin gives every field a name on the wire.
+#[derive(Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "kebab-case", deny_unknown_fields)]
+enum ActionJson {
+    Crash {
+        node: NodeId,
+    },
+    CrashLeader,
+    IsolateLeader {
+        #[serde(default)]
+        followers: u8,
+    },
+    Filter {
+        #[serde(default)]
+        from: Option<NodeId>,
+        #[serde(default)]
+        to: Option<NodeId>,
+        /// A message type name such as "Accept"; absent means every type.
+        #[serde(default, rename = "type")]
+        msg_type: Option<String>,
+    },
+    ClearFilters,
+    Restart {
+        node: NodeId,
+    },
+    Partition {
+        groups: Vec<Vec<NodeId>>,
+    },
+    Heal,
+    DropMessage {
+        id: u64,
+    },
+    ClientRequest {
+        node: NodeId,
+        count: u64,
+    },
+    Set(Param),
+    Slow {
+        node: NodeId,
+        extra_us: Micros,
+    },
+}
+
+impl From<Action> for ActionJson {
+    fn from(a: Action) -> ActionJson {
+        match a {
+            Action::Crash(node) => ActionJson::Crash { node },
+            Action::CrashLeader => ActionJson::CrashLeader,
+            Action::IsolateLeader { followers } => ActionJson::IsolateLeader { followers },
+            Action::Filter(f) => ActionJson::Filter {
+                from: f.from,
+                to: f.to,
+                msg_type: f
+                    .msg_type
+                    .and_then(|m| Msg::TYPE_NAMES.get(usize::from(m)))
+                    .map(|n| n.to_string()),
+            },
+            Action::ClearFilters => ActionJson::ClearFilters,
+            Action::Restart(node) => ActionJson::Restart { node },
+            Action::Partition(groups) => ActionJson::Partition { groups },
+            Action::Heal => ActionJson::Heal,
+            Action::DropMessage(id) => ActionJson::DropMessage { id },
+            Action::ClientRequest { node, count } => ActionJson::ClientRequest { node, count },
+            Action::Set(param) => ActionJson::Set(param),
+            Action::Slow { node, extra } => ActionJson::Slow {
+                node,
+                extra_us: extra,
+            },
+        }
+    }
+}
+
+impl TryFrom<ActionJson> for Action {
+    type Error = String;
+    fn try_from(a: ActionJson) -> Result<Action, String> {
+        Ok(match a {
+            ActionJson::Crash { node } => Action::Crash(node),
+            ActionJson::CrashLeader => Action::CrashLeader,
+            ActionJson::IsolateLeader { followers } => Action::IsolateLeader { followers },
+            ActionJson::Filter { from, to, msg_type } => Action::Filter(LinkFilter {
+                from,
+                to,
+                msg_type: match msg_type {
+                    None => None,
+                    Some(name) => Some(Msg::type_of_name(&name).ok_or_else(|| {
+                        format!(
+                            "unknown message type '{}' (one of {})",
+                            super::units::clip(&name, 40),
+                            Msg::TYPE_NAMES.join(", ")
+                        )
+                    })?),
+                },
+            }),
+            ActionJson::ClearFilters => Action::ClearFilters,
+            ActionJson::Restart { node } => Action::Restart(node),
+            ActionJson::Partition { groups } => Action::Partition(groups),
+            ActionJson::Heal => Action::Heal,
+            ActionJson::DropMessage { id } => Action::DropMessage(id),
+            ActionJson::ClientRequest { node, count } => Action::ClientRequest { node, count },
+            ActionJson::Set(param) => Action::Set(param),
+            ActionJson::Slow { node, extra_us } => Action::Slow {
+                node,
+                extra: extra_us,
+            },
+        })
+    }
+}
+
+/// [`Param`] as JSON, beside `"kind": "set"`: `{"param": "latency", "min_us": …, "max_us": …}`.
+#[derive(Serialize, Deserialize)]
+#[serde(tag = "param", rename_all = "kebab-case")]
+enum ParamJson {
+    LossPpm {
+        value: u32,
+    },
+    DuplicatePpm {
+        value: u32,
+    },
+    Latency {
+        min_us: Micros,
+        max_us: Micros,
+    },
+    /// A policy by name and its (largest) wait, as the backoff control sets it.
+    Backoff {
+        policy: String,
+        max_wait_us: Micros,
+    },
+    PingInterval {
+        value_us: Micros,
+    },
+    PingTimeout {
+        value_us: Micros,
+    },
+    Bug {
+        name: String,
+        on: bool,
+    },
+    Quirk {
+        name: String,
+        on: bool,
+    },
+}
+
+impl From<Param> for ParamJson {
+    fn from(p: Param) -> ParamJson {
+        match p {
+            Param::LossPpm(value) => ParamJson::LossPpm { value },
+            Param::DuplicatePpm(value) => ParamJson::DuplicatePpm { value },
+            Param::Latency { min, max } => ParamJson::Latency {
+                min_us: min,
+                max_us: max,
+            },
+            Param::Backoff(b) => ParamJson::Backoff {
+                policy: b.name().to_string(),
+                max_wait_us: b.max_wait(),
+            },
+            Param::PingInterval(value_us) => ParamJson::PingInterval { value_us },
+            Param::PingTimeout(value_us) => ParamJson::PingTimeout { value_us },
+            Param::Bug { name, on } => ParamJson::Bug { name, on },
+            Param::Quirk { name, on } => ParamJson::Quirk { name, on },
+        }
+    }
+}
+
+impl TryFrom<ParamJson> for Param {
+    type Error = String;
+    fn try_from(p: ParamJson) -> Result<Param, String> {
+        Ok(match p {
+            ParamJson::LossPpm { value } => Param::LossPpm(value),
+            ParamJson::DuplicatePpm { value } => Param::DuplicatePpm(value),
+            ParamJson::Latency { min_us, max_us } => Param::Latency {
+                min: min_us,
+                max: max_us,
+            },
+            ParamJson::Backoff {
+                policy,
+                max_wait_us,
+            } => Param::Backoff(BackoffPolicy::from_name(&policy, max_wait_us).ok_or_else(
+                || {
+                    format!(
+                        "unknown backoff '{}' (one of {})",
+                        super::units::clip(&policy, 40),
+                        BackoffPolicy::NAMES.join(", ")
+                    )
+                },
+            )?),
+            ParamJson::PingInterval { value_us } => Param::PingInterval(value_us),
+            ParamJson::PingTimeout { value_us } => Param::PingTimeout(value_us),
+            ParamJson::Bug { name, on } => Param::Bug { name, on },
+            ParamJson::Quirk { name, on } => Param::Quirk { name, on },
+        })
     }
 }

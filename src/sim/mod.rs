@@ -18,7 +18,6 @@ pub mod explain;
 pub mod glossary;
 pub mod history;
 pub mod intervention;
-pub mod json;
 pub mod queue;
 pub mod rng;
 pub mod run;
@@ -35,9 +34,8 @@ pub mod world;
 
 pub use checker::{Invariant, Violation};
 pub use config::{ClientLoad, NetworkConfig, Preset, SimConfig, Time};
-pub use history::{
-    DropReason, EventKind, Fact, Fate, History, Marker, MarkerKind, MessageRecord, MsgId,
-};
+pub use history::{DropReason, EventKind, Fate, History, Marker, MarkerKind, MessageRecord, MsgId};
 pub use intervention::{Action, Intervention, Param};
+pub use rng::fresh_seed;
 pub use run::Run;
 pub use world::{Stats, World};

@@ -158,6 +158,25 @@ impl Run {
         }
     }
 
+    /// Like [`Run::seek_steps`], but never past time `t`: how an imported cursor is reached
+    /// without trusting its step count to be sane.
+    pub fn seek_steps_until(&mut self, steps: u64, t: Time) {
+        if steps < self.world.steps {
+            self.seek_steps(steps);
+            return;
+        }
+        while self.world.steps < steps
+            && self
+                .world
+                .next_time(&self.interventions)
+                .is_some_and(|n| n <= t)
+        {
+            if !self.step() {
+                break;
+            }
+        }
+    }
+
     /// Undoes the last step.
     pub fn step_back(&mut self) {
         if self.world.steps > 0 {

@@ -11,7 +11,6 @@
 //! [`trace_hash`]: crate::sim::trace::trace_hash
 
 use super::config::Preset;
-use super::json::Json;
 use super::run::Run;
 use super::share::{self, Shared};
 use super::trace;
@@ -94,22 +93,7 @@ fn exact_link(run: &Run, scenario: Option<&str>, preset: Preset) -> Option<Strin
 
 /// A trace document with no events: seed, configuration and every intervention.
 fn trace_header(run: &Run) -> String {
-    let mut s = String::from("{\"version\":");
-    s.push_str(&trace::TRACE_VERSION.to_string());
-    s.push_str(",\"seed\":");
-    s.push_str(&run.config().seed.to_string());
-    s.push_str(",\"config\":");
-    trace::config_json(run.config()).write(&mut s);
-    s.push_str(",\"interventions\":");
-    Json::Arr(
-        run.interventions()
-            .iter()
-            .map(trace::intervention_json)
-            .collect(),
-    )
-    .write(&mut s);
-    s.push_str(",\"events\":[]}");
-    s
+    trace::header_document(run.config(), run.interventions())
 }
 
 /// A complete `#[test]` function (with a header comment saying where to paste it) that

@@ -1,14 +1,20 @@
 //! Share links: a run's seed, configuration, interventions and cursor as a URL query string.
 //!
 //! Opening the link reproduces the exact run. Decoding never fails: every parameter that is
-//! malformed or out of range is reported in plain words and replaced by its default, so a
+//! malformed or out of range is reported as a [`LinkProblem`] and replaced by its default, so a
 //! broken link still opens a working lab.
+//!
+//! The query is split and unescaped by `form_urlencoded` and values are escaped with
+//! `percent-encoding`, leaving `: , . - _ *` readable; the little language inside `iv`
+//! (`at:kind:args`, see [`encode_intervention`]) is this module's own.
 //!
 //! ```text
 //! ?s=leader-crash&seed=7&n=5&loss=10&bo=none:0&iv=8000000:crash:3,12000000:restart:3&t=9500000
 //! ```
 
-use std::fmt::Write;
+use std::fmt::{self, Write};
+
+use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 
 use super::config::{Preset, SimConfig, Time};
 use super::intervention::{Action, Intervention, LinkFilter, Param};
@@ -63,6 +69,136 @@ fn base(scenario: Option<&str>, preset: Preset, nodes: u8, seed: u64) -> SimConf
     c
 }
 
+/// Characters escaped in a value: everything but letters, digits and the punctuation the
+/// link's own syntax uses, which is safe in a query and keeps links readable.
+const VALUE: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b':')
+    .remove(b',')
+    .remove(b'.')
+    .remove(b'-')
+    .remove(b'_')
+    .remove(b'*');
+
+/// Longest query string read; anything longer is not one of ours.
+pub const MAX_QUERY_BYTES: usize = 256 * 1024;
+
+/// Something in a link that could not be used; the lab opens anyway and says which part it
+/// ignored. Quoted input is cut short.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum LinkProblem {
+    /// Far longer than any link PaxosScope makes.
+    TooLong {
+        /// Its length.
+        bytes: usize,
+    },
+    /// `s=` names no scenario.
+    UnknownScenario(String),
+    /// `p=` names no preset.
+    UnknownPreset(String),
+    /// `seed=` is not a 64-bit whole number.
+    BadSeed {
+        /// As given.
+        value: String,
+        /// Used instead.
+        used: u64,
+    },
+    /// `n=` is not 3–9.
+    BadNodes {
+        /// As given.
+        value: String,
+        /// Used instead.
+        used: u8,
+    },
+    /// A setting that could not be read; its default stays.
+    BadSetting {
+        /// The parameter.
+        key: String,
+        /// Its value.
+        value: String,
+        /// Why.
+        why: String,
+    },
+    /// The settings, each fine alone, do not fit together; all of them were dropped.
+    Inconsistent(String),
+    /// One intervention in `iv=` was dropped.
+    BadIntervention {
+        /// As given.
+        item: String,
+        /// Why.
+        why: String,
+    },
+    /// `t=` is not a time up to [`MAX_CURSOR`](super::config::MAX_CURSOR).
+    BadTime(String),
+}
+
+fn q(s: &str) -> String {
+    units::clip(s, 40)
+}
+
+impl fmt::Display for LinkProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            LinkProblem::TooLong { bytes } => write!(
+                f,
+                "This link is {} KB long, far more than PaxosScope writes; it was ignored and the default lab opened.",
+                bytes / 1024
+            ),
+            LinkProblem::UnknownScenario(name) => write!(
+                f,
+                "There is no scenario called '{}'; using the default settings.",
+                q(name)
+            ),
+            LinkProblem::UnknownPreset(p) => {
+                write!(f, "Unknown preset '{}'; using classroom.", q(p))
+            }
+            LinkProblem::BadSeed { value, used } => write!(
+                f,
+                "The seed '{}' is not a whole number from 0 to 2^64−1; using {used}.",
+                q(value)
+            ),
+            LinkProblem::BadNodes { value, used } => write!(
+                f,
+                "A cluster has 3–9 nodes, not '{}'; using {used}.",
+                q(value)
+            ),
+            LinkProblem::BadSetting { key, value, why } => {
+                write!(f, "Ignored '{}={}': {why}.", q(key), q(value))
+            }
+            LinkProblem::Inconsistent(why) => write!(
+                f,
+                "The link's settings are inconsistent ({why}); using the defaults."
+            ),
+            LinkProblem::BadIntervention { item, why } => {
+                write!(f, "Ignored the intervention '{}': {why}.", q(item))
+            }
+            LinkProblem::BadTime(v) => write!(
+                f,
+                "The time '{}' is not a number of microseconds up to an hour; starting at 0.",
+                q(v)
+            ),
+        }
+    }
+}
+
+/// The query's `key=value` pairs, unescaped (`+` is a space).
+fn pairs(query: &str) -> Vec<(String, String)> {
+    form_urlencoded::parse(query.trim_start_matches('?').as_bytes())
+        .into_owned()
+        .collect()
+}
+
+/// The last value of `key` in a query (the lab reads its own parameters, such as `tour`).
+pub fn param(query: &str, key: &str) -> Option<String> {
+    if query.len() > MAX_QUERY_BYTES {
+        return None;
+    }
+    pairs(query)
+        .into_iter()
+        .rev()
+        .find(|(k, _)| k == key)
+        .map(|(_, v)| v)
+}
+
 /// Encodes a run as a query string (without the leading `?`).
 pub fn encode(shared: &Shared) -> String {
     let c = &shared.config;
@@ -74,7 +210,7 @@ pub fn encode(shared: &Shared) -> String {
         }
         q.push_str(k);
         q.push('=');
-        q.push_str(&v);
+        q.extend(utf8_percent_encode(&v, VALUE));
     };
     match &shared.scenario {
         Some(s) => put("s", s.clone()),
@@ -318,31 +454,6 @@ pub fn decode_intervention(s: &str) -> Result<Intervention, String> {
     Ok(Intervention { at, action })
 }
 
-/// Decodes `%XX` and `+`.
-pub fn percent_decode(s: &str) -> String {
-    let b = s.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        match b[i] {
-            b'+' => out.push(b' '),
-            b'%' if i + 2 < b.len() => {
-                match u8::from_str_radix(std::str::from_utf8(&b[i + 1..i + 3]).unwrap_or("zz"), 16)
-                {
-                    Ok(v) => {
-                        out.push(v);
-                        i += 2;
-                    }
-                    Err(_) => out.push(b'%'),
-                }
-            }
-            c => out.push(c),
-        }
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
-
 fn parse_ms(v: &str) -> Result<Micros, String> {
     let us = units::parse(v, 3).ok_or_else(|| format!("'{v}' is not a number of milliseconds"))?;
     if us > 3_600_000 * MS {
@@ -360,18 +471,14 @@ fn parse_pct(v: &str) -> Result<u32, String> {
 }
 
 /// Decodes a query string (with or without `?`). Never fails: the second value lists what
-/// was ignored and why, in words for the user.
-pub fn decode(query: &str) -> (Shared, Vec<String>) {
+/// was ignored and why.
+pub fn decode(query: &str) -> (Shared, Vec<LinkProblem>) {
     let mut warnings = Vec::new();
-    let pairs: Vec<(String, String)> = query
-        .trim_start_matches('?')
-        .split('&')
-        .filter(|p| !p.is_empty())
-        .map(|p| match p.split_once('=') {
-            Some((k, v)) => (percent_decode(k), percent_decode(v)),
-            None => (percent_decode(p), String::new()),
-        })
-        .collect();
+    if query.len() > MAX_QUERY_BYTES {
+        warnings.push(LinkProblem::TooLong { bytes: query.len() });
+        return (Shared::default(), warnings);
+    }
+    let pairs = pairs(query);
     if pairs.is_empty() {
         return (Shared::default(), warnings);
     }
@@ -385,16 +492,14 @@ pub fn decode(query: &str) -> (Shared, Vec<String>) {
     let mut scenario = get("s").map(str::to_string);
     if let Some(name) = &scenario {
         if scenario::by_name(name).is_none() {
-            warnings.push(format!(
-                "There is no scenario called '{name}'; using the default settings."
-            ));
+            warnings.push(LinkProblem::UnknownScenario(name.clone()));
             scenario = None;
         }
     }
     let preset = match get("p") {
         None => Preset::Classroom,
         Some(p) => Preset::from_name(p).unwrap_or_else(|| {
-            warnings.push(format!("Unknown preset '{p}'; using classroom."));
+            warnings.push(LinkProblem::UnknownPreset(p.to_string()));
             Preset::Classroom
         }),
     };
@@ -403,9 +508,10 @@ pub fn decode(query: &str) -> (Shared, Vec<String>) {
     let seed = match get("seed") {
         None => default_seed,
         Some(v) => v.parse().unwrap_or_else(|_| {
-            warnings.push(format!(
-                "The seed '{v}' is not a whole number from 0 to 2^64−1; using {default_seed}."
-            ));
+            warnings.push(LinkProblem::BadSeed {
+                value: v.to_string(),
+                used: default_seed,
+            });
             default_seed
         }),
     };
@@ -415,9 +521,10 @@ pub fn decode(query: &str) -> (Shared, Vec<String>) {
         Some(v) => match v.parse::<u8>() {
             Ok(n) if (3..=9).contains(&n) => n,
             _ => {
-                warnings.push(format!(
-                    "A cluster has 3–9 nodes, not '{v}'; using {default_nodes}."
-                ));
+                warnings.push(LinkProblem::BadNodes {
+                    value: v.to_string(),
+                    used: default_nodes,
+                });
                 default_nodes
             }
         },
@@ -482,16 +589,18 @@ pub fn decode(query: &str) -> (Shared, Vec<String>) {
             }
             Ok(())
         })();
-        if let Err(e) = r {
-            warnings.push(format!("Ignored '{k}={v}': {e}."));
+        if let Err(why) = r {
+            warnings.push(LinkProblem::BadSetting {
+                key: k.clone(),
+                value: v.clone(),
+                why: units::clip(&why, 120),
+            });
         }
     }
     let config = match c.validate() {
         Ok(()) => c,
         Err(e) => {
-            warnings.push(format!(
-                "The link's settings are inconsistent ({e}); using the defaults."
-            ));
+            warnings.push(LinkProblem::Inconsistent(e));
             fallback
         }
     };
@@ -505,7 +614,10 @@ pub fn decode(query: &str) -> (Shared, Vec<String>) {
                     Ok(iv)
                 }) {
                     Ok(iv) => out.push(iv),
-                    Err(e) => warnings.push(format!("Ignored the intervention '{item}': {e}.")),
+                    Err(why) => warnings.push(LinkProblem::BadIntervention {
+                        item: item.to_string(),
+                        why: units::clip(&why, 120),
+                    }),
                 }
             }
             out.sort_by_key(|iv| iv.at);
@@ -517,11 +629,9 @@ pub fn decode(query: &str) -> (Shared, Vec<String>) {
         Some(v) => v
             .parse::<Time>()
             .ok()
-            .filter(|t| *t <= 24 * 3_600_000_000)
+            .filter(|t| *t <= super::config::MAX_CURSOR)
             .unwrap_or_else(|| {
-                warnings.push(format!(
-                    "The time '{v}' is not a number of microseconds up to a day; starting at 0."
-                ));
+                warnings.push(LinkProblem::BadTime(v.to_string()));
                 0
             }),
     };
@@ -634,7 +744,11 @@ mod tests {
         assert_eq!(s.config.network.loss_ppm, 0);
         assert_eq!(s.interventions, vec![Intervention::new(9, Action::Heal)]);
         assert_eq!(s.cursor, 0);
-        let all = w.join("\n");
+        let all = w
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join("\n");
         for needle in [
             "no scenario called 'nope'",
             "seed '-4'",
@@ -653,13 +767,13 @@ mod tests {
     #[test]
     fn inconsistent_settings_fall_back_as_a_whole() {
         let (s, w) = decode("p=classroom&lat=200-100");
-        assert!(w[0].contains("inconsistent"), "{w:?}");
+        assert!(matches!(w[0], LinkProblem::Inconsistent(_)), "{w:?}");
         assert_eq!(s.config.network, crate::sim::NetworkConfig::classroom());
     }
 
     #[test]
     fn percent_encoding_is_understood() {
-        assert_eq!(percent_decode("a%3Ab+c%2"), "a:b c%2");
+        assert_eq!(param("x=a%3Ab+c%2&y=1", "x").as_deref(), Some("a:b c%2"));
         let (s, w) = decode("p=atlasdb&seed=3&iv=1000%3Acrash%3A2");
         assert!(w.is_empty(), "{w:?}");
         assert_eq!(

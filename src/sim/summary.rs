@@ -3,29 +3,33 @@
 
 use std::fmt::Write;
 
+use serde::{Serialize, Serializer};
+
 use super::config::Time;
-use super::history::{EventKind, History};
-use super::json::{obj, Json};
+use super::history::History;
 use super::run::Run;
 use super::world::World;
 use crate::engine::{Msg, NodeId, Seq};
 
 /// A run's outcome in numbers.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Summary {
     /// Seed.
     pub seed: u64,
     /// Cluster size.
     pub nodes: u8,
     /// Virtual time covered (µs).
+    #[serde(rename = "duration_us")]
     pub duration: Time,
     /// Steps simulated.
     pub steps: u64,
-    /// Every time a node became leader: (time, node, round).
-    pub leaders: Vec<(Time, NodeId, Seq)>,
+    /// Every time a node became leader.
+    pub leaders: Vec<LeaderChange>,
     /// When the first leader appeared.
+    #[serde(rename = "first_leader_us")]
     pub first_leader_at: Option<Time>,
-    /// Messages sent, by type (types never sent are left out).
+    /// Messages sent, by type (types never sent are left out); in JSON an object by type.
+    #[serde(serialize_with = "by_type")]
     pub messages: Vec<(&'static str, u64)>,
     /// Messages dropped.
     pub dropped: u64,
@@ -39,8 +43,34 @@ pub struct Summary {
     pub timestamps_served: u64,
     /// Bound extensions chosen.
     pub bound_extensions: u64,
-    /// Violations: (time, invariant, detail).
-    pub violations: Vec<(Time, &'static str, String)>,
+    /// Violations, in the order found.
+    pub violations: Vec<ViolationNote>,
+}
+
+/// A node became leader.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct LeaderChange {
+    /// When (µs).
+    pub t: Time,
+    /// Who.
+    pub node: NodeId,
+    /// The leadership round it won.
+    pub seq: Seq,
+}
+
+/// A broken invariant, in a line.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ViolationNote {
+    /// When (µs).
+    pub t: Time,
+    /// Which invariant.
+    pub invariant: &'static str,
+    /// What happened.
+    pub detail: String,
+}
+
+fn by_type<S: Serializer>(counts: &[(&'static str, u64)], s: S) -> Result<S::Ok, S::Error> {
+    s.collect_map(counts.iter().copied())
 }
 
 impl Summary {
@@ -54,9 +84,10 @@ impl Summary {
         let leaders = h
             .events
             .range(0..upto)
-            .filter_map(|e| match e.kind {
-                EventKind::Leader { node, seq } => Some((e.t, node, seq)),
-                _ => None,
+            .filter_map(|e| {
+                e.kind
+                    .leader()
+                    .map(|(node, seq)| LeaderChange { t: e.t, node, seq })
             })
             .collect();
         let s = &w.stats;
@@ -83,7 +114,11 @@ impl Summary {
                 .checker
                 .violations
                 .iter()
-                .map(|v| (v.t, v.invariant.name(), v.detail.clone()))
+                .map(|v| ViolationNote {
+                    t: v.t,
+                    invariant: v.invariant.name(),
+                    detail: v.detail.clone(),
+                })
                 .collect(),
         }
     }
@@ -117,8 +152,8 @@ impl Summary {
         if self.leaders.is_empty() {
             let _ = writeln!(o, "  (none)");
         }
-        for (t, n, seq) in &self.leaders {
-            let _ = writeln!(o, "  {:>12}  {n} leads round {seq}", ms(*t));
+        for l in &self.leaders {
+            let _ = writeln!(o, "  {:>12}  {} leads round {}", ms(l.t), l.node, l.seq);
         }
         let _ = writeln!(
             o,
@@ -139,67 +174,19 @@ impl Summary {
             let _ = writeln!(o, "invariants: all held");
         } else {
             let _ = writeln!(o, "invariants: {} VIOLATED", self.violations.len());
-            for (t, inv, detail) in &self.violations {
-                let _ = writeln!(o, "  {} {inv}: {detail}", ms(*t));
+            for v in &self.violations {
+                let _ = writeln!(o, "  {} {}: {}", ms(v.t), v.invariant, v.detail);
             }
         }
         o
     }
 
-    /// One JSON object.
-    pub fn json(&self) -> Json {
-        obj([
-            ("seed", self.seed.into()),
-            ("nodes", self.nodes.into()),
-            ("duration_us", self.duration.into()),
-            ("steps", self.steps.into()),
-            ("first_leader_us", self.first_leader_at.into()),
-            (
-                "leaders",
-                Json::Arr(
-                    self.leaders
-                        .iter()
-                        .map(|(t, n, s)| {
-                            obj([
-                                ("t", (*t).into()),
-                                ("node", n.0.into()),
-                                ("seq", (*s).into()),
-                            ])
-                        })
-                        .collect(),
-                ),
-            ),
-            (
-                "messages",
-                Json::Obj(
-                    self.messages
-                        .iter()
-                        .map(|(n, c)| (n.to_string(), (*c).into()))
-                        .collect(),
-                ),
-            ),
-            ("dropped", self.dropped.into()),
-            ("elections", self.elections.into()),
-            ("preempted", self.preempted.into()),
-            ("requests_served", self.requests_served.into()),
-            ("timestamps_served", self.timestamps_served.into()),
-            ("bound_extensions", self.bound_extensions.into()),
-            ("safe", self.safe().into()),
-            (
-                "violations",
-                Json::Arr(
-                    self.violations
-                        .iter()
-                        .map(|(t, i, d)| {
-                            obj([
-                                ("t", (*t).into()),
-                                ("invariant", (*i).into()),
-                                ("detail", d.as_str().into()),
-                            ])
-                        })
-                        .collect(),
-                ),
-            ),
-        ])
+    /// One JSON object: the fields above, plus `"safe"`.
+    pub fn json(&self) -> serde_json::Value {
+        let mut v = serde_json::to_value(self).unwrap_or_default();
+        if let Some(o) = v.as_object_mut() {
+            o.insert("safe".into(), self.safe().into());
+        }
+        v
     }
 }

@@ -9,14 +9,14 @@
 
 use super::config::Time;
 use super::explain;
-use super::history::{EventKind, Fact, History, MessageRecord, TraceEvent};
+use super::history::{EventKind, History, MessageRecord, TraceEvent};
 use super::intervention::{Action, Intervention, Param};
 use super::run::Run;
 use super::units::secs;
 use super::SimConfig;
 use crate::engine::{
-    Address, BackoffPolicy, Ballot, FailReason, LogId, Msg, NodeId, Phase, Seq, TimerKind, Value,
-    MS,
+    Address, BackoffPolicy, Ballot, FailReason, LogId, Msg, NodeId, Observation, Phase, Seq,
+    TimerKind, Value, MS,
 };
 
 const S: Time = 1_000_000;
@@ -155,12 +155,13 @@ impl On {
     /// Whether the hit's event is this moment.
     pub fn matches(self, h: &Hit) -> bool {
         let e = &h.event().kind;
-        let f = e.fact();
+        let at = e.at_node();
+        let f = at.map(|(_, o)| o);
         let m = h.message();
         match self {
             On::LeadershipProposal => matches!(
                 f,
-                Some(Fact::Propose {
+                Some(Observation::Proposing {
                     log: LogId::Leadership,
                     ..
                 })
@@ -171,14 +172,14 @@ impl On {
             }
             On::AcceptPhase => matches!(
                 f,
-                Some(Fact::AcceptPhase {
+                Some(Observation::AcceptPhase {
                     log: LogId::Leadership,
                     ..
                 })
             ),
             On::LeadershipChosen => matches!(
                 f,
-                Some(Fact::Chosen {
+                Some(Observation::AttemptChosen {
                     log: LogId::Leadership,
                     ..
                 })
@@ -196,26 +197,26 @@ impl On {
                 h.event().t >= after
                     && matches!(
                         f,
-                        Some(Fact::AttemptFailed {
+                        Some(Observation::AttemptFailed {
                             reason: FailReason::Nacked { .. },
                             ..
                         })
                     )
             }
-            On::Leader(min) => matches!(*e, EventKind::Leader { seq, .. } if seq >= min),
+            On::Leader(min) => e.leader().is_some_and(|(_, seq)| seq >= min),
             On::Crash => matches!(e, EventKind::Crash(_)),
             On::Timer(k) => matches!(*e, EventKind::Timer(Address::Node(_), kind) if kind == k),
-            On::BoundRecovered => matches!(f, Some(Fact::BoundRecovered { .. })),
-            On::BoundExtended => matches!(f, Some(Fact::BoundExtended { .. })),
-            On::Serve => matches!(f, Some(Fact::Serve { .. })),
-            On::Intervention => matches!(f, Some(Fact::Intervene(_))),
-            On::LostLeadership => matches!(f, Some(Fact::LostLeadership { .. })),
+            On::BoundRecovered => matches!(f, Some(Observation::BoundRecovered { .. })),
+            On::BoundExtended => matches!(f, Some(Observation::BoundExtended { .. })),
+            On::Serve => matches!(f, Some(Observation::Served { .. })),
+            On::Intervention => matches!(e, EventKind::Intervene(_)),
+            On::LostLeadership => matches!(f, Some(Observation::LostLeadership { .. })),
             On::Refused => {
                 matches!(e, EventKind::Deliver(_))
                     && m.is_some_and(|m| matches!(m.msg, Msg::ConnectionRefused { .. }))
             }
-            On::FirstLeaderLearnsNewRound => matches!(f,
-                Some(&Fact::Learn { node, log: LogId::Leadership, seq, .. })
+            On::FirstLeaderLearnsNewRound => matches!(at,
+                Some((node, &Observation::Learned { log: LogId::Leadership, seq, .. }))
                     if seq >= 1 && Some(node) == h.first_leader()),
         }
     }
@@ -277,10 +278,7 @@ impl Hit<'_> {
         self.history()
             .events
             .range(0..self.index)
-            .find_map(|e| match e.kind {
-                EventKind::Leader { node, .. } => Some(node),
-                _ => None,
-            })
+            .find_map(|e| e.kind.leader().map(|(node, _)| node))
     }
 
     /// The node that crashed most recently before the event, and when.
@@ -315,8 +313,8 @@ impl Hit<'_> {
         self.history()
             .events
             .range(0..self.index + 1)
-            .filter_map(|e| match e.kind.fact() {
-                Some(&Fact::Propose {
+            .filter_map(|e| match e.kind.at_node().map(|(_, o)| o) {
+                Some(&Observation::Proposing {
                     log: LogId::Leadership,
                     ballot,
                     ..
@@ -328,35 +326,20 @@ impl Hit<'_> {
     /// One caption field, in words.
     pub fn field(&self, key: &str) -> String {
         let e = self.event();
-        let f = e.kind.fact();
+        let f = e.kind.at_node().map(|(_, o)| o);
         let m = self.message();
         let p = &self.run.config().protocol;
         let quorum = usize::from(p.nodes) / 2 + 1;
-        let node = match (&e.kind, f) {
-            (&EventKind::Leader { node, .. } | &EventKind::Crash(node), _) => Some(node),
-            (&EventKind::Timer(Address::Node(n), _), _) => Some(n),
-            (
-                _,
-                Some(
-                    &Fact::Propose { node, .. }
-                    | &Fact::AcceptPhase { node, .. }
-                    | &Fact::Chosen { node, .. }
-                    | &Fact::AttemptFailed { node, .. }
-                    | &Fact::LostLeadership { node, .. }
-                    | &Fact::Serve { node, .. }
-                    | &Fact::BoundExtended { node, .. }
-                    | &Fact::BoundRecovered { node, .. }
-                    | &Fact::Learn { node, .. },
-                ),
-            ) => Some(node),
-            _ => None,
+        let node = match &e.kind {
+            &EventKind::Crash(node) | &EventKind::Timer(Address::Node(node), _) => Some(node),
+            _ => e.kind.at_node().map(|(node, _)| node),
         };
         let value = match (f, m.map(|m| &m.msg)) {
             (
                 Some(
-                    Fact::AcceptPhase { value, .. }
-                    | Fact::Chosen { value, .. }
-                    | Fact::Learn { value, .. },
+                    Observation::AcceptPhase { value, .. }
+                    | Observation::AttemptChosen { value, .. }
+                    | Observation::Learned { value, .. },
                 ),
                 _,
             ) => Some(*value),
@@ -365,10 +348,10 @@ impl Hit<'_> {
         let ballot = match (f, m.map(|m| &m.msg)) {
             (
                 Some(
-                    &Fact::Propose { ballot, .. }
-                    | &Fact::AcceptPhase { ballot, .. }
-                    | &Fact::Chosen { ballot, .. }
-                    | &Fact::AttemptFailed { ballot, .. },
+                    &Observation::Proposing { ballot, .. }
+                    | &Observation::AcceptPhase { ballot, .. }
+                    | &Observation::AttemptChosen { ballot, .. }
+                    | &Observation::AttemptFailed { ballot, .. },
                 ),
                 _,
             ) => Some(ballot),
@@ -377,7 +360,7 @@ impl Hit<'_> {
         };
         let promised = match (f, m.map(|m| &m.msg)) {
             (
-                Some(&Fact::AttemptFailed {
+                Some(&Observation::AttemptFailed {
                     reason: FailReason::Nacked { promised, .. },
                     ..
                 }),
@@ -387,22 +370,22 @@ impl Hit<'_> {
             _ => None,
         };
         let seq = match (&e.kind, f) {
-            (&EventKind::Leader { seq, .. }, _) => Some(seq),
+            (_, Some(&Observation::BecameLeader { seq })) => Some(seq),
             (
                 _,
                 Some(
-                    &Fact::Propose { seq, .. }
-                    | &Fact::Chosen { seq, .. }
-                    | &Fact::BoundExtended { seq, .. }
-                    | &Fact::LostLeadership { seq, .. }
-                    | &Fact::Learn { seq, .. },
+                    &Observation::Proposing { seq, .. }
+                    | &Observation::AttemptChosen { seq, .. }
+                    | &Observation::BoundExtended { seq, .. }
+                    | &Observation::LostLeadership { seq, .. }
+                    | &Observation::Learned { seq, .. },
                 ),
             ) => Some(seq),
-            (_, Some(&Fact::BoundRecovered { seq, .. })) => seq,
+            (_, Some(&Observation::BoundRecovered { seq, .. })) => seq,
             _ => m.and_then(|m| m.msg.seq()),
         };
         let serve = match f {
-            Some(&Fact::Serve {
+            Some(&Observation::Served {
                 client,
                 first,
                 last,
@@ -430,16 +413,17 @@ impl Hit<'_> {
             })),
             "slot" => some(seq.map(|s| explain::slot(LogId::Timestamp, s))),
             "bound" => some(match f {
-                Some(&Fact::BoundExtended { bound, .. } | &Fact::BoundRecovered { bound, .. }) => {
-                    Some(bound.to_string())
-                }
+                Some(
+                    &Observation::BoundExtended { bound, .. }
+                    | &Observation::BoundRecovered { bound, .. },
+                ) => Some(bound.to_string()),
                 _ => serve.map(|s| s.3.to_string()),
             }),
             "client" => some(serve.map(|s| s.0.to_string())),
             "first" => some(serve.map(|s| s.1.to_string())),
             "last" => some(serve.map(|s| s.2.to_string())),
             "reason" => some(match f {
-                Some(&Fact::LostLeadership { reason, .. }) => Some(reason.to_string()),
+                Some(&Observation::LostLeadership { reason, .. }) => Some(reason.to_string()),
                 _ => None,
             }),
             "q" => quorum.to_string(),
@@ -467,8 +451,8 @@ impl Hit<'_> {
                     .iter()
                     .find(|e| {
                         matches!(
-                            e.kind.fact(),
-                            Some(Fact::Propose {
+                            e.kind.at_node().map(|(_, o)| o),
+                            Some(Observation::Proposing {
                                 log: LogId::Leadership,
                                 ..
                             })

@@ -1,1027 +1,258 @@
 //! Trace export and import (JSON, versioned). The export is also what the UI downloads; an
-//! import rebuilds the run from seed + config + interventions and checks that this engine
-//! reproduces the recorded events.
+//! import rebuilds the run from seed + config + interventions and checks, event by event, that
+//! this engine reproduces the recorded events.
 //!
 //! ```json
-//! {"version":1,"seed":7,"config":{"nodes":5,…},"interventions":[…],"events":[
-//! {"t":0,"kind":"boot","node":1},
-//! {"t":1200,"kind":"send","id":0,"from":1,"to":1,"msg":{"type":"Prepare","log":"leadership","seq":0,"ballot":[1,1,0]}},
+//! {"version":2,"seed":7,"config":{"protocol":{"nodes":5,…},"network":{…},"clients":{…}},
+//!  "interventions":[{"at":8000000,"action":{"kind":"crash-leader"}}],
+//!  "cursor_us":12000000,"cursor_steps":4711,"events":[
+//! {"t":0,"kind":"boot","at":1},
+//! {"t":1200,"kind":"send","id":0,"from":1,"to":1,"msg":{"type":"Prepare","log":"leadership","seq":0,"ballot":{…}}},
+//! {"t":1800,"at":1,"kind":"learned","log":"leadership","seq":0,"value":{"leader":{…}}},
 //! …]}
 //! ```
-//! Times are µs. Nodes are integers from 1, clients are strings `"c0"`, `"c1"`, … Ballots are
-//! `[number, node, incarnation]`; leadership values `[node, incarnation]`; bounds integers,
-//! with their proposing store in a sibling `"owner": [node, incarnation, epoch]`.
+//! Times are µs. Nodes are integers from 1, clients are strings `"c0"`, `"c1"`, … One event
+//! per line. What a process reported about itself (`"at"`) is the engine's own
+//! [`Observation`](crate::engine::Observation), written by serde as it is.
+//!
+//! Version 1 (flat config, interventions without `"action"`, events in the old vocabulary) is
+//! still read: its run is rebuilt from seed, configuration and interventions, and the replay
+//! is checked against the recorded events' times (their contents are in the old vocabulary).
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
+use serde_json::Value;
 
 use super::checker::Violation;
-use super::config::{ClientLoad, NetworkConfig, SimConfig, Time};
-use super::history::{Chunked, EventKind, Fact, History, MessageRecord, TraceEvent};
-use super::intervention::{Action, Intervention, LinkFilter, Param};
-use super::json::{fnv1a, obj, parse, Json};
+use super::config::{SimConfig, Time, MAX_CURSOR};
+use super::history::{Chunked, EventKind, History, MessageRecord, TraceEvent};
+use super::intervention::{Action, Intervention};
 use super::run::Run;
-use crate::engine::{
-    Address, BackoffPolicy, Ballot, Bugs, FailReason, LeaderId, LockResult, LockToken, Msg, NodeId,
-    Phase, ProtocolConfig, Quirks, TimestampResult, Value,
-};
+use super::units::clip;
+use crate::engine::{Address, Incarnation, Msg, NodeId, Observation, TimerKind};
 
 /// Current trace format version.
-pub const TRACE_VERSION: u64 = 1;
+pub const TRACE_VERSION: u64 = 2;
 
 /// Largest trace the UI will import (bytes).
 pub const MAX_IMPORT_BYTES: usize = 32 * 1024 * 1024;
 
-fn addr(a: Address) -> Json {
-    match a {
-        Address::Node(n) => Json::from(n.0),
-        Address::Client(c) => Json::Str(format!("c{}", c.0)),
-    }
+// ---- events ----------------------------------------------------------------------------------
+
+/// One line of `"events"`: the time, then what happened.
+#[derive(Serialize)]
+struct Line<'a> {
+    t: Time,
+    #[serde(flatten)]
+    body: Body<'a>,
 }
 
-/// `[number, node, incarnation]`, plus the proposer's UUID as a fourth element when it has
-/// one (the `uuid-ballots` quirk).
-fn ballot(b: Ballot) -> Json {
-    let mut a = vec![b.number.into(), b.node.0.into(), b.incarnation.into()];
-    if b.uuid != 0 {
-        a.push(u64::from(b.uuid).into());
-    }
-    Json::Arr(a)
+#[derive(Serialize)]
+#[serde(untagged)]
+enum Body<'a> {
+    Event(EventLine<'a>),
+    /// The observation brings its own `"kind"`.
+    Observed {
+        at: Address,
+        #[serde(flatten)]
+        observation: &'a Observation,
+    },
 }
 
-/// `[node, incarnation, term, id]`.
-fn lock_token(t: LockToken) -> Json {
-    Json::Arr(vec![
-        t.leader.node.0.into(),
-        t.leader.incarnation.into(),
-        t.term.into(),
-        t.id.into(),
-    ])
+#[derive(Serialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+enum EventLine<'a> {
+    Send {
+        #[serde(flatten)]
+        message: Option<MessageLine<'a>>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        arrive: Option<Time>,
+    },
+    Deliver {
+        #[serde(flatten)]
+        message: Option<MessageLine<'a>>,
+    },
+    Drop {
+        #[serde(flatten)]
+        message: Option<MessageLine<'a>>,
+        reason: super::history::DropReason,
+    },
+    Boot {
+        at: Address,
+    },
+    Timer {
+        at: Address,
+        timer: TimerKind,
+    },
+    Crash {
+        node: NodeId,
+    },
+    Restart {
+        node: NodeId,
+        incarnation: Incarnation,
+    },
+    Violation(&'a Violation),
+    Intervene {
+        action: &'a Action,
+    },
 }
 
-fn leader(l: LeaderId) -> Json {
-    Json::Arr(vec![l.node.0.into(), l.incarnation.into()])
+/// A message's identity and payload, beside send/deliver/drop.
+#[derive(Serialize)]
+struct MessageLine<'a> {
+    id: u64,
+    from: Address,
+    to: Address,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    duplicate_of: Option<u64>,
+    msg: &'a Msg,
 }
 
-fn value(v: Value) -> Json {
-    match v {
-        Value::Leader(l) => leader(l),
-        Value::Bound { bound, .. } => bound.into(),
-    }
-}
-
-/// Pushes `"value"` (and `"owner"` for bounds) into an object's members.
-fn put_value(members: &mut Vec<(String, Json)>, key: &str, v: Value) {
-    members.push((key.to_string(), value(v)));
-    if let Value::Bound { owner, .. } = v {
-        members.push((
-            "owner".into(),
-            Json::Arr(vec![
-                owner.leader.node.0.into(),
-                owner.leader.incarnation.into(),
-                owner.epoch.into(),
-            ]),
-        ));
-    }
-}
-
-fn phase(p: Phase) -> &'static str {
-    match p {
-        Phase::Prepare => "prepare",
-        Phase::Accept => "accept",
-    }
-}
-
-/// A message payload as JSON.
-pub fn msg_json(m: &Msg) -> Json {
-    let mut o: Vec<(String, Json)> = vec![("type".into(), m.type_name().into())];
-    let mut put = |k: &str, v: Json| o.push((k.to_string(), v));
-    match m {
-        Msg::Prepare {
-            log,
-            seq,
-            ballot: b,
-        } => {
-            put("log", log.name().into());
-            put("seq", (*seq).into());
-            put("ballot", ballot(*b));
-        }
-        Msg::Promise {
-            log,
-            seq,
-            ballot: b,
-            accepted,
-        } => {
-            put("log", log.name().into());
-            put("seq", (*seq).into());
-            put("ballot", ballot(*b));
-            let acc = match accepted {
-                None => Json::Null,
-                Some((ab, av)) => {
-                    let mut a = vec![("ballot".to_string(), ballot(*ab))];
-                    put_value(&mut a, "value", *av);
-                    Json::Obj(a)
-                }
-            };
-            put("accepted", acc);
-        }
-        Msg::Nack {
-            log,
-            seq,
-            ballot: b,
-            promised,
-            phase: p,
-        } => {
-            put("log", log.name().into());
-            put("seq", (*seq).into());
-            put("ballot", ballot(*b));
-            put("promised", ballot(*promised));
-            put("phase", phase(*p).into());
-        }
-        Msg::Accept {
-            log,
-            seq,
-            ballot: b,
-            value: v,
-        }
-        | Msg::Accepted {
-            log,
-            seq,
-            ballot: b,
-            value: v,
-        }
-        | Msg::Learn {
-            log,
-            seq,
-            ballot: b,
-            value: v,
-        } => {
-            put("log", log.name().into());
-            put("seq", (*seq).into());
-            put("ballot", ballot(*b));
-            put_value(&mut o, "value", *v);
-        }
-        Msg::CatchUp {
-            log,
-            from_seq,
-            query,
-        } => {
-            put("log", log.name().into());
-            put("from_seq", (*from_seq).into());
-            put("query", (*query).into());
-        }
-        Msg::CatchUpReply { log, query, values } => {
-            put("log", log.name().into());
-            put("query", (*query).into());
-            put(
-                "values",
-                Json::Arr(
-                    values
-                        .iter()
-                        .map(|(s, v)| Json::Arr(vec![(*s).into(), value(*v)]))
-                        .collect(),
-                ),
-            );
-        }
-        Msg::Ping { leader: l, query } => {
-            put("leader", leader(*l));
-            put("query", (*query).into());
-        }
-        Msg::PingReply {
-            query,
-            is_leader,
-            round,
-        } => {
-            put("query", (*query).into());
-            put("is_leader", (*is_leader).into());
-            put("round", (*round).into());
-        }
-        Msg::LatestSeq { log, query } => {
-            put("log", log.name().into());
-            put("query", (*query).into());
-        }
-        Msg::LatestSeqReply {
-            log,
-            query,
-            seq,
-            bound_seq,
-        } => {
-            put("log", log.name().into());
-            put("query", (*query).into());
-            put("seq", (*seq).into());
-            put("bound_seq", (*bound_seq).into());
-        }
-        Msg::LearnedQuery { log, seq, query } => {
-            put("log", log.name().into());
-            put("seq", (*seq).into());
-            put("query", (*query).into());
-        }
-        Msg::LearnedReply {
-            log,
-            seq,
-            query,
-            value: v,
-        } => {
-            put("log", log.name().into());
-            put("seq", (*seq).into());
-            put("query", (*query).into());
-            match v {
-                Some(v) => put_value(&mut o, "value", *v),
-                None => o.push(("value".into(), Json::Null)),
-            }
-        }
-        Msg::TimestampRequest { request, count } => {
-            put("request", (*request).into());
-            put("count", (*count).into());
-        }
-        Msg::TimestampReply { request, result } => {
-            put("request", (*request).into());
-            let r = match result {
-                TimestampResult::Granted { first, last } => {
-                    obj([("granted", Json::Arr(vec![(*first).into(), (*last).into()]))])
-                }
-                TimestampResult::NotLeader { hint } => {
-                    obj([("not_leader", hint.map(|h| h.0).into())])
-                }
-                TimestampResult::Unavailable => "unavailable".into(),
-            };
-            put("result", r);
-        }
-        Msg::ConnectionRefused { request } => put("request", msg_json(request)),
-        Msg::LockRequest { request, lock } => {
-            put("request", (*request).into());
-            put("lock", lock.0.into());
-        }
-        Msg::LockRefresh {
-            request,
-            lock,
-            token,
-        }
-        | Msg::Unlock {
-            request,
-            lock,
-            token,
-        } => {
-            put("request", (*request).into());
-            put("lock", lock.0.into());
-            put("token", lock_token(*token));
-        }
-        Msg::LockReply {
-            request,
-            lock,
-            result,
-        } => {
-            put("request", (*request).into());
-            put("lock", lock.0.into());
-            let r = match result {
-                LockResult::Granted { token } => obj([("granted", lock_token(*token))]),
-                LockResult::NotLeader { hint } => obj([("not_leader", hint.map(|h| h.0).into())]),
-                LockResult::Refreshed => "refreshed".into(),
-                LockResult::Busy => "busy".into(),
-                LockResult::Unknown => "unknown".into(),
-                LockResult::Unlocked => "unlocked".into(),
-                LockResult::Wait => "wait".into(),
-            };
-            put("result", r);
-        }
-    }
-    Json::Obj(o)
-}
-
-fn violation_json(v: &Violation) -> Vec<(String, Json)> {
-    let mut o = vec![
-        ("invariant".to_string(), v.invariant.name().into()),
-        ("detail".to_string(), v.detail.clone().into()),
-        (
-            "nodes".to_string(),
-            Json::Arr(v.nodes.iter().map(|n| n.0.into()).collect()),
-        ),
-    ];
-    if let Some((log, seq)) = v.slot {
-        o.push(("log".into(), log.name().into()));
-        o.push(("seq".into(), seq.into()));
-    }
-    if !v.quorums.is_empty() {
-        let q = v
-            .quorums
-            .iter()
-            .map(|q| {
-                let mut m = vec![("ballot".to_string(), ballot(q.ballot))];
-                put_value(&mut m, "value", q.value);
-                m.push((
-                    "acceptors".into(),
-                    Json::Arr(q.acceptors.iter().map(|n| n.0.into()).collect()),
-                ));
-                Json::Obj(m)
-            })
-            .collect();
-        o.push(("quorums".into(), Json::Arr(q)));
-    }
-    if !v.ranges.is_empty() {
-        let r = v
-            .ranges
-            .iter()
-            .map(|r| {
-                obj([
-                    ("node", r.node.0.into()),
-                    ("first", r.first.into()),
-                    ("last", r.last.into()),
-                    ("t", r.t.into()),
-                ])
-            })
-            .collect();
-        o.push(("ranges".into(), Json::Arr(r)));
-    }
-    o
-}
-
-/// One event as JSON (messages are looked up for send/deliver/drop).
-pub fn event_json(e: &TraceEvent, messages: &Chunked<MessageRecord>) -> Json {
-    let mut o: Vec<(String, Json)> = vec![("t".into(), e.t.into())];
-    let kind = |k: &str, o: &mut Vec<(String, Json)>| o.push(("kind".into(), k.into()));
-    let node = |n: NodeId| Json::from(n.0);
-    let message = |id: u64, o: &mut Vec<(String, Json)>| {
-        o.push(("id".into(), id.into()));
-        if let Some(m) = messages.get(id as usize) {
-            o.push(("from".into(), addr(m.from)));
-            o.push(("to".into(), addr(m.to)));
-            if let Some(d) = m.dup_of {
-                o.push(("duplicate_of".into(), d.into()));
-            }
-            o.push(("msg".into(), msg_json(&m.msg)));
-        }
+fn line<'a>(e: &'a TraceEvent, messages: &'a Chunked<MessageRecord>) -> Line<'a> {
+    let record = |id: u64| messages.get(id as usize);
+    let message = |id: u64| {
+        record(id).map(|m| MessageLine {
+            id,
+            from: m.from,
+            to: m.to,
+            duplicate_of: m.dup_of,
+            msg: &m.msg,
+        })
     };
-    match &e.kind {
-        EventKind::Send(id) => {
-            kind("send", &mut o);
-            message(*id, &mut o);
-            if let Some(m) = messages.get(*id as usize) {
-                o.push(("arrive".into(), m.arrive.into()));
-            }
-        }
-        EventKind::Deliver(id) => {
-            kind("deliver", &mut o);
-            message(*id, &mut o);
-        }
-        EventKind::Drop(id, reason) => {
-            kind("drop", &mut o);
-            message(*id, &mut o);
-            o.push(("reason".into(), reason.name().into()));
-        }
-        EventKind::Boot(a) => {
-            kind("boot", &mut o);
-            o.push((
-                match a {
-                    Address::Node(_) => "node",
-                    Address::Client(_) => "client",
-                }
-                .into(),
-                addr(*a),
-            ));
-        }
-        EventKind::Timer(a, t) => {
-            kind("timer", &mut o);
-            o.push((
-                match a {
-                    Address::Node(_) => "node",
-                    Address::Client(_) => "client",
-                }
-                .into(),
-                addr(*a),
-            ));
-            o.push(("timer".into(), t.name().into()));
-        }
-        EventKind::Leader { node: n, seq } => {
-            kind("leader", &mut o);
-            o.push(("node".into(), node(*n)));
-            o.push(("seq".into(), (*seq).into()));
-        }
-        EventKind::Crash(n) => {
-            kind("crash", &mut o);
-            o.push(("node".into(), node(*n)));
-        }
-        EventKind::Restart(n, inc) => {
-            kind("restart", &mut o);
-            o.push(("node".into(), node(*n)));
-            o.push(("incarnation".into(), (*inc).into()));
-        }
-        EventKind::Violation(v) => {
-            kind("violation", &mut o);
-            o.extend(violation_json(v));
-        }
-        EventKind::Fact(f) => match &**f {
-            Fact::Learn {
-                node: n,
-                log,
-                seq,
-                value: v,
-            } => {
-                kind("learn", &mut o);
-                o.push(("node".into(), node(*n)));
-                o.push(("log".into(), log.name().into()));
-                o.push(("seq".into(), (*seq).into()));
-                put_value(&mut o, "value", *v);
-            }
-            Fact::Propose {
-                node: n,
-                log,
-                seq,
-                ballot: b,
-                own,
-            } => {
-                kind("propose", &mut o);
-                o.push(("node".into(), node(*n)));
-                o.push(("log".into(), log.name().into()));
-                o.push(("seq".into(), (*seq).into()));
-                o.push(("ballot".into(), ballot(*b)));
-                put_value(&mut o, "value", *own);
-            }
-            Fact::AcceptPhase {
-                node: n,
-                log,
-                seq,
-                ballot: b,
-                value: v,
-                adopted,
-            } => {
-                kind("accept-phase", &mut o);
-                o.push(("node".into(), node(*n)));
-                o.push(("log".into(), log.name().into()));
-                o.push(("seq".into(), (*seq).into()));
-                o.push(("ballot".into(), ballot(*b)));
-                put_value(&mut o, "value", *v);
-                o.push(("adopted".into(), (*adopted).into()));
-            }
-            Fact::Chosen {
-                node: n,
-                log,
-                seq,
-                ballot: b,
-                value: v,
-            } => {
-                kind("chosen", &mut o);
-                o.push(("node".into(), node(*n)));
-                o.push(("log".into(), log.name().into()));
-                o.push(("seq".into(), (*seq).into()));
-                o.push(("ballot".into(), ballot(*b)));
-                put_value(&mut o, "value", *v);
-            }
-            Fact::AttemptFailed {
-                node: n,
-                log,
-                seq,
-                ballot: b,
-                reason,
-            } => {
-                kind("attempt-failed", &mut o);
-                o.push(("node".into(), node(*n)));
-                o.push(("log".into(), log.name().into()));
-                o.push(("seq".into(), (*seq).into()));
-                o.push(("ballot".into(), ballot(*b)));
-                match reason {
-                    FailReason::Nacked { promised, phase: p } => {
-                        o.push(("reason".into(), "nacked".into()));
-                        o.push(("promised".into(), ballot(*promised)));
-                        o.push(("phase".into(), phase(*p).into()));
-                    }
-                    FailReason::Timeout { phase: p } => {
-                        o.push(("reason".into(), "timeout".into()));
-                        o.push(("phase".into(), phase(*p).into()));
-                    }
-                    FailReason::Unreachable { phase: p } => {
-                        o.push(("reason".into(), "unreachable".into()));
-                        o.push(("phase".into(), phase(*p).into()));
-                    }
-                }
-            }
-            Fact::LostLeadership {
-                node: n,
-                seq,
-                reason,
-            } => {
-                kind("lost-leadership", &mut o);
-                o.push(("node".into(), node(*n)));
-                o.push(("seq".into(), (*seq).into()));
-                o.push(("reason".into(), (*reason).into()));
-            }
-            Fact::Serve {
-                node: n,
-                client,
-                request,
-                first,
-                last,
-                bound_seq,
-                bound,
-            } => {
-                kind("serve", &mut o);
-                o.push(("node".into(), node(*n)));
-                o.push(("first".into(), (*first).into()));
-                o.push(("last".into(), (*last).into()));
-                o.push(("client".into(), addr(Address::Client(*client))));
-                o.push(("request".into(), (*request).into()));
-                o.push(("bound_seq".into(), (*bound_seq).into()));
-                o.push(("bound".into(), (*bound).into()));
-            }
-            Fact::BoundExtended {
-                node: n,
-                seq,
-                bound,
-            } => {
-                kind("bound-extended", &mut o);
-                o.push(("node".into(), node(*n)));
-                o.push(("seq".into(), (*seq).into()));
-                o.push(("bound".into(), (*bound).into()));
-            }
-            Fact::BoundRecovered {
-                node: n,
-                seq,
-                bound,
-            } => {
-                kind("bound-recovered", &mut o);
-                o.push(("node".into(), node(*n)));
-                o.push(("seq".into(), (*seq).into()));
-                o.push(("bound".into(), (*bound).into()));
-            }
-            Fact::StoreLost {
-                node: n,
-                seq,
-                found,
-            } => {
-                kind("store-lost", &mut o);
-                o.push(("node".into(), node(*n)));
-                o.push(("seq".into(), (*seq).into()));
-                put_value(&mut o, "found", *found);
-            }
-            Fact::BoundStale {
-                node: n,
-                agreed,
-                later,
-            } => {
-                kind("bound-stale", &mut o);
-                o.push(("node".into(), node(*n)));
-                o.push(("agreed".into(), (*agreed).into()));
-                o.push(("later".into(), (*later).into()));
-            }
-            Fact::ClientRequest {
-                client,
-                request,
-                count,
-            } => {
-                kind("client-request", &mut o);
-                o.push(("client".into(), addr(Address::Client(*client))));
-                o.push(("request".into(), (*request).into()));
-                o.push(("count".into(), (*count).into()));
-            }
-            Fact::ClientGranted {
-                client,
-                request,
-                from,
-                first,
-                last,
-            } => {
-                kind("client-granted", &mut o);
-                o.push(("client".into(), addr(Address::Client(*client))));
-                o.push(("request".into(), (*request).into()));
-                o.push(("from".into(), addr(*from)));
-                o.push(("first".into(), (*first).into()));
-                o.push(("last".into(), (*last).into()));
-            }
-            Fact::LockGranted {
-                node: n,
-                client,
-                lock,
-                token,
-            } => {
-                kind("lock-granted", &mut o);
-                o.push(("node".into(), node(*n)));
-                o.push(("client".into(), addr(Address::Client(*client))));
-                o.push(("lock".into(), lock.0.into()));
-                o.push(("token".into(), lock_token(*token)));
-            }
-            Fact::ClientLocked {
-                client,
-                lock,
-                token,
-                until,
-            } => {
-                kind("client-locked", &mut o);
-                o.push(("client".into(), addr(Address::Client(*client))));
-                o.push(("lock".into(), lock.0.into()));
-                o.push(("token".into(), lock_token(*token)));
-                o.push(("until".into(), (*until).into()));
-            }
-            Fact::ClientLockRefreshed {
-                client,
-                lock,
-                until,
-            } => {
-                kind("client-lock-refreshed", &mut o);
-                o.push(("client".into(), addr(Address::Client(*client))));
-                o.push(("lock".into(), lock.0.into()));
-                o.push(("until".into(), (*until).into()));
-            }
-            Fact::ClientLockEnded { client, lock, why } => {
-                kind("client-lock-ended", &mut o);
-                o.push(("client".into(), addr(Address::Client(*client))));
-                o.push(("lock".into(), lock.0.into()));
-                o.push(("why".into(), (*why).into()));
-            }
-            Fact::Intervene(a) => {
-                kind("intervene", &mut o);
-                o.push(("action".into(), action_json(a)));
-            }
+    let body = match &e.kind {
+        EventKind::Send(id) => Body::Event(EventLine::Send {
+            message: message(*id),
+            arrive: record(*id).map(|m| m.arrive),
+        }),
+        EventKind::Deliver(id) => Body::Event(EventLine::Deliver {
+            message: message(*id),
+        }),
+        EventKind::Drop(id, reason) => Body::Event(EventLine::Drop {
+            message: message(*id),
+            reason: *reason,
+        }),
+        EventKind::Boot(at) => Body::Event(EventLine::Boot { at: *at }),
+        EventKind::Timer(at, timer) => Body::Event(EventLine::Timer {
+            at: *at,
+            timer: *timer,
+        }),
+        EventKind::Crash(node) => Body::Event(EventLine::Crash { node: *node }),
+        EventKind::Restart(node, incarnation) => Body::Event(EventLine::Restart {
+            node: *node,
+            incarnation: *incarnation,
+        }),
+        EventKind::Violation(v) => Body::Event(EventLine::Violation(v)),
+        EventKind::Observed(at, observation) => Body::Observed {
+            at: *at,
+            observation,
         },
-    }
-    Json::Obj(o)
-}
-
-// ---- configuration and interventions ---------------------------------------------------------
-
-/// The configuration (without the seed) as JSON.
-pub fn config_json(c: &SimConfig) -> Json {
-    let p = &c.protocol;
-    obj([
-        ("nodes", p.nodes.into()),
-        ("ping_interval_us", p.ping_interval.into()),
-        ("ping_timeout_us", p.ping_timeout.into()),
-        ("quorum_timeout_us", p.quorum_timeout.into()),
-        ("backoff", p.backoff.name().into()),
-        ("backoff_max_us", p.backoff.max_wait().into()),
-        ("bound_buffer", p.bound_buffer.into()),
-        ("bound_retry_max_us", p.bound_retry_max.into()),
-        (
-            "max_timestamps_per_request",
-            p.max_timestamps_per_request.into(),
-        ),
-        ("no_quorum_retries", p.no_quorum_retries.into()),
-        ("no_quorum_retry_delay_us", p.no_quorum_retry_delay.into()),
-        ("resend_interval_us", p.resend_interval.into()),
-        (
-            "quirks",
-            Json::Arr(p.quirks.enabled().into_iter().map(Json::from).collect()),
-        ),
-        (
-            "bugs",
-            Json::Arr(p.bugs.enabled().into_iter().map(Json::from).collect()),
-        ),
-        ("latency_min_us", c.network.latency_min.into()),
-        ("latency_max_us", c.network.latency_max.into()),
-        ("loss_ppm", c.network.loss_ppm.into()),
-        ("duplicate_ppm", c.network.duplicate_ppm.into()),
-        ("clients", u64::from(c.clients.count).into()),
-        ("client_batch", c.clients.batch.into()),
-        ("client_think_us", c.clients.think.into()),
-        ("client_timeout_us", c.clients.timeout.into()),
-        ("lock_clients", u64::from(c.clients.lock_clients).into()),
-        ("locks", u64::from(c.clients.locks).into()),
-        ("lock_hold_us", c.clients.lock_hold.into()),
-        ("lock_lease_us", p.lock_lease.into()),
-    ])
-}
-
-fn u32_field(j: &Json, key: &str, default: u32) -> Result<u32, String> {
-    match j.opt_u64(key)? {
-        None => Ok(default),
-        Some(v) => u32::try_from(v).map_err(|_| format!("field \"{key}\" is too large")),
-    }
-}
-
-fn u64_field(j: &Json, key: &str, default: u64) -> Result<u64, String> {
-    Ok(j.opt_u64(key)?.unwrap_or(default))
-}
-
-/// Reads a configuration; missing fields take the classroom preset's values.
-pub fn config_from_json(j: &Json, seed: u64) -> Result<SimConfig, String> {
-    if !matches!(j, Json::Obj(_)) {
-        return Err("\"config\" must be an object".into());
-    }
-    let nodes = j.req_u64("nodes")?;
-    let nodes = u8::try_from(nodes)
-        .ok()
-        .filter(|n| (3..=9).contains(n))
-        .ok_or_else(|| format!("\"nodes\" must be 3–9, got {nodes}"))?;
-    let mut c = SimConfig::classroom(seed);
-    let d = ProtocolConfig::classroom(nodes);
-    let backoff_name = match j.get("backoff") {
-        None => d.backoff.name(),
-        Some(v) => v.as_str().ok_or("field \"backoff\" must be a string")?,
+        EventKind::Intervene(action) => Body::Event(EventLine::Intervene { action }),
     };
-    let backoff_max = u64_field(j, "backoff_max_us", d.backoff.max_wait())?;
-    let backoff = BackoffPolicy::from_name(backoff_name, backoff_max).ok_or_else(|| {
-        format!(
-            "unknown backoff \"{backoff_name}\" (one of {})",
-            BackoffPolicy::NAMES.join(", ")
-        )
-    })?;
-    let mut bugs = Bugs::default();
-    if let Some(list) = j.get("bugs") {
-        for b in list.as_array().ok_or("field \"bugs\" must be a list")? {
-            let name = b.as_str().ok_or("bug names must be strings")?;
-            if !bugs.set(name, true) {
-                return Err(format!(
-                    "unknown bug \"{name}\" (one of {})",
-                    Bugs::NAMES.join(", ")
-                ));
-            }
-        }
-    }
-    let mut quirks = Quirks::default();
-    if let Some(list) = j.get("quirks") {
-        for q in list.as_array().ok_or("field \"quirks\" must be a list")? {
-            let name = q.as_str().ok_or("quirk names must be strings")?;
-            if !quirks.set(name, true) {
-                return Err(format!(
-                    "unknown AtlasDB quirk \"{name}\" (one of {})",
-                    Quirks::NAMES.join(", ")
-                ));
-            }
-        }
-    }
-    // Traces written before quirks existed.
-    if let Some(v) = j.get("catch_up_after_preemption") {
-        quirks.catch_up_after_preemption |= v
-            .as_bool()
-            .ok_or("field \"catch_up_after_preemption\" must be true or false")?;
-    }
-    c.protocol = ProtocolConfig {
-        nodes,
-        ping_interval: u64_field(j, "ping_interval_us", d.ping_interval)?,
-        ping_timeout: u64_field(j, "ping_timeout_us", d.ping_timeout)?,
-        quorum_timeout: u64_field(j, "quorum_timeout_us", d.quorum_timeout)?,
-        backoff,
-        bound_buffer: u64_field(j, "bound_buffer", d.bound_buffer)?,
-        bound_retry_max: u64_field(j, "bound_retry_max_us", d.bound_retry_max)?,
-        max_timestamps_per_request: u64_field(
-            j,
-            "max_timestamps_per_request",
-            d.max_timestamps_per_request,
-        )?,
-        no_quorum_retries: u32_field(j, "no_quorum_retries", d.no_quorum_retries)?,
-        no_quorum_retry_delay: u64_field(j, "no_quorum_retry_delay_us", d.no_quorum_retry_delay)?,
-        resend_interval: u64_field(j, "resend_interval_us", d.resend_interval)?,
-        lock_lease: u64_field(j, "lock_lease_us", d.lock_lease)?,
-        bugs,
-        quirks,
-    };
-    let n = NetworkConfig::classroom();
-    c.network = NetworkConfig {
-        latency_min: u64_field(j, "latency_min_us", n.latency_min)?,
-        latency_max: u64_field(j, "latency_max_us", n.latency_max)?,
-        loss_ppm: u32_field(j, "loss_ppm", n.loss_ppm)?,
-        duplicate_ppm: u32_field(j, "duplicate_ppm", n.duplicate_ppm)?,
-    };
-    let cl = c.clients;
-    c.clients = ClientLoad {
-        count: u16::try_from(u64_field(j, "clients", u64::from(cl.count))?)
-            .map_err(|_| "field \"clients\" is too large".to_string())?,
-        batch: u64_field(j, "client_batch", cl.batch)?,
-        think: u64_field(j, "client_think_us", cl.think)?,
-        timeout: u64_field(j, "client_timeout_us", cl.timeout)?,
-        lock_clients: u16::try_from(u64_field(j, "lock_clients", u64::from(cl.lock_clients))?)
-            .map_err(|_| "field \"lock_clients\" is too large".to_string())?,
-        locks: u8::try_from(u64_field(j, "locks", u64::from(cl.locks))?)
-            .map_err(|_| "field \"locks\" is too large".to_string())?,
-        lock_hold: u64_field(j, "lock_hold_us", cl.lock_hold)?,
-    };
-    c.validate()?;
-    Ok(c)
+    Line { t: e.t, body }
 }
 
-fn groups_json(groups: &[Vec<NodeId>]) -> Json {
-    Json::Arr(
-        groups
-            .iter()
-            .map(|g| Json::Arr(g.iter().map(|n| n.0.into()).collect()))
-            .collect(),
-    )
+/// One event as a JSON line (messages are looked up for send/deliver/drop).
+pub fn event_json(e: &TraceEvent, messages: &Chunked<MessageRecord>) -> String {
+    serde_json::to_string(&line(e, messages)).unwrap_or_default()
 }
 
-/// An action as JSON (the `"kind"` names match the trace's event kinds).
-pub fn action_json(a: &Action) -> Json {
-    let mut o: Vec<(String, Json)> = vec![("kind".into(), a.kind().into())];
-    match a {
-        Action::Crash(n) | Action::Restart(n) => o.push(("node".into(), n.0.into())),
-        Action::CrashLeader | Action::Heal | Action::ClearFilters => {}
-        Action::IsolateLeader { followers } => o.push(("followers".into(), (*followers).into())),
-        Action::Partition(g) => o.push(("groups".into(), groups_json(g))),
-        Action::DropMessage(id) => o.push(("id".into(), (*id).into())),
-        Action::Slow { node, extra } => {
-            o.push(("node".into(), node.0.into()));
-            o.push(("extra_us".into(), (*extra).into()));
-        }
-        Action::ClientRequest { node, count } => {
-            o.push(("node".into(), node.0.into()));
-            o.push(("count".into(), (*count).into()));
-        }
-        Action::Filter(f) => {
-            o.push(("from".into(), f.from.map(|n| n.0).into()));
-            o.push(("to".into(), f.to.map(|n| n.0).into()));
-            o.push((
-                "type".into(),
-                f.msg_type.map(|m| Msg::TYPE_NAMES[usize::from(m)]).into(),
-            ));
-        }
-        Action::Set(p) => {
-            let (name, fields): (&str, Vec<(&str, Json)>) = match p {
-                Param::LossPpm(v) => ("loss-ppm", vec![("value", (*v).into())]),
-                Param::DuplicatePpm(v) => ("duplicate-ppm", vec![("value", (*v).into())]),
-                Param::Latency { min, max } => (
-                    "latency",
-                    vec![("min_us", (*min).into()), ("max_us", (*max).into())],
-                ),
-                Param::Backoff(b) => (
-                    "backoff",
-                    vec![
-                        ("policy", b.name().into()),
-                        ("max_wait_us", b.max_wait().into()),
-                    ],
-                ),
-                Param::PingInterval(v) => ("ping-interval", vec![("value_us", (*v).into())]),
-                Param::PingTimeout(v) => ("ping-timeout", vec![("value_us", (*v).into())]),
-                Param::Bug { name, on } => (
-                    "bug",
-                    vec![("name", name.as_str().into()), ("on", (*on).into())],
-                ),
-                Param::Quirk { name, on } => (
-                    "quirk",
-                    vec![("name", name.as_str().into()), ("on", (*on).into())],
-                ),
-            };
-            o.push(("param".into(), name.into()));
-            o.extend(fields.into_iter().map(|(k, v)| (k.to_string(), v)));
-        }
-    }
-    Json::Obj(o)
-}
-
-fn node_field(j: &Json, key: &str) -> Result<NodeId, String> {
-    let n = j.req_u64(key)?;
-    u8::try_from(n)
-        .map(NodeId)
-        .map_err(|_| format!("node {n} does not exist"))
-}
-
-fn opt_node(j: &Json, key: &str) -> Result<Option<NodeId>, String> {
-    match j.get(key) {
-        None | Some(Json::Null) => Ok(None),
-        Some(_) => node_field(j, key).map(Some),
-    }
-}
-
-/// Reads an action.
-pub fn action_from_json(j: &Json) -> Result<Action, String> {
-    let kind = j.req_str("kind")?;
-    Ok(match kind {
-        "crash" => Action::Crash(node_field(j, "node")?),
-        "restart" => Action::Restart(node_field(j, "node")?),
-        "crash-leader" => Action::CrashLeader,
-        "isolate-leader" => Action::IsolateLeader {
-            followers: u8::try_from(j.opt_u64("followers")?.unwrap_or(0))
-                .map_err(|_| "too many followers".to_string())?,
-        },
-        "heal" => Action::Heal,
-        "clear-filters" => Action::ClearFilters,
-        "partition" => {
-            let groups = j
-                .get("groups")
-                .and_then(Json::as_array)
-                .ok_or("a partition needs \"groups\": [[1,2],[3,4,5]]")?;
-            let mut out = Vec::new();
-            for g in groups {
-                let members = g.as_array().ok_or("each partition group must be a list")?;
-                let mut group = Vec::new();
-                for m in members {
-                    let n = m.as_u64().ok_or("partition members must be node numbers")?;
-                    group.push(NodeId(
-                        u8::try_from(n).map_err(|_| format!("node {n} does not exist"))?,
-                    ));
-                }
-                out.push(group);
-            }
-            Action::Partition(out)
-        }
-        "drop-message" => Action::DropMessage(j.req_u64("id")?),
-        "slow" => Action::Slow {
-            node: node_field(j, "node")?,
-            extra: j.req_u64("extra_us")?,
-        },
-        "client-request" => Action::ClientRequest {
-            node: node_field(j, "node")?,
-            count: j.req_u64("count")?,
-        },
-        "filter" => {
-            let msg_type = match j.get("type") {
-                None | Some(Json::Null) => None,
-                Some(t) => {
-                    let name = t.as_str().ok_or("filter \"type\" must be a message type")?;
-                    Some(
-                        Msg::TYPE_NAMES
-                            .iter()
-                            .position(|&n| n == name)
-                            .ok_or_else(|| format!("unknown message type \"{name}\""))?
-                            as u8,
-                    )
-                }
-            };
-            Action::Filter(LinkFilter {
-                from: opt_node(j, "from")?,
-                to: opt_node(j, "to")?,
-                msg_type,
-            })
-        }
-        "set" => {
-            let param = j.req_str("param")?;
-            Action::Set(match param {
-                "loss-ppm" => Param::LossPpm(u32_field(j, "value", 0)?),
-                "duplicate-ppm" => Param::DuplicatePpm(u32_field(j, "value", 0)?),
-                "latency" => Param::Latency {
-                    min: j.req_u64("min_us")?,
-                    max: j.req_u64("max_us")?,
-                },
-                "backoff" => {
-                    let policy = j.req_str("policy")?;
-                    Param::Backoff(
-                        BackoffPolicy::from_name(policy, j.opt_u64("max_wait_us")?.unwrap_or(0))
-                            .ok_or_else(|| format!("unknown backoff \"{policy}\""))?,
-                    )
-                }
-                "ping-interval" => Param::PingInterval(j.req_u64("value_us")?),
-                "ping-timeout" => Param::PingTimeout(j.req_u64("value_us")?),
-                "bug" => Param::Bug {
-                    name: j.req_str("name")?.to_string(),
-                    on: j
-                        .get("on")
-                        .and_then(Json::as_bool)
-                        .ok_or("a bug switch needs \"on\": true or false")?,
-                },
-                "quirk" => Param::Quirk {
-                    name: j.req_str("name")?.to_string(),
-                    on: j
-                        .get("on")
-                        .and_then(Json::as_bool)
-                        .ok_or("a quirk switch needs \"on\": true or false")?,
-                },
-                other => return Err(format!("unknown parameter \"{other}\"")),
-            })
-        }
-        other => return Err(format!("unknown intervention kind \"{other}\"")),
-    })
-}
-
-/// An intervention as JSON: the action plus `"at"` (µs).
-pub fn intervention_json(iv: &Intervention) -> Json {
-    match action_json(&iv.action) {
-        Json::Obj(mut o) => {
-            o.insert(0, ("at".into(), iv.at.into()));
-            Json::Obj(o)
-        }
-        other => other,
-    }
-}
-
-/// Reads an intervention.
-pub fn intervention_from_json(j: &Json) -> Result<Intervention, String> {
-    Ok(Intervention {
-        at: j.req_u64("at")?,
-        action: action_from_json(j)?,
-    })
-}
-
-// ---- whole traces ----------------------------------------------------------------------------
-
-/// Events `0..upto` as JSON lines (the form hashed by [`trace_hash`]).
+/// Events `0..upto` as JSON lines, as [`export`] writes them.
 pub fn event_lines(h: &History, upto: usize) -> impl Iterator<Item = String> + '_ {
-    h.events
-        .range(0..upto)
-        .map(|e| event_json(e, &h.messages).to_text())
+    h.events.range(0..upto).map(|e| event_json(e, &h.messages))
+}
+
+/// FNV-1a: tiny, and the same on every platform (std's hasher is neither promised stable
+/// nor the same across versions).
+fn fnv1a(bytes: &[u8], mut h: u64) -> u64 {
+    for b in bytes {
+        h ^= u64::from(*b);
+        h = h.wrapping_mul(0x100_0000_01b3);
+    }
+    h
+}
+
+const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+
+/// An event's fingerprint, independent of key order and whitespace: its JSON with keys sorted
+/// (serde_json's `Value` keeps objects sorted), hashed. A trace reformatted by a person or a
+/// tool still matches.
+fn canonical_hash(v: &serde_json::Value) -> u64 {
+    fnv1a(v.to_string().as_bytes(), FNV_OFFSET)
+}
+
+/// Fingerprints of events `0..upto`, one per event. Each line is read back as a `Value`, the
+/// form an import hashes (this keeps one serializer per type in the browser bundle rather
+/// than a second one writing `Value`s directly).
+pub fn event_hashes(h: &History, upto: usize) -> impl Iterator<Item = u64> + '_ {
+    h.events.range(0..upto).map(|e| {
+        serde_json::from_str::<serde_json::Value>(&event_json(e, &h.messages))
+            .map(|v| canonical_hash(&v))
+            .unwrap_or(0)
+    })
+}
+
+fn combine(hashes: impl Iterator<Item = u64>) -> u64 {
+    hashes.fold(FNV_OFFSET, |acc, h| fnv1a(&h.to_le_bytes(), acc))
 }
 
 /// Fingerprint of the first `upto` events: identical runs have identical hashes, on every
 /// platform.
 pub fn trace_hash(h: &History, upto: usize) -> u64 {
-    let mut acc = Vec::new();
-    for line in event_lines(h, upto) {
-        acc.extend_from_slice(line.as_bytes());
-        acc.push(b'\n');
-    }
-    fnv1a(&acc)
+    combine(event_hashes(h, upto))
+}
+
+// ---- whole traces ----------------------------------------------------------------------------
+
+/// Everything but the events, in the order a reader wants it.
+#[derive(Serialize)]
+struct HeaderOut<'a> {
+    version: u64,
+    seed: u64,
+    config: &'a SimConfig,
+    interventions: &'a [Intervention],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    cursor_us: Option<Time>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    cursor_steps: Option<u64>,
+}
+
+fn open_document(header: &HeaderOut) -> String {
+    let mut s = serde_json::to_string(header).unwrap_or_default();
+    // The header is an object; the events go inside it, one per line.
+    s.pop();
+    s.push_str(",\"events\":[");
+    s
+}
+
+/// A trace with no events: seed, configuration and interventions — what a generated Rust test
+/// embeds to rebuild its run.
+pub fn header_document(config: &SimConfig, interventions: &[Intervention]) -> String {
+    let mut s = open_document(&HeaderOut {
+        version: TRACE_VERSION,
+        seed: config.seed,
+        config,
+        interventions,
+        cursor_us: None,
+        cursor_steps: None,
+    });
+    s.push_str("]}");
+    s
 }
 
 /// The run's record up to the cursor as a trace document.
 pub fn export(run: &Run) -> String {
     let upto = run.cursor_event();
-    let mut s = String::new();
-    s.push_str("{\"version\":");
-    s.push_str(&TRACE_VERSION.to_string());
-    s.push_str(",\"seed\":");
-    s.push_str(&run.config().seed.to_string());
-    s.push_str(",\"config\":");
-    config_json(run.config()).write(&mut s);
-    s.push_str(",\"interventions\":");
-    let applied = &run.interventions()[..run.world().next_intervention];
-    Json::Arr(applied.iter().map(intervention_json).collect()).write(&mut s);
-    s.push_str(",\"cursor_us\":");
-    s.push_str(&run.now().to_string());
-    s.push_str(",\"cursor_steps\":");
-    s.push_str(&run.world().steps.to_string());
-    s.push_str(",\"events\":[\n");
+    let mut s = open_document(&HeaderOut {
+        version: TRACE_VERSION,
+        seed: run.config().seed,
+        config: run.config(),
+        interventions: &run.interventions()[..run.world().next_intervention],
+        cursor_us: Some(run.now()),
+        cursor_steps: Some(run.world().steps),
+    });
+    s.push('\n');
     for (i, line) in event_lines(run.history(), upto).enumerate() {
         if i > 0 {
             s.push_str(",\n");
@@ -1032,7 +263,178 @@ pub fn export(run: &Run) -> String {
     s
 }
 
-/// What an import yields: enough to rebuild the run, plus the recorded events' fingerprint.
+/// Why a file was not imported. Each says what to fix; none echoes more than a short piece of
+/// the file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ImportError {
+    /// Larger than [`MAX_IMPORT_BYTES`].
+    TooLarge {
+        /// Its size.
+        bytes: usize,
+    },
+    /// Not JSON at all.
+    NotJson {
+        /// Where the parser gave up (from 1).
+        line: usize,
+        /// Column there (from 1).
+        column: usize,
+    },
+    /// JSON cut off before its end: a download or copy that did not finish.
+    CutOff,
+    /// JSON, but not a trace object with a version.
+    NotATrace,
+    /// A trace of a version this build does not read.
+    Version {
+        /// The version it has.
+        found: u64,
+    },
+    /// A part of the document is missing, or has an unknown, missing or mistyped field.
+    Field {
+        /// Which part: `seed`, `config`, `interventions[2]`, `events[7]`, …
+        path: String,
+        /// Where in the file (from 1).
+        line: usize,
+        /// Column there (from 1).
+        column: usize,
+        /// What is wrong.
+        problem: String,
+    },
+    /// The configuration's values do not fit together.
+    Config(String),
+    /// An intervention names something that does not exist in this cluster.
+    Intervention {
+        /// Its position, from 1.
+        number: usize,
+        /// What is wrong.
+        problem: String,
+    },
+    /// An event lacks its time or kind.
+    Event {
+        /// Its position, from 1.
+        number: usize,
+    },
+}
+
+impl fmt::Display for ImportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ImportError::TooLarge { bytes } => write!(
+                f,
+                "this file is {} MB; traces up to {} MB can be imported",
+                super::units::fixed(*bytes as i128 * 10 / (1024 * 1024), 1, 1),
+                MAX_IMPORT_BYTES / (1024 * 1024)
+            ),
+            ImportError::NotJson { line, column } => write!(
+                f,
+                "it is not valid JSON (the first mistake is at line {line}, column {column})"
+            ),
+            ImportError::CutOff => write!(
+                f,
+                "the file ends in the middle of its JSON (was the download or copy cut short?)"
+            ),
+            ImportError::NotATrace => write!(
+                f,
+                "this is not a PaxosScope trace: a trace is a JSON object with \"version\", \"seed\", \"config\", \"interventions\" and \"events\""
+            ),
+            ImportError::Version { found } => write!(
+                f,
+                "this trace has version {found}; this PaxosScope reads versions 1 and {TRACE_VERSION} (a newer PaxosScope wrote it?)"
+            ),
+            ImportError::Field {
+                path,
+                line,
+                column,
+                problem,
+            } => {
+                // serde_json adds its own place ("at line 1 column 40"), relative to the part.
+                let problem = match problem.rfind(" at line ") {
+                    Some(i) => &problem[..i],
+                    None => problem,
+                };
+                write!(f, "in {path} (line {line}, column {column}): {problem}")
+            }
+            ImportError::Config(problem) => write!(f, "in config: {problem}"),
+            ImportError::Intervention { number, problem } => {
+                write!(f, "intervention {number}: {problem}")
+            }
+            ImportError::Event { number } => {
+                write!(f, "event {number} needs a \"t\" (µs) and a \"kind\"")
+            }
+        }
+    }
+}
+
+impl std::error::Error for ImportError {}
+
+/// serde's messages quote the offending input; keep the quote short.
+fn problem(e: &serde_json::Error) -> String {
+    clip(&e.to_string(), 320)
+}
+
+/// The document's top level: each member kept as the text it was, so each part is read on its
+/// own and an error can say which part, and where in the file.
+type TopLevel<'a> = std::collections::BTreeMap<String, &'a RawValue>;
+
+/// Members a trace may have.
+const MEMBERS: [&str; 7] = [
+    "version",
+    "seed",
+    "config",
+    "interventions",
+    "cursor_us",
+    "cursor_steps",
+    "events",
+];
+
+/// Where `part` (a slice of `text`) starts: line and column, from 1.
+fn position(text: &str, part: &str, line: usize, column: usize) -> (usize, usize) {
+    let start = (part.as_ptr() as usize).saturating_sub(text.as_ptr() as usize);
+    let before = &text[..start.min(text.len())];
+    let lines_before = before.matches('\n').count();
+    let col0 = before.len() - before.rfind('\n').map_or(0, |i| i + 1);
+    if line <= 1 {
+        (lines_before + 1, col0 + column)
+    } else {
+        (lines_before + line, column)
+    }
+}
+
+/// Reads one part of the document as `T`; errors name the part and the place in the file.
+fn read<'a, T: Deserialize<'a>>(
+    text: &str,
+    path: &str,
+    raw: &'a RawValue,
+) -> Result<T, ImportError> {
+    serde_json::from_str(raw.get()).map_err(|e| {
+        let (line, column) = position(text, raw.get(), e.line(), e.column());
+        ImportError::Field {
+            path: path.to_string(),
+            line,
+            column,
+            problem: problem(&e),
+        }
+    })
+}
+
+/// Like [`read`], for a part rewritten from version 1 (its place is the part's start).
+fn read_rewritten<T: for<'de> Deserialize<'de>>(
+    text: &str,
+    path: &str,
+    raw: &RawValue,
+    rewritten: &Value,
+) -> Result<T, ImportError> {
+    serde_json::from_str(&rewritten.to_string()).map_err(|e| {
+        let (line, column) = position(text, raw.get(), 1, 1);
+        ImportError::Field {
+            path: path.to_string(),
+            line,
+            column,
+            problem: problem(&e),
+        }
+    })
+}
+
+/// What an import yields: enough to rebuild the run, plus the recorded events' fingerprints.
 #[derive(Clone, Debug)]
 pub struct Imported {
     /// Configuration, with the seed.
@@ -1043,94 +445,347 @@ pub struct Imported {
     pub cursor: Time,
     /// The exporter's cursor in steps, if recorded (exact even in the middle of an instant).
     pub cursor_steps: Option<u64>,
+    /// What the replay is compared with.
+    pub recorded: Recorded,
+}
+
+/// The recorded events, in the form a replay can be checked against.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Recorded {
+    /// Version 2: each event's fingerprint (the function behind [`trace_hash`]).
+    Fingerprints(Vec<u64>),
+    /// Version 1: each event's time (its contents are in the old vocabulary).
+    Times(Vec<Time>),
+}
+
+impl Imported {
     /// Number of recorded events.
-    pub events: usize,
-    /// Fingerprint of the recorded events (same function as [`trace_hash`]).
-    pub events_hash: u64,
+    pub fn events(&self) -> usize {
+        match &self.recorded {
+            Recorded::Fingerprints(h) => h.len(),
+            Recorded::Times(t) => t.len(),
+        }
+    }
+
+    /// Fingerprint of all recorded events, comparable with [`trace_hash`] (version 2 only).
+    pub fn events_hash(&self) -> Option<u64> {
+        match &self.recorded {
+            Recorded::Fingerprints(h) => Some(combine(h.iter().copied())),
+            Recorded::Times(_) => None,
+        }
+    }
 }
 
 /// Parses and checks a trace document. Nothing is changed on failure.
-pub fn import(text: &str) -> Result<Imported, String> {
+/// Parses and checks a trace document. Nothing is changed on failure.
+pub fn import(text: &str) -> Result<Imported, ImportError> {
     if text.len() > MAX_IMPORT_BYTES {
-        return Err(format!(
-            "This file is {} MB; traces up to {} MB can be imported.",
-            super::units::fixed(text.len() as i128 * 10 / (1024 * 1024), 1, 1),
-            MAX_IMPORT_BYTES / (1024 * 1024)
-        ));
+        return Err(ImportError::TooLarge { bytes: text.len() });
     }
-    let doc = parse(text)?;
-    if !matches!(doc, Json::Obj(_)) {
-        return Err("A trace is a JSON object with \"version\", \"seed\", \"config\", \"interventions\" and \"events\".".into());
-    }
-    let version = doc
+    serde_json::from_str::<serde::de::IgnoredAny>(text).map_err(|e| match e.classify() {
+        serde_json::error::Category::Eof => ImportError::CutOff,
+        _ => ImportError::NotJson {
+            line: e.line(),
+            column: e.column(),
+        },
+    })?;
+    // Valid JSON from here on: anything that is not an object with a version is not a trace.
+    let top: TopLevel = serde_json::from_str(text).map_err(|_| ImportError::NotATrace)?;
+    let found = top
         .get("version")
-        .ok_or("This is not a PaxosScope trace: it has no \"version\".")?
-        .as_u64()
-        .ok_or("\"version\" must be a number")?;
-    if version != TRACE_VERSION {
-        return Err(format!(
-            "This trace has version {version}; this PaxosScope reads version {TRACE_VERSION}."
-        ));
+        .and_then(|v| v.get().parse::<u64>().ok())
+        .ok_or(ImportError::NotATrace)?;
+    if found != 1 && found != TRACE_VERSION {
+        return Err(ImportError::Version { found });
     }
-    let seed = doc.req_u64("seed")?;
-    let config = config_from_json(doc.get("config").ok_or("missing \"config\"")?, seed)?;
-    let mut interventions = Vec::new();
-    for (i, iv) in doc
-        .get("interventions")
-        .and_then(Json::as_array)
-        .ok_or("\"interventions\" must be a list")?
-        .iter()
-        .enumerate()
-    {
-        let iv = intervention_from_json(iv).map_err(|e| format!("intervention {}: {e}", i + 1))?;
+    if let Some((key, raw)) = top.iter().find(|(k, _)| !MEMBERS.contains(&k.as_str())) {
+        let (line, column) = position(text, raw.get(), 1, 1);
+        return Err(ImportError::Field {
+            path: clip(key, 40),
+            line,
+            column,
+            problem: format!("unknown member; a trace has {}", MEMBERS.join(", ")),
+        });
+    }
+    let part = |name: &str| {
+        top.get(name).copied().ok_or_else(|| ImportError::Field {
+            path: name.to_string(),
+            line: 1,
+            column: 1,
+            problem: format!("the trace has no \"{name}\""),
+        })
+    };
+    let seed: u64 = read(text, "seed", part("seed")?)?;
+    let config_raw = part("config")?;
+    let mut config: SimConfig = if found == 1 {
+        let v1: Value = read(text, "config", config_raw)?;
+        read_rewritten(text, "config", config_raw, &config_from_v1(v1))?
+    } else {
+        read(text, "config", config_raw)?
+    };
+    config.seed = seed;
+    config
+        .validate()
+        .map_err(|e| ImportError::Config(clip(&e, 160)))?;
+    let items: Vec<&RawValue> = read(text, "interventions", part("interventions")?)?;
+    let mut interventions = Vec::with_capacity(items.len());
+    for (i, raw) in items.into_iter().enumerate() {
+        let path = format!("interventions[{i}]");
+        let iv: Intervention = if found == 1 {
+            let v1: Value = read(text, &path, raw)?;
+            read_rewritten(text, &path, raw, &intervention_from_v1(v1))?
+        } else {
+            read(text, &path, raw)?
+        };
         iv.action
             .validate(config.protocol.nodes)
-            .map_err(|e| format!("intervention {}: {e}", i + 1))?;
+            .map_err(|problem| ImportError::Intervention {
+                number: i + 1,
+                problem,
+            })?;
         interventions.push(iv);
     }
-    let events = doc
-        .get("events")
-        .and_then(Json::as_array)
-        .ok_or("\"events\" must be a list")?;
-    let mut acc = Vec::new();
-    for e in events {
-        if e.get("t").and_then(Json::as_u64).is_none()
-            || e.get("kind").and_then(Json::as_str).is_none()
-        {
-            return Err("every event needs \"t\" and \"kind\"".into());
-        }
-        e.write_bytes(&mut acc);
-        acc.push(b'\n');
+    let optional = |name: &str| -> Result<Option<u64>, ImportError> {
+        top.get(name).map(|raw| read(text, name, raw)).transpose()
+    };
+    let cursor_us = optional("cursor_us")?;
+    let cursor_steps = optional("cursor_steps")?;
+    if let Some(t) = cursor_us.filter(|t| *t > MAX_CURSOR) {
+        return Err(ImportError::Field {
+            path: "cursor_us".into(),
+            line: 1,
+            column: 1,
+            problem: format!(
+                "{} is past the one hour a trace can cover",
+                super::units::secs(t)
+            ),
+        });
     }
-    let last_t = events.last().and_then(|e| e.req_u64("t").ok()).unwrap_or(0);
+    let events: Vec<&RawValue> = read(text, "events", part("events")?)?;
+    let mut last_t = 0;
+    let mut hashes = Vec::with_capacity(events.len());
+    let mut times = Vec::new();
+    for (i, raw) in events.iter().enumerate() {
+        let v: Value = read(text, &format!("events[{i}]"), raw)?;
+        match (v.get("t").and_then(Value::as_u64), v.get("kind")) {
+            (Some(t), Some(Value::String(_))) => last_t = t,
+            _ => return Err(ImportError::Event { number: i + 1 }),
+        }
+        if found == 1 {
+            times.push(last_t);
+        } else {
+            hashes.push(canonical_hash(&v));
+        }
+    }
     Ok(Imported {
         config,
         interventions,
-        cursor: doc.opt_u64("cursor_us")?.unwrap_or(last_t),
-        cursor_steps: doc.opt_u64("cursor_steps")?,
-        events: events.len(),
-        events_hash: fnv1a(&acc),
+        cursor: cursor_us.unwrap_or(last_t),
+        cursor_steps,
+        recorded: if found == 1 {
+            Recorded::Times(times)
+        } else {
+            Recorded::Fingerprints(hashes)
+        },
     })
 }
 
-impl Json {
-    fn write_bytes(&self, out: &mut Vec<u8>) {
-        out.extend_from_slice(self.to_text().as_bytes());
+// ---- version 1 -------------------------------------------------------------------------------
+
+/// Version 1's flat configuration, rewritten into version 2's sections: each field moves to
+/// its section under its new name; unknown fields are kept where serde will refuse them by
+/// name.
+fn config_from_v1(v1: Value) -> Value {
+    const MOVES: [(&str, &str, &str); 26] = [
+        ("nodes", "protocol", "nodes"),
+        ("ping_interval_us", "protocol", "ping_interval_us"),
+        ("ping_timeout_us", "protocol", "ping_timeout_us"),
+        ("quorum_timeout_us", "protocol", "quorum_timeout_us"),
+        ("bound_buffer", "protocol", "bound_buffer"),
+        ("bound_retry_max_us", "protocol", "bound_retry_max_us"),
+        (
+            "max_timestamps_per_request",
+            "protocol",
+            "max_timestamps_per_request",
+        ),
+        ("no_quorum_retries", "protocol", "no_quorum_retries"),
+        (
+            "no_quorum_retry_delay_us",
+            "protocol",
+            "no_quorum_retry_delay_us",
+        ),
+        ("resend_interval_us", "protocol", "resend_interval_us"),
+        ("lock_lease_us", "protocol", "lock_lease_us"),
+        ("quirks", "protocol", "quirks"),
+        ("bugs", "protocol", "bugs"),
+        ("latency_min_us", "network", "latency_min_us"),
+        ("latency_max_us", "network", "latency_max_us"),
+        ("loss_ppm", "network", "loss_ppm"),
+        ("duplicate_ppm", "network", "duplicate_ppm"),
+        ("clients", "clients", "count"),
+        ("client_batch", "clients", "batch"),
+        ("client_think_us", "clients", "think_us"),
+        ("client_timeout_us", "clients", "timeout_us"),
+        ("lock_clients", "clients", "lock_clients"),
+        ("locks", "clients", "locks"),
+        ("lock_hold_us", "clients", "lock_hold_us"),
+        // Consumed below.
+        ("backoff", "", ""),
+        ("backoff_max_us", "", ""),
+    ];
+    let Value::Object(mut flat) = v1 else {
+        return v1;
+    };
+    let mut out = serde_json::Map::new();
+    for (old, section, new) in MOVES {
+        if section.is_empty() {
+            continue;
+        }
+        if let Some(v) = flat.remove(old) {
+            let s = out
+                .entry(section)
+                .or_insert_with(|| Value::Object(Default::default()));
+            if let Value::Object(s) = s {
+                s.insert(new.to_string(), v);
+            }
+        }
     }
+    // The backoff was a name and a wait; now it is the policy itself.
+    let name = flat.remove("backoff");
+    let max = flat.remove("backoff_max_us");
+    if name.is_some() || max.is_some() {
+        let name = name.as_ref().and_then(Value::as_str).unwrap_or("uniform");
+        let max = max.as_ref().and_then(Value::as_u64).unwrap_or(800_000);
+        let policy = crate::engine::BackoffPolicy::from_name(name, max);
+        let protocol = out
+            .entry("protocol")
+            .or_insert_with(|| Value::Object(Default::default()));
+        if let Value::Object(p) = protocol {
+            p.insert(
+                "backoff".into(),
+                match policy {
+                    Some(b) => serde_json::to_value(b).unwrap_or(Value::Null),
+                    None => Value::String(clip(name, 40)),
+                },
+            );
+        }
+    }
+    // Written before quirks existed: an on/off field that is now a quirk.
+    if let Some(Value::Bool(on)) = flat.remove("catch_up_after_preemption") {
+        let protocol = out
+            .entry("protocol")
+            .or_insert_with(|| Value::Object(Default::default()));
+        if let Value::Object(p) = protocol {
+            let quirks = p.entry("quirks").or_insert_with(|| Value::Array(vec![]));
+            if let (true, Value::Array(q)) = (on, quirks) {
+                q.push("catch-up-after-preemption".into());
+            }
+        }
+    }
+    // Whatever is left is unknown; serde refuses it by name.
+    out.extend(flat);
+    Value::Object(out)
 }
 
-/// Builds the run an import describes, at the exporter's cursor, and reports whether this
-/// engine reproduced the recorded events exactly.
-pub fn rebuild(imported: &Imported) -> Result<(Run, bool), String> {
-    let mut run = Run::new(imported.config.clone(), imported.interventions.clone())?;
-    match imported.cursor_steps {
-        Some(steps) => {
-            run.seek_steps(steps);
-            run.seek(imported.cursor);
-        }
-        None => run.seek(imported.cursor),
+/// Version 1 wrote an intervention's action beside its time; version 2 nests it.
+fn intervention_from_v1(v1: Value) -> Value {
+    let Value::Object(mut flat) = v1 else {
+        return v1;
+    };
+    let at = flat.remove("at").unwrap_or(Value::Null);
+    serde_json::json!({ "at": at, "action": Value::Object(flat) })
+}
+
+/// Whether this engine replayed a trace exactly.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Replay {
+    /// Every recorded event, reproduced.
+    Exact,
+    /// A version 1 record: as many events as recorded, each at its recorded time.
+    SameTimes,
+    /// The first event (from 0) where the replay departs from the record; the record is of
+    /// another engine version, or was edited.
+    DivergesAt(usize),
+}
+
+/// Builds the run an import describes, at the exporter's cursor, and compares its events with
+/// the recorded ones.
+pub fn rebuild(imported: &Imported) -> Result<(Run, Replay), ImportError> {
+    let mut run = Run::new(imported.config.clone(), imported.interventions.clone())
+        .map_err(|e| ImportError::Config(clip(&e, 160)))?;
+    if let Some(steps) = imported.cursor_steps {
+        run.seek_steps_until(steps, imported.cursor);
     }
-    let same = run.cursor_event() == imported.events
-        && trace_hash(run.history(), imported.events) == imported.events_hash;
-    Ok((run, same))
+    run.seek(imported.cursor);
+    let upto = run.cursor_event();
+    let first_difference = match &imported.recorded {
+        Recorded::Fingerprints(theirs) => event_hashes(run.history(), upto)
+            .zip(theirs)
+            .position(|(ours, theirs)| ours != *theirs),
+        Recorded::Times(theirs) => run
+            .history()
+            .events
+            .range(0..upto)
+            .zip(theirs)
+            .position(|(ours, theirs)| ours.t != *theirs),
+    }
+    .or_else(|| (upto != imported.events()).then(|| upto.min(imported.events())));
+    let replay = match (first_difference, &imported.recorded) {
+        (None, Recorded::Fingerprints(_)) => Replay::Exact,
+        (None, Recorded::Times(_)) => Replay::SameTimes,
+        (Some(i), _) => Replay::DivergesAt(i),
+    };
+    Ok((run, replay))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::scenario;
+
+    #[test]
+    fn every_event_kind_is_one_json_object_with_t_and_kind() {
+        let s = scenario::by_name("leader-crash").unwrap();
+        let mut run = Run::new(s.config, s.interventions).unwrap();
+        run.seek(12_000_000);
+        let mut kinds = std::collections::BTreeSet::new();
+        for l in event_lines(run.history(), run.cursor_event()) {
+            let v: serde_json::Value = serde_json::from_str(&l).unwrap();
+            assert!(v["t"].is_u64(), "{l}");
+            kinds.insert(v["kind"].as_str().unwrap().to_string());
+        }
+        for k in [
+            "boot",
+            "send",
+            "deliver",
+            "timer",
+            "learned",
+            "became-leader",
+        ] {
+            assert!(kinds.contains(k), "no {k} in {kinds:?}");
+        }
+    }
+
+    #[test]
+    fn the_fingerprint_ignores_key_order_and_whitespace() {
+        let a: serde_json::Value =
+            serde_json::from_str(r#"{"t":1,"kind":"crash","node":2}"#).unwrap();
+        let b: serde_json::Value =
+            serde_json::from_str("{ \"node\": 2,\n \"kind\": \"crash\", \"t\": 1 }").unwrap();
+        assert_eq!(canonical_hash(&a), canonical_hash(&b));
+        let c: serde_json::Value =
+            serde_json::from_str(r#"{"t":1,"kind":"crash","node":3}"#).unwrap();
+        assert_ne!(canonical_hash(&a), canonical_hash(&c));
+    }
+
+    #[test]
+    fn invariant_names_in_traces_match_the_ui() {
+        use crate::sim::checker::Invariant;
+        for i in Invariant::ALL {
+            assert_eq!(
+                serde_json::to_value(i).unwrap(),
+                serde_json::Value::String(i.name().into())
+            );
+        }
+    }
 }

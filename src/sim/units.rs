@@ -70,6 +70,15 @@ pub fn secs(us: u64) -> String {
     format!("{} s", fixed(i128::from(us), 6, 3))
 }
 
+/// At most `max` characters of `s`, with "…" where it was cut: error messages quote what a
+/// person typed or pasted, and a megabyte of it must not come back at them.
+pub fn clip(s: &str, max: usize) -> String {
+    match s.char_indices().nth(max) {
+        None => s.to_string(),
+        Some((i, _)) => format!("{}…", &s[..i]),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

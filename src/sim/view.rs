@@ -6,9 +6,7 @@
 
 use super::checker::{Invariant, QuorumVote, ServedRange, Violation};
 use super::config::{SimConfig, Time};
-use super::history::{
-    DropReason, EventKind, Fact, Fate, History, MarkerKind, MessageRecord, MsgId,
-};
+use super::history::{DropReason, EventKind, Fate, History, MarkerKind, MessageRecord, MsgId};
 use super::run::Run;
 use super::units;
 use crate::engine::client::LockState;
@@ -17,8 +15,8 @@ use crate::engine::locks::LockTable;
 use crate::engine::proposer::Proposer;
 use crate::engine::timestamp::{BoundStore, Recovery, ServiceOp};
 use crate::engine::{
-    Address, Ballot, ClientId, LeaderId, LockName, LogId, Msg, NodeId, NodeSet, ProtocolConfig,
-    Role, Seq, TimerKind, Value,
+    Address, Ballot, ClientId, LeaderId, LockName, LogId, Msg, NodeId, NodeSet, Observation,
+    ProtocolConfig, Role, Seq, TimerKind, Value,
 };
 
 /// A node as the cluster view draws it.
@@ -546,15 +544,8 @@ pub fn lane_marks(run: &Run, from: Time) -> Vec<LaneMark> {
         .take_while(|m| m.event < end)
         .map(|m| {
             let node = match &h.events[m.event].kind {
-                EventKind::Leader { node, .. }
-                | EventKind::Crash(node)
-                | EventKind::Restart(node, _) => Some(*node),
-                EventKind::Fact(f) => match &**f {
-                    Fact::Propose { node, .. }
-                    | Fact::BoundExtended { node, .. }
-                    | Fact::BoundRecovered { node, .. } => Some(*node),
-                    _ => None,
-                },
+                EventKind::Crash(node) | EventKind::Restart(node, _) => Some(*node),
+                EventKind::Observed(Address::Node(node), _) => Some(*node),
                 _ => None,
             };
             LaneMark {
@@ -642,32 +633,18 @@ fn involves(e: &EventKind, msg: Option<&MessageRecord>, n: NodeId) -> bool {
     }
     match e {
         EventKind::Boot(x) | EventKind::Timer(x, _) => *x == a,
-        EventKind::Crash(x) | EventKind::Restart(x, _) | EventKind::Leader { node: x, .. } => {
-            *x == n
-        }
+        EventKind::Crash(x) | EventKind::Restart(x, _) => *x == n,
         EventKind::Violation(v) => v.nodes.contains(&n),
-        EventKind::Fact(f) => {
-            use super::history::Fact::*;
-            match &**f {
-                Learn { node, .. }
-                | Propose { node, .. }
-                | AcceptPhase { node, .. }
-                | Chosen { node, .. }
-                | AttemptFailed { node, .. }
-                | LostLeadership { node, .. }
-                | Serve { node, .. }
-                | BoundExtended { node, .. }
-                | BoundRecovered { node, .. }
-                | StoreLost { node, .. }
-                | BoundStale { node, .. }
-                | LockGranted { node, .. } => *node == n,
-                ClientGranted { from, .. } => *from == a,
-                ClientLocked { token, .. } => token.leader.node == n,
-                // A client's wish names no node; what you did concerns everyone.
-                ClientRequest { .. } | ClientLockRefreshed { .. } | ClientLockEnded { .. } => false,
-                Intervene(_) => true,
-            }
-        }
+        EventKind::Observed(at, o) => match (*at, &**o) {
+            (Address::Node(x), _) => x == n,
+            // A grant concerns the server that made it.
+            (_, Observation::ClientGranted { from, .. }) => *from == a,
+            (_, Observation::ClientLocked { token, .. }) => token.leader.node == n,
+            // A client's wish names no node.
+            _ => false,
+        },
+        // What you did concerns everyone.
+        EventKind::Intervene(_) => true,
         _ => false,
     }
 }
@@ -1496,9 +1473,10 @@ mod tests {
         };
         let h = busy.history();
         let rows = log_page(&busy, &n2, 100_000, usize::MAX).rows;
-        assert!(rows
-            .iter()
-            .all(|&i| !matches!(h.events[i].kind.fact(), Some(Fact::ClientRequest { .. }))));
+        assert!(rows.iter().all(|&i| !matches!(
+            h.events[i].kind.observed(),
+            Some((_, Observation::ClientStarted { .. }))
+        )));
         let whole = log_page(&run, &rare, 10_000, usize::MAX);
         assert!(!whole.more);
         assert_eq!(whole.rows, log_rows(&run, &rare, 10_000));

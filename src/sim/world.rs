@@ -9,7 +9,7 @@ use std::rc::Rc;
 
 use super::checker::{Checker, Violation};
 use super::config::{SimConfig, Time};
-use super::history::{DropReason, EventKind, Fact, Fate, MessageRecord, MsgId, Recorder};
+use super::history::{DropReason, EventKind, Fate, MessageRecord, MsgId, Recorder};
 use super::intervention::{Action, Intervention, LinkFilter, Param};
 use super::queue::{EventQueue, Scheduled};
 use super::rng::Rng;
@@ -562,183 +562,35 @@ impl World {
 
     fn observe<R: Recorder>(&mut self, at: Address, obs: Observation, rec: &mut R) {
         let found = self.checker.observe(at, &obs, self.now);
-        let node = match at {
-            Address::Node(n) => n,
-            Address::Client(_) => NodeId::default(),
-        };
-        let t = self.now;
-        let kind = match obs {
-            Observation::Learned { log, seq, value } => Some(fact(Fact::Learn {
-                node,
-                log,
-                seq,
-                value,
-            })),
-            Observation::Proposing {
-                log,
-                seq,
-                ballot,
-                own,
-            } => {
-                if log == LogId::Leadership {
-                    self.stats.elections += 1;
+        match (at, &obs) {
+            (
+                Address::Node(_),
+                Observation::Proposing {
+                    log: LogId::Leadership,
+                    ..
+                },
+            ) => self.stats.elections += 1,
+            (Address::Node(n), Observation::AttemptFailed { reason, .. }) => match reason {
+                FailReason::Nacked { .. } => self.stats.preempted[n.index()] += 1,
+                FailReason::Timeout { .. } | FailReason::Unreachable { .. } => {
+                    self.stats.timed_out += 1
                 }
-                Some(fact(Fact::Propose {
-                    node,
-                    log,
-                    seq,
-                    ballot,
-                    own,
-                }))
-            }
-            Observation::AcceptPhase {
-                log,
-                seq,
-                ballot,
-                value,
-                adopted,
-            } => Some(fact(Fact::AcceptPhase {
-                node,
-                log,
-                seq,
-                ballot,
-                value,
-                adopted,
-            })),
-            Observation::AttemptChosen {
-                log,
-                seq,
-                ballot,
-                value,
-            } => Some(fact(Fact::Chosen {
-                node,
-                log,
-                seq,
-                ballot,
-                value,
-            })),
-            Observation::AttemptFailed {
-                log,
-                seq,
-                ballot,
-                reason,
-            } => {
-                match reason {
-                    FailReason::Nacked { .. } => self.stats.preempted[node.index()] += 1,
-                    FailReason::Timeout { .. } | FailReason::Unreachable { .. } => {
-                        self.stats.timed_out += 1
-                    }
-                }
-                Some(fact(Fact::AttemptFailed {
-                    node,
-                    log,
-                    seq,
-                    ballot,
-                    reason,
-                }))
-            }
-            Observation::BecameLeader { seq } => {
+            },
+            (Address::Node(_), Observation::BecameLeader { .. }) => {
                 self.stats.leader_changes += 1;
-                self.stats.first_leader_at.get_or_insert(t);
-                Some(EventKind::Leader { node, seq })
+                self.stats.first_leader_at.get_or_insert(self.now);
             }
-            Observation::LostLeadership { seq, reason } => {
-                Some(fact(Fact::LostLeadership { node, seq, reason }))
-            }
-            Observation::Served {
-                client,
-                request,
-                first,
-                last,
-                bound_seq,
-                bound,
-            } => {
+            (Address::Node(_), &Observation::Served { first, last, .. }) => {
                 self.stats.requests_served += 1;
                 self.stats.timestamps_served += last - first + 1;
-                Some(fact(Fact::Serve {
-                    node,
-                    client,
-                    request,
-                    first,
-                    last,
-                    bound_seq,
-                    bound,
-                }))
             }
-            Observation::BoundExtended { seq, bound } => {
-                self.stats.bound_extensions += 1;
-                Some(fact(Fact::BoundExtended { node, seq, bound }))
+            (Address::Node(_), Observation::BoundExtended { .. }) => {
+                self.stats.bound_extensions += 1
             }
-            Observation::BoundRecovered { seq, bound } => {
-                Some(fact(Fact::BoundRecovered { node, seq, bound }))
-            }
-            Observation::StoreLost { seq, found } => {
-                Some(fact(Fact::StoreLost { node, seq, found }))
-            }
-            Observation::BoundStale { agreed, later } => Some(fact(Fact::BoundStale {
-                node,
-                agreed,
-                later,
-            })),
-            Observation::LockGranted {
-                client,
-                lock,
-                token,
-            } => Some(fact(Fact::LockGranted {
-                node,
-                client,
-                lock,
-                token,
-            })),
-            Observation::ClientLocked { lock, token, until } => match at {
-                Address::Client(client) => Some(fact(Fact::ClientLocked {
-                    client,
-                    lock,
-                    token,
-                    until,
-                })),
-                Address::Node(_) => None,
-            },
-            Observation::ClientLockRefreshed { lock, until } => match at {
-                Address::Client(client) => Some(fact(Fact::ClientLockRefreshed {
-                    client,
-                    lock,
-                    until,
-                })),
-                Address::Node(_) => None,
-            },
-            Observation::ClientLockEnded { lock, why } => match at {
-                Address::Client(client) => Some(fact(Fact::ClientLockEnded { client, lock, why })),
-                Address::Node(_) => None,
-            },
-            Observation::ClientStarted { request, count } => match at {
-                Address::Client(client) => Some(fact(Fact::ClientRequest {
-                    client,
-                    request,
-                    count,
-                })),
-                Address::Node(_) => None,
-            },
-            Observation::ClientGranted {
-                request,
-                from,
-                first,
-                last,
-            } => match at {
-                Address::Client(client) => Some(fact(Fact::ClientGranted {
-                    client,
-                    request,
-                    from,
-                    first,
-                    last,
-                })),
-                Address::Node(_) => None,
-            },
-        };
+            _ => {}
+        }
         if R::RECORDS {
-            if let Some(kind) = kind {
-                rec.event(t, kind);
-            }
+            rec.event(self.now, EventKind::Observed(at, Box::new(obs)));
         }
         self.record_violations(found, rec);
     }
@@ -789,11 +641,11 @@ impl World {
             }
             Action::Filter(f) => {
                 self.filters.push(*f);
-                rec.event(t, fact(Fact::Intervene(action.clone())));
+                rec.event(t, EventKind::Intervene(Box::new(action.clone())));
             }
             Action::ClearFilters => {
                 self.filters.clear();
-                rec.event(t, fact(Fact::Intervene(action.clone())));
+                rec.event(t, EventKind::Intervene(Box::new(action.clone())));
             }
             Action::Restart(n) => {
                 let Some(node) = self.nodes.get_mut(n.index()) else {
@@ -821,23 +673,23 @@ impl World {
                         }
                     }
                 }
-                rec.event(t, fact(Fact::Intervene(action.clone())));
+                rec.event(t, EventKind::Intervene(Box::new(action.clone())));
             }
             Action::Heal => {
                 self.partition = [0; 16];
-                rec.event(t, fact(Fact::Intervene(action.clone())));
+                rec.event(t, EventKind::Intervene(Box::new(action.clone())));
             }
             Action::Slow { node, extra } => {
                 if let Some(s) = self.slow.get_mut(node.index()) {
                     *s = *extra;
                 }
-                rec.event(t, fact(Fact::Intervene(action.clone())));
+                rec.event(t, EventKind::Intervene(Box::new(action.clone())));
             }
             Action::DropMessage(id) => {
                 if !self.user_drops.contains(id) {
                     self.user_drops.push(*id);
                 }
-                rec.event(t, fact(Fact::Intervene(action.clone())));
+                rec.event(t, EventKind::Intervene(Box::new(action.clone())));
             }
             Action::ClientRequest { node, count } => {
                 let id = ClientId(u16::try_from(self.clients.len()).unwrap_or(u16::MAX));
@@ -848,7 +700,7 @@ impl World {
                 };
                 self.clients.push(Client::new(id, *node, params));
                 self.client_timers.push(TimerTable::default());
-                rec.event(t, fact(Fact::Intervene(action.clone())));
+                rec.event(t, EventKind::Intervene(Box::new(action.clone())));
                 rec.event(t, EventKind::Boot(Address::Client(id)));
                 self.boot(Address::Client(id), rec);
             }
@@ -870,7 +722,7 @@ impl World {
                         self.cfg.protocol.quirks.set(name, *on);
                     }
                 }
-                rec.event(t, fact(Fact::Intervene(action.clone())));
+                rec.event(t, EventKind::Intervene(Box::new(action.clone())));
             }
         }
     }
@@ -932,8 +784,4 @@ impl World {
     pub fn now_ms(&self) -> f64 {
         self.now as f64 / MS as f64
     }
-}
-
-fn fact(f: Fact) -> EventKind {
-    EventKind::Fact(Box::new(f))
 }

@@ -117,10 +117,7 @@ pub fn Settings() -> Html {
     });
     let new_seed = {
         let d = d.clone();
-        Callback::from(move |_: MouseEvent| {
-            let s = (js_sys::Math::random() * 1e9).floor() as u64;
-            d.dispatch(LabAction::SetSeed(s))
-        })
+        Callback::from(move |_: MouseEvent| d.dispatch(LabAction::NewSeed))
     };
     // Out-of-range counts reach the lab, which explains the 3–9 rule itself.
     let on_nodes = field(&d, cfg.protocol.nodes.to_string(), |t| {
@@ -213,7 +210,7 @@ pub fn Settings() -> Html {
                     </select>
                 </label>
                 <label>{ "Seed" }
-                    <input id="seed" type="number" min="0" step="1" value={cfg.seed.to_string()} onchange={on_seed} />
+                    <input id="seed" type="text" inputmode="numeric" pattern="[0-9]*" spellcheck="false" value={cfg.seed.to_string()} onchange={on_seed} />
                 </label>
                 <button type="button" id="new-seed" onclick={new_seed} title="A new random seed">{ "New seed" }</button>
                 <label>{ "Nodes" }

@@ -8,9 +8,10 @@ use std::fmt::Write;
 
 use super::format::{escape_into, frac, secs};
 use super::store::{on_number, use_lab};
+use crate::engine::Observation;
 use crate::lab::LabAction;
 use crate::sim::config::Time;
-use crate::sim::history::{EventKind, Fact, History, Marker, MarkerKind};
+use crate::sim::history::{EventKind, History, Marker, MarkerKind};
 
 fn marker_class(k: MarkerKind) -> &'static str {
     match k {
@@ -48,15 +49,15 @@ pub fn scale_end(t: u64) -> u64 {
 /// What a marker stands for, in words.
 fn marker_words(h: &History, m: &Marker) -> String {
     match &h.events[m.event].kind {
-        EventKind::Leader { node, seq } => format!("{node} leads round {seq}"),
         EventKind::Violation(v) => v.invariant.name().to_string(),
         EventKind::Crash(n) => format!("crash {n}"),
         EventKind::Restart(n, _) => format!("restart {n}"),
-        EventKind::Fact(f) => match &**f {
-            Fact::Intervene(a) => a.describe(),
-            Fact::Propose { node, seq, .. } => format!("{node} proposes itself for round {seq}"),
-            Fact::BoundExtended { bound, .. } => format!("bound extended to {bound}"),
-            Fact::BoundRecovered { bound, .. } => format!("bound recovered: {bound}"),
+        EventKind::Intervene(a) => a.describe(),
+        EventKind::Observed(at, o) => match **o {
+            Observation::BecameLeader { seq } => format!("{at} leads round {seq}"),
+            Observation::Proposing { seq, .. } => format!("{at} proposes itself for round {seq}"),
+            Observation::BoundExtended { bound, .. } => format!("bound extended to {bound}"),
+            Observation::BoundRecovered { bound, .. } => format!("bound recovered: {bound}"),
             _ => marker_name(m.kind).to_string(),
         },
         _ => marker_name(m.kind).to_string(),

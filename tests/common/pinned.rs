@@ -4,12 +4,12 @@
 
 /// (scenario, cursor µs, events up to the cursor, trace hash).
 pub const PINNED: [(&str, u64, usize, u64); 6] = [
-    ("cold-start-5", 5_000_000, 871, 0xe5a9_1875_5bf7_31f8),
-    ("leader-crash", 12_000_000, 1771, 0x0267_54a4_b047_b6f4),
-    ("lossy-network", 8_000_000, 1045, 0x85e9_3232_883a_163e),
-    ("bug-minority-quorum", 5_000_000, 703, 0x4c6f_24af_a18d_e618),
-    ("dueling-no-backoff", 3_000_000, 1655, 0xaa15_649a_61b5_12a6),
-    ("bound-extension", 6_000_000, 1276, 0xbdad_0204_6924_9a8f),
+    ("cold-start-5", 5_000_000, 871, 0x442e_b347_de75_2e9f),
+    ("leader-crash", 12_000_000, 1771, 0x1bef_86a0_e71c_e49c),
+    ("lossy-network", 8_000_000, 1045, 0xeb38_b87b_60cd_6429),
+    ("bug-minority-quorum", 5_000_000, 703, 0xe777_c315_73b6_4056),
+    ("dueling-no-backoff", 3_000_000, 1655, 0xee4e_ce45_5406_227d),
+    ("bound-extension", 6_000_000, 1276, 0x7a5a_f633_468b_da1a),
 ];
 
 /// Runs a pinned scenario to its cursor and returns (events, hash).
