@@ -1,4 +1,5 @@
-//! `paxoscope`: run scenarios, list them, and swarm-test the engine from the command line.
+//! `paxoscope`: run scenarios, list them, swarm-test the engine and sweep experiments from the
+//! command line.
 
 #[cfg(not(target_arch = "wasm32"))]
 mod cli {
@@ -10,6 +11,7 @@ mod cli {
     use paxoscope::sim::scenario;
     use paxoscope::sim::summary::Summary;
     use paxoscope::sim::swarm::{self, SwarmOutcome};
+    use paxoscope::sim::sweep::{self, SweepSpec};
     use paxoscope::sim::trace;
     use paxoscope::sim::{Run, SimConfig};
 
@@ -30,6 +32,62 @@ mod cli {
         Scenarios,
         /// Random fault schedules derived from each seed: safety, then heal and require a leader.
         Swarm(SwarmArgs),
+        /// Run a scenario many times per setting and measure the downtime after its fault
+        /// (e.g. the leader crash): a table per setting, CSV rows per run.
+        Sweep(SweepArgs),
+    }
+
+    #[derive(clap::Args)]
+    struct SweepArgs {
+        /// The scenario every run starts from (its fault is where downtime counts from).
+        #[arg(long, default_value = "leader-crash")]
+        scenario: String,
+        /// Timing preset laid over the scenario's timings and network: classroom or atlasdb.
+        #[arg(long)]
+        preset: Option<String>,
+        /// Protocol profile: textbook or atlasdb (default: the scenario's).
+        #[arg(long)]
+        protocol: Option<String>,
+        /// Cluster sizes, comma-separated, e.g. 3,5,7 (default: the scenario's).
+        #[arg(long)]
+        nodes: Option<String>,
+        /// Backoff policy: none, fixed, uniform or exponential (default: the scenario's).
+        #[arg(long)]
+        backoff: Option<String>,
+        /// The backoff's maximum waits to compare, in ms, comma-separated, e.g. 0,5,25,50,150,300.
+        #[arg(long)]
+        backoff_max_ms: Option<String>,
+        /// Loss rates, comma-separated, as fractions or percentages, e.g. 0,10%.
+        #[arg(long)]
+        loss: Option<String>,
+        /// One-way latency ranges in ms, comma-separated, e.g. 60-140,1-5.
+        #[arg(long)]
+        latency: Option<String>,
+        /// Runs per setting.
+        #[arg(long, default_value_t = 100)]
+        runs: u32,
+        /// The sweep's seed (each run's seed is derived from it, the setting and the run).
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// How long after the fault a run may take to elect a leader, in ms.
+        #[arg(long, default_value_t = 30_000)]
+        horizon_ms: u64,
+        /// Write one CSV row per run to this file ("-" for stdout, instead of the table).
+        #[arg(long)]
+        csv: Option<std::path::PathBuf>,
+        /// Print one JSON object (the summary per setting) instead of the table.
+        #[arg(long)]
+        json: bool,
+        /// Draw the downtime CDF per setting (log time axis, as the Raft paper's Figure 16)
+        /// into this SVG file.
+        #[arg(long)]
+        svg: Option<std::path::PathBuf>,
+        /// The SVG's title.
+        #[arg(long, default_value = "Time without a leader after a leader crash")]
+        title: String,
+        /// Worker threads (default: available cores).
+        #[arg(long)]
+        threads: Option<usize>,
     }
 
     #[derive(clap::Args)]
@@ -261,6 +319,105 @@ mod cli {
         }
     }
 
+    fn sweep_spec(args: &SweepArgs) -> Result<SweepSpec, String> {
+        let mut spec = SweepSpec::for_scenario(&args.scenario)
+            .map_err(|e| format!("{e} (see `paxoscope scenarios`)"))?;
+        if let Some(p) = &args.preset {
+            spec.set_preset(
+                Preset::from_name(p)
+                    .ok_or_else(|| format!("unknown preset '{p}' (classroom or atlasdb)"))?,
+            );
+        }
+        if let Some(p) = &args.protocol {
+            spec.protocol = Some(parse_protocol(p)?);
+        }
+        let list = |what: &str, e: String| format!("--{what}: {e}");
+        if let Some(v) = &args.nodes {
+            spec.nodes = sweep::parse_list(v, sweep::parse_nodes).map_err(|e| list("nodes", e))?;
+        }
+        if let Some(b) = &args.backoff {
+            spec.backoff = b.clone();
+        }
+        if let Some(v) = &args.backoff_max_ms {
+            spec.backoff_max =
+                sweep::parse_list(v, sweep::parse_ms).map_err(|e| list("backoff-max-ms", e))?;
+        }
+        if let Some(v) = &args.loss {
+            spec.loss = sweep::parse_list(v, sweep::parse_loss).map_err(|e| list("loss", e))?;
+        }
+        if let Some(v) = &args.latency {
+            spec.latency =
+                sweep::parse_list(v, sweep::parse_latency).map_err(|e| list("latency", e))?;
+        }
+        spec.runs = args.runs;
+        spec.seed = args.seed;
+        spec.horizon = args.horizon_ms.saturating_mul(MS);
+        spec.validate()?;
+        Ok(spec)
+    }
+
+    fn sweep_cmd(args: SweepArgs) -> ExitCode {
+        let spec = match sweep_spec(&args) {
+            Ok(s) => s,
+            Err(e) => {
+                eprintln!("error: {e}");
+                return ExitCode::from(2);
+            }
+        };
+        let threads = args
+            .threads
+            .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+            .max(1);
+        let start = std::time::Instant::now();
+        let rows = match sweep::run_all(&spec, threads, true) {
+            Ok(r) => r,
+            Err(e) => {
+                eprintln!("error: {e}");
+                return ExitCode::from(2);
+            }
+        };
+        let secs = start.elapsed().as_secs_f64();
+        let steps: u64 = rows.iter().map(|r| r.m.steps).sum();
+        eprintln!(
+            "sweep: {} runs in {:.2} s ({:.2} M steps/s on {} threads)",
+            rows.len(),
+            secs,
+            steps as f64 / secs / 1e6,
+            threads
+        );
+        let summaries = sweep::summarize(&spec, &rows);
+        let mut to_stdout = false;
+        if let Some(path) = &args.csv {
+            let mut text = String::from(sweep::CSV_HEADER);
+            text.push('\n');
+            for r in &rows {
+                text.push_str(&r.csv());
+                text.push('\n');
+            }
+            if path.as_os_str() == "-" {
+                print!("{text}");
+                to_stdout = true;
+            } else if let Err(e) = std::fs::write(path, text) {
+                eprintln!("error: cannot write {}: {e}", path.display());
+                return ExitCode::from(2);
+            }
+        }
+        if let Some(path) = &args.svg {
+            if let Err(e) = std::fs::write(path, sweep::cdf_svg(&spec, &rows, &args.title)) {
+                eprintln!("error: cannot write {}: {e}", path.display());
+                return ExitCode::from(2);
+            }
+        }
+        if args.json {
+            println!("{}", sweep::json(&spec, &summaries));
+        } else if to_stdout {
+            eprint!("{}", sweep::table(&spec, &summaries));
+        } else {
+            print!("{}", sweep::table(&spec, &summaries));
+        }
+        ExitCode::SUCCESS
+    }
+
     fn swarm_cmd(args: SwarmArgs) -> ExitCode {
         let mut switches = swarm::Switches::default();
         let parsed = (|| -> Result<(), String> {
@@ -353,6 +510,7 @@ mod cli {
                 ExitCode::SUCCESS
             }
             Command::Swarm(args) => swarm_cmd(args),
+            Command::Sweep(args) => sweep_cmd(args),
         }
     }
 }
