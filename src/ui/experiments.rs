@@ -723,7 +723,7 @@ pub fn ExperimentsView() -> Html {
                 { cdf(&store, e, &axis, &sorted) }
                 <h3>{ format!("Histogram: {}", e.spec.settings().get(e.selected).map(|s| e.spec.label(s)).unwrap_or_default()) }</h3>
                 { histogram(e, &axis, &sorted) }
-                { summary(&store, e) }
+                <div class="table-scroll">{ summary(&store, e) }</div>
             }
         </section>
     }
