@@ -99,10 +99,16 @@ export default [
       assert.equal((await status(page)).status, 'running');
       const made = await page.evaluate(() => window.__workers.made);
       assert.ok(made >= 1);
+      const t0 = Date.now();
       await page.click('#sweep-cancel');
       await waitStatus(page, 'cancelled');
       // The App's effect terminates them once the cancelled state has rendered.
       await page.waitForFunction((n) => window.__workers.terminated === n, made, { timeout: 5000 });
+      const cancelMs = Date.now() - t0;
+      t.metric('Cancel to every worker terminated', cancelMs, 'ms');
+      // Rows are handed to the page a few times a second, not per message, so the page is
+      // never so busy rendering that Cancel waits (it once took seconds).
+      assert.ok(cancelMs <= 1500, `Cancel took ${cancelMs} ms to stop the workers`);
       const after = await status(page);
       const messages = await page.evaluate(() => window.__workers.messages);
       assert.ok(after.done < 120000, 'stopped before the end');

@@ -37,12 +37,22 @@ fn now_ms() -> f64 {
 type OnMessage = Closure<dyn FnMut(MessageEvent)>;
 type OnError = Closure<dyn FnMut(web_sys::Event)>;
 
+/// How often rows are handed to the lab while workers compute: every message would re-render
+/// the tab dozens of times a second and starve the page (and delay Cancel).
+const FLUSH_MS: u32 = 150;
+
 /// The workers of one sweep: each takes a chunk, sends its rows back, and gets the next.
 struct Pool {
     job: u32,
     query: String,
     workers: Vec<Worker>,
     queue: RefCell<VecDeque<Chunk>>,
+    /// Chunks not yet answered.
+    outstanding: Cell<usize>,
+    /// Rows received since the last hand-over, and the timer that will hand them over.
+    pending: RefCell<String>,
+    flush_timer: RefCell<Option<gloo::timers::callback::Timeout>>,
+    dispatcher: UseReducerDispatcher<crate::ui::store::LabStore>,
     handlers: RefCell<Vec<OnMessage>>,
     on_error: RefCell<Vec<OnError>>,
     stopped: Cell<bool>,
@@ -75,6 +85,10 @@ impl Pool {
             job,
             query,
             workers,
+            outstanding: Cell::new(chunks.len()),
+            pending: RefCell::new(String::new()),
+            flush_timer: RefCell::new(None),
+            dispatcher: d.clone(),
             queue: RefCell::new(chunks.into()),
             handlers: RefCell::new(Vec::new()),
             on_error: RefCell::new(Vec::new()),
@@ -99,12 +113,24 @@ impl Pool {
                     return;
                 }
                 pool.feed(i);
-                let elapsed_ms = (now_ms() - pool.start).max(0.0).round() as u64;
-                dm.dispatch(LabAction::SweepRows {
-                    job: pool.job,
-                    csv: body.to_string(),
-                    elapsed_ms,
-                });
+                {
+                    let mut pending = pool.pending.borrow_mut();
+                    pending.push_str(body);
+                    pending.push('\n');
+                }
+                pool.outstanding
+                    .set(pool.outstanding.get().saturating_sub(1));
+                if pool.outstanding.get() == 0 {
+                    pool.flush();
+                } else if pool.flush_timer.borrow().is_none() {
+                    let weak = weak.clone();
+                    let timer = gloo::timers::callback::Timeout::new(FLUSH_MS, move || {
+                        if let Some(pool) = weak.upgrade() {
+                            pool.flush();
+                        }
+                    });
+                    *pool.flush_timer.borrow_mut() = Some(timer);
+                }
             });
             w.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
             pool.handlers.borrow_mut().push(on_message);
@@ -139,9 +165,26 @@ impl Pool {
         let _ = self.workers[i].post_message(&msg.into());
     }
 
+    /// Hands the rows received so far to the lab.
+    fn flush(&self) {
+        self.flush_timer.borrow_mut().take();
+        let csv = std::mem::take(&mut *self.pending.borrow_mut());
+        if self.stopped.get() || csv.is_empty() {
+            return;
+        }
+        let elapsed_ms = (now_ms() - self.start).max(0.0).round() as u64;
+        self.dispatcher.dispatch(LabAction::SweepRows {
+            job: self.job,
+            csv,
+            elapsed_ms,
+        });
+    }
+
     /// Terminates every worker at once (what Cancel does): their chunks in progress are lost.
     fn stop(&self) {
         self.stopped.set(true);
+        // A pending hand-over is dropped with its timer (dropping a gloo Timeout cancels it).
+        self.flush_timer.borrow_mut().take();
         for w in &self.workers {
             w.set_onmessage(None);
             w.set_onerror(None);
