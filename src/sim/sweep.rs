@@ -816,6 +816,16 @@ pub fn show_ms(t: Option<Time>) -> String {
     t.map_or_else(|| "—".to_string(), |t| units::fixed(i128::from(t), 3, 1))
 }
 
+/// Like [`show_ms`], but "n/a" when no run had the stretch at all (nobody was following a
+/// leader when the fault struck, e.g. at a cold start).
+pub fn show_defined(p: &Percentiles, t: Option<Time>) -> String {
+    if p.n == 0 {
+        "n/a".to_string()
+    } else {
+        show_ms(t)
+    }
+}
+
 /// A mean kept in hundredths, with one decimal.
 pub fn show_mean(x100: u64) -> String {
     units::fixed(i128::from(x100), 2, 1)
@@ -855,8 +865,8 @@ pub fn table(spec: &SweepSpec, summaries: &[SettingSummary]) -> String {
             show_ms(x.downtime.p95),
             show_ms(x.downtime.p99),
             show_ms(x.downtime.max),
-            show_ms(x.from_timeout.p50),
-            show_ms(x.from_timeout.p99),
+            show_defined(&x.from_timeout, x.from_timeout.p50),
+            show_defined(&x.from_timeout, x.from_timeout.p99),
             show_mean(x.elections_x100),
             show_mean(x.preempted_x100),
             show_mean(x.messages_x100),
@@ -1089,10 +1099,15 @@ pub fn cdf_svg(spec: &SweepSpec, rows: &[RunRow], title: &str) -> String {
     let _ = writeln!(
         s,
         r##"<rect x="{left}" y="{top}" width="{pw}" height="{ph}" fill="none" stroke="#333"/>
-<text x="{}" y="{}" text-anchor="middle">time without a leader after the crash (log scale)</text>
+<text x="{}" y="{}" text-anchor="middle">{}</text>
 <text transform="translate(16 {}) rotate(-90)" text-anchor="middle">cumulative % of runs</text>"##,
         left + pw / 2.0,
         h - 14.0,
+        if spec.fault_at() == 0 {
+            "time to the first leader (log scale)"
+        } else {
+            "time without a leader after the fault (log scale)"
+        },
         top + ph / 2.0
     );
     for (i, set) in spec.settings().iter().enumerate() {

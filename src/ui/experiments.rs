@@ -570,7 +570,7 @@ fn summary(store: &LabHandle, e: &Experiments) -> Html {
                         { open_cell(store, e, i, 95, s.downtime.p95, "95th-percentile") }
                         { open_cell(store, e, i, 99, s.downtime.p99, "99th-percentile") }
                         { open_cell(store, e, i, 100, s.downtime.max, "slowest") }
-                        <td>{ sweep::show_ms(s.from_timeout.p50) }</td>
+                        <td>{ sweep::show_defined(&s.from_timeout, s.from_timeout.p50) }</td>
                         <td>{ sweep::show_mean(s.elections_x100) }</td>
                         <td>{ sweep::show_mean(s.preempted_x100) }</td>
                         <td>{ sweep::show_mean(s.messages_x100) }</td>
