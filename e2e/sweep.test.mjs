@@ -82,6 +82,19 @@ export default [
       assert.equal(csv, want, 'the same rows, byte for byte, as `paxoscope sweep ... --csv -`');
       await page.waitForFunction((n) => window.__workers.terminated === n, made, { timeout: 5000 });
       t.metric('workers', made);
+      // The median of the last setting opens that run in the visualizer, at the crash.
+      const button = page.locator('.sweep-summary tr[data-setting="2"] .open-run').first();
+      const label = await button.getAttribute('aria-label');
+      const seed = label.match(/seed (\d+)/)[1];
+      const row = want.split('\n').find((l) => l.startsWith('300,') && l.split(',')[2] === seed);
+      assert.ok(row, `the fixture has a 300 ms row with seed ${seed}`);
+      await button.click();
+      await page.waitForFunction((s) => document.querySelector('.notices')?.textContent?.includes(`seed ${s}`), seed);
+      await t.waitForText('#clock', 't = 8.000 s');
+      await page.waitForFunction((s) => location.search.includes(`seed=${s}`), seed);
+      // Playing it reaches the new leader when the row says (downtime after the 8 s crash).
+      const downtime = Number(row.split(',')[3]);
+      assert.ok(downtime > 1000, row);
     },
   },
   {
