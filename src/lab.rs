@@ -5,16 +5,20 @@
 //! This is plain Rust (no browser types), so it is tested natively; the Yew components only
 //! draw a `Lab` and dispatch actions.
 
+pub mod experiments;
+
 use crate::engine::{BackoffPolicy, NodeId, Observation, Protocol, MS};
 use crate::sim::config::{Preset, SimConfig, Time};
 use crate::sim::history::{EventKind, MarkerKind, MsgId};
 use crate::sim::intervention::{Action, Intervention, Param};
 use crate::sim::scenario;
 use crate::sim::share::{self, Shared};
+use crate::sim::sweep::SweepSpec;
 use crate::sim::tour;
 use crate::sim::trace;
 use crate::sim::view::LogFilter;
 use crate::sim::Run;
+use experiments::Experiments;
 
 /// Fastest and slowest playback, as virtual time per real time.
 pub const SPEED_RANGE: (f64, f64) = (0.002, 20.0);
@@ -56,6 +60,8 @@ pub enum Tab {
     NumberLine,
     /// The injected-bug switches.
     BreakPaxos,
+    /// Sweeps: many runs per setting, downtime CDFs (the Raft paper's Figure 16).
+    Experiments,
 }
 
 /// Everything a person can do.
@@ -173,6 +179,35 @@ pub enum LabAction {
     TourResume,
     /// Leave the tour (the run stays where it is).
     ExitTour,
+    /// Start computing a sweep (a validated spec) in the Experiments tab.
+    RunSweep(SweepSpec),
+    /// Rows a worker computed for sweep `job`, as CSV lines, `elapsed_ms` after the start.
+    SweepRows {
+        /// Which start of a sweep they belong to.
+        job: u32,
+        /// [`crate::sim::sweep::RunRow::csv`] lines.
+        csv: String,
+        /// Wall time since the sweep started.
+        elapsed_ms: u64,
+    },
+    /// A worker failed on sweep `job`.
+    SweepFailed {
+        /// Which start of a sweep.
+        job: u32,
+        /// What went wrong, in words.
+        error: String,
+    },
+    /// Stop the sweep; the rows so far stay.
+    CancelSweep,
+    /// Show one setting's histogram.
+    SelectSweepSetting(usize),
+    /// Open run `run` of setting `setting` of the sweep in the visualizer, at its fault.
+    OpenSweepRun {
+        /// Setting index.
+        setting: usize,
+        /// Run index.
+        run: u32,
+    },
 }
 
 /// An interactive session.
@@ -208,6 +243,8 @@ pub struct Lab {
     pub duel: Option<Duel>,
     /// The guided tour being followed, if any.
     pub tour: Option<tour::Progress>,
+    /// The Experiments tab: a sweep and its results.
+    pub experiments: Experiments,
     /// Violations already announced (a new one pauses the run).
     announced: usize,
 }
@@ -231,7 +268,13 @@ impl Lab {
     /// A session from a share link (or the default lab for an empty one). Problems with the
     /// link become warnings; the lab always opens.
     pub fn from_query(query: &str) -> Lab {
-        let (shared, problems) = share::decode(query);
+        // `x…` parameters describe a sweep (see [`SweepSpec::to_query`]); the rest the run.
+        let run_query: Vec<&str> = query
+            .trim_start_matches('?')
+            .split('&')
+            .filter(|kv| !kv.starts_with('x'))
+            .collect();
+        let (shared, problems) = share::decode(&run_query.join("&"));
         let mut lab = Lab::from_shared(shared);
         // A mangled link can hold hundreds of problems; a few say enough.
         const SHOWN: usize = 4;
@@ -248,6 +291,14 @@ impl Lab {
                     problems.len() - SHOWN
                 ),
             );
+        }
+        if let Some((spec, warnings)) = SweepSpec::from_query(query) {
+            // A clean sweep link starts computing at once; one with problems waits for Run.
+            lab.experiments = Experiments::from_link(spec, warnings.is_empty());
+            lab.tab = Tab::Experiments;
+            for text in warnings {
+                lab.notify(NoticeKind::Warning, text);
+            }
         }
         // `tour=NAME.STEP`: a lecturer's link to one step of a guided tour.
         if let Some(v) = share::param(query, "tour") {
@@ -297,6 +348,7 @@ impl Lab {
             help: false,
             duel: None,
             tour: None,
+            experiments: Experiments::default(),
             announced: 0,
         };
         lab.run.seek(cursor);
@@ -329,6 +381,11 @@ impl Lab {
         });
         if let Some(t) = self.tour.as_ref().filter(|t| !t.paused) {
             q.push_str(&format!("&tour={}.{}", t.info.name, t.at));
+        }
+        // With the Experiments tab open the link carries the sweep too, and reopens it.
+        if self.tab == Tab::Experiments {
+            q.push('&');
+            q.push_str(&self.experiments.spec.to_query());
         }
         q
     }
@@ -484,6 +541,7 @@ impl Lab {
                     lab.notices = std::mem::take(&mut self.notices);
                     lab.tab = self.tab;
                     lab.tour = self.tour.take();
+                    lab.experiments = std::mem::take(&mut self.experiments);
                     *self = lab;
                 }
                 None => self.notify(
@@ -705,7 +763,73 @@ impl Lab {
                 ));
             }
             LabAction::CloseDuel | LabAction::SetDuelPolicy(..) => {}
+            LabAction::RunSweep(spec) => match spec.validate() {
+                Ok(()) => {
+                    self.experiments.start(spec);
+                    self.tab = Tab::Experiments;
+                }
+                Err(e) => self.notify(NoticeKind::Error, format!("The sweep was not started: {e}.")),
+            },
+            LabAction::SweepRows {
+                job,
+                csv,
+                elapsed_ms,
+            } => self.experiments.receive(job, &csv, elapsed_ms),
+            LabAction::SweepFailed { job, error } => self.experiments.fail(job, error),
+            LabAction::CancelSweep => self.experiments.cancel(),
+            LabAction::SelectSweepSetting(i) => {
+                if i < self.experiments.spec.settings().len() {
+                    self.experiments.selected = i;
+                }
+            }
+            LabAction::OpenSweepRun { setting, run } => self.open_sweep_run(setting, run),
         }
+    }
+
+    /// Loads one run of the sweep into the visualizer, at its fault, keeping the sweep.
+    fn open_sweep_run(&mut self, setting: usize, run: u32) {
+        let spec = self.experiments.spec.clone();
+        let (config, interventions) = match spec.run_config(setting, run) {
+            Ok(x) => x,
+            Err(e) => {
+                return self.notify(
+                    NoticeKind::Error,
+                    format!("That run cannot be opened: {e}."),
+                )
+            }
+        };
+        let seed = config.seed;
+        let mut lab = Lab::from_shared(Shared {
+            scenario: Some(spec.scenario.clone()),
+            preset: Preset::Classroom,
+            config,
+            interventions,
+            cursor: 0,
+        });
+        let row = self.experiments.row(setting, run).copied();
+        let fault_at = spec.fault_at();
+        lab.run.seek(fault_at);
+        lab.announced = lab.run.world().checker.violations.len();
+        lab.notices = std::mem::take(&mut self.notices);
+        lab.experiments = std::mem::take(&mut self.experiments);
+        lab.tab = self.tab;
+        let label = spec
+            .settings()
+            .get(setting)
+            .map(|s| spec.label(s))
+            .unwrap_or_default();
+        let outcome = match row.and_then(|r| r.m.downtime) {
+            Some(d) => format!("a new leader {} later", crate::sim::units::secs(d)),
+            None => "no new leader within the horizon".to_string(),
+        };
+        *self = lab;
+        self.notify(
+            NoticeKind::Info,
+            format!(
+                "Opened run {run} of {label} (seed {seed}) at its fault, {}: {outcome}. Press Play to watch.",
+                crate::sim::units::secs(fault_at)
+            ),
+        );
     }
 
     /// The file name for downloading this run's trace:
@@ -764,6 +888,7 @@ impl Lab {
             }
             LabAction::LoadScenario(_)
             | LabAction::Import(_)
+            | LabAction::OpenSweepRun { .. }
             | LabAction::ShowCounterexample(_) => {
                 self.duel = None;
                 return false;
@@ -961,6 +1086,11 @@ fn leaves_tour(a: &LabAction) -> bool {
             | LabAction::TourBack
             | LabAction::TourResume
             | LabAction::ExitTour
+            | LabAction::RunSweep(_)
+            | LabAction::SweepRows { .. }
+            | LabAction::SweepFailed { .. }
+            | LabAction::CancelSweep
+            | LabAction::SelectSweepSetting(_)
     )
 }
 

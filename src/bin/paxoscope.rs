@@ -1,4 +1,5 @@
-//! `paxoscope`: run scenarios, list them, and swarm-test the engine from the command line.
+//! `paxoscope`: run scenarios, list them, swarm-test the engine and sweep experiments from the
+//! command line.
 
 #[cfg(not(target_arch = "wasm32"))]
 mod cli {
@@ -13,6 +14,7 @@ mod cli {
     use paxoscope::sim::scenario;
     use paxoscope::sim::summary::Summary;
     use paxoscope::sim::swarm::{self, SwarmOutcome};
+    use paxoscope::sim::sweep::{self, SweepSpec};
     use paxoscope::sim::trace;
     use paxoscope::sim::{fresh_seed, Run, SimConfig};
 
@@ -84,6 +86,62 @@ mod cli {
         Scenarios,
         /// Random fault schedules derived from each seed: safety, then heal and require a leader.
         Swarm(SwarmArgs),
+        /// Run a scenario many times per setting and measure the downtime after its fault
+        /// (e.g. the leader crash): a table per setting, CSV rows per run.
+        Sweep(SweepArgs),
+    }
+
+    #[derive(clap::Args)]
+    struct SweepArgs {
+        /// The scenario every run starts from (its fault is where downtime counts from).
+        #[arg(long, default_value = "leader-crash", value_parser = scenario_names())]
+        scenario: String,
+        /// Timing preset laid over the scenario's timings and network.
+        #[arg(long, value_parser = names(Preset::NAMES))]
+        preset: Option<String>,
+        /// Protocol profile (default: the scenario's).
+        #[arg(long, value_parser = names(Protocol::NAMES))]
+        protocol: Option<String>,
+        /// Cluster sizes, comma-separated, e.g. 3,5,7 (default: the scenario's).
+        #[arg(long)]
+        nodes: Option<String>,
+        /// Backoff policy (default: the scenario's).
+        #[arg(long, value_parser = names(&BackoffPolicy::NAMES))]
+        backoff: Option<String>,
+        /// The backoff's maximum waits to compare, in ms, comma-separated, e.g. 0,5,25,50,150,300.
+        #[arg(long)]
+        backoff_max_ms: Option<String>,
+        /// Loss rates, comma-separated, as fractions or percentages, e.g. 0,10%.
+        #[arg(long)]
+        loss: Option<String>,
+        /// One-way latency ranges in ms, comma-separated, e.g. 60-140,1-5.
+        #[arg(long)]
+        latency: Option<String>,
+        /// Runs per setting.
+        #[arg(long, default_value_t = 100)]
+        runs: u32,
+        /// The sweep's seed (each run's seed is derived from it, the setting and the run).
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// How long after the fault a run may take to elect a leader, in ms.
+        #[arg(long, default_value_t = 30_000)]
+        horizon_ms: u64,
+        /// Write one CSV row per run to this file ("-" for stdout, instead of the table).
+        #[arg(long)]
+        csv: Option<std::path::PathBuf>,
+        /// Print one JSON object (the summary per setting) instead of the table.
+        #[arg(long)]
+        json: bool,
+        /// Draw the downtime CDF per setting (log time axis, as the Raft paper's Figure 16)
+        /// into this SVG file.
+        #[arg(long)]
+        svg: Option<std::path::PathBuf>,
+        /// The SVG's title.
+        #[arg(long, default_value = "Time without a leader after a leader crash")]
+        title: String,
+        /// Worker threads (default: available cores).
+        #[arg(long)]
+        threads: Option<usize>,
     }
 
     #[derive(clap::Args)]
@@ -316,6 +374,111 @@ mod cli {
         }
     }
 
+    /// The sweep the options describe. Names were checked by clap; lists and ranges here.
+    fn sweep_spec(args: &SweepArgs) -> Result<SweepSpec, CliError> {
+        sweep_spec_inner(args).map_err(CliError::Config)
+    }
+
+    fn sweep_spec_inner(args: &SweepArgs) -> Result<SweepSpec, String> {
+        let mut spec = SweepSpec::for_scenario(&args.scenario)
+            .map_err(|e| format!("{e} (see `paxoscope scenarios`)"))?;
+        if let Some(p) = args.preset.as_deref().and_then(Preset::from_name) {
+            spec.set_preset(p);
+        }
+        if let Some(p) = args.protocol.as_deref().and_then(Protocol::from_name) {
+            spec.protocol = Some(p);
+        }
+        let list = |what: &str, e: String| format!("--{what}: {e}");
+        if let Some(v) = &args.nodes {
+            spec.nodes = sweep::parse_list(v, sweep::parse_nodes).map_err(|e| list("nodes", e))?;
+        }
+        if let Some(b) = &args.backoff {
+            spec.backoff = b.clone();
+        }
+        if let Some(v) = &args.backoff_max_ms {
+            spec.backoff_max =
+                sweep::parse_list(v, sweep::parse_ms).map_err(|e| list("backoff-max-ms", e))?;
+        }
+        if let Some(v) = &args.loss {
+            spec.loss = sweep::parse_list(v, sweep::parse_loss).map_err(|e| list("loss", e))?;
+        }
+        if let Some(v) = &args.latency {
+            spec.latency =
+                sweep::parse_list(v, sweep::parse_latency).map_err(|e| list("latency", e))?;
+        }
+        spec.runs = args.runs;
+        spec.seed = args.seed;
+        spec.horizon = args.horizon_ms.saturating_mul(MS);
+        spec.validate()?;
+        Ok(spec)
+    }
+
+    fn sweep_cmd(args: SweepArgs) -> ExitCode {
+        let spec = match sweep_spec(&args) {
+            Ok(s) => s,
+            Err(e) => return e.exit(),
+        };
+        let threads = args
+            .threads
+            .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+            .max(1);
+        let start = std::time::Instant::now();
+        let rows = match sweep::run_all(&spec, threads, true) {
+            Ok(r) => r,
+            Err(e) => return CliError::Config(e).exit(),
+        };
+        let secs = start.elapsed().as_secs_f64();
+        let steps: u64 = rows.iter().map(|r| r.m.steps).sum();
+        eprintln!(
+            "sweep: {} runs in {:.2} s ({:.2} M steps/s on {} threads)",
+            rows.len(),
+            secs,
+            steps as f64 / secs / 1e6,
+            threads
+        );
+        let summaries = sweep::summarize(&spec, &rows);
+        let mut to_stdout = false;
+        if let Some(path) = &args.csv {
+            let mut text = String::from(sweep::CSV_HEADER);
+            text.push('\n');
+            for r in &rows {
+                text.push_str(&r.csv());
+                text.push('\n');
+            }
+            if path.as_os_str() == "-" {
+                for line in text.lines() {
+                    say!("{line}");
+                }
+                to_stdout = true;
+            } else if let Err(error) = std::fs::write(path, text) {
+                return CliError::Write {
+                    path: path.clone(),
+                    error,
+                }
+                .exit();
+            }
+        }
+        if let Some(path) = &args.svg {
+            if let Err(error) = std::fs::write(path, sweep::cdf_svg(&spec, &rows, &args.title)) {
+                return CliError::Write {
+                    path: path.clone(),
+                    error,
+                }
+                .exit();
+            }
+        }
+        if args.json {
+            say!("{}", sweep::json(&spec, &summaries));
+        } else if to_stdout {
+            eprint!("{}", sweep::table(&spec, &summaries));
+        } else {
+            for line in sweep::table(&spec, &summaries).lines() {
+                say!("{line}");
+            }
+        }
+        ExitCode::SUCCESS
+    }
+
     fn swarm_cmd(args: SwarmArgs) -> ExitCode {
         let mut switches = swarm::Switches::default();
         for b in &args.bug {
@@ -418,6 +581,7 @@ mod cli {
                 ExitCode::SUCCESS
             }
             Command::Swarm(args) => swarm_cmd(args),
+            Command::Sweep(args) => sweep_cmd(args),
         }
     }
 }

@@ -9,6 +9,7 @@
 //! * [`rusttest`]: a run as a pasteable `#[test]` that replays it and pins its outcome.
 //! * [`scenario`]: named teaching scenarios shared by the CLI, tests and the UI.
 //! * [`swarm`]: random fault schedules derived from seeds (TigerBeetle's VOPR style).
+//! * [`sweep`]: experiments — a scenario run many times per setting, downtime statistics.
 //! * [`tour`], [`breakdown`]: guided tours, and violations shaped for the Break Paxos panel.
 
 pub mod breakdown;
@@ -26,6 +27,7 @@ pub mod scenario;
 pub mod share;
 pub mod summary;
 pub mod swarm;
+pub mod sweep;
 pub mod tour;
 pub mod trace;
 pub mod units;

@@ -256,6 +256,12 @@ pub fn encode(shared: &Shared) -> String {
     if p.bound_buffer != bp.bound_buffer {
         put("buf", p.bound_buffer.to_string());
     }
+    if p.no_quorum_retries != bp.no_quorum_retries {
+        put("nqr", p.no_quorum_retries.to_string());
+    }
+    if c.clients.timeout != bc.timeout {
+        put("cto", ms(c.clients.timeout));
+    }
     if c.clients.count != bc.count {
         put("cl", c.clients.count.to_string());
     }
@@ -556,6 +562,8 @@ pub fn decode(query: &str) -> (Shared, Vec<LinkProblem>) {
                 "rs" => c.protocol.resend_interval = parse_ms(v)?,
                 "ct" => c.clients.think = parse_ms(v)?,
                 "buf" => c.protocol.bound_buffer = num(v)?,
+                "nqr" => c.protocol.no_quorum_retries = num(v)?,
+                "cto" => c.clients.timeout = parse_ms(v)?,
                 "cl" => c.clients.count = num(v)?,
                 "cb" => c.clients.batch = num(v)?,
                 "lc" => c.clients.lock_clients = num(v)?,

@@ -8,6 +8,7 @@ use super::banner::{Notices, SafetyBanner};
 use super::cluster::ClusterView;
 use super::controls::{Faults, Settings, Transport};
 use super::duel::{compare_button, DuelLab};
+use super::experiments::use_sweep_workers;
 use super::help::Help;
 use super::hooks::{current_query, replace_query, use_animation_frame, use_keys};
 use super::io::IoButtons;
@@ -28,6 +29,8 @@ pub fn App() -> Html {
         Callback::from(move |dt: f64| d.dispatch(LabAction::Tick(dt)))
     };
     use_animation_frame(playing, on_frame);
+    // Sweeps compute in Web Workers whichever tab is open.
+    use_sweep_workers(&store);
 
     let on_key = {
         let d = store.dispatcher();

@@ -8,6 +8,7 @@ pub mod cluster;
 pub mod controls;
 pub mod duel;
 pub mod eventlog;
+pub mod experiments;
 pub mod format;
 pub mod help;
 pub mod hooks;
@@ -19,18 +20,21 @@ pub mod spacetime;
 pub mod store;
 pub mod timeline;
 pub mod tour;
+pub mod worker;
 
 pub use app::App;
 
 use wasm_bindgen::prelude::*;
 
 /// Entry point run by the wasm-bindgen glue on `init()`: mounts [`App`] into
-/// `<main id="app">`, or into `<body>` when the page has no such element.
+/// `<main id="app">`, or into `<body>` when the page has no such element. In a Web Worker
+/// (no window: the sweep workers load this module too) it does nothing.
 #[wasm_bindgen(start)]
 pub fn start() {
-    let root = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.get_element_by_id("app"));
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let root = window.document().and_then(|d| d.get_element_by_id("app"));
     match root {
         Some(root) => yew::Renderer::<App>::with_root(root).render(),
         None => yew::Renderer::<App>::new().render(),

@@ -6,12 +6,13 @@ use super::breakpaxos::BreakPaxos;
 use super::store::{dispatch, use_quiet_lab};
 use crate::lab::{LabAction, Tab};
 
-const TABS: [(Tab, &str, &str); 5] = [
+const TABS: [(Tab, &str, &str); 6] = [
     (Tab::Inspector, "Inspector", "tab-inspector"),
     (Tab::Log, "Event log", "tab-log"),
     (Tab::SpaceTime, "Space-time", "tab-spacetime"),
     (Tab::NumberLine, "Timestamps", "tab-timestamps"),
     (Tab::BreakPaxos, "Break Paxos", "tab-break-paxos"),
+    (Tab::Experiments, "Experiments", "tab-experiments"),
 ];
 
 /// Tab bar and the open tab.
@@ -34,6 +35,7 @@ pub fn Sidebar() -> Html {
                     Tab::SpaceTime => html! { <super::spacetime::SpaceTime /> },
                     Tab::NumberLine => html! { <super::numberline::NumberLine /> },
                     Tab::BreakPaxos => html! { <BreakPaxos /> },
+                    Tab::Experiments => html! { <super::experiments::ExperimentsView /> },
                     Tab::Inspector => html! { <super::inspector::Inspector /> },
                 } }
             </div>
