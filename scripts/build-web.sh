@@ -55,5 +55,14 @@ printf '%-22s %9s %9s\n' "dist/" "bytes" "gzip -9"
 printf '%-22s %9s %9s\n' "pkg/paxoscope_bg.wasm" "$(size "$w")" "$(gz "$w")"
 printf '%-22s %9s %9s\n' "pkg/paxoscope.js" "$(size "$j")" "$(gz "$j")"
 printf '%-22s %9s %9s\n' "www/sweep-worker.js" "$(size "$k")" "$(gz "$k")"
-printf '%-22s %9s %9s\n' "total (wasm + JS)" "$(( $(size "$w") + $(size "$j") + $(size "$k") ))" "$(( $(gz "$w") + $(gz "$j") + $(gz "$k") ))"
+total_gz=$(( $(gz "$w") + $(gz "$j") + $(gz "$k") ))
+printf '%-22s %9s %9s\n' "total (wasm + JS)" "$(( $(size "$w") + $(size "$j") + $(size "$k") ))" "$total_gz"
+# The size ceiling (gzip -9, wasm + JS). The product budget is 350 KB; serde (+70 KB) and the
+# Experiments tab (+38 KB) took the bundle past it (see README, Performance). Until that is
+# decided, the ceiling is a ratchet just above today's size: the bundle may shrink, never grow.
+budget_kb="${PAXOSCOPE_BUNDLE_CEILING_KB:-440}"
+if [ "$total_gz" -gt $(( budget_kb * 1024 )) ]; then
+  die "bundle is $(( total_gz / 1024 )) KB gzip, above the ${budget_kb} KB ceiling"
+fi
+say "bundle $(( total_gz * 10 / 1024 / 10 )).$(( total_gz * 10 / 1024 % 10 )) KB gzip, under the ${budget_kb} KB ceiling (budget 350 KB)"
 say "web build ok in $(elapsed "$t0"): $dist"
