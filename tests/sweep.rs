@@ -133,8 +133,14 @@ fn bad_arguments_are_refused_in_words() {
             vec!["--backoff", "sometimes"],
             "[possible values: none, fixed, uniform, exponential]",
         ),
-        (vec!["--protocol", "raft"], "[possible values: textbook, atlasdb]"),
-        (vec!["--preset", "fast"], "[possible values: classroom, atlasdb]"),
+        (
+            vec!["--protocol", "raft"],
+            "[possible values: textbook, atlasdb]",
+        ),
+        (
+            vec!["--preset", "fast"],
+            "[possible values: classroom, atlasdb]",
+        ),
         (
             vec![
                 "--nodes",
