@@ -81,6 +81,8 @@ suite_native() {
 
 suite_browser() {
   # The runner starts chromedriver (found on PATH, or $CHROMEDRIVER) and headless Chromium.
+  # Its limit is per test file; tests/web_cross_target.rs runs 4,800 simulations (~1 min).
+  WASM_BINDGEN_TEST_TIMEOUT="${WASM_BINDGEN_TEST_TIMEOUT:-300}" \
   CHROMEDRIVER="${CHROMEDRIVER:-$(command -v chromedriver)}" \
   CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
     cargo test --no-fail-fast --target wasm32-unknown-unknown $(web_tests)
