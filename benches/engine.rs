@@ -7,17 +7,15 @@
 
 use std::time::{Duration, Instant};
 
-use paxoscope::sim::config::Preset;
+use paxoscope::bench::{bare_event_loop, workload};
 use paxoscope::sim::history::NoRecord;
 use paxoscope::sim::rng::Rng;
-use paxoscope::sim::{Run, SimConfig, World};
+use paxoscope::sim::{Run, World};
 
 const STEPS: u64 = 1_000_000;
 
-fn config() -> SimConfig {
-    let mut c = SimConfig::preset(Preset::AtlasDb, 5, 42);
-    c.clients.count = 4;
-    c
+fn config() -> paxoscope::sim::SimConfig {
+    workload()
 }
 
 fn best_of<T>(runs: usize, mut f: impl FnMut() -> (Duration, T)) -> (Duration, T) {
@@ -34,6 +32,18 @@ fn best_of<T>(runs: usize, mut f: impl FnMut() -> (Duration, T)) -> (Duration, T
 fn main() {
     // Ignore libtest-style arguments (`cargo bench -- --bench`).
     println!("PaxosScope engine benchmark ({} steps per run)", STEPS);
+
+    let (t, sum) = best_of(3, || {
+        let start = Instant::now();
+        let sum = bare_event_loop(STEPS);
+        (start.elapsed(), sum)
+    });
+    let bare = STEPS as f64 / t.as_secs_f64();
+    println!(
+        "bare event loop (heap, no Paxos):      {:>6.2} M events/s  ({:.0} ms; checksum {sum:x})",
+        bare / 1e6,
+        t.as_secs_f64() * 1e3
+    );
 
     let (t, _) = best_of(3, || {
         let mut w = World::new(config());
@@ -62,6 +72,11 @@ fn main() {
         run.history().events.len(),
         run.history().messages.len(),
         run.world().now as f64 / 1e6
+    );
+    println!(
+        "ratio to the bare loop: recording {:.3}, not recording {:.3}",
+        recorded / bare,
+        plain / bare
     );
 
     let mut run = run;

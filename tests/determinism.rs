@@ -182,3 +182,26 @@ fn traces_match_the_pinned_fingerprints() {
         assert_eq!(pinned::replay(name, t), (events, hash), "{name} at {t} µs");
     }
 }
+
+#[test]
+fn thinned_checkpoints_stay_bounded_and_seeks_stay_exact() {
+    // A cap of 8 checkpoints over 200,000 steps: thinned four times or more, never over the cap.
+    let s = scenario::by_name("bound-extension").unwrap();
+    let mut thin = Run::new(s.config.clone(), s.interventions.clone())
+        .unwrap()
+        .with_checkpoint_cap(8);
+    let mut dense = Run::new(s.config.clone(), s.interventions.clone()).unwrap();
+    while thin.world().steps < 200_000 && thin.step() {
+        assert!(thin.checkpoint_count() <= 8, "{}", thin.checkpoint_count());
+    }
+    dense.seek_steps(thin.world().steps);
+    assert!(thin.checkpoint_stride() >= 4 * 4_096, "{}", thin.checkpoint_stride());
+    assert!(dense.checkpoint_count() > 8 * 4, "{}", dense.checkpoint_count());
+    // Seeking back and forth in the thinned run lands on the same worlds as in the dense one.
+    for t in [S, 7 * S, 3 * S, dense.horizon_time() / 2, 2 * S] {
+        thin.seek(t);
+        dense.seek(t);
+        assert_eq!(fingerprint(&thin), fingerprint(&dense), "at {t} µs");
+        assert_eq!(hash_at(&thin), hash_at(&dense), "at {t} µs");
+    }
+}

@@ -12,8 +12,15 @@ use super::history::{EventKind, History, MarkerKind, NoRecord};
 use super::intervention::{Action, Intervention};
 use super::world::World;
 
-/// Steps between checkpoints. Seeking replays at most this many steps.
+/// Steps between checkpoints while a run is young. Seeking replays at most this many steps.
 pub const CHECKPOINT_EVERY: u64 = 4_096;
+
+/// The most checkpoints a run holds. Past it the run is **thinned**: every other checkpoint
+/// is dropped and new ones are taken half as often, so memory for checkpoints stays bounded
+/// however long the run (a world is tens of kilobytes and grows with the logs) while a seek
+/// replays at most one stride — 4,096 steps up to about 2 M steps of run, 8,192 up to
+/// about 4 M, and so on.
+pub const MAX_CHECKPOINTS: usize = 512;
 
 /// A simulation run with time travel.
 #[derive(Clone, Debug)]
@@ -23,6 +30,10 @@ pub struct Run {
     world: World,
     history: History,
     checkpoints: Vec<World>,
+    /// Steps between new checkpoints: [`CHECKPOINT_EVERY`], doubled at each thinning.
+    stride: u64,
+    /// Thin past this many checkpoints ([`MAX_CHECKPOINTS`] unless set).
+    checkpoint_cap: usize,
     horizon_steps: u64,
     horizon_time: Time,
     forks: u32,
@@ -43,6 +54,8 @@ impl Run {
             base: cfg,
             interventions,
             checkpoints: vec![world.clone()],
+            stride: CHECKPOINT_EVERY,
+            checkpoint_cap: MAX_CHECKPOINTS,
             world,
             history: History::default(),
             horizon_steps: 0,
@@ -101,6 +114,25 @@ impl Run {
         self.checkpoints.len()
     }
 
+    /// Steps between checkpoints now: the most a seek replays.
+    pub fn checkpoint_stride(&self) -> u64 {
+        self.stride
+    }
+
+    /// Holds at most `cap` checkpoints (at least 2) instead of [`MAX_CHECKPOINTS`]: less
+    /// memory for slower seeks, and a way for tests to see thinning in a short run.
+    pub fn with_checkpoint_cap(mut self, cap: usize) -> Run {
+        self.checkpoint_cap = cap.max(2);
+        self
+    }
+
+    /// Doubles the stride and keeps only the checkpoints on it (the start always is).
+    fn thin_checkpoints(&mut self) {
+        self.stride *= 2;
+        let stride = self.stride;
+        self.checkpoints.retain(|c| c.steps.is_multiple_of(stride));
+    }
+
     /// One step from the cursor; false if nothing is left to happen.
     pub fn step(&mut self) -> bool {
         let recording = self.world.steps >= self.horizon_steps;
@@ -112,8 +144,11 @@ impl Run {
         if moved && recording {
             self.horizon_steps = self.world.steps;
             self.horizon_time = self.horizon_time.max(self.world.now);
-            if self.world.steps.is_multiple_of(CHECKPOINT_EVERY) {
+            if self.world.steps.is_multiple_of(self.stride) {
                 self.checkpoints.push(self.world.clone());
+                if self.checkpoints.len() > self.checkpoint_cap {
+                    self.thin_checkpoints();
+                }
             }
         }
         moved

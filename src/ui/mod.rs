@@ -3,6 +3,7 @@
 
 mod app;
 pub mod banner;
+pub mod bench;
 pub mod breakpaxos;
 pub mod cluster;
 pub mod controls;
