@@ -7,9 +7,9 @@
 // default-exports an array of tests, `{ name, run: async (t) => { ... }, allowConsoleErrors? }`.
 // Each test gets a fresh browser context and page; the runner records console errors, uncaught
 // page errors, failed requests and HTTP >= 400 responses, and fails a test that saw any (unless
-// `allowConsoleErrors` is a RegExp matching them all). After each test it saves a screenshot to
-// e2e/out/. It prints PASS/FAIL per test and ends with `e2e: N passed, M failed`; the exit code is
-// 1 when a test failed or none ran.
+// `allowConsoleErrors` is a RegExp matching them all; `timeoutMs` overrides E2E_TIMEOUT_MS).
+// After each test it saves a screenshot to e2e/out/. It prints PASS/FAIL per test and ends
+// with `e2e: N passed, M failed`; the exit code is 1 when a test failed or none ran.
 //
 // Environment: BASE_URL (default http://127.0.0.1:8080/), CHROMIUM (default /usr/bin/chromium),
 // E2E_TIMEOUT_MS per test (default 30000), HEADED=1 to watch (needs a display).
@@ -115,7 +115,7 @@ async function runTest(browser, test) {
   const started = performance.now();
   let error = null;
   try {
-    await withTimeout(test.run(t), TIMEOUT, 'test');
+    await withTimeout(test.run(t), test.timeoutMs ?? TIMEOUT, 'test');
   } catch (err) {
     error = err;
   }

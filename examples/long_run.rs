@@ -35,7 +35,10 @@ fn main() {
         run = run.with_checkpoint_cap(cap);
     }
     let start = Instant::now();
-    println!("{:>12} {:>10} {:>12} {:>10} {:>12}", "events", "steps", "checkpoints", "RSS MiB", "seek ms");
+    println!(
+        "{:>12} {:>10} {:>12} {:>10} {:>12}",
+        "events", "steps", "checkpoints", "RSS MiB", "seek ms"
+    );
     let mut next_report = target / 10;
     while run.history().events.len() < target && run.step() {
         if run.history().events.len() >= next_report {

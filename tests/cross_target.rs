@@ -16,7 +16,10 @@ fn every_scenario_profile_and_seed_matches_the_pinned_fingerprints() {
                 cross::line(c, n, h)
             })
             .collect();
-        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/cross-target.txt");
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/cross-target.txt"
+        );
         std::fs::write(path, lines.join("\n") + "\n").expect("write the fixture");
         return;
     }

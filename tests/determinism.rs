@@ -195,8 +195,16 @@ fn thinned_checkpoints_stay_bounded_and_seeks_stay_exact() {
         assert!(thin.checkpoint_count() <= 8, "{}", thin.checkpoint_count());
     }
     dense.seek_steps(thin.world().steps);
-    assert!(thin.checkpoint_stride() >= 4 * 4_096, "{}", thin.checkpoint_stride());
-    assert!(dense.checkpoint_count() > 8 * 4, "{}", dense.checkpoint_count());
+    assert!(
+        thin.checkpoint_stride() >= 4 * 4_096,
+        "{}",
+        thin.checkpoint_stride()
+    );
+    assert!(
+        dense.checkpoint_count() > 8 * 4,
+        "{}",
+        dense.checkpoint_count()
+    );
     // Seeking back and forth in the thinned run lands on the same worlds as in the dense one.
     for t in [S, 7 * S, 3 * S, dense.horizon_time() / 2, 2 * S] {
         thin.seek(t);

@@ -1,7 +1,8 @@
 //! The two doors untrusted input comes through — imported traces and share links — fuzzed
 //! with proptest: thousands of malformed inputs, made by mutating real ones (so they get past
 //! the first check and reach the deep ones). None may panic, a refused import leaves the run
-//! exactly as it was, and whatever a link opens can be shared again exactly.
+//! exactly as it was, and whatever a link opens can be shared again exactly. (The third door,
+//! command-line arguments, is fuzzed inside `src/bin/paxoscope.rs`, where the parser lives.)
 #![cfg(not(target_arch = "wasm32"))]
 
 use std::sync::OnceLock;
@@ -133,8 +134,19 @@ fn mutated_trace() -> impl Strategy<Value = Mutated> {
     ]
 }
 
+/// `base` cases, times `PAXOSCOPE_FUZZ_SCALE` (default 1): CI runs the base counts; the
+/// documented long fuzz (`PAXOSCOPE_FUZZ_SCALE=120`, README's Hardening section) tries over a
+/// million inputs.
+fn cases(base: u32) -> u32 {
+    let scale: u32 = std::env::var("PAXOSCOPE_FUZZ_SCALE")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(1);
+    base.saturating_mul(scale.max(1))
+}
+
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 3000, failure_persistence: None, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: cases(3000), failure_persistence: None, ..ProptestConfig::default() })]
 
     /// Import never panics; what it accepts rebuilds without panicking.
     #[test]
@@ -147,7 +159,7 @@ proptest! {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 1000, failure_persistence: None, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: cases(1000), failure_persistence: None, ..ProptestConfig::default() })]
 
     /// In the lab, a refused import changes nothing: same link, same record, a notice saying
     /// so. Short, whatever was pasted.
@@ -207,7 +219,7 @@ fn mutated_link() -> impl Strategy<Value = String> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 3000, failure_persistence: None, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: cases(3000), failure_persistence: None, ..ProptestConfig::default() })]
 
     /// Decoding never fails; what it yields is a valid run; shared again, it decodes to itself
     /// with nothing to complain about.
@@ -226,7 +238,7 @@ proptest! {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 600, failure_persistence: None, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: cases(600), failure_persistence: None, ..ProptestConfig::default() })]
 
     /// The whole lab opens from any link, with at most a handful of notices.
     #[test]

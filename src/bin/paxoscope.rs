@@ -571,8 +571,50 @@ mod cli {
         }
     }
 
+    /// Longest line of a refusal: clap quotes the offending value whole, and a pasted megabyte
+    /// must not come back at the user.
+    const MAX_ERROR_LINE: usize = 300;
+
+    /// Parses the arguments; on a refusal, clap's message with every line cut to
+    /// [`MAX_ERROR_LINE`] characters (help and version print as clap prints them).
+    fn parse_args<I, T>(args: I) -> Result<Cli, (String, ExitCode)>
+    where
+        I: IntoIterator<Item = T>,
+        T: Into<std::ffi::OsString> + Clone,
+    {
+        Cli::try_parse_from(args).map_err(|e| {
+            use clap::error::ErrorKind;
+            match e.kind() {
+                ErrorKind::DisplayHelp
+                | ErrorKind::DisplayVersion
+                | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+                    (e.render().to_string(), ExitCode::from(e.exit_code() as u8))
+                }
+                _ => {
+                    let text = e.render().to_string();
+                    let lines: Vec<String> = text
+                        .lines()
+                        .map(|l| paxoscope::sim::units::clip(l, MAX_ERROR_LINE))
+                        .collect();
+                    (lines.join("\n"), ExitCode::from(2))
+                }
+            }
+        })
+    }
+
     pub fn main() -> ExitCode {
-        match Cli::parse().command {
+        let cli = match parse_args(std::env::args_os()) {
+            Ok(cli) => cli,
+            Err((text, code)) => {
+                if code == ExitCode::SUCCESS {
+                    say!("{}", text.trim_end());
+                } else {
+                    eprintln!("{}", text.trim_end());
+                }
+                return code;
+            }
+        };
+        match cli.command {
             Command::Run(args) => run(args),
             Command::Scenarios => {
                 for s in scenario::all() {
@@ -582,6 +624,163 @@ mod cli {
             }
             Command::Swarm(args) => swarm_cmd(args),
             Command::Sweep(args) => sweep_cmd(args),
+        }
+    }
+
+    /// Everything `main` does before it starts simulating: what the fuzz test drives.
+    #[cfg(test)]
+    fn check_without_running(cli: &Cli) -> Result<(), String> {
+        match &cli.command {
+            Command::Run(args) => build(args).map(|_| ()).map_err(|e| e.to_string()),
+            Command::Sweep(args) => sweep_spec(args).map(|_| ()).map_err(|e| e.to_string()),
+            Command::Swarm(_) | Command::Scenarios => Ok(()),
+        }
+    }
+
+    /// Fuzzing the third untrusted input (after share links and traces, `tests/fuzz.rs`): argument
+    /// vectors mutated from valid command lines are parsed and, when clap accepts them, turned
+    /// into a configuration or sweep — never a panic, and every refusal is short. Cases scale with
+    /// `PAXOSCOPE_FUZZ_SCALE` like the other fuzz tests (see the README's Hardening section).
+    #[cfg(test)]
+    mod fuzz {
+        use proptest::prelude::*;
+
+        const VALID: [&[&str]; 6] = [
+            &[
+                "run",
+                "--scenario",
+                "leader-crash",
+                "--seed",
+                "7",
+                "--duration-ms",
+                "9000",
+            ],
+            &[
+                "run",
+                "--preset",
+                "atlasdb",
+                "--nodes",
+                "5",
+                "--loss",
+                "5%",
+                "--backoff",
+                "uniform",
+                "--backoff-max-ms",
+                "300",
+            ],
+            &[
+                "run",
+                "--protocol",
+                "atlasdb",
+                "--quirk",
+                "lazy-start",
+                "--bug",
+                "minority-quorum",
+                "--json",
+            ],
+            &[
+                "swarm",
+                "--seeds",
+                "0..100",
+                "--protocol",
+                "atlasdb",
+                "--locks",
+            ],
+            &[
+                "sweep",
+                "--scenario",
+                "leader-crash",
+                "--backoff-max-ms",
+                "0,5,25",
+                "--runs",
+                "10",
+                "--seed",
+                "1",
+            ],
+            &[
+                "sweep",
+                "--nodes",
+                "3,5",
+                "--loss",
+                "0,10",
+                "--latency",
+                "1-5,20-40",
+                "--csv",
+                "-",
+            ],
+        ];
+
+        fn junk() -> impl Strategy<Value = String> {
+            prop_oneof![
+                Just(String::new()),
+                Just("-1".to_string()),
+                Just("18446744073709551616".to_string()),
+                Just("1e309".to_string()),
+                Just("0..0".to_string()),
+                Just("5..1".to_string()),
+                Just("--".to_string()),
+                Just("%".to_string()),
+                Just("101%".to_string()),
+                Just(",,,".to_string()),
+                Just("x".repeat(20_000)),
+                "[\\PC]{0,12}",
+                "[0-9,.%-]{0,24}",
+                "--[a-z-]{1,16}",
+            ]
+        }
+
+        fn mutated() -> impl Strategy<Value = Vec<String>> {
+            (
+                0..VALID.len(),
+                prop::collection::vec((0u8..4, any::<prop::sample::Index>(), junk()), 1..4),
+            )
+                .prop_map(|(i, edits)| {
+                    let mut v: Vec<String> = VALID[i].iter().map(|s| s.to_string()).collect();
+                    for (op, at, junk) in edits {
+                        let k = at.index(v.len().max(1));
+                        match op {
+                            0 if !v.is_empty() => v[k] = junk,
+                            1 => v.insert(k.min(v.len()), junk),
+                            2 if v.len() > 1 => {
+                                v.remove(k);
+                            }
+                            _ => {
+                                let t = v[k % v.len()].clone();
+                                v.insert(k.min(v.len()), t);
+                            }
+                        }
+                    }
+                    v
+                })
+        }
+
+        fn cases(base: u32) -> u32 {
+            let scale: u32 = std::env::var("PAXOSCOPE_FUZZ_SCALE")
+                .ok()
+                .and_then(|s| s.parse().ok())
+                .unwrap_or(1);
+            base.saturating_mul(scale.max(1))
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig { cases: cases(2000), failure_persistence: None, ..ProptestConfig::default() })]
+
+            #[test]
+            fn mutated_command_lines_are_refused_briefly_or_run_never_a_panic(args in mutated()) {
+                let argv = std::iter::once("paxoscope".to_string()).chain(args);
+                match super::parse_args(argv) {
+                    Ok(cli) => {
+                        if let Err(e) = super::check_without_running(&cli) {
+                            prop_assert!(e.chars().count() < 2_000, "a {}-char refusal", e.chars().count());
+                        }
+                    }
+                    Err((text, _)) => {
+                        for line in text.lines() {
+                            prop_assert!(line.chars().count() <= 301, "a {}-char line", line.chars().count());
+                        }
+                    }
+                }
+            }
         }
     }
 }

@@ -59,7 +59,10 @@ pub fn run_case(c: Case) -> Result<(usize, u64), String> {
     let first = trace_hash(run.history(), n);
     run.seek(HORIZON / 3);
     run.seek(HORIZON);
-    let again = (run.cursor_event(), trace_hash(run.history(), run.cursor_event()));
+    let again = (
+        run.cursor_event(),
+        trace_hash(run.history(), run.cursor_event()),
+    );
     if again != (n, first) {
         return Err(format!(
             "rewinding and replaying changed the trace: {n} events {first:016x} then {} events {:016x}",
@@ -71,7 +74,14 @@ pub fn run_case(c: Case) -> Result<(usize, u64), String> {
 
 /// One fixture line for a case and its result.
 pub fn line(c: Case, events: usize, hash: u64) -> String {
-    format!("{} {} {} {} {:016x}", c.scenario, c.protocol.name(), c.seed, events, hash)
+    format!(
+        "{} {} {} {} {:016x}",
+        c.scenario,
+        c.protocol.name(),
+        c.seed,
+        events,
+        hash
+    )
 }
 
 /// The fixture's lines, checked to cover every case once; the error says how to re-pin.
