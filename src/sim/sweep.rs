@@ -162,12 +162,15 @@ impl SweepSpec {
     /// Checks ranges and that every setting builds a valid run; the message says what is wrong.
     pub fn validate(&self) -> Result<(), String> {
         if scenario::by_name(&self.scenario).is_none() {
-            return Err(format!("there is no scenario called '{}'", self.scenario));
+            return Err(format!(
+                "there is no scenario called '{}'",
+                quoted(&self.scenario)
+            ));
         }
         if BackoffPolicy::from_name(&self.backoff, 0).is_none() {
             return Err(format!(
                 "unknown backoff '{}' (one of {})",
-                self.backoff,
+                quoted(&self.backoff),
                 BackoffPolicy::NAMES.join(", ")
             ));
         }
@@ -220,7 +223,7 @@ impl SweepSpec {
         run: u32,
     ) -> Result<(SimConfig, Vec<Intervention>), String> {
         let s = scenario::by_name(&self.scenario)
-            .ok_or_else(|| format!("there is no scenario called '{}'", self.scenario))?;
+            .ok_or_else(|| format!("there is no scenario called '{}'", quoted(&self.scenario)))?;
         let set = *self
             .settings()
             .get(setting)
@@ -237,7 +240,7 @@ impl SweepSpec {
         c.seed = run_seed(self.seed, setting, run);
         c.protocol.nodes = set.nodes;
         let backoff = BackoffPolicy::from_name(&self.backoff, set.backoff_max)
-            .ok_or_else(|| format!("unknown backoff '{}'", self.backoff))?;
+            .ok_or_else(|| format!("unknown backoff '{}'", quoted(&self.backoff)))?;
         if let Some(p) = self.protocol {
             c.protocol.quirks = p.quirks();
         }
@@ -441,6 +444,12 @@ pub fn pct(ppm: u32) -> String {
     units::short(i128::from(ppm), 4)
 }
 
+/// What a refusal quotes of a value: its first 40 characters (a pasted page must not come
+/// back whole in a message).
+fn quoted(s: &str) -> String {
+    units::clip(s, 40)
+}
+
 /// A comma-separated list, each item read by `item`.
 pub fn parse_list<T>(s: &str, item: impl Fn(&str) -> Result<T, String>) -> Result<Vec<T>, String> {
     let items: Vec<&str> = s.split(',').map(str::trim).collect();
@@ -455,43 +464,47 @@ pub fn parse_list<T>(s: &str, item: impl Fn(&str) -> Result<T, String>) -> Resul
 
 /// A cluster size, 3–9.
 pub fn parse_nodes(s: &str) -> Result<u8, String> {
+    let qs = quoted(s);
     match s.parse::<u8>() {
         Ok(n) if (3..=9).contains(&n) => Ok(n),
-        _ => Err(format!("a cluster has 3–9 nodes, not '{s}'")),
+        _ => Err(format!("a cluster has 3–9 nodes, not '{qs}'")),
     }
 }
 
 /// Milliseconds ("25", "12.5") as µs, up to an hour.
 pub fn parse_ms(s: &str) -> Result<Micros, String> {
+    let qs = quoted(s);
     match units::parse(s, 3) {
         Some(us) if us <= 3_600_000 * MS => Ok(us),
-        Some(_) => Err(format!("{s} ms is more than an hour")),
-        None => Err(format!("'{s}' is not a number of milliseconds")),
+        Some(_) => Err(format!("{qs} ms is more than an hour")),
+        None => Err(format!("'{qs}' is not a number of milliseconds")),
     }
 }
 
 /// A loss rate as a fraction ("0.3") or a percentage ("30%"), in ppm.
 pub fn parse_loss(s: &str) -> Result<u32, String> {
+    let qs = quoted(s);
     let (v, scale) = match s.strip_suffix('%') {
         Some(p) => (p, 4),
         None => (s, 6),
     };
     match units::parse(v, scale) {
         Some(ppm) if ppm <= 1_000_000 => Ok(ppm as u32),
-        Some(_) => Err(format!("'{s}' is outside 0–100%")),
-        None => Err(format!("'{s}' is not a rate (use 0.3 or 30%)")),
+        Some(_) => Err(format!("'{qs}' is outside 0–100%")),
+        None => Err(format!("'{qs}' is not a rate (use 0.3 or 30%)")),
     }
 }
 
 /// A latency range "MIN-MAX" in ms (or one value for a fixed latency), as µs.
 pub fn parse_latency(s: &str) -> Result<(Micros, Micros), String> {
+    let qs = quoted(s);
     let (a, b) = s.split_once('-').unwrap_or((s, s));
     let (a, b) = (parse_ms(a.trim())?, parse_ms(b.trim())?);
     if a > b {
-        return Err(format!("latency '{s}': the minimum is above the maximum"));
+        return Err(format!("latency '{qs}': the minimum is above the maximum"));
     }
     if b > 60_000 * MS {
-        return Err(format!("latency '{s}': at most 60 s"));
+        return Err(format!("latency '{qs}': at most 60 s"));
     }
     Ok((a, b))
 }
@@ -681,7 +694,7 @@ impl RunRow {
         }
         let num = |i: usize| -> Result<u64, String> {
             f[i].parse::<u64>()
-                .map_err(|_| format!("field {} ('{}') is not a number", i + 1, f[i]))
+                .map_err(|_| format!("field {} ('{}') is not a number", i + 1, quoted(f[i])))
         };
         let time = |i: usize| -> Result<Option<Time>, String> {
             if f[i].is_empty() {
