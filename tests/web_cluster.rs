@@ -318,3 +318,25 @@ async fn new_timeline_marks_are_added_without_redrawing_the_others() {
         "the first mark is the same element: appended to, not rebuilt"
     );
 }
+
+#[wasm_bindgen_test]
+async fn lock_and_refused_connection_messages_draw_while_playing() {
+    // Message types 16–20 (ConnectionRefused and the lock calls) once drew past the end of the
+    // sprite table and panicked the app as soon as one was on the canvas (found by the soak).
+    // Lock clients are busy around the failover at 6 s; the AtlasDB profile refuses calls to a
+    // crashed node.
+    for query in ["s=lock-failover&t=5800000", "s=atlasdb-failover&t=7900000"] {
+        let root = mount_cluster(query).await;
+        let start = clock_ms(&text(&root, "#clock"));
+        click(&root, "#play");
+        eventually("the clock to run 400 ms while drawing", || {
+            let now = clock_ms(&text(&root, "#clock"));
+            ensure!(now >= start + 400, "at {now} ms");
+            Ok(())
+        })
+        .await;
+        click(&root, "#play");
+        wait_paused(&root).await;
+        root.remove();
+    }
+}

@@ -472,30 +472,44 @@ struct Sprites {
     labels: Vec<(String, HtmlCanvasElement)>,
 }
 
+/// Colours a pill can take (`pill_colour`'s range).
+const PILL_COLOURS: usize = 10;
+
+/// Where the marks' sprites start: after one pill per message type and colour. (It was a
+/// literal 160 — sixteen types — and the lock and refused-connection messages, types 16–20,
+/// drew as marks or indexed past the end: found by the soak test.)
+const MARK_SPRITES: usize = crate::engine::Msg::TYPE_NAMES.len() * PILL_COLOURS;
+
+/// The sprite of a pill: message type × colour.
+fn pill_sprite(type_index: usize, colour: usize) -> usize {
+    type_index * PILL_COLOURS + colour.min(PILL_COLOURS - 1)
+}
+
 impl Sprites {
-    /// The pill of message type × colour `sprite`, or a mark (`MARKS`) at `160 + i`.
+    /// The pill of message type × colour `sprite` ([`pill_sprite`]), or a mark (`MARKS`) at
+    /// [`MARK_SPRITES`]` + i`.
     fn get(&mut self, sprite: usize, k: f64) -> Option<HtmlCanvasElement> {
         if self.scale != k {
             self.scale = k;
-            self.pills = vec![None; 16 * 10 + MARKS.len()];
+            self.pills = vec![None; MARK_SPRITES + MARKS.len()];
             self.labels.clear();
         }
         if self.pills[sprite].is_none() {
-            let (w, h) = match MARKS.get(sprite.wrapping_sub(160)) {
+            let (w, h) = match MARKS.get(sprite.wrapping_sub(MARK_SPRITES)) {
                 Some(_) => (16.0, 18.0),
                 None => (
-                    pill_width(crate::engine::Msg::TYPE_NAMES[sprite / 10]) + 2.0,
+                    pill_width(crate::engine::Msg::TYPE_NAMES[sprite / PILL_COLOURS]) + 2.0,
                     22.0,
                 ),
             };
             let (c, g) = blank(w, h, k)?;
-            if let Some((mark, colour)) = MARKS.get(sprite.wrapping_sub(160)) {
+            if let Some((mark, colour)) = MARKS.get(sprite.wrapping_sub(MARK_SPRITES)) {
                 g.set_font("700 14px system-ui, sans-serif");
                 g.set_fill_style_str(colour);
                 g.fill_text(mark, w / 2.0, 14.0).ok()?;
             } else {
-                let kind = crate::engine::Msg::TYPE_NAMES[sprite / 10];
-                g.set_fill_style_str(pill_colour(sprite % 10));
+                let kind = crate::engine::Msg::TYPE_NAMES[sprite / PILL_COLOURS];
+                g.set_fill_style_str(pill_colour(sprite % PILL_COLOURS));
                 g.set_stroke_style_str("rgba(0,0,0,0.3)");
                 g.begin_path();
                 g.round_rect_with_f64(1.0, 1.0, w - 2.0, 20.0, 10.0).ok()?;
@@ -629,7 +643,7 @@ fn draw(
                 } else {
                     m.x + m.w / 2.0
                 };
-                let mark = sprites.get(160 + i, k)?;
+                let mark = sprites.get(MARK_SPRITES + i, k)?;
                 g.draw_image_with_html_canvas_element(
                     &mark,
                     (x * k).round(),
@@ -979,7 +993,7 @@ pub fn Picture(p: &PictureProps) -> Html {
                 x,
                 y,
                 w: pill_width(kind),
-                sprite: m.msg.type_index() * 10 + colour,
+                sprite: pill_sprite(m.msg.type_index(), colour),
                 alpha: m.dropped.map_or(1.0, |(_, ago)| {
                     (1.0 - ago as f64 / 600_000.0).clamp(0.15, 1.0)
                 }),
