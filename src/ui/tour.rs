@@ -10,14 +10,27 @@ use super::store::{dispatch, use_lab, use_quiet_lab};
 use crate::lab::LabAction;
 use crate::sim::tour;
 
-/// Moves keyboard focus to the element with `id` inside `root` (so a new card is reachable).
+/// Moves keyboard focus to `selector` inside `root` (so a new card is reachable) without
+/// letting the focus scroll the page, then brings the picture's top to the top of the window:
+/// the picture shrinks during a tour so that it and the caption under it fit on one screen.
 fn focus_in(root: &NodeRef, selector: &str) {
-    if let Some(el) = root
-        .cast::<web_sys::Element>()
-        .and_then(|r| r.query_selector(selector).ok().flatten())
+    let Some(card) = root.cast::<web_sys::Element>() else {
+        return;
+    };
+    if let Some(el) = card
+        .query_selector(selector)
+        .ok()
+        .flatten()
         .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
     {
-        let _ = el.focus();
+        let options = web_sys::FocusOptions::new();
+        options.set_prevent_scroll(true);
+        let _ = el.focus_with_options(&options);
+    }
+    if let Some(picture) = card.closest(".picture").ok().flatten() {
+        let options = web_sys::ScrollIntoViewOptions::new();
+        options.set_block(web_sys::ScrollLogicalPosition::Start);
+        picture.scroll_into_view_with_scroll_into_view_options(&options);
     }
 }
 
