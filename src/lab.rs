@@ -1034,9 +1034,12 @@ impl Duel {
         let side = |policy| {
             let mut c = config.clone();
             c.protocol.backoff = policy;
-            let run = Run::new(c.clone(), ivs.clone())
+            let mut run = Run::new(c.clone(), ivs.clone())
                 .or_else(|_| Run::new(c, Vec::new()))
                 .expect("the lab's configuration is valid");
+            // At t = 0 as the lab is (its start-up events done), so the two sides open with
+            // the roles the lab showed, not a blank world's.
+            run.seek(0);
             DuelRun { policy, run }
         };
         Duel {
@@ -1891,5 +1894,31 @@ mod tests {
                 assert!(n.text.chars().count() < 400, "{key}: {}", n.text.len());
             }
         }
+    }
+
+    #[test]
+    fn the_dueling_lab_opens_with_the_roles_the_lab_shows() {
+        let mut l = Lab::scenario("dueling-no-backoff").unwrap();
+        let roles = |r: &Run| {
+            crate::sim::view::nodes(r)
+                .iter()
+                .map(|n| n.role)
+                .collect::<Vec<_>>()
+        };
+        let lab = roles(&l.run);
+        l.apply(LabAction::OpenDuel);
+        let d = l.duel.as_ref().unwrap();
+        assert_eq!(roles(&d.left.run), lab);
+        assert_eq!(roles(&d.right.run), lab);
+    }
+
+    #[test]
+    fn a_sweep_link_with_problems_opens_without_crashing_the_experiments_view() {
+        // It waits for Run with no rows computed; the view still asks for the CDF's points.
+        let l = Lab::from_query(&format!("?x=leader-crash&xn={}", "9".repeat(60_000)));
+        assert_eq!(l.tab, Tab::Experiments);
+        let runs = l.experiments.sorted_runs();
+        assert!(runs.iter().all(Vec::is_empty), "{runs:?}");
+        assert!(l.notices.iter().all(|n| n.text.chars().count() <= 301));
     }
 }

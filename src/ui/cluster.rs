@@ -111,13 +111,15 @@ pub fn countdown_name(k: TimerKind) -> &'static str {
     }
 }
 
-/// Point on the segment from `a` to `b`, trimmed by the node radius at both ends and offset
-/// sideways so the two directions of one edge do not overlap.
+/// Point on the segment from `a` to `b`, trimmed at both ends and offset sideways so the two
+/// directions of one edge do not overlap. The trim keeps a pill (11 units tall each side of
+/// its centre) clear of the node and of the round line under it, even at t = 0 when every
+/// node sends at once.
 fn along(a: (f64, f64), b: (f64, f64), t: f64) -> (f64, f64) {
     let (dx, dy) = (b.0 - a.0, b.1 - a.1);
     let len = (dx * dx + dy * dy).sqrt().max(1.0);
     let (ux, uy) = (dx / len, dy / len);
-    let trim = (NODE_R + 8.0).min(len / 3.0);
+    let trim = (NODE_R + 31.0).min(len / 3.0);
     let start = (a.0 + ux * trim, a.1 + uy * trim);
     let end = (b.0 - ux * trim, b.1 - uy * trim);
     let off = 9.0;
@@ -172,6 +174,13 @@ struct NodeProps {
     /// Time is moving: the countdown's moving parts are zeroed (see `Picture`).
     live: bool,
     onclick: Callback<NodeId>,
+}
+
+/// A glyph's line of text with a trailing space: the glyph's lines are separate `<text>`s,
+/// and whatever reads the glyph's text as one string (assistive tech, copy and paste) would
+/// otherwise run "N2", "✓ follower" and "incarnation 0" together. Not rendered.
+fn spaced(line: &str) -> String {
+    format!("{line} ")
 }
 
 #[component]
@@ -234,18 +243,19 @@ fn NodeGlyph(p: &NodeProps) -> Html {
         format!("{} {role}", role_icon(n.role)),
         format!("incarnation {}", n.incarnation),
     ];
-    parts.push(text(classes!("name"), x, y - 10.0, shown[0].clone()));
-    parts.push(text(classes!("role-word"), x, y + 9.0, shown[1].clone()));
-    parts.push(text(classes!("inc"), x, y + 24.0, shown[2].clone()));
+    parts.push(text(classes!("name"), x, y - 10.0, spaced(&shown[0])));
+    parts.push(text(classes!("role-word"), x, y + 9.0, spaced(&shown[1])));
+    parts.push(text(classes!("inc"), x, y + 24.0, spaced(&shown[2])));
     let round = match (n.round, n.believes) {
         (Some(r), Some(l)) if n.role != Role::Leader && l.node != id => {
-            format!("round {r}: {} leads", l.node)
+            // What this node believes, not who leads now (that may have changed unseen).
+            format!("round {r} names {}", l.node)
         }
         (Some(r), _) => format!("round {r}"),
         (None, _) => "no leader known".into(),
     };
-    shown.push(round.clone());
-    parts.push(text(classes!("round"), x, below, round));
+    parts.push(text(classes!("round"), x, below, spaced(&round)));
+    shown.push(round);
     if let Some((counter, bound)) = n.timestamps {
         // Past the bound only with the serve-past-bound bug: say so, in the colour of trouble.
         let (class, sign) = if counter > bound {
@@ -254,8 +264,8 @@ fn NodeGlyph(p: &NodeProps) -> Html {
             (classes!("ts"), '≤')
         };
         let ts = format!("ts {counter} {sign} bound {bound}");
-        shown.push(ts.clone());
-        parts.push(text(class, x, below + 15.0, ts));
+        parts.push(text(class, x, below + 15.0, spaced(&ts)));
+        shown.push(ts);
     }
     if let Some(locks) = &n.locks {
         if !locks.is_empty() {
@@ -264,8 +274,8 @@ fn NodeGlyph(p: &NodeProps) -> Html {
                 .map(|(l, c)| format!("{}:{c}", l.to_string().trim_start_matches("lock ")))
                 .collect();
             let locks = format!("🔒 {}", held.join(" "));
-            shown.push(locks.clone());
-            parts.push(text(classes!("locks"), x, below + 30.0, locks));
+            parts.push(text(classes!("locks"), x, below + 30.0, spaced(&locks)));
+            shown.push(locks);
         }
     }
     if n.role == Role::Leader {
@@ -583,7 +593,8 @@ fn draw(
     draw_arcs(&g, sprites.palette.as_ref()?, &sprites.rings)?;
     g.set_transform(1.0, 0.0, 0.0, 1.0, 0.0, 0.0).ok()?;
     let rings = std::mem::take(&mut sprites.rings);
-    for r in rings.iter().filter(|_| !sprites.tiny) {
+    let tiny = sprites.tiny;
+    for r in rings.iter().filter(|_| !tiny) {
         if let Some(text) = &r.label {
             let sprite = sprites.label(text, r.kind, k)?;
             // The label's baseline sits 13 units down its sprite.

@@ -108,14 +108,14 @@ pub fn Help() -> Html {
         <div class="help-backdrop" onclick={close.clone()}>
             <div class="help" role="dialog" aria-modal="true" aria-labelledby="help-title" tabindex="-1"
                  ref={dialog} onkeydown={trap} onclick={keep}>
-                <header>
+                <div class="help-head">
                     <h2 id="help-title">{ "How to use PaxosScope" }</h2>
                     <button id="help-close" aria-label="Close help" onclick={close.clone()}>{ "×" }</button>
-                </header>
+                </div>
                 { body() }
-                <footer>
+                <div class="help-foot">
                     <button id="help-done" class="primary" onclick={close}>{ "Close" }</button>
-                </footer>
+                </div>
             </div>
         </div>
     }
