@@ -95,10 +95,18 @@ export default [
     }),
   },
   {
-    name: 'axe: the inspector on a node and on a message',
+    name: 'axe: the inspector on a node (and its toolbar on the picture)',
     run: (t) => auditAt(t, 'inspector', '/?s=leader-crash&t=9000000', async (page) => {
       await page.locator('svg.cluster .node[data-node="2"]').click();
       await page.locator('#inspector[data-node="2"]').waitFor();
+      await page.locator('.context-toolbar').waitFor();
+    }),
+  },
+  {
+    name: 'axe: the inspector on a travelling message',
+    run: (t) => auditAt(t, 'message inspector', '/?s=dueling-no-backoff&t=2000000', async (page) => {
+      await page.locator('.msg-hits .msg:not(.dropped)').first().click();
+      await page.locator('#ctx-drop').waitFor();
     }),
   },
   {

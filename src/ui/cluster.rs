@@ -238,14 +238,11 @@ fn NodeGlyph(p: &NodeProps) -> Html {
             NODE_R + 7.0,
         ));
     }
-    let mut shown = vec![
-        id.to_string(),
-        format!("{} {role}", role_icon(n.role)),
-        format!("incarnation {}", n.incarnation),
-    ];
+    // In the order the lines go from always shown to first hidden (presenter mode and phones
+    // hide the small ones), so what is visible is always the start of the accessible name.
+    let mut shown = vec![id.to_string(), format!("{} {role}", role_icon(n.role))];
     parts.push(text(classes!("name"), x, y - 10.0, spaced(&shown[0])));
     parts.push(text(classes!("role-word"), x, y + 9.0, spaced(&shown[1])));
-    parts.push(text(classes!("inc"), x, y + 24.0, spaced(&shown[2])));
     let round = match (n.round, n.believes) {
         (Some(r), Some(l)) if n.role != Role::Leader && l.node != id => {
             // What this node believes, not who leads now (that may have changed unseen).
@@ -278,6 +275,9 @@ fn NodeGlyph(p: &NodeProps) -> Html {
             shown.push(locks);
         }
     }
+    let inc = format!("incarnation {}", n.incarnation);
+    parts.push(text(classes!("inc"), x, y + 24.0, spaced(&inc)));
+    shown.push(inc);
     if n.role == Role::Leader {
         parts.push(text(classes!("crown"), x, y - NODE_R - 12.0, "★".into()));
     }
