@@ -498,7 +498,10 @@ impl Lab {
             );
         }
         match Run::new(config, keep) {
-            Ok(run) => {
+            Ok(mut run) => {
+                // At t = 0 as a link opens it (start-up events done): a new seed or size shows
+                // the roles a fresh page would, and its link needs no step count.
+                run.seek(0);
                 self.run = run;
                 self.notices = self.session_notices();
                 self.selected_msg = None;
