@@ -146,13 +146,19 @@ export default [
     name: 'share link: the cursor as (time, step); Share moves nothing and reopens the same event',
     async run(t) {
       const { page } = t;
-      await page.goto(t.url('/?s=leader-crash&t=7999000'));
+      // Step one event at a time from t = 0 until the cursor stands inside an instant (more
+      // events due at the same time), as after the issue's 40 single steps.
+      await page.goto(t.url('/?s=dueling-no-backoff'));
       await page.locator('#safety').waitFor();
-      for (let i = 0; i < 40; i++) {
+      let inside = false;
+      for (let i = 0; i < 80 && !inside; i++) {
+        const before = page.url();
         await page.locator('#step').click();
-        // One render per click: wait for the address bar (written after each render).
-        await page.waitForFunction(() => document.querySelector('#step'));
+        // The address bar is written after each render.
+        await page.waitForFunction((b) => location.href !== b, before);
+        inside = /[?&]st=\d+/.test(page.url());
       }
+      assert.ok(inside, 'stepping reached a cursor inside an instant');
       await page.locator('#tab-log').click();
       await page.locator('.log-rows .row.current').first().waitFor();
       const before = { clock: await clock(page), current: await page.locator('.log-rows .row.current').last().textContent() };
@@ -161,6 +167,8 @@ export default [
       assert.equal(await clock(page), before.clock, 'Share did not move the clock');
       assert.equal(await page.locator('.log-rows .row.current').last().textContent(), before.current, 'nor the event');
       const link = page.url();
+      // Inside an instant a time alone would reopen at the instant's end.
+      assert.match(link, /[?&]st=\d+(&|$)/, `the link holds the step: ${link}`);
       const other = await page.context().newPage();
       await other.goto(link);
       await other.locator('#tab-log').click();
