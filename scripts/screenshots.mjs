@@ -66,6 +66,21 @@ const shots = [
     },
   },
   {
+    // Presenter mode for a lecture hall: large type, the caption under the picture.
+    file: 'presenter.png',
+    link: '?tour=leader-crash.2&present=1',
+    async then(page) {
+      await page.locator('.tour-card[data-step="2"]').waitFor();
+    },
+  },
+  {
+    // A phone: the picture takes the width; its words are drawn large or not at all.
+    file: 'phone.png',
+    link: '?s=leader-crash&t=9000000',
+    width: 390,
+    height: 844,
+  },
+  {
     file: 'number-line.png',
     link: '?s=failover-monotonic&t=20000000',
     tab: '#tab-timestamps',
@@ -79,7 +94,7 @@ const browser = await chromium.launch({
 await mkdir(out, { recursive: true });
 let failed = 0;
 for (const shot of shots) {
-  const page = await browser.newPage({ viewport: { width: 1280, height: shot.height ?? 800 } });
+  const page = await browser.newPage({ viewport: { width: shot.width ?? 1280, height: shot.height ?? 800 } });
   const errors = [];
   page.on('pageerror', (e) => errors.push(String(e)));
   page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));

@@ -44,6 +44,10 @@ pub struct Notice {
     pub kind: NoticeKind,
     /// Plain words.
     pub text: String,
+    /// Whether it describes the run on screen (a violation, a fork) rather than the session
+    /// (a link, a refused import): such a notice goes when that run is replaced, so a Reset
+    /// or a new scenario never shows a violation under a "Safety holds" banner.
+    pub about_run: bool,
 }
 
 /// Which side panel is open.
@@ -148,6 +152,8 @@ pub enum LabAction {
     SetTab(Tab),
     /// Show or hide the help overlay.
     ToggleHelp,
+    /// Enter or leave presenter mode (see [`Lab::presenting`]).
+    TogglePresenter,
     /// Dismiss a notice.
     Dismiss(usize),
     /// Turn an injected bug on or off from the cursor on.
@@ -239,6 +245,9 @@ pub struct Lab {
     pub tab: Tab,
     /// Help overlay shown.
     pub help: bool,
+    /// Presenter mode: the picture and the tour's caption large for a lecture hall, the side
+    /// panels hidden. Kept in the share link, so a lecturer's prepared links open in it.
+    pub presenting: bool,
     /// The dueling lab, while open (the normal run waits underneath, unchanged).
     pub duel: Option<Duel>,
     /// The guided tour being followed, if any.
@@ -276,58 +285,83 @@ impl Lab {
             .collect();
         let (shared, problems) = share::decode(&run_query.join("&"));
         let mut lab = Lab::from_shared(shared);
-        // A mangled link can hold hundreds of problems; a few say enough.
-        const SHOWN: usize = 4;
-        lab.notices
-            .extend(problems.iter().take(SHOWN).map(|p| Notice {
-                kind: NoticeKind::Warning,
-                text: p.to_string(),
-            }));
-        if problems.len() > SHOWN {
-            lab.notify(
-                NoticeKind::Warning,
-                format!(
-                    "…and {} more problems in this link were ignored the same way.",
-                    problems.len() - SHOWN
-                ),
-            );
-        }
+        let mut texts: Vec<String> = problems.iter().map(ToString::to_string).collect();
         if let Some((spec, warnings)) = SweepSpec::from_query(query) {
             // A clean sweep link starts computing at once; one with problems waits for Run.
             lab.experiments = Experiments::from_link(spec, warnings.is_empty());
             lab.tab = Tab::Experiments;
-            for text in warnings {
-                lab.notify(NoticeKind::Warning, text);
-            }
+            texts.extend(warnings);
         }
         // `tour=NAME.STEP`: a lecturer's link to one step of a guided tour.
         if let Some(v) = share::param(query, "tour") {
             let (name, step) = v.split_once('.').unwrap_or((&v, "0"));
             match step.parse::<usize>() {
-                Ok(step) => lab.open_tour_at(name, step),
-                Err(_) => lab.notify(
-                    NoticeKind::Warning,
-                    format!(
-                        "Ignored 'tour={}': the step after the dot is a number.",
-                        crate::sim::units::clip(&v, 40)
-                    ),
-                ),
+                Ok(step) => {
+                    if let Some(problem) = lab.open_tour_at(name, step) {
+                        texts.push(problem);
+                    }
+                }
+                Err(_) => texts.push(format!(
+                    "Ignored 'tour={}': the part after the dot should be a step number.",
+                    crate::sim::units::clip(&v, 40)
+                )),
             }
         }
+        match share::param(query, "present").as_deref() {
+            None | Some("0") => {}
+            Some("1") => lab.presenting = true,
+            Some(v) => texts.push(format!(
+                "Ignored 'present={}': presenter mode is present=1.",
+                crate::sim::units::clip(v, 40)
+            )),
+        }
+        lab.link_problems(texts);
         lab
     }
 
-    /// Starts tour `name` and runs it to `step` (its last step at most).
-    fn open_tour_at(&mut self, name: &str, step: usize) {
-        self.start_tour(name);
+    /// Shows what was wrong with a link. A mangled link can hold thousands of problems; a few
+    /// say enough, and one line counts the rest.
+    fn link_problems(&mut self, texts: Vec<String>) {
+        const SHOWN: usize = 4;
+        let more = texts.len().saturating_sub(SHOWN);
+        // Each problem quotes the link, cut short; a reason can quote it too (a sweep's list
+        // of values), so the whole line is cut as well.
+        for text in texts.into_iter().take(SHOWN) {
+            self.notify(NoticeKind::Warning, crate::sim::units::clip(&text, 300));
+        }
+        if more > 0 {
+            self.notify(
+                NoticeKind::Warning,
+                format!("…and {more} more problems in this link were ignored the same way."),
+            );
+        }
+    }
+
+    /// Starts tour `name` and runs it to `step`; a step past its end opens the last one and
+    /// returns a problem saying so (as does an unknown tour).
+    fn open_tour_at(&mut self, name: &str, step: usize) -> Option<String> {
+        let Some(info) = tour::info(name) else {
+            return Some(format!(
+                "There is no tour called '{}'; the tours are {}.",
+                crate::sim::units::clip(name, 40),
+                tour::ALL.map(|t| t.name).join(", ")
+            ));
+        };
+        self.start_tour(info.name);
         let steps = self.tour.as_ref().map_or(0, |t| t.steps.len());
         for _ in 0..step.min(steps) {
             self.tour_action(LabAction::TourNext);
         }
+        (step > steps).then(|| {
+            format!(
+                "The tour '{}' has {steps} steps, not {step}; it opened at its last step.",
+                info.name
+            )
+        })
     }
 
     fn from_shared(s: Shared) -> Lab {
-        let cursor = s.cursor;
+        let (cursor, steps) = (s.cursor, s.steps);
         let run = Run::new(s.config.clone(), s.interventions).unwrap_or_else(|_| {
             Run::new(s.config, vec![]).expect("a validated configuration builds a run")
         });
@@ -346,12 +380,13 @@ impl Lab {
             log_filter: LogFilter::default(),
             tab: Tab::default(),
             help: false,
+            presenting: false,
             duel: None,
             tour: None,
             experiments: Experiments::default(),
             announced: 0,
         };
-        lab.run.seek(cursor);
+        share::go_to(&mut lab.run, cursor, steps);
         lab.announced = lab.run.world().checker.violations.len();
         lab
     }
@@ -365,6 +400,7 @@ impl Lab {
             config: s.config,
             interventions: s.interventions,
             cursor: 0,
+            steps: None,
         }))
     }
 
@@ -372,15 +408,20 @@ impl Lab {
     /// On a tour's stop (not wandered off), the link also names the tour and step, so it
     /// opens there with the caption.
     pub fn share_query(&self) -> String {
+        let (cursor, steps) = share::cursor(&self.run);
         let mut q = share::encode(&Shared {
             scenario: self.scenario.clone(),
             preset: self.preset,
             config: self.run.config().clone(),
             interventions: self.run.interventions().to_vec(),
-            cursor: self.run.now(),
+            cursor,
+            steps,
         });
         if let Some(t) = self.tour.as_ref().filter(|t| !t.paused) {
             q.push_str(&format!("&tour={}.{}", t.info.name, t.at));
+        }
+        if self.presenting {
+            q.push_str("&present=1");
         }
         // With the Experiments tab open the link carries the sweep too, and reopens it.
         if self.tab == Tab::Experiments {
@@ -403,15 +444,34 @@ impl Lab {
         }
     }
 
-    /// Adds a notice.
+    /// Adds a notice about the session (it stays until dismissed).
     pub fn notify(&mut self, kind: NoticeKind, text: impl Into<String>) {
-        let text = text.into();
+        self.push_notice(kind, text.into(), false);
+    }
+
+    /// Adds a notice about the run on screen (it goes with the run: see [`Notice::about_run`]).
+    fn notify_run(&mut self, kind: NoticeKind, text: impl Into<String>) {
+        self.push_notice(kind, text.into(), true);
+    }
+
+    fn push_notice(&mut self, kind: NoticeKind, text: String, about_run: bool) {
         if !self.notices.iter().any(|n| n.text == text) {
-            self.notices.push(Notice { kind, text });
+            self.notices.push(Notice {
+                kind,
+                text,
+                about_run,
+            });
         }
         if self.notices.len() > 6 {
             self.notices.remove(0);
         }
+    }
+
+    /// The notices to keep when the run is replaced: those about the session.
+    fn session_notices(&mut self) -> Vec<Notice> {
+        let mut kept = std::mem::take(&mut self.notices);
+        kept.retain(|n| !n.about_run);
+        kept
     }
 
     /// Loads a counterexample or hazard scenario, runs it to its first violation and shows the
@@ -438,8 +498,12 @@ impl Lab {
             );
         }
         match Run::new(config, keep) {
-            Ok(run) => {
+            Ok(mut run) => {
+                // At t = 0 as a link opens it (start-up events done): a new seed or size shows
+                // the roles a fresh page would, and its link needs no step count.
+                run.seek(0);
                 self.run = run;
+                self.notices = self.session_notices();
                 self.selected_msg = None;
                 self.highlight = None;
                 self.split = None;
@@ -455,7 +519,7 @@ impl Lab {
     fn act(&mut self, action: Action) {
         let when = self.run.now();
         match self.run.act(action) {
-            Ok(true) => self.notify(
+            Ok(true) => self.notify_run(
                 NoticeKind::Info,
                 format!(
                     "You acted in the past, at {}: the run forked there and what happened after was discarded.",
@@ -481,7 +545,7 @@ impl Lab {
             );
             self.announced = v.len();
             self.playing = false;
-            self.notify(NoticeKind::Error, text);
+            self.notify_run(NoticeKind::Error, text);
         }
     }
 
@@ -538,7 +602,7 @@ impl Lab {
             }
             LabAction::LoadScenario(name) => match Lab::scenario(&name) {
                 Some(mut lab) => {
-                    lab.notices = std::mem::take(&mut self.notices);
+                    lab.notices = self.session_notices();
                     lab.tab = self.tab;
                     lab.tour = self.tour.take();
                     lab.experiments = std::mem::take(&mut self.experiments);
@@ -695,6 +759,7 @@ impl Lab {
                 match trace::import(&text).and_then(|i| trace::rebuild(&i)) {
                     Ok((run, replay)) => {
                         self.run = run;
+                        self.notices = self.session_notices();
                         self.scenario = None;
                         self.playing = false;
                         self.announced = self.run.world().checker.violations.len();
@@ -710,7 +775,7 @@ impl Lab {
                                 i + 1
                             ),
                         };
-                        self.notify(NoticeKind::Info, text);
+                        self.notify_run(NoticeKind::Info, text);
                     }
                     Err(e) => self.notify(
                         NoticeKind::Error,
@@ -720,6 +785,7 @@ impl Lab {
             }
             LabAction::SetTab(t) => self.tab = t,
             LabAction::ToggleHelp => self.help = !self.help,
+            LabAction::TogglePresenter => self.presenting = !self.presenting,
             LabAction::Dismiss(i) => {
                 if i < self.notices.len() {
                     self.notices.remove(i);
@@ -805,12 +871,13 @@ impl Lab {
             config,
             interventions,
             cursor: 0,
+            steps: None,
         });
         let row = self.experiments.row(setting, run).copied();
         let fault_at = spec.fault_at();
         lab.run.seek(fault_at);
         lab.announced = lab.run.world().checker.violations.len();
-        lab.notices = std::mem::take(&mut self.notices);
+        lab.notices = self.session_notices();
         lab.experiments = std::mem::take(&mut self.experiments);
         lab.tab = self.tab;
         let label = spec
@@ -823,7 +890,7 @@ impl Lab {
             None => "no new leader within the horizon".to_string(),
         };
         *self = lab;
-        self.notify(
+        self.notify_run(
             NoticeKind::Info,
             format!(
                 "Opened run {run} of {label} (seed {seed}) at its fault, {}: {outcome}. Press Play to watch.",
@@ -970,9 +1037,12 @@ impl Duel {
         let side = |policy| {
             let mut c = config.clone();
             c.protocol.backoff = policy;
-            let run = Run::new(c.clone(), ivs.clone())
+            let mut run = Run::new(c.clone(), ivs.clone())
                 .or_else(|_| Run::new(c, Vec::new()))
                 .expect("the lab's configuration is valid");
+            // At t = 0 as the lab is (its start-up events done), so the two sides open with
+            // the roles the lab showed, not a blank world's.
+            run.seek(0);
             DuelRun { policy, run }
         };
         Duel {
@@ -1077,6 +1147,7 @@ fn leaves_tour(a: &LabAction) -> bool {
             | LabAction::SetLogFilter(_)
             | LabAction::SetTab(_)
             | LabAction::ToggleHelp
+            | LabAction::TogglePresenter
             | LabAction::Dismiss(_)
             | LabAction::StartSplit
             | LabAction::ToggleSplit(_)
@@ -1718,5 +1789,139 @@ mod tests {
         );
         l.apply(LabAction::TourNext);
         assert_eq!(l.run.world().steps, stop.steps, "no tour: nothing happens");
+    }
+
+    #[test]
+    fn violation_notices_go_with_the_run_they_describe() {
+        let mut l = Lab::from_query("?seed=x");
+        for bug in ["minority-quorum", "skip-bound-recovery"] {
+            l.apply(LabAction::ShowCounterexample(bug.into()));
+        }
+        let paused = |l: &Lab| {
+            l.notices
+                .iter()
+                .filter(|n| n.text.starts_with("Paused at"))
+                .count()
+        };
+        assert_eq!(paused(&l), 1, "only the run on screen: {:?}", l.notices);
+        l.apply(LabAction::Reset);
+        assert_eq!(paused(&l), 0, "{:?}", l.notices);
+        l.apply(LabAction::ShowCounterexample("minority-quorum".into()));
+        l.apply(LabAction::LoadScenario("leader-crash".into()));
+        assert_eq!(paused(&l), 0, "{:?}", l.notices);
+        assert!(
+            l.notices.iter().any(|n| n.text.contains("seed 'x'")),
+            "the link's own warning stays: {:?}",
+            l.notices
+        );
+    }
+
+    #[test]
+    fn a_share_link_keeps_the_cursor_inside_an_instant_and_agrees_with_the_rust_test() {
+        let mut l = Lab::scenario("dueling-no-backoff").unwrap();
+        // Step until the cursor stands inside an instant (more events due at the same time).
+        for _ in 0..400 {
+            l.apply(LabAction::Step);
+            if share::cursor(&l.run).1.is_some() {
+                break;
+            }
+        }
+        let (steps, now) = (l.run.world().steps, l.run.now());
+        assert!(
+            share::cursor(&l.run).1.is_some(),
+            "found a cursor mid-instant"
+        );
+        let q = l.share_query();
+        assert_eq!(
+            (l.run.world().steps, l.run.now()),
+            (steps, now),
+            "sharing moves nothing"
+        );
+        assert!(q.contains(&format!("&st={steps}")), "{q}");
+        let again = Lab::from_query(&q);
+        assert!(again.notices.is_empty(), "{:?}", again.notices);
+        assert_eq!((again.run.world().steps, again.run.now()), (steps, now));
+        // "Copy as Rust test" embeds the same link.
+        assert!(l.rust_test().contains(&q), "{}", l.rust_test());
+        // At the end of an instant the link holds the time alone.
+        l.apply(LabAction::Seek(now));
+        assert!(!l.share_query().contains("st="));
+    }
+
+    #[test]
+    fn link_problems_name_the_real_problem() {
+        let text = |q: &str| {
+            Lab::from_query(q)
+                .notices
+                .iter()
+                .map(|n| n.text.clone())
+                .collect::<Vec<_>>()
+                .join("\n")
+        };
+        let t = text("?cl=100000");
+        assert!(
+            t.contains("100000 is out of range") && !t.contains("not a number"),
+            "{t}"
+        );
+        let t = text("?cup=maybe");
+        assert!(
+            t.contains("'cup=maybe'") && t.contains("1 (on) or 0 (off)"),
+            "{t}"
+        );
+        let t = text("?iv=99999999999999999:crash:1");
+        assert!(t.contains("past the last moment"), "{t}");
+        let t = text("?t=99999999999");
+        assert!(
+            t.contains("past the last moment") && !t.contains("not a number"),
+            "{t}"
+        );
+        let t = text("?tour=first-election.999");
+        assert!(t.contains("has 8 steps, not 999"), "{t}");
+        let t = text("?tour=first-election.zz");
+        assert!(t.contains("should be a step number"), "{t}");
+        let t = text("?tour=%3Cb%3Enope");
+        assert!(t.contains("'<b>nope'") && !t.contains("%3C"), "{t}");
+        // Floods collapse: thousands of unknown parameters, run's or sweep's, make five lines.
+        let many: Vec<String> = (0..8000).map(|i| format!("zz{i}=1")).collect();
+        let l = Lab::from_query(&format!("?{}", many.join("&")));
+        assert!(l.notices.len() <= 6, "{}", l.notices.len());
+        let many: Vec<String> = (0..8000).map(|i| format!("xzz{i}=1")).collect();
+        let l = Lab::from_query(&format!("?x=leader-crash&{}", many.join("&")));
+        assert!(l.notices.len() <= 6, "{}", l.notices.len());
+        // A 60 KB value is quoted short, whichever parameter carries it.
+        let big = "9".repeat(60_000);
+        for key in [
+            "s", "seed", "lat", "cl", "iv", "t", "st", "tour", "xn", "zz",
+        ] {
+            for n in &Lab::from_query(&format!("?x=leader-crash&{key}={big}")).notices {
+                assert!(n.text.chars().count() < 400, "{key}: {}", n.text.len());
+            }
+        }
+    }
+
+    #[test]
+    fn the_dueling_lab_opens_with_the_roles_the_lab_shows() {
+        let mut l = Lab::scenario("dueling-no-backoff").unwrap();
+        let roles = |r: &Run| {
+            crate::sim::view::nodes(r)
+                .iter()
+                .map(|n| n.role)
+                .collect::<Vec<_>>()
+        };
+        let lab = roles(&l.run);
+        l.apply(LabAction::OpenDuel);
+        let d = l.duel.as_ref().unwrap();
+        assert_eq!(roles(&d.left.run), lab);
+        assert_eq!(roles(&d.right.run), lab);
+    }
+
+    #[test]
+    fn a_sweep_link_with_problems_opens_without_crashing_the_experiments_view() {
+        // It waits for Run with no rows computed; the view still asks for the CDF's points.
+        let l = Lab::from_query(&format!("?x=leader-crash&xn={}", "9".repeat(60_000)));
+        assert_eq!(l.tab, Tab::Experiments);
+        let runs = l.experiments.sorted_runs();
+        assert!(runs.iter().all(Vec::is_empty), "{runs:?}");
+        assert!(l.notices.iter().all(|n| n.text.chars().count() <= 301));
     }
 }

@@ -137,7 +137,7 @@ fn replay_bug_minority_quorum_seed41_at_947ms() {
     use paxoscope::sim::{share, trace, Run};
 
     // The run as its share link describes it: seed, configuration, interventions, cursor.
-    let link = "s=bug-minority-quorum&seed=41&n=5&iv=0:partition:12-345&t=947551";
+    let link = "s=bug-minority-quorum&seed=41&n=5&iv=0:partition:12-345&t=947551&st=118";
     let (shared, warnings) = share::decode(link);
     assert!(warnings.is_empty(), "{warnings:?}");
     let mut run = Run::new(shared.config, shared.interventions).expect("a valid run");

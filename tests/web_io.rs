@@ -219,7 +219,12 @@ async fn new_seed_draws_from_the_browsers_crypto_and_goes_into_the_link() {
         })
         .await;
         let seed: u64 = now.parse().expect("the field shows a whole number");
-        assert!(address().contains(&format!("seed={seed}")), "{}", address());
+        // The address bar is written by an effect after the render that changed the field.
+        eventually("the new seed in the address bar", || {
+            ensure!(address().contains(&format!("seed={seed}")), "{}", address());
+            Ok(())
+        })
+        .await;
         seen.insert(seed);
     }
     assert_eq!(seen.len(), 8);

@@ -277,7 +277,8 @@ impl Experiments {
         let runs = self.spec.runs as usize;
         (0..self.spec.settings().len())
             .map(|s| {
-                let mine = &self.rows[s * runs..(s + 1) * runs];
+                // Nothing computed yet (a sweep link with problems waits for Run): no rows.
+                let mine = self.rows.get(s * runs..(s + 1) * runs).unwrap_or_default();
                 // One integer per run: downtime (never = last) above, run number below (runs
                 // < 2^17, downtimes < 2^40 µs), so a plain integer sort orders them.
                 let mut keys: Vec<u64> = mine

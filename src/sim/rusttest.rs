@@ -79,12 +79,14 @@ pub fn test_name(run: &Run, scenario: Option<&str>) -> String {
 
 /// The share link that rebuilds `run` exactly, or None if a link cannot express it.
 fn exact_link(run: &Run, scenario: Option<&str>, preset: Preset) -> Option<String> {
+    let (cursor, steps) = share::cursor(run);
     let shared = Shared {
         scenario: scenario.map(str::to_string),
         preset,
         config: run.config().clone(),
         interventions: run.interventions().to_vec(),
-        cursor: run.now(),
+        cursor,
+        steps,
     };
     let query = share::encode(&shared);
     let (back, warnings) = share::decode(&query);

@@ -20,6 +20,7 @@ use super::config::{Preset, SimConfig, Time};
 use super::intervention::{Action, Intervention, LinkFilter, Param};
 use super::scenario;
 use super::units;
+use super::Run;
 use crate::engine::{BackoffPolicy, Micros, Msg, NodeId, MS};
 
 /// What a link describes.
@@ -35,6 +36,30 @@ pub struct Shared {
     pub interventions: Vec<Intervention>,
     /// Cursor time (µs).
     pub cursor: Time,
+    /// Steps taken, when the cursor stands inside an instant (after "Step", with more events
+    /// due at the same time): a time alone would reopen at the instant's end, one event or
+    /// more further on than the screen and than "Copy as Rust test" say. None otherwise.
+    pub steps: Option<u64>,
+}
+
+/// Where `run`'s cursor is, as a link holds it: its time, and its step count when the time
+/// alone would not get back there (see [`Shared::steps`]).
+pub fn cursor(run: &Run) -> (Time, Option<u64>) {
+    let now = run.now();
+    let mid_instant = run
+        .world()
+        .next_time(run.interventions())
+        .is_some_and(|t| t <= now);
+    (now, mid_instant.then_some(run.world().steps))
+}
+
+/// Moves `run` to a cursor read from a link: step-exact when it has a step count (never past
+/// its time, whatever the link says), otherwise to the time.
+pub fn go_to(run: &mut Run, t: Time, steps: Option<u64>) {
+    match steps {
+        Some(steps) => run.seek_steps_until(steps, t),
+        None => run.seek(t),
+    }
 }
 
 impl Default for Shared {
@@ -46,6 +71,7 @@ impl Default for Shared {
             config: s.config,
             interventions: s.interventions,
             cursor: 0,
+            steps: None,
         }
     }
 }
@@ -129,6 +155,13 @@ pub enum LinkProblem {
     },
     /// `t=` is not a time up to [`MAX_CURSOR`](super::config::MAX_CURSOR).
     BadTime(String),
+    /// `st=` (the cursor's step inside an instant) is not a step count.
+    BadSteps(String),
+    /// More parameters than any link PaxosScope writes; the rest were not read.
+    TooManyParameters {
+        /// How many the link has.
+        count: usize,
+    },
 }
 
 fn q(s: &str) -> String {
@@ -171,14 +204,33 @@ impl fmt::Display for LinkProblem {
             LinkProblem::BadIntervention { item, why } => {
                 write!(f, "Ignored the intervention '{}': {why}.", q(item))
             }
-            LinkProblem::BadTime(v) => write!(
+            LinkProblem::BadTime(v) => match v.parse::<u128>() {
+                Ok(_) => write!(
+                    f,
+                    "The time {} µs is past the last moment a link can open at (an hour); starting at 0.",
+                    q(v)
+                ),
+                Err(_) => write!(
+                    f,
+                    "The time '{}' is not a number of microseconds; starting at 0.",
+                    q(v)
+                ),
+            },
+            LinkProblem::BadSteps(v) => write!(
                 f,
-                "The time '{}' is not a number of microseconds up to an hour; starting at 0.",
+                "The step '{}' is not a number of steps; opening at the end of that instant.",
                 q(v)
+            ),
+            LinkProblem::TooManyParameters { count } => write!(
+                f,
+                "This link has {count} parameters, far more than PaxosScope writes; only the first {MAX_PARAMS} were read."
             ),
         }
     }
 }
+
+/// Most parameters read from one link (PaxosScope writes fewer than 40).
+pub const MAX_PARAMS: usize = 200;
 
 /// The query's `key=value` pairs, unescaped (`+` is a space).
 fn pairs(query: &str) -> Vec<(String, String)> {
@@ -301,6 +353,9 @@ pub fn encode(shared: &Shared) -> String {
             .join(","),
     );
     put("t", shared.cursor.to_string());
+    if let Some(steps) = shared.steps {
+        put("st", steps.to_string());
+    }
     q
 }
 
@@ -367,14 +422,33 @@ fn opt(s: &str) -> Result<Option<NodeId>, String> {
     }
 }
 
-fn num<T: std::str::FromStr>(s: &str) -> Result<T, String> {
-    s.parse::<T>().map_err(|_| format!("'{s}' is not a number"))
+/// A whole number of type `T`; a number outside `T`'s range says so rather than "not a
+/// number" (`cl=100000` is a number, just far too many clients).
+fn num<T: std::str::FromStr + TryFrom<u64>>(s: &str) -> Result<T, String> {
+    s.parse::<T>().map_err(|_| {
+        let digits = s.strip_prefix('-').unwrap_or(s);
+        if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
+            let max = (0..64)
+                .map(|b| u64::MAX >> b)
+                .find(|&m| T::try_from(m).is_ok())
+                .unwrap_or(0);
+            format!("{} is out of range (0–{max})", units::clip(s, 24))
+        } else {
+            format!("'{}' is not a number", units::clip(s, 24))
+        }
+    })
 }
 
 /// Parses one `at:kind[:args]` intervention.
 pub fn decode_intervention(s: &str) -> Result<Intervention, String> {
     let parts: Vec<&str> = s.split(':').collect();
     let at: Time = num(parts[0])?;
+    if at > super::config::MAX_CURSOR {
+        return Err(format!(
+            "{} µs is past the last moment a link can reach (an hour)",
+            units::clip(parts[0], 24)
+        ));
+    }
     let arg = |i: usize| {
         parts
             .get(i)
@@ -484,9 +558,13 @@ pub fn decode(query: &str) -> (Shared, Vec<LinkProblem>) {
         warnings.push(LinkProblem::TooLong { bytes: query.len() });
         return (Shared::default(), warnings);
     }
-    let pairs = pairs(query);
+    let mut pairs = pairs(query);
     if pairs.is_empty() {
         return (Shared::default(), warnings);
+    }
+    if pairs.len() > MAX_PARAMS {
+        warnings.push(LinkProblem::TooManyParameters { count: pairs.len() });
+        pairs.truncate(MAX_PARAMS);
     }
     let get = |k: &str| {
         pairs
@@ -541,7 +619,8 @@ pub fn decode(query: &str) -> (Shared, Vec<LinkProblem>) {
         let r: Result<(), String> = (|| {
             match k.as_str() {
                 // `tour` is the lab's (a guided tour and its step), not the run's.
-                "s" | "p" | "seed" | "n" | "iv" | "t" | "tour" => {}
+                // `present` is the lab's too (presenter mode).
+                "s" | "p" | "seed" | "n" | "iv" | "t" | "st" | "tour" | "present" => {}
                 "lat" => {
                     let (a, b) = v
                         .split_once('-')
@@ -571,7 +650,13 @@ pub fn decode(query: &str) -> (Shared, Vec<LinkProblem>) {
                 "lh" => c.clients.lock_hold = parse_ms(v)?,
                 "ll" => c.protocol.lock_lease = parse_ms(v)?,
                 // Links made before quirks existed.
-                "cup" => c.protocol.quirks.catch_up_after_preemption = v == "1",
+                "cup" => {
+                    c.protocol.quirks.catch_up_after_preemption = match v.as_str() {
+                        "1" => true,
+                        "0" => false,
+                        _ => return Err("cup is 1 (on) or 0 (off)".into()),
+                    }
+                }
                 "proto" => {
                     c.protocol.quirks = crate::engine::Protocol::from_name(v)
                         .ok_or("the protocol is textbook or atlasdb")?
@@ -643,6 +728,16 @@ pub fn decode(query: &str) -> (Shared, Vec<LinkProblem>) {
                 0
             }),
     };
+    let steps = match get("st") {
+        None => None,
+        Some(v) => match v.parse::<u64>() {
+            Ok(s) => Some(s),
+            Err(_) => {
+                warnings.push(LinkProblem::BadSteps(v.to_string()));
+                None
+            }
+        },
+    };
     (
         Shared {
             scenario,
@@ -650,6 +745,7 @@ pub fn decode(query: &str) -> (Shared, Vec<LinkProblem>) {
             config,
             interventions,
             cursor,
+            steps,
         },
         warnings,
     )

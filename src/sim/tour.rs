@@ -15,7 +15,7 @@ use super::run::Run;
 use super::units::secs;
 use super::SimConfig;
 use crate::engine::{
-    Address, BackoffPolicy, Ballot, FailReason, LogId, Msg, NodeId, Observation, Phase, Seq,
+    Address, BackoffPolicy, Ballot, FailReason, LogId, Msg, NodeId, Observation, Phase, Role, Seq,
     TimerKind, Value, MS,
 };
 
@@ -245,6 +245,15 @@ const fn step(title: &'static str, within: Time, on: On, caption: &'static str) 
         within,
         on,
         caption,
+    }
+}
+
+/// "A", "A and B", "A, B and C".
+fn and_list(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
     }
 }
 
@@ -537,6 +546,7 @@ impl Hit<'_> {
                 (Some(p), _) => format!("to {}", p.node),
                 _ => String::new(),
             },
+            "others" => self.others(node, seq),
             "skipped" => match (serve, old_max) {
                 (Some((_, first, _, _)), Some(mx)) if first > mx + 1 => format!(
                     " {}–{} were reserved under the old bound but never handed out: they are \
@@ -548,6 +558,54 @@ impl Hit<'_> {
             },
             _ => format!("{{{key}}}"),
         }
+    }
+
+    /// What the nodes other than `leader` are doing at the stop, read from the world there:
+    /// a caption written as "the others are followers" contradicted the picture whenever a
+    /// rival was still proposing or waiting when the leader won.
+    fn others(&self, leader: Option<NodeId>, seq: Option<Seq>) -> String {
+        let Some(leader) = leader else {
+            return String::new();
+        };
+        let w = self.run.world();
+        let (mut follow, mut behind, mut down) = (Vec::new(), Vec::new(), Vec::new());
+        for n in w.nodes.iter().filter(|n| n.id != leader) {
+            match n.role() {
+                Role::Follower => follow.push(n.id.to_string()),
+                Role::Crashed => down.push(n.id.to_string()),
+                r => behind.push(format!("{} ({})", n.id, r.name())),
+            }
+        }
+        let ping = seconds(self.run.config().protocol.ping_interval);
+        let mut out = String::new();
+        if !follow.is_empty() {
+            out.push_str(&format!(
+                " {} already follow{} it: every {ping} each pings {leader}, and as long as it \
+                 answers \"yes, I lead\" nobody proposes.",
+                and_list(&follow),
+                if follow.len() == 1 { "s" } else { "" }
+            ));
+        }
+        if !behind.is_empty() {
+            let round = seq.map_or_else(String::new, |s| format!(" that round {s} is decided"));
+            out.push_str(&format!(
+                " {} {} not heard yet: {} follow{} {leader} once {} learn{}{round}.",
+                and_list(&behind),
+                if behind.len() == 1 { "has" } else { "have" },
+                if behind.len() == 1 { "it" } else { "they" },
+                if behind.len() == 1 { "s" } else { "" },
+                if behind.len() == 1 { "it" } else { "they" },
+                if behind.len() == 1 { "s" } else { "" },
+            ));
+        }
+        if !down.is_empty() {
+            out.push_str(&format!(
+                " {} {} down.",
+                and_list(&down),
+                if down.len() == 1 { "is" } else { "are" }
+            ));
+        }
+        out
     }
 
     /// `template` with every `{field}` filled in.
@@ -568,9 +626,7 @@ impl Hit<'_> {
 }
 
 const LEADER: &str = "{node} learned that round {seq} names it, then asked a quorum whether \
-    any later round exists. None does, so {node} is the leader (★) from {t}. The others are \
-    followers: every {ping} each one pings {node}, and as long as it answers \"yes, I lead\" \
-    nobody proposes.";
+    any later round exists. None does, so {node} is the leader (★) from {t}.{others}";
 
 const RECOVERED: &str = "Before serving anything, {node} asks a quorum for the highest sequence \
     of the timestamp log and reads the bound there: {bound}, at {slot}. Any bound the old leader \
@@ -1025,6 +1081,40 @@ mod tests {
                 last_t = stop.t;
             }
             assert_eq!(p.at, p.len(), "{}", t.name);
+        }
+    }
+
+    #[test]
+    fn a_leader_caption_says_what_the_other_nodes_are_doing_at_that_stop() {
+        for name in ["first-election", "leader-crash", "partitioned-leader"] {
+            let t = info(name).unwrap();
+            let mut run = fresh(&t);
+            let mut p = Progress::start(t, &run);
+            while p.next(&mut run) {
+                if p.current().unwrap().caption != LEADER {
+                    continue;
+                }
+                let caption = p.stop().caption.clone();
+                assert!(!caption.contains("The others are followers"), "{caption}");
+                let leader = run.world().leader().expect("a leader at a leader stop");
+                for n in run.world().nodes.iter().filter(|n| n.id != leader) {
+                    let role = n.role();
+                    let said = match role {
+                        Role::Follower => caption
+                            .split(" already follow")
+                            .next()
+                            .is_some_and(|s| s.contains(&n.id.to_string())),
+                        Role::Crashed => caption.contains(&format!("{}", n.id)),
+                        r => caption.contains(&format!("{} ({})", n.id, r.name())),
+                    };
+                    assert!(
+                        said,
+                        "{name}: {} is {} but the caption says: {caption}",
+                        n.id,
+                        role.name()
+                    );
+                }
+            }
         }
     }
 

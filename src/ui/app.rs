@@ -10,7 +10,7 @@ use super::controls::{Faults, Settings, Transport};
 use super::duel::{compare_button, DuelLab};
 use super::experiments::use_sweep_workers;
 use super::help::Help;
-use super::hooks::{current_query, replace_query, use_animation_frame, use_keys};
+use super::hooks::{current_query, replace_query, use_animation_frame, use_keys, KeyPress};
 use super::io::IoButtons;
 use super::sidebar::Sidebar;
 use super::store::{dispatch, LabHandle, LabStore, QuietLab};
@@ -36,23 +36,40 @@ pub fn App() -> Html {
         let d = store.dispatcher();
         // The store shares one lab across versions, so this reads the live help flag.
         let live = store.clone();
-        Callback::from(move |e: KeyboardEvent| {
-            let help = live.lab().help;
-            let action = match e.key().as_str() {
-                "?" => LabAction::ToggleHelp,
-                "Escape" if help => LabAction::ToggleHelp,
-                _ if help => return,
-                " " => LabAction::TogglePlay,
-                "ArrowRight" => LabAction::Step,
-                "ArrowLeft" => LabAction::StepBack,
-                "n" | "N" => LabAction::TourNext,
-                "b" | "B" => LabAction::TourBack,
-                "Escape" => LabAction::SelectNode(None),
-                _ => return,
-            };
-            e.prevent_default();
-            d.dispatch(action);
-        })
+        Callback::from(
+            move |KeyPress {
+                      event: e,
+                      on_control,
+                  }: KeyPress| {
+                let (help, touring, presenting) = {
+                    let lab = live.lab();
+                    (lab.help, lab.tour.is_some(), lab.presenting)
+                };
+                let action = match e.key().as_str() {
+                    "?" => LabAction::ToggleHelp,
+                    "Escape" if help => LabAction::ToggleHelp,
+                    _ if help => return,
+                    // A presenter's clicker sends PageDown/PageUp; on a tour they step it.
+                    "PageDown" if touring => LabAction::TourNext,
+                    "PageUp" if touring => LabAction::TourBack,
+                    // Clickers send arrows too; in presenter mode they step the tour wherever the
+                    // focus is (the tour's own buttons have it).
+                    "ArrowRight" if touring && presenting => LabAction::TourNext,
+                    "ArrowLeft" if touring && presenting => LabAction::TourBack,
+                    // Otherwise Space and the arrows on a focused control are that control's.
+                    " " | "ArrowRight" | "ArrowLeft" if on_control => return,
+                    " " => LabAction::TogglePlay,
+                    "ArrowRight" => LabAction::Step,
+                    "ArrowLeft" => LabAction::StepBack,
+                    "n" | "N" => LabAction::TourNext,
+                    "b" | "B" => LabAction::TourBack,
+                    "Escape" => LabAction::SelectNode(None),
+                    _ => return,
+                };
+                e.prevent_default();
+                d.dispatch(action);
+            },
+        )
     };
     use_keys(on_key);
 
@@ -77,17 +94,24 @@ pub fn App() -> Html {
         .and_then(crate::sim::scenario::by_name)
         .map(|s| (s.title, s.lesson));
     let duel_open = store.lab().duel.is_some();
+    let presenting = store.lab().presenting;
     html! {
         <ContextProvider<LabHandle> {context}>
           <ContextProvider<QuietLab> context={quiet}>
-            <div class="app">
+            <div class={classes!("app", presenting.then_some("presenter"))}>
                 <header class="top">
                     <h1>{ "PaxosScope" }</h1>
                     <p class="tagline">{ "AtlasDB TimeLock's Paxos: leader election and the timestamp bound, step by step" }</p>
                     <IoButtons />
                     <TourPicker />
-                    <button class="help-button" aria-keyshortcuts="?" onclick={dispatch(&store, LabAction::ToggleHelp)}>{ "? Help" }</button>
+                    <button type="button" id="present" aria-pressed={presenting.to_string()}
+                            title="Presenter mode: large type and high contrast for a lecture hall; PageDown/PageUp step a tour"
+                            onclick={dispatch(&store, LabAction::TogglePresenter)}>
+                        { if presenting { "Leave presenter mode" } else { "Present" } }
+                    </button>
+                    <button type="button" class="help-button" aria-keyshortcuts="?" onclick={dispatch(&store, LabAction::ToggleHelp)}>{ "? Help" }</button>
                 </header>
+                <main class="main">
                 <SafetyBanner />
                 <Notices />
                 // The dueling lab explains itself; the normal run's lesson would describe
@@ -103,19 +127,24 @@ pub fn App() -> Html {
                 if duel_open {
                     <DuelLab />
                 } else {
-                <main class="stage">
-                    <section class="picture"><ClusterView /><TourCard /></section>
-                    <Sidebar />
-                </main>
+                <div class="stage">
+                    <section class="picture" aria-label="The cluster"><ClusterView /><TourCard /></section>
+                    if !presenting {
+                        <Sidebar />
+                    }
+                </div>
                 <footer class="playback">
                     <Transport />
                     <Timeline />
                 </footer>
-                <section class="controls">
-                    <Faults />
-                    <Settings />
-                </section>
+                if !presenting {
+                    <section class="controls" aria-label="Faults and settings">
+                        <Faults />
+                        <Settings />
+                    </section>
                 }
+                }
+                </main>
             </div>
             if help {
                 <Help />

@@ -111,13 +111,15 @@ pub fn countdown_name(k: TimerKind) -> &'static str {
     }
 }
 
-/// Point on the segment from `a` to `b`, trimmed by the node radius at both ends and offset
-/// sideways so the two directions of one edge do not overlap.
+/// Point on the segment from `a` to `b`, trimmed at both ends and offset sideways so the two
+/// directions of one edge do not overlap. The trim keeps a pill (11 units tall each side of
+/// its centre) clear of the node and of the round line under it, even at t = 0 when every
+/// node sends at once.
 fn along(a: (f64, f64), b: (f64, f64), t: f64) -> (f64, f64) {
     let (dx, dy) = (b.0 - a.0, b.1 - a.1);
     let len = (dx * dx + dy * dy).sqrt().max(1.0);
     let (ux, uy) = (dx / len, dy / len);
-    let trim = (NODE_R + 8.0).min(len / 3.0);
+    let trim = (NODE_R + 31.0).min(len / 3.0);
     let start = (a.0 + ux * trim, a.1 + uy * trim);
     let end = (b.0 - ux * trim, b.1 - uy * trim);
     let off = 9.0;
@@ -174,6 +176,13 @@ struct NodeProps {
     onclick: Callback<NodeId>,
 }
 
+/// A glyph's line of text with a trailing space: the glyph's lines are separate `<text>`s,
+/// and whatever reads the glyph's text as one string (assistive tech, copy and paste) would
+/// otherwise run "N2", "✓ follower" and "incarnation 0" together. Not rendered.
+fn spaced(line: &str) -> String {
+    format!("{line} ")
+}
+
 #[component]
 fn NodeGlyph(p: &NodeProps) -> Html {
     let n = &p.node;
@@ -190,10 +199,9 @@ fn NodeGlyph(p: &NodeProps) -> Html {
         })
     };
     let role = n.role.name();
-    let mut label = format!("{id}, incarnation {}, {role}", n.incarnation);
-    if let Some(r) = n.round {
-        label.push_str(&format!(", leadership round {r}"));
-    }
+    // The accessible name starts with what the glyph shows, in the order it shows it (speech
+    // input users say what they see); what only a reader needs follows.
+    let mut extra = String::new();
     let below = y + NODE_R + 19.0;
     let mut parts = Vec::with_capacity(12);
     if let Some(g) = p.group {
@@ -217,9 +225,9 @@ fn NodeGlyph(p: &NodeProps) -> Html {
     if let Some(c) = n.countdown {
         // The draining arc and its label move every frame: the canvas draws them (`draw`).
         // While time stands still the label says how long is left, for screen readers.
-        label.push_str(&format!(", {} running", countdown_name(c.kind)));
+        extra.push_str(&format!(", {} running", countdown_name(c.kind)));
         if !p.live {
-            label.push_str(&format!(
+            extra.push_str(&format!(
                 ", {} s left",
                 crate::sim::units::fixed(i128::from(c.left), 6, 1)
             ));
@@ -230,27 +238,21 @@ fn NodeGlyph(p: &NodeProps) -> Html {
             NODE_R + 7.0,
         ));
     }
-    parts.push(text(classes!("name"), x, y - 10.0, id.to_string()));
-    parts.push(text(
-        classes!("role-word"),
-        x,
-        y + 9.0,
-        format!("{} {role}", role_icon(n.role)),
-    ));
-    parts.push(text(
-        classes!("inc"),
-        x,
-        y + 24.0,
-        format!("incarnation {}", n.incarnation),
-    ));
+    // In the order the lines go from always shown to first hidden (presenter mode and phones
+    // hide the small ones), so what is visible is always the start of the accessible name.
+    let mut shown = vec![id.to_string(), format!("{} {role}", role_icon(n.role))];
+    parts.push(text(classes!("name"), x, y - 10.0, spaced(&shown[0])));
+    parts.push(text(classes!("role-word"), x, y + 9.0, spaced(&shown[1])));
     let round = match (n.round, n.believes) {
         (Some(r), Some(l)) if n.role != Role::Leader && l.node != id => {
-            format!("round {r}: {} leads", l.node)
+            // What this node believes, not who leads now (that may have changed unseen).
+            format!("round {r} names {}", l.node)
         }
         (Some(r), _) => format!("round {r}"),
         (None, _) => "no leader known".into(),
     };
-    parts.push(text(classes!("round"), x, below, round));
+    parts.push(text(classes!("round"), x, below, spaced(&round)));
+    shown.push(round);
     if let Some((counter, bound)) = n.timestamps {
         // Past the bound only with the serve-past-bound bug: say so, in the colour of trouble.
         let (class, sign) = if counter > bound {
@@ -258,12 +260,9 @@ fn NodeGlyph(p: &NodeProps) -> Html {
         } else {
             (classes!("ts"), '≤')
         };
-        parts.push(text(
-            class,
-            x,
-            below + 15.0,
-            format!("ts {counter} {sign} bound {bound}"),
-        ));
+        let ts = format!("ts {counter} {sign} bound {bound}");
+        parts.push(text(class, x, below + 15.0, spaced(&ts)));
+        shown.push(ts);
     }
     if let Some(locks) = &n.locks {
         if !locks.is_empty() {
@@ -271,17 +270,20 @@ fn NodeGlyph(p: &NodeProps) -> Html {
                 .iter()
                 .map(|(l, c)| format!("{}:{c}", l.to_string().trim_start_matches("lock ")))
                 .collect();
-            parts.push(text(
-                classes!("locks"),
-                x,
-                below + 30.0,
-                format!("🔒 {}", held.join(" ")),
-            ));
+            let locks = format!("🔒 {}", held.join(" "));
+            parts.push(text(classes!("locks"), x, below + 30.0, spaced(&locks)));
+            shown.push(locks);
         }
     }
+    let inc = format!("incarnation {}", n.incarnation);
+    parts.push(text(classes!("inc"), x, y + 24.0, spaced(&inc)));
+    shown.push(inc);
     if n.role == Role::Leader {
         parts.push(text(classes!("crown"), x, y - NODE_R - 12.0, "★".into()));
     }
+    // Drawn last and shown only on keyboard focus: a ring no role's outline looks like.
+    parts.push(circle(classes!("focus-ring"), (x, y), NODE_R + 13.0));
+    let label = format!("{}{extra}", shown.join(", "));
     let mut class = classes!("node", role);
     if p.selected {
         class.push("selected");
@@ -458,6 +460,10 @@ struct Sprites {
     k: f64,
     /// The window width when `k` was measured.
     window: f64,
+    /// The picture is drawn so small (a phone) that the pills' and countdowns' words would
+    /// come out under 7 CSS pixels: the canvas then draws no text at all (the colours still
+    /// say whose ballot; the inspector reads a tapped message out in full).
+    tiny: bool,
     /// Where each message was drawn, for clicks while playing.
     hits: Vec<Drawn>,
     /// The countdowns of the last render.
@@ -515,9 +521,11 @@ impl Sprites {
                 g.round_rect_with_f64(1.0, 1.0, w - 2.0, 20.0, 10.0).ok()?;
                 g.fill();
                 g.stroke();
-                g.set_fill_style_str("#fff");
-                g.set_font("600 11px system-ui, sans-serif");
-                g.fill_text(short_label(kind), w / 2.0, 15.0).ok()?;
+                if !self.tiny {
+                    g.set_fill_style_str("#fff");
+                    g.set_font("600 11px system-ui, sans-serif");
+                    g.fill_text(short_label(kind), w / 2.0, 15.0).ok()?;
+                }
             }
             self.pills[sprite] = Some(c);
         }
@@ -574,8 +582,10 @@ fn draw(
         .unwrap_or(0.0);
     if window != sprites.window || !live || sprites.k <= 0.0 {
         sprites.window = window;
-        sprites.k =
-            f64::from(canvas.client_width()) * gloo::utils::window().device_pixel_ratio() / WIDTH;
+        let css = f64::from(canvas.client_width()) / WIDTH;
+        sprites.k = css * gloo::utils::window().device_pixel_ratio();
+        // 11-unit text at `css` pixels per unit.
+        sprites.tiny = css * 11.0 < 7.0;
     }
     let k = sprites.k;
     if k <= 0.0 {
@@ -597,7 +607,8 @@ fn draw(
     draw_arcs(&g, sprites.palette.as_ref()?, &sprites.rings)?;
     g.set_transform(1.0, 0.0, 0.0, 1.0, 0.0, 0.0).ok()?;
     let rings = std::mem::take(&mut sprites.rings);
-    for r in &rings {
+    let tiny = sprites.tiny;
+    for r in rings.iter().filter(|_| !tiny) {
         if let Some(text) = &r.label {
             let sprite = sprites.label(text, r.kind, k)?;
             // The label's baseline sits 13 units down its sprite.
@@ -957,6 +968,10 @@ pub struct PictureProps {
     /// Time is moving: skip the per-message click targets (the canvas still takes clicks).
     #[prop_or_default]
     pub live: bool,
+    /// Drawn over the picture, in its box (the main view's node toolbar and split bar);
+    /// positioned in percent of the box, so it stays on its node at any size.
+    #[prop_or_default]
+    pub overlay: Html,
     /// Accessible name of the picture.
     #[prop_or(AttrValue::Static(
         "The cluster: nodes on a ring, messages travelling between them"
@@ -1143,6 +1158,7 @@ pub fn Picture(p: &PictureProps) -> Html {
                         { for scene.messages.iter().zip(&drawn).map(|(m, d)| msg_target(m, d, (p.selected_msg == Some(m.id), p.highlight == Some(m.id)), &p.on_message)) }
                     </div>
                 }
+                { p.overlay.clone() }
             </div>
             if let Some(v) = &scene.violation {
                 { why_caption(v) }
@@ -1218,6 +1234,97 @@ fn legend(nodes: usize) -> Html {
     }
 }
 
+/// A point of the drawing as `left`/`top` in percent of the picture's box.
+fn at_percent((x, y): (f64, f64)) -> String {
+    format!(
+        "left:{}%;top:{}%",
+        frac(x / WIDTH * 100.0, 2),
+        frac(y / HEIGHT * 100.0, 2)
+    )
+}
+
+/// Actions on the selected node (or the selected travelling message) next to it on the
+/// picture, so acting on something needs no trip to the controls below the page's fold.
+fn context_toolbar(store: &super::store::LabHandle, scene: &Scene) -> Option<Html> {
+    let lab = store.lab();
+    let n = scene.nodes.len();
+    let stop = Callback::from(|e: MouseEvent| e.stop_propagation());
+    let act = |a: LabAction| super::store::dispatch::<MouseEvent>(store, a);
+    if let Some(id) = lab.selected_msg {
+        let m = scene
+            .messages
+            .iter()
+            .find(|m| m.id == id && m.dropped.is_none())?;
+        let (a, b) = (
+            addr_pos(m.from, n, scene.clients),
+            addr_pos(m.to, n, scene.clients),
+        );
+        let (x, y) = along(a, b, m.progress);
+        return Some(html! {
+            <div class="context-toolbar" role="toolbar" aria-label={format!("Message #{id}")}
+                 style={at_percent((x, y + 16.0))} onclick={stop}>
+                <button type="button" id="ctx-drop" class="danger" onclick={act(LabAction::DropSelected)}>
+                    { format!("Drop #{id}") }
+                </button>
+                <button type="button" class="close" aria-label="Close the message actions"
+                        onclick={act(LabAction::SelectMessage(None))}>{ "×" }</button>
+            </div>
+        });
+    }
+    let node = lab.selected_node.and_then(|id| {
+        let i = id.index();
+        scene.nodes.get(i).map(|v| (v, node_pos(i, n)))
+    })?;
+    let (v, (x, y)) = node;
+    let id = v.id;
+    let down = v.role == Role::Crashed;
+    // Beside the node, on the side away from the ring's centre (where the edges run).
+    let right = x >= CENTER.0;
+    let side = if right { "right" } else { "left" };
+    let x = if right {
+        x + NODE_R + 14.0
+    } else {
+        x - NODE_R - 14.0
+    };
+    Some(html! {
+        <div class={classes!("context-toolbar", side)} role="toolbar" aria-label={format!("Actions on {id}")}
+             style={at_percent((x, y - 24.0))} data-node={id.0.to_string()} onclick={stop}>
+            if down {
+                <button type="button" id="ctx-restart" class="restart" onclick={act(LabAction::Intervene(crate::sim::Action::Restart(id)))}>
+                    { format!("Restart {id}") }
+                </button>
+            } else {
+                <button type="button" id="ctx-crash" class="danger" onclick={act(LabAction::Intervene(crate::sim::Action::Crash(id)))}>
+                    { format!("Crash {id}") }
+                </button>
+                <button type="button" id="ctx-isolate" onclick={act(LabAction::Isolate(id))}
+                        title={format!("Cut {id} off from every other node")}>{ format!("Isolate {id}") }</button>
+                <button type="button" id="ctx-ask" onclick={act(LabAction::Intervene(crate::sim::Action::ClientRequest { node: id, count: 5 }))}
+                        title={format!("A one-off client asks {id} for 5 timestamps")}>{ "Ask for timestamps" }</button>
+            }
+            <button type="button" class="close" aria-label={format!("Close the actions on {id}")}
+                    onclick={act(LabAction::SelectNode(None))}>{ "×" }</button>
+        </div>
+    })
+}
+
+/// While the partition editor is open: what to do, and its two buttons, on the picture the
+/// clicks go to.
+fn split_bar(store: &super::store::LabHandle, split: &[u8]) -> Html {
+    let count = |g: u8| split.iter().filter(|&&x| x == g).count();
+    let stop = Callback::from(|e: MouseEvent| e.stop_propagation());
+    html! {
+        <div class="split-bar" role="group" aria-label="Split the network" onclick={stop}>
+            <span id="split-hint">{ format!(
+                "Click nodes to move them between the two groups (blue {} | red {}), then cut the network.",
+                count(1), count(2)
+            ) }</span>
+            <button type="button" id="apply-split" class="primary" onclick={super::store::dispatch(store, LabAction::ApplySplit)}>{ "Cut the network" }</button>
+            <button type="button" id="cancel-split" onclick={super::store::dispatch(store, LabAction::CancelSplit)}>{ "Cancel" }</button>
+        </div>
+    }
+}
+
 /// The main cluster picture, drawn from the lab, with its legend.
 #[component]
 pub fn ClusterView() -> Html {
@@ -1241,10 +1348,15 @@ pub fn ClusterView() -> Html {
         let d = store.dispatcher();
         Callback::from(move |_: ()| d.dispatch(LabAction::SelectMessage(None)))
     };
+    let scene = Scene::of(&lab.run);
+    let overlay = match &lab.split {
+        Some(split) => split_bar(&store, split),
+        None => context_toolbar(&store, &scene).unwrap_or_default(),
+    };
     html! {
         <>
-            <Picture scene={Scene::of(&lab.run)} live={lab.playing} selected_node={lab.selected_node} selected_msg={lab.selected_msg}
-                     highlight={lab.highlight} split={lab.split.clone()} {on_node} {on_message} {on_background} />
+            <Picture {scene} live={lab.playing} selected_node={lab.selected_node} selected_msg={lab.selected_msg}
+                     highlight={lab.highlight} split={lab.split.clone()} {on_node} {on_message} {on_background} {overlay} />
             { legend(lab.run.config().protocol.nodes as usize) }
         </>
     }

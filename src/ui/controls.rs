@@ -318,11 +318,9 @@ pub fn Faults() -> Html {
                 }) }
             </div>
             <div class="partition-buttons">
-                if let Some(split) = &lab.split {
-                    <span class="hint">{ format!("Click nodes to move them between the groups ({} | {})",
-                        split.iter().filter(|g| **g == 1).count(), split.iter().filter(|g| **g == 2).count()) }</span>
-                    <button type="button" id="apply-split" class="primary" onclick={dispatch(&store, LabAction::ApplySplit)}>{ "Cut the network" }</button>
-                    <button type="button" onclick={dispatch(&store, LabAction::CancelSplit)}>{ "Cancel" }</button>
+                if lab.split.is_some() {
+                    // The instructions and the buttons are on the picture, where the clicks go.
+                    <span class="hint">{ "Choosing the two groups: see the bar on the picture." }</span>
                 } else {
                     <button type="button" id="split" onclick={dispatch(&store, LabAction::StartSplit)}
                             title="Choose two groups by clicking nodes">{ "Split the network…" }</button>

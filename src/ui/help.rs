@@ -6,7 +6,7 @@ use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlElement};
 use yew::prelude::*;
 
-use super::format::{escape_into as esc, node_color};
+use super::format::node_color;
 use super::store::{dispatch, use_quiet_lab};
 use crate::engine::{Msg, NodeId};
 use crate::lab::LabAction;
@@ -62,7 +62,14 @@ pub fn Help() -> Html {
                 let _ = close.focus();
             }
             move || {
-                if let Some(p) = previous {
+                // Back where it was; with nothing focused before ("?" pressed on the page),
+                // to the Help button, so a keyboard user is not dropped to the top of the page.
+                let document = gloo::utils::document();
+                let body = document.body();
+                let back = previous
+                    .filter(|p| p.is_connected() && Some(p) != body.as_ref())
+                    .or_else(|| html_element(&document.document_element()?, ".help-button"));
+                if let Some(p) = back {
                     let _ = p.focus();
                 }
             }
@@ -101,91 +108,89 @@ pub fn Help() -> Html {
         <div class="help-backdrop" onclick={close.clone()}>
             <div class="help" role="dialog" aria-modal="true" aria-labelledby="help-title" tabindex="-1"
                  ref={dialog} onkeydown={trap} onclick={keep}>
-                <header>
+                <div class="help-head">
                     <h2 id="help-title">{ "How to use PaxosScope" }</h2>
                     <button id="help-close" aria-label="Close help" onclick={close.clone()}>{ "×" }</button>
-                </header>
-                { Html::from_html_unchecked(AttrValue::from(body())) }
-                <footer>
+                </div>
+                { body() }
+                <div class="help-foot">
                     <button id="help-done" class="primary" onclick={close}>{ "Close" }</button>
-                </footer>
+                </div>
             </div>
         </div>
     }
 }
 
-/// One `<dt>`/`<dd>` pair; `dt` is trusted markup, `dd` plain text.
-fn entry(out: &mut String, dt: &str, dd: &str) {
-    out.push_str("<dt>");
-    out.push_str(dt);
-    out.push_str("</dt><dd>");
-    esc(out, dd);
-    out.push_str("</dd>");
-}
-
-/// The overlay's content as markup: it never changes, so it is built as one string rather
-/// than as hundreds of virtual nodes (which would cost far more code in the bundle).
-fn body() -> String {
-    let mut h = String::with_capacity(9_000);
-    h.push_str("<section><h3>TimeLock's two uses of Paxos</h3><p>");
-    esc(&mut h, glossary::TIMELOCK);
-    h.push_str("</p></section><section><h3>Keyboard</h3><dl class=\"help-keys\">");
-    for (k, what) in KEYS {
-        entry(&mut h, &format!("<kbd>{k}</kbd>"), what);
-    }
-    h.push_str(
-        "</dl></section><section><h3>Reading the picture</h3>\
-         <p>Each circle is a server; its fill and label say its role:</p><dl>",
+/// The overlay's content: keyboard, the picture, the glossary.
+fn body() -> Html {
+    let pairs = |items: Vec<(Html, &'static str)>| -> Html {
+        items
+            .into_iter()
+            .map(|(dt, dd)| html! { <><dt>{ dt }</dt><dd>{ dd }</dd></> })
+            .collect()
+    };
+    let keys = pairs(
+        KEYS.iter()
+            .map(|&(k, what)| (html! { <kbd>{ k }</kbd> }, what))
+            .collect(),
     );
-    for r in glossary::roles() {
-        entry(
-            &mut h,
-            &format!("<span class=\"role-swatch {r}\"></span>{r}"),
-            glossary::role(r),
-        );
-    }
-    h.push_str("</dl><p>A ring around a node is a timer running out:</p><dl>");
-    for (k, what) in RINGS {
-        entry(
-            &mut h,
-            &format!("<span class=\"ring-swatch {k}\"></span>"),
-            what,
-        );
-    }
-    h.push_str(
-        "</dl><p>Messages travel along the lines. A Paxos message is coloured by the node \
-         whose ballot it carries — ",
+    let roles = pairs(
+        glossary::roles()
+            .into_iter()
+            .map(|r| {
+                let dt = html! { <><span class={classes!("role-swatch", r)}></span>{ r }</> };
+                (dt, glossary::role(r))
+            })
+            .collect(),
     );
-    for i in 0..5 {
-        let n = NodeId::from_index(i);
-        h.push_str(&format!(
-            "<span class=\"owner-swatch\" style=\"background:{}\">{n}</span>",
-            node_color(n)
-        ));
-    }
-    h.push_str(
-        " — so rival ballots are easy to tell apart; other messages are grey. ✕ marks a dropped \
-         message, ×2 a duplicate, a red dashed line a partition.</p><p><strong>Durable</strong>: ",
+    let rings = pairs(
+        RINGS
+            .iter()
+            .map(|&(k, what)| {
+                let dt = html! { <><span class={classes!("ring-swatch", k)}></span><span class="visually-hidden">{ k }</span></> };
+                (dt, what)
+            })
+            .collect(),
     );
-    esc(&mut h, glossary::state("durable"));
-    h.push_str(" <strong>Volatile</strong>: ");
-    esc(&mut h, glossary::state("volatile"));
-    h.push_str(
-        " Acceptor and learner logs are durable; a proposer's counter and a leader's timestamp \
-         counter are volatile.</p></section><section><h3>Messages</h3>\
-         <dl class=\"help-glossary\" id=\"help-messages\">",
+    let owners: Html = (0..5)
+        .map(|i| {
+            let n = NodeId::from_index(i);
+            html! { <span class="owner-swatch" style={format!("--owner:{}", node_color(n))}>{ n.to_string() }</span> }
+        })
+        .collect();
+    let messages: Html = Msg::TYPE_NAMES
+        .iter()
+        .map(|&t| html! { <><dt data-msg-type={t}>{ t }</dt><dd>{ glossary::message(t) }</dd></> })
+        .collect();
+    let state = pairs(
+        glossary::STATE_KEYS
+            .iter()
+            .map(|&k| (html! { <>{ k }</> }, glossary::state(k)))
+            .collect(),
     );
-    for t in Msg::TYPE_NAMES {
-        h.push_str(&format!("<dt data-msg-type=\"{t}\">{t}</dt><dd>"));
-        esc(&mut h, glossary::message(t));
-        h.push_str("</dd>");
+    html! {
+        <>
+            <section><h3>{ "TimeLock's two uses of Paxos" }</h3><p>{ glossary::TIMELOCK }</p></section>
+            <section><h3>{ "Keyboard" }</h3><dl class="help-keys">{ keys }</dl></section>
+            <section>
+                <h3>{ "Reading the picture" }</h3>
+                <p>{ "Each circle is a server; its fill and label say its role:" }</p>
+                <dl>{ roles }</dl>
+                <p>{ "A ring around a node is a timer running out:" }</p>
+                <dl>{ rings }</dl>
+                <p>
+                    { "Messages travel along the lines. A Paxos message is coloured by the node whose ballot it carries — " }
+                    { owners }
+                    { " — so rival ballots are easy to tell apart; other messages are grey. ✕ marks a dropped message, ×2 a duplicate, a red dashed line a partition." }
+                </p>
+                <p>
+                    <strong>{ "Durable" }</strong>{ ": " }{ glossary::state("durable") }
+                    { " " }<strong>{ "Volatile" }</strong>{ ": " }{ glossary::state("volatile") }
+                    { " Acceptor and learner logs are durable; a proposer's counter and a leader's timestamp counter are volatile." }
+                </p>
+            </section>
+            <section><h3>{ "Messages" }</h3><dl class="help-glossary" id="help-messages">{ messages }</dl></section>
+            <section><h3>{ "State" }</h3><dl class="help-glossary" id="help-state">{ state }</dl></section>
+        </>
     }
-    h.push_str(
-        "</dl></section><section><h3>State</h3><dl class=\"help-glossary\" id=\"help-state\">",
-    );
-    for k in glossary::STATE_KEYS {
-        entry(&mut h, k, glossary::state(k));
-    }
-    h.push_str("</dl></section>");
-    h
 }

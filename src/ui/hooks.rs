@@ -38,9 +38,23 @@ pub fn use_animation_frame(active: bool, on_frame: Callback<f64>) {
     });
 }
 
+/// A key pressed on the page, for the app's shortcuts.
+#[derive(Clone)]
+pub struct KeyPress {
+    /// The browser's event (to read the key and prevent its default).
+    pub event: web_sys::KeyboardEvent,
+    /// Focus is on a control that answers keys itself (a button, a tab, a link, a node of the
+    /// picture): Space, Enter and the arrows belong to it, not to the page's shortcuts.
+    pub on_control: bool,
+}
+
+/// What counts as a control for [`KeyPress::on_control`].
+const CONTROLS: &str = "button, a[href], summary, [role=button], [role=tab], [role=slider], \
+    [role=menuitem], [role=checkbox], [contenteditable]";
+
 /// Listens to key presses on the document, ignoring those typed into form fields.
 #[hook]
-pub fn use_keys(on_key: Callback<web_sys::KeyboardEvent>) {
+pub fn use_keys(on_key: Callback<KeyPress>) {
     use_effect_with((), move |_| {
         let document = gloo::utils::document();
         // Not passive: the app calls preventDefault (Space must not scroll the page).
@@ -52,14 +66,21 @@ pub fn use_keys(on_key: Callback<web_sys::KeyboardEvent>) {
             if e.ctrl_key() || e.meta_key() || e.alt_key() {
                 return;
             }
-            let typing = e
+            let target = e
                 .target()
-                .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-                .is_some_and(|el| {
-                    matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT")
-                });
+                .and_then(|t| t.dyn_into::<web_sys::Element>().ok());
+            let typing = target.as_ref().is_some_and(|el| {
+                matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT")
+            });
+            let on_control = target
+                .as_ref()
+                .and_then(|el| el.closest(CONTROLS).ok().flatten())
+                .is_some();
             if !typing {
-                on_key.emit(e.clone());
+                on_key.emit(KeyPress {
+                    event: e.clone(),
+                    on_control,
+                });
             }
         });
         move || drop(listener)

@@ -117,15 +117,9 @@ pub fn IoButtons() -> Html {
     let on_share = {
         let (store, ui, redraw) = (store.clone(), ui.clone(), redraw.clone());
         Callback::from(move |_: MouseEvent| {
-            // A link names a time, not a step: finish the current instant (after "Step" the
-            // cursor can be in its middle) so the link reopens exactly what is on screen.
-            let (query, now, duel) = {
-                let lab = store.lab();
-                (lab.share_query(), lab.run.now(), lab.duel.is_some())
-            };
-            if !duel {
-                store.dispatch(LabAction::Seek(now));
-            }
+            // The link holds the cursor as (time, step), so sharing never moves it: the link
+            // reopens exactly what is on screen, as "Copy as Rust test" does.
+            let query = store.lab().share_query();
             // The address bar is not updated while playing: bring it up to date first.
             replace_query(&query);
             let url = gloo::utils::window().location().href().unwrap_or_default();
@@ -227,7 +221,8 @@ pub fn IoButtons() -> Html {
         <>
             <div class="io" role="group" aria-label="Share, export and import this run">
                 <button type="button" id="share" onclick={on_share} disabled={duel_open}
-                        title="Copy a link that reopens exactly this run (seed, settings, what you did, the time)">
+                        aria-describedby={duel_open.then_some("io-duel-why")}
+                        title={if duel_open { "The dueling lab has no link of its own: leave it to share the run it compares" } else { "Copy a link that reopens exactly this run (seed, settings, what you did, the time)" }}>
                     { "Share link" }
                 </button>
                 if u.copied {
@@ -242,6 +237,7 @@ pub fn IoButtons() -> Html {
                 <button type="button" id="rust-test" onclick={on_rust_test} disabled={duel_open}
                         title="A Rust #[test] that replays this run and checks its outcome">{ "Copy as Rust test" }</button>
                 if duel_open {
+                    <span class="visually-hidden" id="io-duel-why">{ "Sharing, export and Rust tests work on the normal lab: leave the dueling lab first." }</span>
                     <button type="button" id="duel-toggle" class="active" onclick={dispatch(&store, LabAction::CloseDuel)}
                             title="Back to the normal lab">{ "Leave dueling lab" }</button>
                 } else {

@@ -28,7 +28,7 @@ pub use app::App;
 use wasm_bindgen::prelude::*;
 
 /// Entry point run by the wasm-bindgen glue on `init()`: mounts [`App`] into
-/// `<main id="app">`, or into `<body>` when the page has no such element. In a Web Worker
+/// `<div id="app">`, or into `<body>` when the page has no such element. In a Web Worker
 /// (no window: the sweep workers load this module too) it does nothing.
 #[wasm_bindgen(start)]
 pub fn start() {

@@ -20,6 +20,11 @@ const TABS: [(Tab, &str, &str); 6] = [
 pub fn Sidebar() -> Html {
     let store = use_quiet_lab();
     let tab = store.lab().tab;
+    let (_, name, id) = TABS
+        .iter()
+        .copied()
+        .find(|(t, _, _)| *t == tab)
+        .unwrap_or(TABS[0]);
     html! {
         <aside class="side">
             <nav class="tabs" role="tablist" aria-label="Views">
@@ -29,7 +34,9 @@ pub fn Sidebar() -> Html {
                             onclick={dispatch(&store, LabAction::SetTab(*t))}>{ *name }</button>
                 }) }
             </nav>
-            <div class="tab-body" role="tabpanel">
+            <div class="tab-body" role="tabpanel" aria-labelledby={id}>
+                // The panel's own headings (h2 for a node, h3 for a section) sit under this one.
+                <h2 class="visually-hidden">{ name }</h2>
                 { match tab {
                     Tab::Log => html! { <super::eventlog::EventLog /> },
                     Tab::SpaceTime => html! { <super::spacetime::SpaceTime /> },

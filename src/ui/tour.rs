@@ -10,14 +10,52 @@ use super::store::{dispatch, use_lab, use_quiet_lab};
 use crate::lab::LabAction;
 use crate::sim::tour;
 
-/// Moves keyboard focus to the element with `id` inside `root` (so a new card is reachable).
+/// Moves keyboard focus to `selector` inside `root` (so a new card is reachable) without
+/// letting the focus scroll the page, then scrolls just enough for the picture and the caption
+/// card under it to show together above the sticky play bar (the picture shrinks during a
+/// tour so that they fit on one screen).
 fn focus_in(root: &NodeRef, selector: &str) {
-    if let Some(el) = root
-        .cast::<web_sys::Element>()
-        .and_then(|r| r.query_selector(selector).ok().flatten())
+    let Some(card) = root.cast::<web_sys::Element>() else {
+        return;
+    };
+    if let Some(el) = card
+        .query_selector(selector)
+        .ok()
+        .flatten()
         .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
     {
-        let _ = el.focus();
+        let options = web_sys::FocusOptions::new();
+        options.set_prevent_scroll(true);
+        let _ = el.focus_with_options(&options);
+    }
+    let window = gloo::utils::window();
+    let document = gloo::utils::document();
+    let Some(picture) = card.closest(".picture").ok().flatten() else {
+        return;
+    };
+    let height = window
+        .inner_height()
+        .ok()
+        .and_then(|h| h.as_f64())
+        .unwrap_or(0.0);
+    // The play bar covers the bottom of the window only while it is stuck there.
+    let bar = document
+        .query_selector("footer.playback")
+        .ok()
+        .flatten()
+        .map(|b| b.get_bounding_client_rect())
+        .filter(|b| b.bottom() >= height - 1.0)
+        .map_or(0.0, |b| b.height());
+    let (top, bottom) = (
+        picture.get_bounding_client_rect().top(),
+        card.get_bounding_client_rect().bottom(),
+    );
+    let overflow = bottom - (height - bar);
+    // Up to the picture's top if it is above the window; otherwise down until the card
+    // clears the bar, but never past the picture's top.
+    let by = if top < 0.0 { top } else { overflow.min(top) };
+    if by != 0.0 && (top < 0.0 || overflow > 0.0) {
+        window.scroll_by_with_x_and_y(0.0, by);
     }
 }
 
