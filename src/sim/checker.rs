@@ -1059,17 +1059,46 @@ mod tests {
 
     #[test]
     fn a_promise_sent_is_remembered_even_if_the_acceptor_forgets_it() {
-        // The checker remembers what went out on the wire; an acceptor that lost its disk
-        // and then acks a lower ballot is caught.
+        // The checker remembers what went out on the wire. A real acceptor that promised
+        // (5,N3), lost its disk (`forget`, as the acceptor-forgets bug does on a crash) and
+        // then acks (2,N1) — which it now happily does — is caught.
+        use crate::engine::acceptor::Acceptor;
         let mut c = Checker::new(3);
         propose(&mut c, L, 0, leader(1));
+        let mut n2 = Acceptor::default();
+        let promised = n2.prepare(L, 0, b(5, 3));
+        assert_eq!(promised, Ok(None));
         assert!(promise(&mut c, 2, 0, b(5, 3)).is_empty());
+        assert_eq!(
+            n2.accept(L, 0, b(2, 1), leader(1), false),
+            Err(b(5, 3)),
+            "with its memory the acceptor refuses"
+        );
+        n2.forget();
+        assert_eq!(
+            n2.accept(L, 0, b(2, 1), leader(1), false),
+            Ok(()),
+            "without it, it acks"
+        );
         let v = accept(&mut c, 2, 0, b(2, 1), leader(1));
         assert_eq!(invariants(&v), vec![Invariant::PromiseKept]);
+        assert_eq!(v[0].nodes, vec![NodeId(2), NodeId(1), NodeId(3)]);
+        assert!(
+            v[0].detail.contains("forgot its promise"),
+            "{}",
+            v[0].detail
+        );
+        // The same after a forgotten promise answered by a lower promise.
         let v = promise(&mut c, 3, 0, b(7, 3));
         assert!(v.is_empty());
         let v = promise(&mut c, 3, 0, b(6, 1));
         assert!(v.is_empty(), "reported once per slot: {v:?}");
+        // At another slot the rule is judged afresh.
+        assert!(promise(&mut c, 3, 1, b(7, 3)).is_empty());
+        assert_eq!(
+            invariants(&promise(&mut c, 3, 1, b(6, 1))),
+            vec![Invariant::PromiseKept]
+        );
     }
 
     #[test]
@@ -1167,6 +1196,29 @@ mod tests {
             .all(|v| v.invariant == Invariant::LearnedChosen));
         let seqs: Vec<Seq> = c.violations.iter().map(|v| v.slot.unwrap().1).collect();
         assert_eq!(seqs, (0..REPORT_CAP as Seq).collect::<Vec<_>>());
+        // The cap holds across rules: a fresh rule at a fresh slot is not kept either.
+        assert!(accept(&mut c, 1, 500, b(1, 1), leader(9)).is_empty());
+        assert_eq!(c.violations.len(), REPORT_CAP);
+    }
+
+    #[test]
+    fn once_per_rule_and_slot_means_other_rules_and_slots_still_report() {
+        let mut c = Checker::new(3);
+        // Nontriviality at leadership[0], once.
+        let v = accept(&mut c, 1, 0, b(1, 1), leader(9));
+        assert_eq!(invariants(&v), vec![Invariant::Nontriviality]);
+        assert!(accept(&mut c, 2, 0, b(1, 1), leader(8)).is_empty(), "once");
+        // Another rule at the same slot is reported.
+        assert!(promise(&mut c, 3, 0, b(4, 3)).is_empty());
+        let v = accept(&mut c, 3, 0, b(2, 1), leader(9));
+        assert_eq!(invariants(&v), vec![Invariant::PromiseKept]);
+        // The same rule at the next slot, and in the other log, is reported.
+        let v = accept(&mut c, 1, 1, b(1, 1), leader(9));
+        assert_eq!(invariants(&v), vec![Invariant::Nontriviality]);
+        let v = ack(&mut c, T, 1, 0, b(1, 1), leader(9));
+        assert_eq!(invariants(&v), vec![Invariant::Nontriviality]);
+        assert_eq!(v[0].slot, Some((T, 0)));
+        assert_eq!(c.violations.len(), 4);
     }
 
     fn choose_bound(c: &mut Checker, seq: Seq, value: u64) -> Vec<Violation> {
@@ -1190,16 +1242,56 @@ mod tests {
     #[test]
     fn timestamps_must_stay_under_the_highest_agreed_bound() {
         let mut c = Checker::new(3);
+        let v = serve(&mut c, 1, 1, 5);
         assert_eq!(
-            invariants(&serve(&mut c, 1, 1, 5)),
+            invariants(&v),
             vec![Invariant::UnderBound],
             "nothing agreed yet"
         );
+        assert_eq!(v[0].slot, None);
+        assert!(v[0].quorums.is_empty());
+        assert!(
+            v[0].detail.contains("no bound had been agreed at all"),
+            "{}",
+            v[0].detail
+        );
+        // Nothing chosen at sequence 0: a minority's bound is no bound.
+        let mut c = Checker::new(5);
+        propose(&mut c, T, 0, bound(100));
+        ack(&mut c, T, 1, 0, b(1, 1), bound(100));
+        ack(&mut c, T, 2, 0, b(1, 1), bound(100));
+        assert_eq!(c.chosen(T, 0), None);
+        let v = serve(&mut c, 1, 1, 5);
+        assert_eq!(invariants(&v), vec![Invariant::UnderBound]);
+        assert!(
+            v[0].detail.contains("no bound had been agreed at all"),
+            "{}",
+            v[0].detail
+        );
+        // Once a majority accepted it, the same range is fine.
+        ack(&mut c, T, 3, 0, b(1, 1), bound(100));
+        assert!(serve(&mut c, 2, 6, 10).is_empty());
         let mut c = Checker::new(3);
         choose_bound(&mut c, 0, 100);
         assert!(serve(&mut c, 1, 1, 100).is_empty());
         let v = serve(&mut c, 1, 101, 120);
         assert_eq!(invariants(&v), vec![Invariant::UnderBound]);
+        assert_eq!(
+            v[0].slot,
+            Some((T, 0)),
+            "the highest agreed bound's sequence"
+        );
+        assert_eq!(v[0].quorums[0].value, bound(100));
+        assert_eq!(v[0].quorums[0].acceptors, NodeSet(0b011));
+        assert_eq!(
+            v[0].ranges,
+            vec![ServedRange {
+                node: NodeId(1),
+                first: 101,
+                last: 120,
+                t: 0
+            }]
+        );
         assert!(
             v[0].detail.contains("100 (timestamp[0])"),
             "{}",
