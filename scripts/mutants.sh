@@ -23,7 +23,8 @@
 #   scripts/mutants.sh checker -- --re 'Checker::served'   only some mutants
 #   scripts/mutants.sh checker -- --iterate     skip mutants caught in the previous run
 # Env: JOBS (default 1: the machine is shared), TIMEOUT (per-mutant test timeout in seconds,
-#   default 240), PAXOSCOPE_SWARM_SEEDS (default 300).
+#   default 240), PAXOSCOPE_SWARM_SEEDS (default 300), STAGE2=0 (stage 1 only), MUTANTS_TAG
+#   (results in target/mutants/<shard>-<tag>, own build directory: for two runs side by side).
 # Results: target/mutants/<shard>/mutants.out/ (caught.txt, missed.txt, timeout.txt,
 #   unviable.txt, outcomes.json, a log per mutant); a summary line per shard at the end.
 # Builds use the test profile at opt-level 0 without debug info (faster rebuilds per mutant);
@@ -73,8 +74,12 @@ shard_args() {
 export PAXOSCOPE_SWARM_SEEDS="${PAXOSCOPE_SWARM_SEEDS:-300}"
 export CARGO_PROFILE_TEST_OPT_LEVEL="${CARGO_PROFILE_TEST_OPT_LEVEL:-0}"
 export CARGO_PROFILE_TEST_DEBUG="${CARGO_PROFILE_TEST_DEBUG:-0}"
-export CARGO_TARGET_DIR="$TARGET_DIR/mutants/build"
+export CARGO_TARGET_DIR="${MUTANTS_BUILD_DIR:-$TARGET_DIR/mutants/build}"
 out_root="$TARGET_DIR/mutants"
+# Two runs side by side (e.g. `-- --shard 0/2` and `-- --shard 1/2`) need their own results
+# and build directories: MUTANTS_TAG=a / b.
+tag="${MUTANTS_TAG:+-$MUTANTS_TAG}"
+[ -n "$tag" ] && [ -z "${MUTANTS_BUILD_DIR:-}" ] && export CARGO_TARGET_DIR="$CARGO_TARGET_DIR$tag"
 mkdir -p "$out_root"
 
 results=()
@@ -87,23 +92,24 @@ for shard in "${shards[@]}"; do
   # second to run).
   cargo mutants $(shard_args "$shard") \
     --jobs "${JOBS:-1}" --timeout "${TIMEOUT:-240}" --build-timeout 900 \
-    --no-shuffle --test-tool cargo --output "$out_root/$shard" \
+    --no-shuffle --test-tool cargo --output "$out_root/$shard$tag" \
     "${extra[@]}" -- --lib
   rc=$?
   # Stage 2: the survivors (and timeouts) again, with the scenarios and the quick swarm too.
   if { [ "$rc" -eq 2 ] || [ "$rc" -eq 3 ]; } && [ "${STAGE2:-1}" = 1 ]; then
     say "[$shard] stage 2: missed mutants against --lib + scenarios + swarm"
-    cp -r "$out_root/$shard/mutants.out" "$out_root/$shard/stage1.out"
+    rm -rf "$out_root/$shard$tag/stage1.out"
+    cp -r "$out_root/$shard$tag/mutants.out" "$out_root/$shard$tag/stage1.out"
     # shellcheck disable=SC2046
     cargo mutants $(shard_args "$shard") \
       --jobs "${JOBS:-1}" --timeout "${TIMEOUT:-240}" --build-timeout 900 \
-      --no-shuffle --test-tool cargo --output "$out_root/$shard" --iterate \
+      --no-shuffle --test-tool cargo --output "$out_root/$shard$tag" --iterate \
       "${extra[@]}" \
       -- --lib --test scenarios --test swarm \
       -- --skip atlasdb_as_written --skip the_quirks_without_a_hazard
     rc=$?
   fi
-  o="$out_root/$shard/mutants.out"
+  o="$out_root/$shard$tag/mutants.out"
   count() { [ -f "$o/$1.txt" ] && grep -c . "$o/$1.txt" || echo 0; }
   results+=("$(printf '%-10s caught %3s  missed %3s  timeout %3s  unviable %3s  %8s  (exit %s)' \
     "$shard" "$(count caught)" "$(count missed)" "$(count timeout)" "$(count unviable)" \

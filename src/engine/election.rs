@@ -988,4 +988,183 @@ mod tests {
             "the first request is refused: nobody leads yet"
         );
     }
+
+    /// N1 led round 0 and now re-checks its claim: returns the check's query.
+    fn recheck(net: &mut Net) -> QueryId {
+        net.elect(1);
+        let cfg = net.cfg.clone();
+        let mut out = Outbox::default();
+        net.nodes[0].v.election = ElectionState::Starting;
+        net.nodes[0].iterate(&cfg, &mut out);
+        match net.nodes[0].v.election {
+            ElectionState::Checking { query, seq: 0, .. } => query,
+            e => panic!("{e:?}"),
+        }
+    }
+
+    fn check_query(net: &Net) -> Option<QueryId> {
+        match net.nodes[0].v.election {
+            ElectionState::Checking { query, .. } => Some(query),
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn the_leadership_check_needs_a_quorum_either_way_and_only_its_own_replies() {
+        let mut net = Net::new(config(3));
+        let q = recheck(&mut net);
+        let cfg = net.cfg.clone();
+        let mut out = Outbox::default();
+        let l = LogId::Leadership;
+        // Not this check's replies: another query, or the other log.
+        let n1 = &mut net.nodes[0];
+        assert!(!n1.on_election_latest_reply(&cfg, NodeId(2), l, q + 100, Some(5), &mut out));
+        assert!(!n1.on_election_latest_reply(
+            &cfg,
+            NodeId(2),
+            LogId::Timestamp,
+            q,
+            Some(5),
+            &mut out
+        ));
+        assert!(!n1.on_election_latest_reply(&cfg, NodeId(3), l, q + 100, Some(0), &mut out));
+        assert_eq!(
+            check_query(&net),
+            Some(q),
+            "still checking, nothing counted"
+        );
+        // One of three reports a later round: a quorum of agreement is still possible.
+        let n1 = &mut net.nodes[0];
+        assert!(n1.on_election_latest_reply(&cfg, NodeId(2), l, q, Some(1), &mut out));
+        assert_eq!(
+            check_query(&net),
+            Some(q),
+            "one disagreeing acceptor is not enough"
+        );
+        // A second one: not leading; catch up.
+        let n1 = &mut net.nodes[0];
+        assert!(n1.on_election_latest_reply(&cfg, NodeId(3), l, q, Some(1), &mut out));
+        assert!(matches!(
+            net.nodes[0].v.election,
+            ElectionState::CatchingUp { .. }
+        ));
+        // Another check: nothing at all (None) and exactly our round both agree.
+        let mut net = Net::new(config(3));
+        let q = recheck(&mut net);
+        let n1 = &mut net.nodes[0];
+        let mut out = Outbox::default();
+        assert!(n1.on_election_latest_reply(&cfg, NodeId(2), l, q, None, &mut out));
+        assert_eq!(
+            check_query(&net),
+            Some(q),
+            "one agreeing acceptor is not a quorum"
+        );
+        let n1 = &mut net.nodes[0];
+        assert!(n1.on_election_latest_reply(&cfg, NodeId(3), l, q, Some(0), &mut out));
+        assert_eq!(net.nodes[0].v.election, ElectionState::Leading { seq: 0 });
+        assert!(observed(&out).contains(&Observation::BecameLeader { seq: 0 }));
+    }
+
+    #[test]
+    fn a_leadership_check_that_times_out_checks_again_or_catches_up() {
+        // No answers at all: AtlasDB's NO_QUORUM, the loop checks again at once.
+        let mut net = Net::new(config(3));
+        let q = recheck(&mut net);
+        net.armed[0].push((TimerKind::ElectionCheckTimeout, Delay::Exactly(1)));
+        assert!(net.fire(1, TimerKind::ElectionCheckTimeout));
+        let again = check_query(&net).expect("checking again");
+        assert!(again > q, "a fresh query");
+        // A later round reported, but no quorum of it: catch up.
+        let cfg = net.cfg.clone();
+        let mut out = Outbox::default();
+        net.nodes[0].on_election_latest_reply(
+            &cfg,
+            NodeId(3),
+            LogId::Leadership,
+            again,
+            Some(4),
+            &mut out,
+        );
+        net.armed[0].push((TimerKind::ElectionCheckTimeout, Delay::Exactly(1)));
+        assert!(net.fire(1, TimerKind::ElectionCheckTimeout));
+        assert!(matches!(
+            net.nodes[0].v.election,
+            ElectionState::CatchingUp { .. }
+        ));
+    }
+
+    #[test]
+    fn refused_check_queries_count_towards_giving_up() {
+        let mut net = Net::new(config(3));
+        let q = recheck(&mut net);
+        let cfg = net.cfg.clone();
+        let mut out = Outbox::default();
+        let n1 = &mut net.nodes[0];
+        assert!(!n1.on_election_latest_refused(&cfg, NodeId(2), q + 100, &mut out));
+        assert!(n1.on_election_latest_refused(&cfg, NodeId(2), q, &mut out));
+        assert_eq!(
+            check_query(&net),
+            Some(q),
+            "one refusal of three: keep waiting"
+        );
+        let n1 = &mut net.nodes[0];
+        assert!(n1.on_election_latest_refused(&cfg, NodeId(3), q, &mut out));
+        let again = check_query(&net).expect("no quorum, nobody disagreed: check again");
+        assert!(again > q);
+        // A refusal plus a later round: catch up.
+        let n1 = &mut net.nodes[0];
+        n1.on_election_latest_reply(&cfg, NodeId(2), LogId::Leadership, again, Some(3), &mut out);
+        assert!(n1.on_election_latest_refused(&cfg, NodeId(3), again, &mut out));
+        assert!(matches!(
+            net.nodes[0].v.election,
+            ElectionState::CatchingUp { .. }
+        ));
+    }
+
+    #[test]
+    fn only_a_later_learned_round_ends_leadership_or_the_wait_for_our_own() {
+        let mut net = Net::new(config(3));
+        net.elect(1);
+        let cfg = net.cfg.clone();
+        let mut out = Outbox::default();
+        net.nodes[0].on_leadership_learned(&cfg, 0, &mut out);
+        assert_eq!(net.nodes[0].v.election, ElectionState::Leading { seq: 0 });
+        assert!(
+            out.commands.is_empty(),
+            "our own round again changes nothing"
+        );
+        net.nodes[0].on_leadership_learned(&cfg, 1, &mut out);
+        assert_ne!(net.nodes[0].v.election, ElectionState::Leading { seq: 0 });
+        assert!(observed(&out)
+            .iter()
+            .any(|o| matches!(o, Observation::LostLeadership { seq: 0, .. })));
+        // Waiting for our own Learn of round 2: an older round does not end the wait.
+        let mut out = Outbox::default();
+        net.nodes[1].v.election = ElectionState::AwaitingLearn { seq: 2 };
+        net.nodes[1].on_leadership_learned(&cfg, 1, &mut out);
+        assert_eq!(
+            net.nodes[1].v.election,
+            ElectionState::AwaitingLearn { seq: 2 }
+        );
+        net.nodes[1].on_leadership_learned(&cfg, 2, &mut out);
+        assert_ne!(
+            net.nodes[1].v.election,
+            ElectionState::AwaitingLearn { seq: 2 }
+        );
+    }
+
+    #[test]
+    fn a_catch_up_without_a_quorum_of_answers_ends_at_its_timeout() {
+        let mut net = Net::new(config(3));
+        net.drop = Box::new(|from, to, _| from != to);
+        net.start(1);
+        net.settle();
+        assert_eq!(
+            net.role(1),
+            Role::Suspecting,
+            "only its own learner answered"
+        );
+        assert!(net.fire(1, TimerKind::CatchUpTimeout));
+        assert_eq!(net.role(1), Role::Waiting, "nothing new: the random wait");
+    }
 }
