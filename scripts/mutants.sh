@@ -87,13 +87,14 @@ t_all="$(now)"
 for shard in "${shards[@]}"; do
   t0="$(now)"
   say "[$shard] cargo mutants $(shard_args "$shard")"
-  # shellcheck disable=SC2046 # the shard's arguments are words
   # Stage 1: every mutant against the lib's unit tests (one crate to rebuild, well under a
-  # second to run).
+  # second to run). Targets go in --cargo-arg so the build step (cargo test --no-run) builds
+  # only them too, not every test, bin and bench.
+  # shellcheck disable=SC2046 # the shard's arguments are words
   cargo mutants $(shard_args "$shard") \
     --jobs "${JOBS:-1}" --timeout "${TIMEOUT:-240}" --build-timeout 900 \
     --no-shuffle --test-tool cargo --output "$out_root/$shard$tag" \
-    "${extra[@]}" -- --lib
+    --cargo-arg=--lib "${extra[@]}"
   rc=$?
   # Stage 2: the survivors (and timeouts) again, with the scenarios and the quick swarm too.
   if { [ "$rc" -eq 2 ] || [ "$rc" -eq 3 ]; } && [ "${STAGE2:-1}" = 1 ]; then
@@ -104,8 +105,8 @@ for shard in "${shards[@]}"; do
     cargo mutants $(shard_args "$shard") \
       --jobs "${JOBS:-1}" --timeout "${TIMEOUT:-240}" --build-timeout 900 \
       --no-shuffle --test-tool cargo --output "$out_root/$shard$tag" --iterate \
+      --cargo-arg=--lib --cargo-arg=--test=scenarios --cargo-arg=--test=swarm \
       "${extra[@]}" \
-      -- --lib --test scenarios --test swarm \
       -- --skip atlasdb_as_written --skip the_quirks_without_a_hazard
     rc=$?
   fi
