@@ -749,6 +749,11 @@ mod tests {
         p.on_nack(&c, NodeId(3), 4, b, ballot(2, 2), Phase::Accept, &mut out);
         p.on_unreachable(&c, NodeId(1), 4, b, Phase::Accept, &mut out);
         assert_eq!(p.attempt.unwrap().answered(), NodeSet(0b101));
+        // An acceptor counted twice (a late ack after its refusal, or after a refused resend)
+        // has still answered.
+        assert_eq!(p.on_accepted(&c, NodeId(3), 4, b, &mut out), None);
+        assert_eq!(p.on_accepted(&c, NodeId(1), 4, b, &mut out), None);
+        assert_eq!(p.attempt.unwrap().answered(), NodeSet(0b101));
     }
 
     #[test]
