@@ -1013,6 +1013,8 @@ mod tests {
         assert_eq!(v[0].quorums[0].acceptors, NodeSet(0b011));
         assert_eq!(v[0].quorums[1].acceptors, NodeSet(0b110));
         assert!(v[0].detail.contains("share {N2}"), "{}", v[0].detail);
+        // Every acceptor behind either value is named once, the first quorum's first.
+        assert_eq!(v[0].nodes, vec![NodeId(1), NodeId(2), NodeId(3)]);
     }
 
     #[test]
