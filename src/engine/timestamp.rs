@@ -1696,4 +1696,56 @@ mod tests {
         assert_eq!(served(&net), vec![(1, 5)], "the retry outranks the rival");
         assert!(observations(&net, 1).contains(&Observation::BoundExtended { seq: 1, bound: 105 }));
     }
+
+    #[test]
+    fn a_recovery_lookup_counts_only_its_own_replies_and_waits_for_a_quorum() {
+        let mut net = Net::new(config(3));
+        net.elect(1);
+        let cfg = net.cfg.clone();
+        let n1 = &mut net.nodes[0];
+        n1.v.service.store = Some(BoundStore {
+            id: StoreId {
+                leader: n1.identity(),
+                epoch: 0,
+            },
+            agreed: None,
+            counter: 0,
+            ready: false,
+        });
+        let lookup = ServiceOp::Recovering(Recovery::Lookup {
+            query: 40,
+            seq: 3,
+            latest: 3,
+            step: LookupStep::Latest,
+            replied: NodeSet::default(),
+        });
+        n1.v.service.op = lookup;
+        let mut out = Outbox::default();
+        let t = LogId::Timestamp;
+        // Another query's reply, the other log's, another sequence's: none of them counts.
+        n1.on_learned_reply(&cfg, NodeId(2), t, 3, 39, None, &mut out);
+        n1.on_learned_reply(&cfg, NodeId(2), LogId::Leadership, 3, 40, None, &mut out);
+        n1.on_learned_reply(&cfg, NodeId(2), t, 2, 40, None, &mut out);
+        assert_eq!(n1.v.service.op, lookup);
+        // One "don't know" of three is not yet "nobody in a quorum learned it", and the same
+        // learner saying it twice is still one.
+        n1.on_learned_reply(&cfg, NodeId(2), t, 3, 40, None, &mut out);
+        n1.on_learned_reply(&cfg, NodeId(2), t, 3, 40, None, &mut out);
+        assert!(matches!(
+            n1.v.service.op,
+            ServiceOp::Recovering(Recovery::Lookup { seq: 3, replied, .. }) if replied == NodeSet(0b010)
+        ));
+        assert!(out.commands.is_empty(), "nothing asked or proposed yet");
+        // A second learner that does not know either: look at the sequence before.
+        n1.on_learned_reply(&cfg, NodeId(3), t, 3, 40, None, &mut out);
+        assert!(matches!(
+            n1.v.service.op,
+            ServiceOp::Recovering(Recovery::Lookup {
+                seq: 2,
+                latest: 3,
+                step: LookupStep::Previous,
+                ..
+            })
+        ));
+    }
 }
