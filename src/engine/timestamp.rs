@@ -1748,4 +1748,32 @@ mod tests {
             })
         ));
     }
+
+    #[test]
+    fn recovery_forces_from_two_before_the_latest_not_from_the_start() {
+        // timestamp[0] and [1] are learned everywhere; [2] (705) and [3] (1005) only by N1.
+        // Neither 3 nor 2 is known, so 1 must be agreed: N2 forces 1, 2 and 3 — not 0.
+        let mut net = unlearned_bounds_then_failover(&[5, 300, 300, 300], 2);
+        net.request(2, 9, 5);
+        settle_retrying(&mut net, 2);
+        assert_eq!(recovered(&net, 2), vec![(Some(3), 1005)]);
+        let mut proposed: Vec<Seq> = observations(&net, 2)
+            .into_iter()
+            .filter_map(|o| match o {
+                Observation::Proposing {
+                    log: LogId::Timestamp,
+                    seq,
+                    ..
+                } => Some(seq),
+                _ => None,
+            })
+            .collect();
+        proposed.dedup();
+        assert_eq!(
+            proposed,
+            vec![1, 2, 3, 4],
+            "forced 1, 2, 3, then extended at 4"
+        );
+        assert_eq!(served(&net).last(), Some(&(1006, 1010)));
+    }
 }
