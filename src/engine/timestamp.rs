@@ -1776,4 +1776,96 @@ mod tests {
         );
         assert_eq!(served(&net).last(), Some(&(1006, 1010)));
     }
+
+    #[test]
+    fn bound_recovery_counts_only_its_own_latest_sequence_replies() {
+        let mut net = Net::new(config(3));
+        net.elect(1);
+        let cfg = net.cfg.clone();
+        let mut out = Outbox::default();
+        let n1 = &mut net.nodes[0];
+        n1.start_recovery(&cfg, &mut out);
+        let ServiceOp::Recovering(Recovery::Latest { query, .. }) = n1.v.service.op else {
+            panic!("{:?}", n1.v.service.op);
+        };
+        let before = n1.v.service.op;
+        // A leadership-log reply (the check's) or another query's is not recovery's.
+        n1.on_service_latest_reply(
+            &cfg,
+            NodeId(2),
+            LogId::Leadership,
+            query,
+            Some(9),
+            None,
+            &mut out,
+        );
+        n1.on_service_latest_reply(
+            &cfg,
+            NodeId(2),
+            LogId::Leadership,
+            query + 1,
+            Some(9),
+            None,
+            &mut out,
+        );
+        n1.on_service_latest_reply(
+            &cfg,
+            NodeId(2),
+            LogId::Timestamp,
+            query + 1,
+            Some(9),
+            None,
+            &mut out,
+        );
+        assert_eq!(n1.v.service.op, before);
+        n1.on_service_latest_reply(
+            &cfg,
+            NodeId(2),
+            LogId::Timestamp,
+            query,
+            Some(4),
+            None,
+            &mut out,
+        );
+        n1.on_service_latest_reply(
+            &cfg,
+            NodeId(3),
+            LogId::Timestamp,
+            query,
+            None,
+            None,
+            &mut out,
+        );
+        assert!(matches!(
+            n1.v.service.op,
+            ServiceOp::Recovering(Recovery::Lookup {
+                seq: 4,
+                latest: 4,
+                step: LookupStep::Latest,
+                ..
+            })
+        ));
+    }
+
+    #[test]
+    fn every_store_a_leader_builds_has_an_identity_of_its_own() {
+        // A store tells its own bound from another store's by its id: a rebuilt store must not
+        // take the old store's bound for its own.
+        let mut net = Net::new(config(3));
+        net.elect(1);
+        let cfg = net.cfg.clone();
+        let mut out = Outbox::default();
+        let n1 = &mut net.nodes[0];
+        let mut ids = Vec::new();
+        for _ in 0..3 {
+            n1.start_recovery(&cfg, &mut out);
+            ids.push(n1.v.service.store.unwrap().id);
+        }
+        assert_eq!(
+            ids.iter().map(|id| id.epoch).collect::<Vec<_>>(),
+            vec![0, 1, 2]
+        );
+        assert!(ids.iter().all(|id| id.leader == n1.identity()));
+        assert_eq!(n1.v.service.stores_built, 3);
+    }
 }
