@@ -754,6 +754,15 @@ mod tests {
         assert_eq!(p.on_accepted(&c, NodeId(3), 4, b, &mut out), None);
         assert_eq!(p.on_accepted(&c, NodeId(1), 4, b, &mut out), None);
         assert_eq!(p.attempt.unwrap().answered(), NodeSet(0b101));
+        // So has one that refused and then refused the connection of a resend.
+        p.propose(&c, 5, v, &mut out);
+        let b2 = p.attempt.unwrap().ballot;
+        p.on_nack(&c, NodeId(5), 5, b2, ballot(9, 2), Phase::Prepare, &mut out);
+        assert_eq!(
+            p.on_unreachable(&c, NodeId(5), 5, b2, Phase::Prepare, &mut out),
+            None
+        );
+        assert_eq!(p.attempt.unwrap().answered(), NodeSet(0b1_0000));
     }
 
     #[test]
