@@ -8,10 +8,19 @@ use paxoscope::sim::swarm::{
 };
 use paxoscope::sim::Invariant;
 
+/// `range`, cut to its first `PAXOSCOPE_SWARM_SEEDS` seeds when that is set: a quick pass for
+/// `scripts/mutants.sh` (each mutant reruns these tests). Unset, every seed runs.
+fn seeds(range: (u64, u64)) -> (u64, u64) {
+    match std::env::var("PAXOSCOPE_SWARM_SEEDS").map(|n| n.parse::<u64>()) {
+        Ok(Ok(n)) => (range.0, range.1.min(range.0.saturating_add(n))),
+        _ => range,
+    }
+}
+
 #[test]
 fn ten_thousand_seeds_stay_safe_and_recover_a_leader() {
     let threads = std::thread::available_parallelism().map_or(2, |n| n.get().min(4));
-    let failures: Vec<String> = run_range((0, 10_000), Switches::default(), threads, false)
+    let failures: Vec<String> = run_range(seeds((0, 10_000)), Switches::default(), threads, false)
         .into_iter()
         .filter_map(|r| {
             let again = reproduce_line(r.seed, Switches::default());
@@ -56,8 +65,13 @@ fn seed_50019509_keeps_real_time_order_and_breaks_without_the_fence() {
     }
 }
 
-/// The first failing seed of `range` with `switches`, and how it failed.
+/// The first failing seed of `range` (cut by [`seeds`]) with `switches`, and how it failed.
 fn first_failure(range: (u64, u64), switches: Switches) -> Option<(u64, SwarmOutcome)> {
+    first_failure_in(seeds(range), switches)
+}
+
+/// The first failing seed of exactly `range`.
+fn first_failure_in(range: (u64, u64), switches: Switches) -> Option<(u64, SwarmOutcome)> {
     let threads = std::thread::available_parallelism().map_or(2, |n| n.get().min(4));
     run_range(range, switches, threads, false)
         .into_iter()
@@ -111,7 +125,10 @@ fn the_swarm_finds_every_injected_bug() {
     for (bug, range, pinned, invariants) in cases {
         let mut switches = Switches::default();
         assert!(switches.bugs.set(bug, true));
-        let (seed, outcome) = first_failure(range, switches)
+        // A quick pass still reaches the pinned seed.
+        let cut = seeds(range);
+        let searched = (range.0, cut.1.max(pinned + 1).min(range.1));
+        let (seed, outcome) = first_failure_in(searched, switches)
             .unwrap_or_else(|| panic!("{bug}: never caught in {range:?}"));
         println!(
             "{bug}: caught at seed {seed}, {} seeds into {range:?}",

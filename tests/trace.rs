@@ -21,6 +21,33 @@ fn kind(e: &Value) -> &str {
     e["kind"].as_str().unwrap()
 }
 
+/// Exactly the keys `keys` (and optionally `optional`), nothing else.
+fn has_keys(v: &Value, keys: &[&str], optional: &[&str]) -> bool {
+    v.as_object().is_some_and(|o| {
+        keys.iter().all(|k| o.contains_key(*k))
+            && o.keys()
+                .all(|k| keys.contains(&k.as_str()) || optional.contains(&k.as_str()))
+    })
+}
+
+/// {"number": u64, "node": u64, "incarnation": u64} (and "uuid" under uuid-ballots).
+fn is_ballot(b: &Value) -> bool {
+    has_keys(b, &["number", "node", "incarnation"], &["uuid"])
+        && ["number", "node", "incarnation"]
+            .iter()
+            .all(|k| b[*k].is_u64())
+}
+
+/// {"leader": {"node", "incarnation"}} or {"bound": {"bound", "owner"}}.
+fn is_value(v: &Value) -> bool {
+    let leader = |l: &Value| has_keys(l, &["node", "incarnation"], &[]) && l["node"].is_u64();
+    (has_keys(v, &["leader"], &[]) && leader(&v["leader"]))
+        || (has_keys(v, &["bound"], &[])
+            && v["bound"]["bound"].is_u64()
+            && has_keys(&v["bound"]["owner"], &["leader", "epoch"], &[])
+            && leader(&v["bound"]["owner"]["leader"]))
+}
+
 #[test]
 fn the_trace_has_the_documented_shape() {
     let (_, text) = exported("leader-crash", 12 * S);
@@ -55,21 +82,39 @@ fn the_trace_has_the_documented_shape() {
         .find(|e| kind(e) == "send" && e["msg"]["type"] == "Prepare")
         .unwrap();
     assert_eq!(prepare["msg"]["log"], "leadership");
-    assert!(prepare["msg"]["ballot"]["number"].is_u64(), "{prepare}");
-    assert!(prepare["from"].is_u64() && prepare["arrive"].is_u64());
+    assert!(is_ballot(&prepare["msg"]["ballot"]), "{prepare}");
+    assert!(prepare["msg"]["seq"].is_u64(), "{prepare}");
+    let (from, arrive) = (&prepare["from"], &prepare["arrive"]);
+    assert!((1..=5).contains(&from.as_u64().unwrap()), "{prepare}");
+    assert!(arrive.as_u64().unwrap() >= prepare["t"].as_u64().unwrap());
     // Promises carry "accepted": null or [ballot, value].
-    let promise = events
+    let promises: Vec<&Value> = events
         .iter()
+        .filter(|e| kind(e) == "send")
         .map(|e| &e["msg"])
-        .find(|m| m["type"] == "Promise")
-        .unwrap();
-    assert!(promise.get("accepted").is_some(), "{promise}");
-    // A report names its process in "at" and brings its own fields.
+        .filter(|m| m["type"] == "Promise")
+        .collect();
+    assert!(!promises.is_empty());
+    for p in &promises {
+        let a = &p["accepted"];
+        let pair = a.as_array().map(Vec::as_slice);
+        let ok = match pair {
+            Some([b, v]) => is_ballot(b) && is_value(v),
+            Some(_) => false,
+            None => a.is_null() && p.get("accepted").is_some(),
+        };
+        assert!(ok, "{p}");
+    }
+    // A report names its process in "at" and brings its own fields: a learned leadership
+    // value is {"leader": {"node": …, "incarnation": …}}.
     let learned = events.iter().find(|e| kind(e) == "learned").unwrap();
     assert!(
-        learned["at"].is_u64() && learned.get("value").is_some(),
+        (1..=5).contains(&learned["at"].as_u64().unwrap()),
         "{learned}"
     );
+    assert_eq!(learned["log"], "leadership", "{learned}");
+    assert!(is_value(&learned["value"]), "{learned}");
+    assert!(learned["value"]["leader"]["node"].is_u64(), "{learned}");
     // Clients are strings.
     let client = events
         .iter()
@@ -102,12 +147,28 @@ fn violations_carry_their_invariant_and_evidence() {
         .iter()
         .find(|e| kind(e) == "violation")
         .expect("the bug's scenario shows a violation");
+    // The first violation the checker found, written as it is.
+    let first = &run.world().checker.violations[0];
+    assert_eq!(v["invariant"], first.invariant.name(), "{v}");
     assert!(
         v["invariant"] == "agreement" || v["invariant"] == "learned-is-chosen",
         "{v}"
     );
-    assert!(v["quorums"][0]["acceptors"].is_array(), "{v}");
-    assert!(v["detail"].is_string());
+    assert_eq!(v["detail"], first.detail.as_str());
+    let quorums = v["quorums"].as_array().unwrap();
+    assert_eq!(quorums.len(), first.quorums.len(), "{v}");
+    for (q, want) in quorums.iter().zip(&first.quorums) {
+        assert!(has_keys(q, &["ballot", "value", "acceptors"], &[]), "{q}");
+        assert!(is_ballot(&q["ballot"]) && is_value(&q["value"]), "{q}");
+        let acceptors: Vec<u64> = q["acceptors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| a.as_u64().unwrap())
+            .collect();
+        let expected: Vec<u64> = want.acceptors.iter().map(|n| u64::from(n.0)).collect();
+        assert_eq!(acceptors, expected, "{q}");
+    }
 }
 
 #[test]

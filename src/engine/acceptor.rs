@@ -191,4 +191,46 @@ mod tests {
         a.forget();
         assert_eq!(a.latest_seq(L), None);
     }
+
+    #[test]
+    fn the_inspector_sees_every_slot_of_each_log_and_only_that_log() {
+        let mut a = Acceptor::default();
+        a.prepare(L, 2, b(1, 1)).unwrap();
+        a.accept(L, 5, b(3, 2), v(2), false).unwrap();
+        a.prepare(LogId::Timestamp, 7, b(1, 1)).unwrap();
+        let slots: Vec<(Seq, AcceptorSlot)> = a.slots(L).map(|(s, x)| (s, *x)).collect();
+        assert_eq!(
+            slots,
+            vec![
+                (
+                    2,
+                    AcceptorSlot {
+                        promised: Some(b(1, 1)),
+                        accepted: None
+                    }
+                ),
+                (
+                    5,
+                    AcceptorSlot {
+                        promised: Some(b(3, 2)),
+                        accepted: Some((b(3, 2), v(2)))
+                    }
+                ),
+            ]
+        );
+        assert_eq!(a.slots(LogId::Timestamp).count(), 1);
+        assert_eq!(a.slot(LogId::Timestamp, 2), None);
+    }
+
+    #[test]
+    fn a_later_accept_replaces_the_accepted_value_and_the_promise_follows_it() {
+        let mut a = Acceptor::default();
+        assert_eq!(a.accept(L, 0, b(1, 1), v(1), false), Ok(()));
+        assert_eq!(a.accept(L, 0, b(2, 2), v(2), false), Ok(()));
+        assert_eq!(a.slot(L, 0).unwrap().accepted, Some((b(2, 2), v(2))));
+        // Re-accepting exactly the promised ballot is allowed (phase 2 after our own phase 1).
+        assert_eq!(a.prepare(L, 0, b(3, 3)), Ok(Some((b(2, 2), v(2)))));
+        assert_eq!(a.accept(L, 0, b(3, 3), v(2), true), Ok(()));
+        assert_eq!(a.slot(L, 0).unwrap().accepted, Some((b(3, 3), v(2))));
+    }
 }

@@ -582,6 +582,17 @@ mod tests {
         );
     }
 
+    /// The PingTimeout armed on node `n`, taken out of the test network's armed timers (so a
+    /// test can see whether something arms it again).
+    fn take_ping_timeout(net: &mut Net, n: u8) -> Delay {
+        let a = &mut net.armed[usize::from(n) - 1];
+        let pos = a
+            .iter()
+            .position(|(t, _)| *t == TimerKind::PingTimeout)
+            .expect("PingTimeout armed");
+        a.remove(pos).1
+    }
+
     #[test]
     fn a_follower_suspects_only_after_a_whole_timeout_without_a_yes() {
         let mut net = Net::new(config(3));
@@ -589,12 +600,45 @@ mod tests {
         net.fire(2, TimerKind::Backoff);
         net.settle();
         assert_eq!(net.role(2), Role::Follower);
-        // Pings answered: the timeout window restarts, the follower stays.
+        let whole = Delay::Exactly(net.cfg.ping_timeout);
+        assert!(net.cfg.ping_interval < net.cfg.ping_timeout);
+        // Each "yes" restarts a whole timeout window: take the armed timeout away, ping, and
+        // the answer arms it again, for the whole ping_timeout.
+        assert_eq!(take_ping_timeout(&mut net, 2), whole);
         assert!(net.fire(2, TimerKind::PingInterval));
         net.settle();
         assert_eq!(net.role(2), Role::Follower);
-        // Leader gone: the timeout fires and the follower starts catching up.
+        assert_eq!(
+            take_ping_timeout(&mut net, 2),
+            whole,
+            "the yes restarted the window"
+        );
+        net.armed[1].push((TimerKind::PingTimeout, whole));
+        // Leader gone: pings go unanswered. Firing the ping interval early and often (several
+        // pings inside one timeout) neither suspects the leader nor restarts the window.
         net.nodes[0].crash(&net.cfg.clone());
+        assert_eq!(take_ping_timeout(&mut net, 2), whole);
+        for _ in 0..3 {
+            assert!(net.fire(2, TimerKind::PingInterval));
+            net.settle();
+            assert_eq!(
+                net.role(2),
+                Role::Follower,
+                "no suspicion before the timeout"
+            );
+            assert!(
+                !net.armed[1]
+                    .iter()
+                    .any(|(t, _)| *t == TimerKind::PingTimeout),
+                "an unanswered ping does not restart the window"
+            );
+        }
+        assert!(
+            !net.queue.iter().any(|(_, _, m)| m.type_name() == "CatchUp"),
+            "no catch-up before the timeout"
+        );
+        // Only the timeout itself makes the follower suspect and catch up.
+        net.armed[1].push((TimerKind::PingTimeout, whole));
         assert!(net.fire(2, TimerKind::PingTimeout));
         assert_eq!(net.role(2), Role::Suspecting);
         net.settle();
@@ -728,34 +772,80 @@ mod tests {
         }
     }
 
+    /// Starts three nodes, lets N1 and N3 propose round 0 together (N3's ballot outranks
+    /// N1's) and delivers messages only until the first attempt fails: returns the loser.
+    fn duel_until_preempted(net: &mut Net) -> NodeId {
+        for n in 1..=3 {
+            net.start(n);
+        }
+        net.settle();
+        net.fire(1, TimerKind::Backoff);
+        net.fire(3, TimerKind::Backoff);
+        while let Some((from, to, msg)) = net.queue.pop_front() {
+            let Address::Node(n) = to else { continue };
+            let mut out = Outbox::default();
+            let cfg = net.cfg.clone();
+            net.nodes[n.index()].on_message(&cfg, from, &msg, &mut out);
+            let failed = out.commands.iter().any(|c| {
+                matches!(
+                    c,
+                    crate::engine::Command::Observe(Observation::AttemptFailed { .. })
+                )
+            });
+            for c in out.commands {
+                match c {
+                    crate::engine::Command::Send { to, msg } => {
+                        net.queue.push_back((Address::Node(n), to, msg))
+                    }
+                    crate::engine::Command::SetTimer { timer, delay } => {
+                        let a = &mut net.armed[n.index()];
+                        a.retain(|(t, _)| *t != timer);
+                        a.push((timer, delay));
+                    }
+                    crate::engine::Command::CancelTimer(timer) => {
+                        net.armed[n.index()].retain(|(t, _)| *t != timer)
+                    }
+                    crate::engine::Command::Observe(o) => net.log.push((n, o)),
+                }
+            }
+            if failed {
+                return n;
+            }
+        }
+        panic!("nobody was pre-empted");
+    }
+
     #[test]
     fn a_preempted_proposer_waits_and_retries_the_same_round() {
         let mut cfg = config(3);
         cfg.backoff = BackoffPolicy::Uniform { max: 100 };
         let mut net = Net::new(cfg);
-        for n in 1..=3 {
-            net.start(n);
-        }
-        net.settle();
-        // N1 and N3 both propose round 0; N3's ballot outranks N1's.
-        net.fire(1, TimerKind::Backoff);
-        net.fire(3, TimerKind::Backoff);
-        net.settle();
-        let failed: Vec<_> = net
-            .log
-            .iter()
-            .filter(|(_, o)| matches!(o, Observation::AttemptFailed { .. }))
-            .collect();
-        assert!(!failed.is_empty(), "someone was pre-empted");
-        let (loser, _) = failed[0];
+        let loser = duel_until_preempted(&mut net);
+        assert_eq!(loser, NodeId(1), "N3's ballot outranks N1's");
         let l = &net.nodes[loser.index()];
-        // Either it already learned the winner (and follows), or it waits to retry round 0.
-        match l.v.election {
-            ElectionState::BackingOff { seen } => {
-                assert_eq!(seen, None, "retries round 0, not round 1")
-            }
-            _ => assert!(l.believed_leader().is_some()),
-        }
+        assert_eq!(l.believed_leader(), None, "round 0 is still open for it");
+        assert_eq!(
+            l.v.election,
+            ElectionState::BackingOff { seen: None },
+            "it waits to retry round 0, not round 1"
+        );
+        assert!(net.armed[0].iter().any(|(t, _)| *t == TimerKind::Backoff));
+        // The wait ends with nothing learned: it proposes round 0 again, with a ballot that
+        // outranks the rival it lost to.
+        let rival = ballot(1, 3);
+        net.queue.clear();
+        assert!(net.fire(1, TimerKind::Backoff));
+        assert_eq!(net.nodes[0].v.election, ElectionState::Proposing { seq: 0 });
+        let retry = net
+            .queue
+            .iter()
+            .find_map(|(_, _, m)| match m {
+                Msg::Prepare { seq, ballot, .. } => Some((*seq, *ballot)),
+                _ => None,
+            })
+            .expect("a new Prepare");
+        assert_eq!(retry.0, 0, "the same round");
+        assert!(retry.1 > rival, "{} outranks {rival}", retry.1);
     }
 
     #[test]
@@ -859,38 +949,7 @@ mod tests {
             cfg.backoff = BackoffPolicy::Uniform { max: 100 };
             cfg.quirks.catch_up_after_preemption = quirk;
             let mut net = Net::new(cfg);
-            for n in 1..=3 {
-                net.start(n);
-            }
-            net.settle();
-            net.fire(1, TimerKind::Backoff);
-            net.fire(3, TimerKind::Backoff);
-            // Deliver only until the first pre-emption.
-            let mut preempted = None;
-            while let Some((from, to, msg)) = net.queue.pop_front() {
-                let Address::Node(n) = to else { continue };
-                let mut out = Outbox::default();
-                let cfg = net.cfg.clone();
-                net.nodes[n.index()].on_message(&cfg, from, &msg, &mut out);
-                let failed = out.commands.iter().any(|c| {
-                    matches!(
-                        c,
-                        crate::engine::Command::Observe(Observation::AttemptFailed { .. })
-                    )
-                });
-                net.queue
-                    .extend(out.commands.iter().filter_map(|c| match c {
-                        crate::engine::Command::Send { to, msg } => {
-                            Some((Address::Node(n), *to, msg.clone()))
-                        }
-                        _ => None,
-                    }));
-                if failed {
-                    preempted = Some(n);
-                    break;
-                }
-            }
-            let loser = preempted.expect("someone is pre-empted");
+            let loser = duel_until_preempted(&mut net);
             let state = net.nodes[loser.index()].v.election;
             if quirk {
                 assert!(
@@ -928,5 +987,184 @@ mod tests {
             ),
             "the first request is refused: nobody leads yet"
         );
+    }
+
+    /// N1 led round 0 and now re-checks its claim: returns the check's query.
+    fn recheck(net: &mut Net) -> QueryId {
+        net.elect(1);
+        let cfg = net.cfg.clone();
+        let mut out = Outbox::default();
+        net.nodes[0].v.election = ElectionState::Starting;
+        net.nodes[0].iterate(&cfg, &mut out);
+        match net.nodes[0].v.election {
+            ElectionState::Checking { query, seq: 0, .. } => query,
+            e => panic!("{e:?}"),
+        }
+    }
+
+    fn check_query(net: &Net) -> Option<QueryId> {
+        match net.nodes[0].v.election {
+            ElectionState::Checking { query, .. } => Some(query),
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn the_leadership_check_needs_a_quorum_either_way_and_only_its_own_replies() {
+        let mut net = Net::new(config(3));
+        let q = recheck(&mut net);
+        let cfg = net.cfg.clone();
+        let mut out = Outbox::default();
+        let l = LogId::Leadership;
+        // Not this check's replies: another query, or the other log.
+        let n1 = &mut net.nodes[0];
+        assert!(!n1.on_election_latest_reply(&cfg, NodeId(2), l, q + 100, Some(5), &mut out));
+        assert!(!n1.on_election_latest_reply(
+            &cfg,
+            NodeId(2),
+            LogId::Timestamp,
+            q,
+            Some(5),
+            &mut out
+        ));
+        assert!(!n1.on_election_latest_reply(&cfg, NodeId(3), l, q + 100, Some(0), &mut out));
+        assert_eq!(
+            check_query(&net),
+            Some(q),
+            "still checking, nothing counted"
+        );
+        // One of three reports a later round: a quorum of agreement is still possible.
+        let n1 = &mut net.nodes[0];
+        assert!(n1.on_election_latest_reply(&cfg, NodeId(2), l, q, Some(1), &mut out));
+        assert_eq!(
+            check_query(&net),
+            Some(q),
+            "one disagreeing acceptor is not enough"
+        );
+        // A second one: not leading; catch up.
+        let n1 = &mut net.nodes[0];
+        assert!(n1.on_election_latest_reply(&cfg, NodeId(3), l, q, Some(1), &mut out));
+        assert!(matches!(
+            net.nodes[0].v.election,
+            ElectionState::CatchingUp { .. }
+        ));
+        // Another check: nothing at all (None) and exactly our round both agree.
+        let mut net = Net::new(config(3));
+        let q = recheck(&mut net);
+        let n1 = &mut net.nodes[0];
+        let mut out = Outbox::default();
+        assert!(n1.on_election_latest_reply(&cfg, NodeId(2), l, q, None, &mut out));
+        assert_eq!(
+            check_query(&net),
+            Some(q),
+            "one agreeing acceptor is not a quorum"
+        );
+        let n1 = &mut net.nodes[0];
+        assert!(n1.on_election_latest_reply(&cfg, NodeId(3), l, q, Some(0), &mut out));
+        assert_eq!(net.nodes[0].v.election, ElectionState::Leading { seq: 0 });
+        assert!(observed(&out).contains(&Observation::BecameLeader { seq: 0 }));
+    }
+
+    #[test]
+    fn a_leadership_check_that_times_out_checks_again_or_catches_up() {
+        // No answers at all: AtlasDB's NO_QUORUM, the loop checks again at once.
+        let mut net = Net::new(config(3));
+        let q = recheck(&mut net);
+        net.armed[0].push((TimerKind::ElectionCheckTimeout, Delay::Exactly(1)));
+        assert!(net.fire(1, TimerKind::ElectionCheckTimeout));
+        let again = check_query(&net).expect("checking again");
+        assert!(again > q, "a fresh query");
+        // A later round reported, but no quorum of it: catch up.
+        let cfg = net.cfg.clone();
+        let mut out = Outbox::default();
+        net.nodes[0].on_election_latest_reply(
+            &cfg,
+            NodeId(3),
+            LogId::Leadership,
+            again,
+            Some(4),
+            &mut out,
+        );
+        net.armed[0].push((TimerKind::ElectionCheckTimeout, Delay::Exactly(1)));
+        assert!(net.fire(1, TimerKind::ElectionCheckTimeout));
+        assert!(matches!(
+            net.nodes[0].v.election,
+            ElectionState::CatchingUp { .. }
+        ));
+    }
+
+    #[test]
+    fn refused_check_queries_count_towards_giving_up() {
+        let mut net = Net::new(config(3));
+        let q = recheck(&mut net);
+        let cfg = net.cfg.clone();
+        let mut out = Outbox::default();
+        let n1 = &mut net.nodes[0];
+        assert!(!n1.on_election_latest_refused(&cfg, NodeId(2), q + 100, &mut out));
+        assert!(n1.on_election_latest_refused(&cfg, NodeId(2), q, &mut out));
+        assert_eq!(
+            check_query(&net),
+            Some(q),
+            "one refusal of three: keep waiting"
+        );
+        let n1 = &mut net.nodes[0];
+        assert!(n1.on_election_latest_refused(&cfg, NodeId(3), q, &mut out));
+        let again = check_query(&net).expect("no quorum, nobody disagreed: check again");
+        assert!(again > q);
+        // A refusal plus a later round: catch up.
+        let n1 = &mut net.nodes[0];
+        n1.on_election_latest_reply(&cfg, NodeId(2), LogId::Leadership, again, Some(3), &mut out);
+        assert!(n1.on_election_latest_refused(&cfg, NodeId(3), again, &mut out));
+        assert!(matches!(
+            net.nodes[0].v.election,
+            ElectionState::CatchingUp { .. }
+        ));
+    }
+
+    #[test]
+    fn only_a_later_learned_round_ends_leadership_or_the_wait_for_our_own() {
+        let mut net = Net::new(config(3));
+        net.elect(1);
+        let cfg = net.cfg.clone();
+        let mut out = Outbox::default();
+        net.nodes[0].on_leadership_learned(&cfg, 0, &mut out);
+        assert_eq!(net.nodes[0].v.election, ElectionState::Leading { seq: 0 });
+        assert!(
+            out.commands.is_empty(),
+            "our own round again changes nothing"
+        );
+        net.nodes[0].on_leadership_learned(&cfg, 1, &mut out);
+        assert_ne!(net.nodes[0].v.election, ElectionState::Leading { seq: 0 });
+        assert!(observed(&out)
+            .iter()
+            .any(|o| matches!(o, Observation::LostLeadership { seq: 0, .. })));
+        // Waiting for our own Learn of round 2: an older round does not end the wait.
+        let mut out = Outbox::default();
+        net.nodes[1].v.election = ElectionState::AwaitingLearn { seq: 2 };
+        net.nodes[1].on_leadership_learned(&cfg, 1, &mut out);
+        assert_eq!(
+            net.nodes[1].v.election,
+            ElectionState::AwaitingLearn { seq: 2 }
+        );
+        net.nodes[1].on_leadership_learned(&cfg, 2, &mut out);
+        assert_ne!(
+            net.nodes[1].v.election,
+            ElectionState::AwaitingLearn { seq: 2 }
+        );
+    }
+
+    #[test]
+    fn a_catch_up_without_a_quorum_of_answers_ends_at_its_timeout() {
+        let mut net = Net::new(config(3));
+        net.drop = Box::new(|from, to, _| from != to);
+        net.start(1);
+        net.settle();
+        assert_eq!(
+            net.role(1),
+            Role::Suspecting,
+            "only its own learner answered"
+        );
+        assert!(net.fire(1, TimerKind::CatchUpTimeout));
+        assert_eq!(net.role(1), Role::Waiting, "nothing new: the random wait");
     }
 }

@@ -66,4 +66,28 @@ mod tests {
         assert_eq!(l.since(LogId::Leadership, 1), vec![(2, v(2))]);
         assert_eq!(l.greatest(LogId::Timestamp), None);
     }
+
+    #[test]
+    fn values_are_read_back_per_log_and_a_new_value_overwrites() {
+        let v = |n| {
+            Value::Leader(LeaderId {
+                node: NodeId(n),
+                incarnation: 0,
+            })
+        };
+        let mut l = Learner::default();
+        assert_eq!(l.get(LogId::Leadership, 0), None);
+        assert!(l.learn(LogId::Leadership, 0, v(1)));
+        assert!(l.learn(LogId::Timestamp, 3, v(3)));
+        assert_eq!(l.get(LogId::Leadership, 0), Some(v(1)));
+        assert_eq!(l.get(LogId::Timestamp, 0), None, "per log");
+        assert_eq!(l.get(LogId::Timestamp, 3), Some(v(3)));
+        let all: Vec<(Seq, Value)> = l.values(LogId::Leadership).map(|(s, x)| (s, *x)).collect();
+        assert_eq!(all, vec![(0, v(1))]);
+        // AtlasDB overwrites without a conflict check; the new value counts as news.
+        assert!(l.learn(LogId::Leadership, 0, v(2)));
+        assert_eq!(l.get(LogId::Leadership, 0), Some(v(2)));
+        assert_eq!(l.since(LogId::Leadership, 0), vec![(0, v(2))]);
+        assert_eq!(l.since(LogId::Leadership, 1), vec![]);
+    }
 }

@@ -617,4 +617,229 @@ mod tests {
         ));
         assert_eq!(p.counter, 1);
     }
+
+    #[test]
+    fn the_failure_names_the_highest_rival_promise_whatever_order_the_nacks_come_in() {
+        // The next ballot must outrank every rival seen, so the failure reports the highest
+        // promise among the Nacks, not the first or the last.
+        for order in [[2u64, 9, 5], [9, 2, 5], [5, 2, 9]] {
+            let cfg = config(5);
+            let c = ctx(&cfg);
+            let mut p = Proposer::new(LogId::Leadership);
+            let mut out = Outbox::default();
+            p.propose(&c, 0, leader_value(1), &mut out);
+            let b = ballot(1, 1);
+            let mut outcome = None;
+            for (i, n) in order.into_iter().enumerate() {
+                let from = NodeId(u8::try_from(i).unwrap() + 2);
+                let rival = ballot(n, 3);
+                outcome = p.on_nack(&c, from, 0, b, rival, Phase::Prepare, &mut out);
+            }
+            assert_eq!(
+                outcome,
+                Some(Outcome::Failed {
+                    seq: 0,
+                    reason: FailReason::Nacked {
+                        promised: ballot(9, 3),
+                        phase: Phase::Prepare
+                    }
+                }),
+                "{order:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_duplicate_nack_or_refusal_does_not_count_twice() {
+        let cfg = config(5);
+        let c = ctx(&cfg);
+        let mut p = Proposer::new(LogId::Leadership);
+        let mut out = Outbox::default();
+        p.propose(&c, 0, leader_value(1), &mut out);
+        let b = ballot(1, 1);
+        let rival = ballot(4, 3);
+        for _ in 0..3 {
+            assert_eq!(
+                p.on_nack(&c, NodeId(2), 0, b, rival, Phase::Prepare, &mut out),
+                None
+            );
+            assert_eq!(
+                p.on_unreachable(&c, NodeId(3), 0, b, Phase::Prepare, &mut out),
+                None
+            );
+        }
+        assert!(
+            p.attempt.is_some(),
+            "two acceptors of five refused: still hopeful"
+        );
+        assert_eq!(p.attempt.unwrap().answered(), NodeSet(0b0110));
+        // A Nack for another phase or ballot is not ours.
+        assert_eq!(
+            p.on_nack(&c, NodeId(4), 0, b, rival, Phase::Accept, &mut out),
+            None
+        );
+        assert_eq!(
+            p.on_nack(
+                &c,
+                NodeId(4),
+                0,
+                ballot(2, 1),
+                rival,
+                Phase::Prepare,
+                &mut out
+            ),
+            None
+        );
+        assert_eq!(
+            p.on_unreachable(&c, NodeId(4), 1, b, Phase::Prepare, &mut out),
+            None
+        );
+        assert!(p.attempt.is_some());
+        // The third distinct refusal ends it: a Nack and an unreachable acceptor both count.
+        let failed = p.on_unreachable(&c, NodeId(4), 0, b, Phase::Prepare, &mut out);
+        assert_eq!(
+            failed,
+            Some(Outcome::Failed {
+                seq: 0,
+                reason: FailReason::Nacked {
+                    promised: rival,
+                    phase: Phase::Prepare
+                }
+            }),
+            "the failure still names the rival's promise"
+        );
+    }
+
+    #[test]
+    fn the_attempt_resends_its_current_phase_to_whoever_has_not_answered() {
+        let cfg = config(5);
+        let c = ctx(&cfg);
+        let mut p = Proposer::new(LogId::Timestamp);
+        let mut out = Outbox::default();
+        let v = leader_value(1);
+        p.propose(&c, 4, v, &mut out);
+        let b = ballot(1, 1);
+        let a = p.attempt.unwrap();
+        assert_eq!(
+            a.request(LogId::Timestamp),
+            Msg::Prepare {
+                log: LogId::Timestamp,
+                seq: 4,
+                ballot: b
+            }
+        );
+        assert!(a.answered().is_empty());
+        p.on_promise(&c, NodeId(2), 4, b, None, &mut out);
+        assert_eq!(p.attempt.unwrap().answered(), NodeSet(0b010));
+        p.on_promise(&c, NodeId(3), 4, b, None, &mut out);
+        assert_eq!(p.attempt.unwrap().answered(), NodeSet(0b110));
+        p.on_promise(&c, NodeId(4), 4, b, None, &mut out);
+        // Phase 2: nobody has answered it yet, and the request is the Accept.
+        let a = p.attempt.unwrap();
+        assert!(a.answered().is_empty(), "answers are per phase");
+        assert_eq!(
+            a.request(LogId::Timestamp),
+            Msg::Accept {
+                log: LogId::Timestamp,
+                seq: 4,
+                ballot: b,
+                value: v
+            }
+        );
+        p.on_nack(&c, NodeId(3), 4, b, ballot(2, 2), Phase::Accept, &mut out);
+        p.on_unreachable(&c, NodeId(1), 4, b, Phase::Accept, &mut out);
+        assert_eq!(p.attempt.unwrap().answered(), NodeSet(0b101));
+        // An acceptor counted twice (a late ack after its refusal, or after a refused resend)
+        // has still answered.
+        assert_eq!(p.on_accepted(&c, NodeId(3), 4, b, &mut out), None);
+        assert_eq!(p.on_accepted(&c, NodeId(1), 4, b, &mut out), None);
+        assert_eq!(p.attempt.unwrap().answered(), NodeSet(0b101));
+        // So has one that refused and then refused the connection of a resend.
+        p.propose(&c, 5, v, &mut out);
+        let b2 = p.attempt.unwrap().ballot;
+        p.on_nack(&c, NodeId(5), 5, b2, ballot(9, 2), Phase::Prepare, &mut out);
+        assert_eq!(
+            p.on_unreachable(&c, NodeId(5), 5, b2, Phase::Prepare, &mut out),
+            None
+        );
+        assert_eq!(p.attempt.unwrap().answered(), NodeSet(0b1_0000));
+    }
+
+    #[test]
+    fn an_abandoned_attempt_stops_its_timer_and_ignores_late_replies() {
+        let cfg = config(3);
+        let c = ctx(&cfg);
+        let mut p = Proposer::new(LogId::Leadership);
+        let mut out = Outbox::default();
+        p.propose(&c, 0, leader_value(1), &mut out);
+        out.clear();
+        p.abandon(&mut out);
+        assert!(p.attempt.is_none());
+        assert!(out.commands.iter().any(|cmd| matches!(
+            cmd,
+            crate::engine::Command::CancelTimer(TimerKind::LeadershipProposalTimeout)
+        )));
+        let b = ballot(1, 1);
+        for n in 1..=3 {
+            assert_eq!(p.on_promise(&c, NodeId(n), 0, b, None, &mut out), None);
+        }
+        assert!(sent_of(&out, "Accept").is_empty());
+        assert_eq!(p.on_timeout(&c, &mut out), None, "nothing left to time out");
+        // Abandoning nothing cancels nothing.
+        out.clear();
+        p.abandon(&mut out);
+        assert!(out.commands.is_empty());
+    }
+
+    #[test]
+    fn timing_out_reports_the_phase_and_cancels_nothing_twice() {
+        let cfg = config(3);
+        let c = ctx(&cfg);
+        let mut p = Proposer::new(LogId::Timestamp);
+        let mut out = Outbox::default();
+        p.propose(&c, 3, leader_value(1), &mut out);
+        let b = ballot(1, 1);
+        p.on_promise(&c, NodeId(1), 3, b, None, &mut out);
+        p.on_promise(&c, NodeId(2), 3, b, None, &mut out);
+        out.clear();
+        assert_eq!(
+            p.on_timeout(&c, &mut out),
+            Some(Outcome::Failed {
+                seq: 3,
+                reason: FailReason::Timeout {
+                    phase: Phase::Accept
+                }
+            })
+        );
+        assert!(p.attempt.is_none());
+        assert!(observed(&out).iter().any(|o| matches!(
+            o,
+            Observation::AttemptFailed { seq: 3, ballot, .. } if *ballot == b
+        )));
+        assert!(out.commands.iter().any(|cmd| matches!(
+            cmd,
+            crate::engine::Command::CancelTimer(TimerKind::TimestampProposalTimeout)
+        )));
+    }
+
+    #[test]
+    fn adopting_our_own_value_back_is_not_called_adopting() {
+        // A promise may report our own value (accepted at an earlier ballot of ours): phase 2
+        // proposes it, and the observation does not claim another value was adopted.
+        let cfg = config(3);
+        let c = ctx(&cfg);
+        let mut p = Proposer::new(LogId::Leadership);
+        let mut out = Outbox::default();
+        p.counter = 4;
+        p.propose(&c, 0, leader_value(1), &mut out);
+        let b = ballot(5, 1);
+        let earlier = Some((ballot(2, 1), leader_value(1)));
+        p.on_promise(&c, NodeId(2), 0, b, earlier, &mut out);
+        out.clear();
+        p.on_promise(&c, NodeId(3), 0, b, None, &mut out);
+        assert!(observed(&out).iter().any(|o| matches!(
+            o,
+            Observation::AcceptPhase { adopted: false, value, .. } if *value == leader_value(1)
+        )));
+    }
 }

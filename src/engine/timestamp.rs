@@ -1530,4 +1530,342 @@ mod tests {
             }
         }
     }
+
+    /// N1 leads and serves `counts` one request after another, each crossing the bound, while
+    /// only N1 hears the timestamp log's Learns; then N1 crashes and N2 takes over.
+    fn unlearned_bounds_then_failover(counts: &[u64], learned_by_all: usize) -> Net {
+        let mut net = Net::new(config(3));
+        net.elect(1);
+        for (i, &count) in counts.iter().enumerate() {
+            if i == learned_by_all {
+                net.drop = Box::new(|_, to, m| {
+                    matches!(
+                        m,
+                        Msg::Learn {
+                            log: LogId::Timestamp,
+                            ..
+                        }
+                    ) && to != Address::Node(NodeId(1))
+                });
+            }
+            net.request(1, i as u64, count);
+            net.settle();
+        }
+        net.drop = Box::new(|_, _, _| false);
+        let cfg = net.cfg.clone();
+        net.nodes[0].crash(&cfg);
+        net.fire(2, TimerKind::Backoff);
+        net.settle();
+        if net.role(2) == Role::Follower {
+            net.fire(2, TimerKind::PingTimeout);
+            net.settle();
+            net.fire(2, TimerKind::Backoff);
+            net.settle();
+        }
+        assert_eq!(net.role(2), Role::Leader);
+        net
+    }
+
+    /// Settles, firing node `n`'s bound retries until none is armed: forcing a sequence can
+    /// meet the old leader's higher ballot once.
+    fn settle_retrying(net: &mut Net, n: u8) {
+        net.settle();
+        for _ in 0..10 {
+            if !net.fire(n, TimerKind::BoundRetry) {
+                return;
+            }
+            net.settle();
+        }
+        panic!("still retrying");
+    }
+
+    fn recovered(net: &Net, n: u8) -> Vec<(Option<Seq>, u64)> {
+        observations(net, n)
+            .into_iter()
+            .filter_map(|o| match o {
+                Observation::BoundRecovered { seq, bound } => Some((seq, bound)),
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn recovery_reads_the_bound_before_an_unlearned_latest_and_forces_the_latest() {
+        // timestamp[0] = 105 is learned everywhere; timestamp[1] = 305 + 100 = 405 only
+        // by N1 (crashed). N2 finds seq 1 latest, nobody learned it, reads seq 0 and forces
+        // seq 1 with Paxos: the accepted 405 wins, and serving starts above it.
+        let mut net = unlearned_bounds_then_failover(&[5, 300], 1);
+        assert_eq!(served(&net), vec![(1, 5), (6, 305)]);
+        net.request(2, 9, 5);
+        settle_retrying(&mut net, 2);
+        assert_eq!(recovered(&net, 2), vec![(Some(1), 405)]);
+        assert_eq!(served(&net).last(), Some(&(406, 410)));
+    }
+
+    #[test]
+    fn recovery_forces_every_unlearned_bound_from_the_last_one_agreed() {
+        // Nobody but N1 learned timestamp[1] (305 + 100) and timestamp[2] (605 + 100 = 705):
+        // seq 2 and seq 1 are both unknown, so seq 0 must be agreed; N2 forces 0, then 1, then 2.
+        let mut net = unlearned_bounds_then_failover(&[5, 300, 300], 1);
+        assert_eq!(served(&net).last(), Some(&(306, 605)));
+        net.request(2, 9, 5);
+        settle_retrying(&mut net, 2);
+        assert_eq!(recovered(&net, 2), vec![(Some(2), 705)]);
+        let forced: Vec<Seq> = observations(&net, 2)
+            .into_iter()
+            .filter_map(|o| match o {
+                Observation::Proposing {
+                    log: LogId::Timestamp,
+                    seq,
+                    ..
+                } => Some(seq),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(
+            forced,
+            vec![0, 1, 2, 3],
+            "forced 0, 1, 2, then extended at 3"
+        );
+        assert_eq!(served(&net).last(), Some(&(706, 710)));
+    }
+
+    #[test]
+    fn recovery_with_nothing_learned_at_all_forces_from_sequence_zero() {
+        // Neither timestamp[0] (105) nor timestamp[1] (405) was learned by N2 or N3.
+        let mut net = unlearned_bounds_then_failover(&[5, 300], 0);
+        net.request(2, 9, 5);
+        settle_retrying(&mut net, 2);
+        assert_eq!(recovered(&net, 2), vec![(Some(1), 405)]);
+        assert_eq!(served(&net).last(), Some(&(406, 410)));
+        // With only timestamp[0] accepted and unlearned, sequence 0 is forced on its own.
+        let mut net = unlearned_bounds_then_failover(&[5], 0);
+        net.request(2, 9, 5);
+        settle_retrying(&mut net, 2);
+        assert_eq!(recovered(&net, 2), vec![(Some(0), 105)]);
+        assert_eq!(served(&net).last(), Some(&(106, 110)));
+    }
+
+    #[test]
+    fn a_failed_forcing_round_is_retried_at_the_same_sequence_after_u_1_301_ms() {
+        // A rival prepared timestamp[0] at a high ballot on two acceptors: the new leader's
+        // recovery finds seq 0 latest and unlearned, forces it, is refused, and retries the same
+        // sequence after a random U[1 ms, bound_retry_max + 1 ms) pause — then outranks it.
+        let mut net = Net::new(config(3));
+        net.elect(1);
+        let cfg = net.cfg.clone();
+        for i in [1, 2] {
+            let mut out = Outbox::default();
+            net.nodes[i].on_message(
+                &cfg,
+                Address::Node(NodeId(3)),
+                &Msg::Prepare {
+                    log: LogId::Timestamp,
+                    seq: 0,
+                    ballot: ballot(50, 3),
+                },
+                &mut out,
+            );
+        }
+        net.request(1, 0, 5);
+        net.settle();
+        assert_eq!(served(&net), vec![]);
+        let retry = net.armed[0]
+            .iter()
+            .find(|(t, _)| *t == TimerKind::BoundRetry)
+            .map(|(_, d)| *d);
+        assert_eq!(
+            retry,
+            Some(Delay::Uniform {
+                min: MS,
+                max: cfg.bound_retry_max + MS
+            })
+        );
+        assert!(matches!(
+            net.nodes[0].v.service.op,
+            ServiceOp::Recovering(Recovery::Forcing {
+                seq: 0,
+                latest: 0,
+                running: false,
+                ..
+            })
+        ));
+        assert!(net.fire(1, TimerKind::BoundRetry));
+        net.settle();
+        assert_eq!(recovered(&net, 1), vec![(Some(0), 0)]);
+        assert_eq!(served(&net), vec![(1, 5)], "the retry outranks the rival");
+        assert!(observations(&net, 1).contains(&Observation::BoundExtended { seq: 1, bound: 105 }));
+    }
+
+    #[test]
+    fn a_recovery_lookup_counts_only_its_own_replies_and_waits_for_a_quorum() {
+        let mut net = Net::new(config(3));
+        net.elect(1);
+        let cfg = net.cfg.clone();
+        let n1 = &mut net.nodes[0];
+        n1.v.service.store = Some(BoundStore {
+            id: StoreId {
+                leader: n1.identity(),
+                epoch: 0,
+            },
+            agreed: None,
+            counter: 0,
+            ready: false,
+        });
+        let lookup = ServiceOp::Recovering(Recovery::Lookup {
+            query: 40,
+            seq: 3,
+            latest: 3,
+            step: LookupStep::Latest,
+            replied: NodeSet::default(),
+        });
+        n1.v.service.op = lookup;
+        let mut out = Outbox::default();
+        let t = LogId::Timestamp;
+        // Another query's reply, the other log's, another sequence's: none of them counts.
+        n1.on_learned_reply(&cfg, NodeId(2), t, 3, 39, None, &mut out);
+        n1.on_learned_reply(&cfg, NodeId(2), LogId::Leadership, 3, 40, None, &mut out);
+        n1.on_learned_reply(&cfg, NodeId(2), t, 2, 40, None, &mut out);
+        assert_eq!(n1.v.service.op, lookup);
+        // One "don't know" of three is not yet "nobody in a quorum learned it", and the same
+        // learner saying it twice is still one.
+        n1.on_learned_reply(&cfg, NodeId(2), t, 3, 40, None, &mut out);
+        n1.on_learned_reply(&cfg, NodeId(2), t, 3, 40, None, &mut out);
+        assert!(matches!(
+            n1.v.service.op,
+            ServiceOp::Recovering(Recovery::Lookup { seq: 3, replied, .. }) if replied == NodeSet(0b010)
+        ));
+        assert!(out.commands.is_empty(), "nothing asked or proposed yet");
+        // A second learner that does not know either: look at the sequence before.
+        n1.on_learned_reply(&cfg, NodeId(3), t, 3, 40, None, &mut out);
+        assert!(matches!(
+            n1.v.service.op,
+            ServiceOp::Recovering(Recovery::Lookup {
+                seq: 2,
+                latest: 3,
+                step: LookupStep::Previous,
+                ..
+            })
+        ));
+    }
+
+    #[test]
+    fn recovery_forces_from_two_before_the_latest_not_from_the_start() {
+        // timestamp[0] and [1] are learned everywhere; [2] (705) and [3] (1005) only by N1.
+        // Neither 3 nor 2 is known, so 1 must be agreed: N2 forces 1, 2 and 3 — not 0.
+        let mut net = unlearned_bounds_then_failover(&[5, 300, 300, 300], 2);
+        net.request(2, 9, 5);
+        settle_retrying(&mut net, 2);
+        assert_eq!(recovered(&net, 2), vec![(Some(3), 1005)]);
+        let mut proposed: Vec<Seq> = observations(&net, 2)
+            .into_iter()
+            .filter_map(|o| match o {
+                Observation::Proposing {
+                    log: LogId::Timestamp,
+                    seq,
+                    ..
+                } => Some(seq),
+                _ => None,
+            })
+            .collect();
+        proposed.dedup();
+        assert_eq!(
+            proposed,
+            vec![1, 2, 3, 4],
+            "forced 1, 2, 3, then extended at 4"
+        );
+        assert_eq!(served(&net).last(), Some(&(1006, 1010)));
+    }
+
+    #[test]
+    fn bound_recovery_counts_only_its_own_latest_sequence_replies() {
+        let mut net = Net::new(config(3));
+        net.elect(1);
+        let cfg = net.cfg.clone();
+        let mut out = Outbox::default();
+        let n1 = &mut net.nodes[0];
+        n1.start_recovery(&cfg, &mut out);
+        let ServiceOp::Recovering(Recovery::Latest { query, .. }) = n1.v.service.op else {
+            panic!("{:?}", n1.v.service.op);
+        };
+        let before = n1.v.service.op;
+        // A leadership-log reply (the check's) or another query's is not recovery's.
+        n1.on_service_latest_reply(
+            &cfg,
+            NodeId(2),
+            LogId::Leadership,
+            query,
+            Some(9),
+            None,
+            &mut out,
+        );
+        n1.on_service_latest_reply(
+            &cfg,
+            NodeId(2),
+            LogId::Leadership,
+            query + 1,
+            Some(9),
+            None,
+            &mut out,
+        );
+        n1.on_service_latest_reply(
+            &cfg,
+            NodeId(2),
+            LogId::Timestamp,
+            query + 1,
+            Some(9),
+            None,
+            &mut out,
+        );
+        assert_eq!(n1.v.service.op, before);
+        n1.on_service_latest_reply(
+            &cfg,
+            NodeId(2),
+            LogId::Timestamp,
+            query,
+            Some(4),
+            None,
+            &mut out,
+        );
+        n1.on_service_latest_reply(
+            &cfg,
+            NodeId(3),
+            LogId::Timestamp,
+            query,
+            None,
+            None,
+            &mut out,
+        );
+        assert!(matches!(
+            n1.v.service.op,
+            ServiceOp::Recovering(Recovery::Lookup {
+                seq: 4,
+                latest: 4,
+                step: LookupStep::Latest,
+                ..
+            })
+        ));
+    }
+
+    #[test]
+    fn every_store_a_leader_builds_has_an_identity_of_its_own() {
+        // A store tells its own bound from another store's by its id: a rebuilt store must not
+        // take the old store's bound for its own.
+        let mut net = Net::new(config(3));
+        net.elect(1);
+        let cfg = net.cfg.clone();
+        let mut out = Outbox::default();
+        let n1 = &mut net.nodes[0];
+        let mut ids = Vec::new();
+        for _ in 0..3 {
+            n1.start_recovery(&cfg, &mut out);
+            ids.push(n1.v.service.store.unwrap().id);
+        }
+        assert_eq!(
+            ids.iter().map(|id| id.epoch).collect::<Vec<_>>(),
+            vec![0, 1, 2]
+        );
+        assert!(ids.iter().all(|id| id.leader == n1.identity()));
+        assert_eq!(n1.v.service.stores_built, 3);
+    }
 }

@@ -1013,6 +1013,8 @@ mod tests {
         assert_eq!(v[0].quorums[0].acceptors, NodeSet(0b011));
         assert_eq!(v[0].quorums[1].acceptors, NodeSet(0b110));
         assert!(v[0].detail.contains("share {N2}"), "{}", v[0].detail);
+        // Every acceptor behind either value is named once, the first quorum's first.
+        assert_eq!(v[0].nodes, vec![NodeId(1), NodeId(2), NodeId(3)]);
     }
 
     #[test]
@@ -1059,17 +1061,46 @@ mod tests {
 
     #[test]
     fn a_promise_sent_is_remembered_even_if_the_acceptor_forgets_it() {
-        // The checker remembers what went out on the wire; an acceptor that lost its disk
-        // and then acks a lower ballot is caught.
+        // The checker remembers what went out on the wire. A real acceptor that promised
+        // (5,N3), lost its disk (`forget`, as the acceptor-forgets bug does on a crash) and
+        // then acks (2,N1) — which it now happily does — is caught.
+        use crate::engine::acceptor::Acceptor;
         let mut c = Checker::new(3);
         propose(&mut c, L, 0, leader(1));
+        let mut n2 = Acceptor::default();
+        let promised = n2.prepare(L, 0, b(5, 3));
+        assert_eq!(promised, Ok(None));
         assert!(promise(&mut c, 2, 0, b(5, 3)).is_empty());
+        assert_eq!(
+            n2.accept(L, 0, b(2, 1), leader(1), false),
+            Err(b(5, 3)),
+            "with its memory the acceptor refuses"
+        );
+        n2.forget();
+        assert_eq!(
+            n2.accept(L, 0, b(2, 1), leader(1), false),
+            Ok(()),
+            "without it, it acks"
+        );
         let v = accept(&mut c, 2, 0, b(2, 1), leader(1));
         assert_eq!(invariants(&v), vec![Invariant::PromiseKept]);
+        assert_eq!(v[0].nodes, vec![NodeId(2), NodeId(1), NodeId(3)]);
+        assert!(
+            v[0].detail.contains("forgot its promise"),
+            "{}",
+            v[0].detail
+        );
+        // The same after a forgotten promise answered by a lower promise.
         let v = promise(&mut c, 3, 0, b(7, 3));
         assert!(v.is_empty());
         let v = promise(&mut c, 3, 0, b(6, 1));
         assert!(v.is_empty(), "reported once per slot: {v:?}");
+        // At another slot the rule is judged afresh.
+        assert!(promise(&mut c, 3, 1, b(7, 3)).is_empty());
+        assert_eq!(
+            invariants(&promise(&mut c, 3, 1, b(6, 1))),
+            vec![Invariant::PromiseKept]
+        );
     }
 
     #[test]
@@ -1167,6 +1198,29 @@ mod tests {
             .all(|v| v.invariant == Invariant::LearnedChosen));
         let seqs: Vec<Seq> = c.violations.iter().map(|v| v.slot.unwrap().1).collect();
         assert_eq!(seqs, (0..REPORT_CAP as Seq).collect::<Vec<_>>());
+        // The cap holds across rules: a fresh rule at a fresh slot is not kept either.
+        assert!(accept(&mut c, 1, 500, b(1, 1), leader(9)).is_empty());
+        assert_eq!(c.violations.len(), REPORT_CAP);
+    }
+
+    #[test]
+    fn once_per_rule_and_slot_means_other_rules_and_slots_still_report() {
+        let mut c = Checker::new(3);
+        // Nontriviality at leadership[0], once.
+        let v = accept(&mut c, 1, 0, b(1, 1), leader(9));
+        assert_eq!(invariants(&v), vec![Invariant::Nontriviality]);
+        assert!(accept(&mut c, 2, 0, b(1, 1), leader(8)).is_empty(), "once");
+        // Another rule at the same slot is reported.
+        assert!(promise(&mut c, 3, 0, b(4, 3)).is_empty());
+        let v = accept(&mut c, 3, 0, b(2, 1), leader(9));
+        assert_eq!(invariants(&v), vec![Invariant::PromiseKept]);
+        // The same rule at the next slot, and in the other log, is reported.
+        let v = accept(&mut c, 1, 1, b(1, 1), leader(9));
+        assert_eq!(invariants(&v), vec![Invariant::Nontriviality]);
+        let v = ack(&mut c, T, 1, 0, b(1, 1), leader(9));
+        assert_eq!(invariants(&v), vec![Invariant::Nontriviality]);
+        assert_eq!(v[0].slot, Some((T, 0)));
+        assert_eq!(c.violations.len(), 4);
     }
 
     fn choose_bound(c: &mut Checker, seq: Seq, value: u64) -> Vec<Violation> {
@@ -1190,16 +1244,56 @@ mod tests {
     #[test]
     fn timestamps_must_stay_under_the_highest_agreed_bound() {
         let mut c = Checker::new(3);
+        let v = serve(&mut c, 1, 1, 5);
         assert_eq!(
-            invariants(&serve(&mut c, 1, 1, 5)),
+            invariants(&v),
             vec![Invariant::UnderBound],
             "nothing agreed yet"
         );
+        assert_eq!(v[0].slot, None);
+        assert!(v[0].quorums.is_empty());
+        assert!(
+            v[0].detail.contains("no bound had been agreed at all"),
+            "{}",
+            v[0].detail
+        );
+        // Nothing chosen at sequence 0: a minority's bound is no bound.
+        let mut c = Checker::new(5);
+        propose(&mut c, T, 0, bound(100));
+        ack(&mut c, T, 1, 0, b(1, 1), bound(100));
+        ack(&mut c, T, 2, 0, b(1, 1), bound(100));
+        assert_eq!(c.chosen(T, 0), None);
+        let v = serve(&mut c, 1, 1, 5);
+        assert_eq!(invariants(&v), vec![Invariant::UnderBound]);
+        assert!(
+            v[0].detail.contains("no bound had been agreed at all"),
+            "{}",
+            v[0].detail
+        );
+        // Once a majority accepted it, the same range is fine.
+        ack(&mut c, T, 3, 0, b(1, 1), bound(100));
+        assert!(serve(&mut c, 2, 6, 10).is_empty());
         let mut c = Checker::new(3);
         choose_bound(&mut c, 0, 100);
         assert!(serve(&mut c, 1, 1, 100).is_empty());
         let v = serve(&mut c, 1, 101, 120);
         assert_eq!(invariants(&v), vec![Invariant::UnderBound]);
+        assert_eq!(
+            v[0].slot,
+            Some((T, 0)),
+            "the highest agreed bound's sequence"
+        );
+        assert_eq!(v[0].quorums[0].value, bound(100));
+        assert_eq!(v[0].quorums[0].acceptors, NodeSet(0b011));
+        assert_eq!(
+            v[0].ranges,
+            vec![ServedRange {
+                node: NodeId(1),
+                first: 101,
+                last: 120,
+                t: 0
+            }]
+        );
         assert!(
             v[0].detail.contains("100 (timestamp[0])"),
             "{}",
@@ -1307,5 +1401,292 @@ mod tests {
         granted(&mut c, 0, 2, 50, 60, 10);
         started(&mut c, 1, 11);
         assert!(granted(&mut c, 1, 1, 61, 61, 12).is_empty());
+    }
+
+    fn client(n: u16) -> Address {
+        Address::Client(ClientId(n))
+    }
+
+    fn token(node: u8, term: Seq) -> LockToken {
+        LockToken {
+            leader: LeaderId {
+                node: NodeId(node),
+                incarnation: 0,
+            },
+            term,
+            id: 0,
+        }
+    }
+
+    fn lock(c: &mut Checker, who: u16, node: u8, t: Time, until: Time) -> Vec<Violation> {
+        c.observe(
+            client(who),
+            &Observation::ClientLocked {
+                lock: LockName(0),
+                token: token(node, 0),
+                until,
+            },
+            t,
+        )
+    }
+
+    #[test]
+    fn two_clients_holding_one_lock_are_caught_while_the_first_lease_runs() {
+        let mut c = Checker::new(3);
+        assert!(lock(&mut c, 0, 1, 0, 100).is_empty());
+        // The same client taking it again is no clash with itself.
+        assert!(lock(&mut c, 0, 1, 10, 100).is_empty());
+        // Another lock is another matter.
+        let other = c.observe(
+            client(1),
+            &Observation::ClientLocked {
+                lock: LockName(1),
+                token: token(2, 1),
+                until: 100,
+            },
+            20,
+        );
+        assert!(other.is_empty());
+        let v = lock(&mut c, 1, 2, 50, 200);
+        assert_eq!(invariants(&v), vec![Invariant::LocksExclusive]);
+        assert_eq!(v[0].nodes, vec![NodeId(1), NodeId(2)]);
+        assert!(
+            v[0].detail.contains("C1 was granted lock A by N2"),
+            "{}",
+            v[0].detail
+        );
+        assert!(
+            v[0].detail.contains("C0 has held it since"),
+            "{}",
+            v[0].detail
+        );
+    }
+
+    #[test]
+    fn a_lock_is_free_again_once_its_lease_ran_out_or_it_was_released() {
+        // Lease until 100: at exactly 100 it has run out.
+        let mut c = Checker::new(3);
+        lock(&mut c, 0, 1, 0, 100);
+        assert!(lock(&mut c, 1, 2, 100, 300).is_empty());
+        // At 99 it had not.
+        let mut c = Checker::new(3);
+        lock(&mut c, 0, 1, 0, 100);
+        assert_eq!(
+            invariants(&lock(&mut c, 1, 2, 99, 300)),
+            vec![Invariant::LocksExclusive]
+        );
+        // A refresh extends the hold: a grant to another client before the new end clashes.
+        let refresh = |c: &mut Checker, who, until| {
+            let r = Observation::ClientLockRefreshed {
+                lock: LockName(0),
+                until,
+            };
+            assert!(c.observe(client(who), &r, 90).is_empty());
+        };
+        let mut c = Checker::new(3);
+        lock(&mut c, 0, 1, 0, 100);
+        refresh(&mut c, 0, 250);
+        assert_eq!(
+            invariants(&lock(&mut c, 1, 2, 200, 300)),
+            vec![Invariant::LocksExclusive]
+        );
+        let mut c = Checker::new(3);
+        lock(&mut c, 0, 1, 0, 100);
+        refresh(&mut c, 0, 250);
+        assert!(
+            lock(&mut c, 1, 2, 250, 300).is_empty(),
+            "refreshed until 250"
+        );
+        // Another client's refresh extends nobody else's hold.
+        let mut c = Checker::new(3);
+        lock(&mut c, 0, 1, 0, 100);
+        refresh(&mut c, 7, 900);
+        assert!(lock(&mut c, 1, 2, 200, 300).is_empty());
+        // Released: free at once. Another client's release frees nothing.
+        let ended = |c: &mut Checker, who| {
+            c.observe(
+                client(who),
+                &Observation::ClientLockEnded {
+                    lock: LockName(0),
+                    why: "released",
+                },
+                30,
+            )
+        };
+        let mut c = Checker::new(3);
+        lock(&mut c, 0, 1, 0, 100);
+        ended(&mut c, 5);
+        assert_eq!(
+            invariants(&lock(&mut c, 1, 2, 40, 300)),
+            vec![Invariant::LocksExclusive]
+        );
+        let mut c = Checker::new(3);
+        lock(&mut c, 0, 1, 0, 100);
+        ended(&mut c, 0);
+        assert!(lock(&mut c, 1, 2, 40, 300).is_empty());
+    }
+
+    #[test]
+    fn a_promise_must_report_the_highest_ballot_its_acceptor_acked() {
+        let mut c = Checker::new(3);
+        propose(&mut c, L, 0, leader(1));
+        propose(&mut c, L, 0, leader(2));
+        accept(&mut c, 3, 0, b(1, 1), leader(1));
+        accept(&mut c, 3, 0, b(5, 2), leader(2));
+        // An older, lower ack arriving late does not lower what it must report.
+        accept(&mut c, 3, 0, b(4, 1), leader(1));
+        let report = |c: &mut Checker, ballot, accepted| {
+            c.on_send(
+                at(3),
+                &Msg::Promise {
+                    log: L,
+                    seq: 0,
+                    ballot,
+                    accepted,
+                },
+                0,
+            )
+        };
+        let v = report(&mut c, b(6, 1), Some((b(1, 1), leader(1))));
+        assert_eq!(invariants(&v), vec![Invariant::PromiseReportsAccepted]);
+        assert!(v[0].detail.contains("at ballot (5,2,0)"), "{}", v[0].detail);
+        let mut c2 = Checker::new(3);
+        propose(&mut c2, L, 0, leader(2));
+        accept(&mut c2, 3, 0, b(5, 2), leader(2));
+        assert!(report(&mut c2, b(6, 1), Some((b(5, 2), leader(2)))).is_empty());
+    }
+
+    #[test]
+    fn an_equal_bound_at_a_later_sequence_is_fine_in_either_order() {
+        let mut c = Checker::new(3);
+        assert!(choose_bound(&mut c, 5, 100).is_empty());
+        assert!(choose_bound(&mut c, 4, 100).is_empty());
+        assert!(choose_bound(&mut c, 6, 100).is_empty());
+        // The detail names the later sequence's lower bound and the earlier one's.
+        let v = choose_bound(&mut c, 7, 40);
+        assert_eq!(
+            v[0].detail,
+            "timestamp[7] chose the bound 40, but the earlier timestamp[4] had chosen 100: the \
+             bound went down."
+        );
+        let mut c = Checker::new(3);
+        choose_bound(&mut c, 5, 100);
+        let v = choose_bound(&mut c, 2, 300);
+        assert_eq!(
+            v[0].detail,
+            "timestamp[5] chose the bound 100, but the earlier timestamp[2] had chosen 300: the \
+             bound went down."
+        );
+        assert_eq!(v[0].slot, Some((T, 2)));
+    }
+
+    #[test]
+    fn the_highest_bound_counts_whatever_order_bounds_are_chosen_in() {
+        let mut c = Checker::new(3);
+        choose_bound(&mut c, 1, 300);
+        choose_bound(&mut c, 0, 100);
+        assert!(serve(&mut c, 1, 250, 300).is_empty(), "300 is agreed");
+        let v = serve(&mut c, 1, 301, 301);
+        assert!(
+            v[0].detail.contains("300 (timestamp[1])"),
+            "{}",
+            v[0].detail
+        );
+    }
+
+    #[test]
+    fn only_one_nodes_contiguous_ranges_merge() {
+        let mut c = Checker::new(3);
+        choose_bound(&mut c, 0, 1_000);
+        assert!(serve(&mut c, 1, 1, 10).is_empty());
+        assert!(
+            serve(&mut c, 2, 11, 20).is_empty(),
+            "contiguous, not overlapping"
+        );
+        assert!(serve(&mut c, 1, 22, 30).is_empty());
+        let ranges: Vec<(NodeId, u64, u64)> = c
+            .served_ranges()
+            .map(|r| (r.node, r.first, r.last))
+            .collect();
+        assert_eq!(
+            ranges,
+            vec![(NodeId(1), 1, 10), (NodeId(2), 11, 20), (NodeId(1), 22, 30)]
+        );
+        assert!(serve(&mut c, 1, 31, 40).is_empty());
+        assert_eq!(
+            c.served_ranges().last().map(|r| (r.first, r.last)),
+            Some((22, 40))
+        );
+    }
+
+    #[test]
+    fn real_time_order_follows_the_largest_timestamp_acknowledged_so_far() {
+        let started = |c: &mut Checker, n, request, t| {
+            c.observe(
+                client(n),
+                &Observation::ClientStarted { request, count: 1 },
+                t,
+            );
+        };
+        let granted = |c: &mut Checker, n, request, first, last, t| {
+            c.observe(
+                client(n),
+                &Observation::ClientGranted {
+                    request,
+                    from: at(1),
+                    first,
+                    last,
+                },
+                t,
+            )
+        };
+        let mut c = Checker::new(3);
+        started(&mut c, 0, 0, 0);
+        granted(&mut c, 0, 0, 10, 20, 5);
+        started(&mut c, 0, 1, 6);
+        started(&mut c, 2, 0, 7);
+        granted(&mut c, 0, 1, 50, 60, 10);
+        // A smaller grant after that (to a request that overlapped) does not lower the floor.
+        assert!(granted(&mut c, 2, 0, 21, 22, 11).is_empty());
+        started(&mut c, 1, 0, 12);
+        let v = granted(&mut c, 1, 0, 30, 40, 13);
+        assert_eq!(invariants(&v), vec![Invariant::RealTimeOrder]);
+        assert!(
+            v[0].detail.contains("received timestamp 60"),
+            "{}",
+            v[0].detail
+        );
+        // A late reply to an older request is not judged against the newer request's floor.
+        let mut c = Checker::new(3);
+        started(&mut c, 1, 4, 0);
+        granted(&mut c, 0, 0, 50, 60, 10);
+        started(&mut c, 1, 5, 11);
+        assert!(granted(&mut c, 1, 4, 20, 21, 12).is_empty());
+        assert_eq!(
+            invariants(&granted(&mut c, 1, 5, 22, 23, 13)),
+            vec![Invariant::RealTimeOrder]
+        );
+    }
+
+    #[test]
+    fn the_majority_is_a_true_majority_and_ghost_state_is_readable() {
+        assert_eq!(Checker::new(3).majority(), 2);
+        assert_eq!(Checker::new(4).majority(), 3);
+        assert_eq!(Checker::new(5).majority(), 3);
+        let mut c = Checker::new(3);
+        assert_eq!(c.greatest_seq(L), None);
+        propose(&mut c, L, 4, leader(1));
+        accept(&mut c, 1, 2, b(1, 1), leader(1));
+        assert_eq!(c.greatest_seq(L), Some(4));
+        assert_eq!(c.greatest_seq(T), None);
+        for i in Invariant::ALL {
+            assert_eq!(Invariant::from_name(i.name()), Some(i));
+            assert!(
+                i.rule().ends_with('.') && i.rule().len() > 30,
+                "{}",
+                i.rule()
+            );
+        }
+        assert_eq!(Invariant::from_name("agreement "), None);
     }
 }
