@@ -3,18 +3,18 @@
 //! against the bare event loop of `src/bench.rs`, interleaved, best of several rounds.
 //!
 //! The budget is 3 M recorded events/s on the reference machine (this project's 2-core
-//! machine, release build: `cargo bench --bench engine`). Tests build with debug assertions,
-//! so the floor below is the ratio that 3 M/s corresponds to *in this test's build*, measured
-//! on the reference machine: [`FLOOR`] = 3 M/s × (test-build engine ÷ release engine) ÷
-//! (test-build bare loop). A change that makes the engine slower relative to a plain heap
-//! loop fails here, naming the budget and both figures.
+//! machine, release build, `cargo bench --bench engine`: 3.05 M/s against a 19.6 M/s bare
+//! loop, ratio 0.155, on 2026-11-30). In this test's build (debug assertions on) the same code
+//! measured ratios 0.149–0.191 on that machine, run to run. [`FLOOR`] sits 20 % under the
+//! lowest of them, so noise does not fail CI while a change that makes the engine a quarter
+//! slower relative to a plain heap loop does, naming the budget and both figures.
 
 use std::time::Instant;
 
 use paxoscope::bench::{bare_event_loop, run_workload};
 
 /// Recorded engine steps per second ÷ bare-loop events per second, at the 3 M events/s budget.
-const FLOOR: f64 = 0.0;
+const FLOOR: f64 = 0.12;
 
 const ENGINE_STEPS: u64 = 200_000;
 const BARE_EVENTS: u64 = 1_000_000;
