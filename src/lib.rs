@@ -10,6 +10,7 @@
 #![warn(missing_docs)]
 
 pub mod engine;
+pub mod check;
 pub mod lab;
 pub mod sim;
 
