@@ -17,7 +17,7 @@ mod cli {
     use paxoscope::sim::swarm::{self, SwarmOutcome};
     use paxoscope::sim::sweep::{self, SweepSpec};
     use paxoscope::sim::trace;
-    use paxoscope::sim::{fresh_seed, Run, SimConfig};
+    use paxoscope::sim::{fresh_seed, Invariant, Run, SimConfig};
 
     /// Prints a line on stdout; a closed pipe (`paxoscope swarm … | head`) ends the program
     /// quietly instead of panicking.
@@ -147,6 +147,10 @@ mod cli {
         /// Seed of the process identities drawn at each start.
         #[arg(long, default_value_t = 0)]
         seed: u64,
+        /// Keep searching past violations of this invariant (repeatable), e.g.
+        /// promise-reports-accepted, to see whether a stronger one breaks later.
+        #[arg(long, value_parser = PossibleValuesParser::new(Invariant::ALL.map(Invariant::name)))]
+        ignore: Vec<String>,
         /// Stop after this many unique states.
         #[arg(long, default_value_t = 50_000_000)]
         max_states: u64,
@@ -709,6 +713,11 @@ mod cli {
         }
         cfg.seed = args.seed;
         cfg.max_states = args.max_states;
+        cfg.ignore = args
+            .ignore
+            .iter()
+            .filter_map(|n| Invariant::from_name(n))
+            .collect();
         cfg
     }
 
