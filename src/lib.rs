@@ -9,8 +9,8 @@
 
 #![warn(missing_docs)]
 
-pub mod engine;
 pub mod check;
+pub mod engine;
 pub mod lab;
 pub mod sim;
 

@@ -1,7 +1,9 @@
 //! The model checker (`src/check`): pinned state counts, every injected bug found, and every
 //! counterexample replayed by the ordinary simulator to the same violation.
 
-use paxoscope::check::{self, replay, Bounds, CheckConfig, Explorer, LogUnderTest, Search, Verdict};
+use paxoscope::check::{
+    self, replay, Bounds, CheckConfig, Explorer, LogUnderTest, Search, Verdict,
+};
 use paxoscope::sim::{trace, Invariant};
 
 fn leadership(timers: u8, crashes: u8, search: Search) -> CheckConfig {
@@ -61,7 +63,10 @@ fn the_leadership_duel_exhausts_with_no_violation() {
     let p = ex.progress();
     assert!(matches!(ex.verdict(), Verdict::Safe));
     assert!(!p.depth_cut);
-    assert_eq!(p.unique, 5_617_873, "re-pin if the engine changed on purpose");
+    assert_eq!(
+        p.unique, 5_617_873,
+        "re-pin if the engine changed on purpose"
+    );
 }
 
 /// A bug, the configuration that finds it, and the invariants it may break first.
@@ -131,8 +136,14 @@ fn injected_bugs_yield_counterexamples_that_the_simulator_replays() {
             violation.detail
         );
         // The path leads to the violating state in the model itself.
-        let end = ex.model().follow(&path).expect("the path's moves are possible");
-        assert_eq!(end.violation().map(|v| v.invariant), Some(violation.invariant));
+        let end = ex
+            .model()
+            .follow(&path)
+            .expect("the path's moves are possible");
+        assert_eq!(
+            end.violation().map(|v| v.invariant),
+            Some(violation.invariant)
+        );
         if let Some(n) = case.shortest {
             assert_eq!(path.len(), n, "{}: shortest counterexample", case.bug);
             if n > 0 {
@@ -163,7 +174,12 @@ fn injected_bugs_yield_counterexamples_that_the_simulator_replays() {
         let (rebuilt, how) = trace::rebuild(&imported).expect("the trace rebuilds");
         assert_eq!(how, trace::Replay::Exact, "{}", case.bug);
         assert_eq!(
-            rebuilt.world().checker.violations.first().map(|v| v.invariant),
+            rebuilt
+                .world()
+                .checker
+                .violations
+                .first()
+                .map(|v| v.invariant),
             Some(violation.invariant)
         );
     }
@@ -205,4 +221,97 @@ fn text_and_json_reports_name_the_numbers_and_the_verdict() {
     assert_eq!(json["invariant"], "agreement");
     assert!(json["unique"].as_u64().unwrap() > 1);
     assert!(json["bytes_per_state"].as_f64().unwrap() > 0.0);
+}
+
+fn paxoscope(args: &[&str]) -> (i32, String, String) {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_paxoscope"))
+        .args(args)
+        .output()
+        .expect("binary runs");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn cli_a_safe_check_prints_its_numbers_and_exits_zero() {
+    let (code, out, err) = paxoscope(&[
+        "check",
+        "--nodes",
+        "3",
+        "--log",
+        "leadership",
+        "--proposers",
+        "1",
+        "--crashes",
+        "1",
+        "--timers",
+        "1",
+        "--bfs",
+    ]);
+    assert_eq!(code, 0, "{out}{err}");
+    for needle in [
+        "check: 3 nodes, leadership log, bfs, textbook",
+        "unique 268794",
+        "unique states/s",
+        "bytes/state",
+        "verdict: SAFE",
+        "(exhausted)",
+    ] {
+        assert!(out.contains(needle), "missing '{needle}' in:\n{out}");
+    }
+}
+
+#[test]
+fn cli_a_violation_exits_one_and_its_trace_replays_to_it() {
+    let dir = std::env::temp_dir().join(format!("paxoscope-check-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("cx.json");
+    let path = file.to_str().unwrap();
+    let (code, out, err) = paxoscope(&[
+        "check",
+        "--timers",
+        "1",
+        "--crashes",
+        "0",
+        "--bfs",
+        "--bug",
+        "ignore-promised-values",
+        "--trace",
+        path,
+    ]);
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(out.contains("verdict: VIOLATION of agreement"), "{out}");
+    assert!(out.contains("deliver Prepare N1 → N2"), "{out}");
+    let (code, out, err) = paxoscope(&["run", "--import", path]);
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(out.contains("replay Exact"), "{out}");
+    assert!(out.contains("agreement"), "{out}");
+    let (code, out, _) = paxoscope(&[
+        "check",
+        "--timers",
+        "1",
+        "--crashes",
+        "0",
+        "--bfs",
+        "--json",
+        "--bug",
+        "minority-quorum",
+    ]);
+    assert_eq!(code, 1);
+    let v: serde_json::Value = serde_json::from_str(out.trim()).unwrap();
+    assert_eq!(v["verdict"], "violation");
+    assert_eq!(v["moves"].as_array().unwrap().len(), 1);
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn cli_refuses_unknown_names_with_exit_code_two() {
+    let (code, _, err) = paxoscope(&["check", "--log", "bound"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("leadership"), "{err}");
+    let (code, _, _) = paxoscope(&["check", "--bfs", "--dfs"]);
+    assert_eq!(code, 2);
 }

@@ -728,7 +728,8 @@ mod cli {
         }
         let (explorer, report) = check::check(cfg.clone());
         let mut trace_written = None;
-        if let (Some(path), Verdict::Violation { path: moves, .. }) = (&args.trace, &report.verdict) {
+        if let (Some(path), Verdict::Violation { path: moves, .. }) = (&args.trace, &report.verdict)
+        {
             let text = match check::replay::run(explorer.model(), moves) {
                 Ok(run) => trace::export(&run),
                 Err(e) => return CliError::Config(e).exit(),
@@ -749,7 +750,11 @@ mod cli {
                 say!("{line}");
             }
             if let Some(p) = trace_written {
-                say!("counterexample written to {} (replay: paxoscope run --import {})", p.display(), p.display());
+                say!(
+                    "counterexample written to {} (replay: paxoscope run --import {})",
+                    p.display(),
+                    p.display()
+                );
             }
         }
         match report.verdict {

@@ -58,8 +58,8 @@ use std::rc::Rc;
 
 use crate::engine::client::{Client, ClientParams};
 use crate::engine::{
-    Address, Bugs, ClientId, Command, Msg, Node, NodeId, Outbox, ProtocolConfig,
-    Quirks, TimerKind, MS,
+    Address, Bugs, ClientId, Command, Msg, Node, NodeId, Outbox, ProtocolConfig, Quirks, TimerKind,
+    MS,
 };
 use crate::sim::checker::{Checker, Invariant, Violation};
 use crate::sim::config::{ClientLoad, NetworkConfig, SimConfig};
@@ -409,7 +409,10 @@ impl Model {
                 }
                 // Every node catches up and waits; node 1 wakes first and leads round 0.
                 m.settle(&mut s);
-                m.prefix_move(&mut s, Move::Fire(Address::Node(NodeId(1)), TimerKind::Backoff));
+                m.prefix_move(
+                    &mut s,
+                    Move::Fire(Address::Node(NodeId(1)), TimerKind::Backoff),
+                );
                 m.settle(&mut s);
                 // The others wake, see node 1 lead, and follow it.
                 for i in 2..=m.cfg.nodes {
@@ -564,8 +567,10 @@ impl Model {
             Move::Lose(e) => Choice::Lose(find(e)?),
             Move::Fire(a, t) => {
                 let armed = match *a {
-                    Address::Node(n) => s.nodes.get(n.index()).is_some_and(|n| n.up)
-                        && s.node_timers[n.index()] & bit(*t) != 0,
+                    Address::Node(n) => {
+                        s.nodes.get(n.index()).is_some_and(|n| n.up)
+                            && s.node_timers[n.index()] & bit(*t) != 0
+                    }
                     Address::Client(c) => s
                         .client_timers
                         .get(usize::from(c.0))

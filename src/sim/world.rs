@@ -253,9 +253,7 @@ impl World {
     /// Carries out one scripted move (see [`Scripted`]); a move naming a message no longer in
     /// flight or a timer not armed does nothing.
     fn apply_scripted<R: Recorder>(&mut self, step: Scripted, rec: &mut R) {
-        let in_flight = |id: u64| {
-            move |s: &Scheduled| matches!(s, Scheduled::Deliver { id: i, .. } if *i == id)
-        };
+        let in_flight = |id: u64| move |s: &Scheduled| matches!(s, Scheduled::Deliver { id: i, .. } if *i == id);
         match step {
             Scripted::Deliver(id) => {
                 if let Some((_, Scheduled::Deliver { id, from, to, msg })) =
