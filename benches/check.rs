@@ -4,8 +4,14 @@
 //! `cargo bench --bench check` (add `-- --crash` for the one-crash configuration, cut at
 //! 5 M states).
 
+#[cfg(not(target_arch = "wasm32"))]
 use paxoscope::check::{self, CheckConfig, LogUnderTest, Search};
 
+/// Nothing to time in wasm32 (no clock): the browser reports its own numbers.
+#[cfg(target_arch = "wasm32")]
+fn main() {}
+
+#[cfg(not(target_arch = "wasm32"))]
 fn main() {
     let crash = std::env::args().any(|a| a == "--crash");
     for search in [Search::Dfs, Search::Bfs] {

@@ -1,5 +1,6 @@
 //! The model checker (`src/check`): pinned state counts, every injected bug found, and every
 //! counterexample replayed by the ordinary simulator to the same violation.
+#![cfg(not(target_arch = "wasm32"))]
 
 use paxoscope::check::{
     self, replay, Bounds, CheckConfig, Explorer, LogUnderTest, Search, Verdict,
