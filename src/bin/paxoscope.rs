@@ -9,6 +9,7 @@ mod cli {
 
     use clap::builder::PossibleValuesParser;
     use clap::{Parser, Subcommand};
+    use paxoscope::check::{self, CheckConfig, LogUnderTest, Search, Verdict};
     use paxoscope::engine::{BackoffPolicy, Bugs, Protocol, Quirks, MS};
     use paxoscope::sim::config::Preset;
     use paxoscope::sim::scenario;
@@ -16,7 +17,7 @@ mod cli {
     use paxoscope::sim::swarm::{self, SwarmOutcome};
     use paxoscope::sim::sweep::{self, SweepSpec};
     use paxoscope::sim::trace;
-    use paxoscope::sim::{fresh_seed, Run, SimConfig};
+    use paxoscope::sim::{fresh_seed, Invariant, Run, SimConfig};
 
     /// Prints a line on stdout; a closed pipe (`paxoscope swarm … | head`) ends the program
     /// quietly instead of panicking.
@@ -89,6 +90,76 @@ mod cli {
         /// Run a scenario many times per setting and measure the downtime after its fault
         /// (e.g. the leader crash): a table per setting, CSV rows per run.
         Sweep(SweepArgs),
+        /// Model-check a small cluster: every interleaving of deliveries, timer firings,
+        /// duplicates, losses, crashes and requests within the bounds (exit code 1 if an
+        /// invariant can be violated; --trace writes the counterexample as a replayable trace).
+        Check(CheckArgs),
+    }
+
+    #[derive(clap::Args)]
+    struct CheckArgs {
+        /// Cluster size.
+        #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u8).range(3..=5))]
+        nodes: u8,
+        /// The log under test: leadership (cold start, two proposers compete) or timestamp
+        /// (node 1 leads and serves; node 2 may take over; both race for the next bound).
+        #[arg(long, default_value = "leadership", value_parser = names(&["leadership", "timestamp"]))]
+        log: String,
+        /// Breadth-first search: the counterexample found is a shortest one.
+        #[arg(long, conflicts_with = "dfs")]
+        bfs: bool,
+        /// Depth-first search (the default).
+        #[arg(long)]
+        dfs: bool,
+        /// Longest path explored, in moves after the configuration's prefix.
+        #[arg(long)]
+        max_depth: Option<u32>,
+        /// Crashes allowed in a run (a crashed node may restart).
+        #[arg(long, value_parser = clap::value_parser!(u8).range(0..=3))]
+        crashes: Option<u8>,
+        /// Nodes 1..=P have timers that fire (the others never time out).
+        #[arg(long, value_parser = clap::value_parser!(u8).range(1..=5))]
+        proposers: Option<u8>,
+        /// Timer firings per active node.
+        #[arg(long, value_parser = clap::value_parser!(u8).range(0..=16))]
+        timers: Option<u8>,
+        /// Messages the network may duplicate in a run.
+        #[arg(long, value_parser = clap::value_parser!(u8).range(0..=8))]
+        duplicates: Option<u8>,
+        /// Messages the network may lose in a run.
+        #[arg(long, value_parser = clap::value_parser!(u8).range(0..=8))]
+        losses: Option<u8>,
+        /// One-off client requests in a run.
+        #[arg(long, value_parser = clap::value_parser!(u8).range(0..=8))]
+        requests: Option<u8>,
+        /// Client retry timers that may fire in a run.
+        #[arg(long, value_parser = clap::value_parser!(u8).range(0..=8))]
+        client_timeouts: Option<u8>,
+        /// Turn on an injected bug (repeatable).
+        #[arg(long, value_parser = names(Bugs::NAMES))]
+        bug: Vec<String>,
+        /// Protocol profile: textbook (the default) or atlasdb (every AtlasDB quirk on).
+        #[arg(long, default_value = "textbook", value_parser = names(Protocol::NAMES))]
+        protocol: String,
+        /// Turn on one AtlasDB quirk (repeatable).
+        #[arg(long, value_parser = names(Quirks::NAMES))]
+        quirk: Vec<String>,
+        /// Seed of the process identities drawn at each start.
+        #[arg(long, default_value_t = 0)]
+        seed: u64,
+        /// Keep searching past violations of this invariant (repeatable), e.g.
+        /// promise-reports-accepted, to see whether a stronger one breaks later.
+        #[arg(long, value_parser = PossibleValuesParser::new(Invariant::ALL.map(Invariant::name)))]
+        ignore: Vec<String>,
+        /// Stop after this many unique states.
+        #[arg(long, default_value_t = 50_000_000)]
+        max_states: u64,
+        /// Print one JSON object instead of the text report.
+        #[arg(long)]
+        json: bool,
+        /// Write the counterexample (if any) to this file as a trace `run --import` replays.
+        #[arg(long)]
+        trace: Option<std::path::PathBuf>,
     }
 
     #[derive(clap::Args)]
@@ -217,6 +288,10 @@ mod cli {
         /// Write the trace (JSON) to this file.
         #[arg(long)]
         trace: Option<std::path::PathBuf>,
+        /// Replay this trace file (e.g. a model checker's counterexample) instead of building
+        /// a run from the other options, and report it.
+        #[arg(long, conflicts_with_all = ["scenario", "seed", "nodes", "duration_ms"])]
+        import: Option<std::path::PathBuf>,
         /// Print one JSON object instead of the text report.
         #[arg(long)]
         json: bool,
@@ -329,7 +404,42 @@ mod cli {
         Ok((cfg, interventions, duration, source))
     }
 
+    /// `run --import FILE`: the trace's run, rebuilt and checked against its record.
+    fn run_imported(args: &RunArgs, path: &std::path::Path) -> ExitCode {
+        let text = match std::fs::read_to_string(path) {
+            Ok(t) => t,
+            Err(e) => {
+                return CliError::Config(format!("cannot read {}: {e}", path.display())).exit()
+            }
+        };
+        let imported = match trace::import(&text) {
+            Ok(i) => i,
+            Err(e) => return CliError::Config(e.to_string()).exit(),
+        };
+        let (run, replay) = match trace::rebuild(&imported) {
+            Ok(x) => x,
+            Err(e) => return CliError::Config(e.to_string()).exit(),
+        };
+        let summary = Summary::of(&run);
+        if args.json {
+            say!("{}", summary.json());
+        } else {
+            say!("imported {}: replay {:?}", path.display(), replay);
+            for line in summary.text().lines() {
+                say!("{line}");
+            }
+        }
+        if summary.safe() {
+            ExitCode::SUCCESS
+        } else {
+            ExitCode::from(1)
+        }
+    }
+
     fn run(args: RunArgs) -> ExitCode {
+        if let Some(path) = &args.import {
+            return run_imported(&args, path);
+        }
         let (cfg, interventions, duration, source) = match build(&args) {
             Ok(x) => x,
             Err(e) => return e.exit(),
@@ -602,6 +712,88 @@ mod cli {
         })
     }
 
+    /// The model-checking configuration the options describe.
+    fn check_config(args: &CheckArgs) -> CheckConfig {
+        let log = LogUnderTest::from_name(&args.log).unwrap_or(LogUnderTest::Leadership);
+        let mut cfg = CheckConfig::new(args.nodes, log);
+        cfg.search = if args.bfs { Search::Bfs } else { Search::Dfs };
+        let b = &mut cfg.bounds;
+        let set = |v: Option<u8>, slot: &mut u8| {
+            if let Some(v) = v {
+                *slot = v;
+            }
+        };
+        if let Some(d) = args.max_depth {
+            b.max_depth = d;
+        }
+        set(args.crashes, &mut b.crashes);
+        set(args.proposers, &mut b.proposers);
+        set(args.timers, &mut b.timers);
+        set(args.duplicates, &mut b.duplicates);
+        set(args.losses, &mut b.losses);
+        set(args.requests, &mut b.requests);
+        set(args.client_timeouts, &mut b.client_timeouts);
+        for name in &args.bug {
+            cfg.bugs.set(name, true);
+        }
+        if let Some(p) = Protocol::from_name(&args.protocol) {
+            cfg.quirks = p.quirks();
+        }
+        for q in &args.quirk {
+            cfg.quirks.set(q, true);
+        }
+        cfg.seed = args.seed;
+        cfg.max_states = args.max_states;
+        cfg.ignore = args
+            .ignore
+            .iter()
+            .filter_map(|n| Invariant::from_name(n))
+            .collect();
+        cfg
+    }
+
+    fn check_cmd(args: CheckArgs) -> ExitCode {
+        let cfg = check_config(&args);
+        if let Err(e) = cfg.sim_config().validate() {
+            return CliError::Config(e).exit();
+        }
+        let (explorer, report) = check::check(cfg.clone());
+        let mut trace_written = None;
+        if let (Some(path), Verdict::Violation { path: moves, .. }) = (&args.trace, &report.verdict)
+        {
+            let text = match check::replay::run(explorer.model(), moves) {
+                Ok(run) => trace::export(&run),
+                Err(e) => return CliError::Config(e).exit(),
+            };
+            if let Err(error) = std::fs::write(path, text) {
+                return CliError::Write {
+                    path: path.clone(),
+                    error,
+                }
+                .exit();
+            }
+            trace_written = Some(path.clone());
+        }
+        if args.json {
+            say!("{}", check::report_json(&cfg, &report));
+        } else {
+            for line in check::report_text(&cfg, &report, explorer.model()).lines() {
+                say!("{line}");
+            }
+            if let Some(p) = trace_written {
+                say!(
+                    "counterexample written to {} (replay: paxoscope run --import {})",
+                    p.display(),
+                    p.display()
+                );
+            }
+        }
+        match report.verdict {
+            Verdict::Violation { .. } => ExitCode::from(1),
+            _ => ExitCode::SUCCESS,
+        }
+    }
+
     pub fn main() -> ExitCode {
         let cli = match parse_args(std::env::args_os()) {
             Ok(cli) => cli,
@@ -624,6 +816,7 @@ mod cli {
             }
             Command::Swarm(args) => swarm_cmd(args),
             Command::Sweep(args) => sweep_cmd(args),
+            Command::Check(args) => check_cmd(args),
         }
     }
 
@@ -633,6 +826,7 @@ mod cli {
         match &cli.command {
             Command::Run(args) => build(args).map(|_| ()).map_err(|e| e.to_string()),
             Command::Sweep(args) => sweep_spec(args).map(|_| ()).map_err(|e| e.to_string()),
+            Command::Check(args) => check_config(args).sim_config().validate(),
             Command::Swarm(_) | Command::Scenarios => Ok(()),
         }
     }
@@ -645,7 +839,19 @@ mod cli {
     mod fuzz {
         use proptest::prelude::*;
 
-        const VALID: [&[&str]; 6] = [
+        const VALID: [&[&str]; 7] = [
+            &[
+                "check",
+                "--nodes",
+                "3",
+                "--log",
+                "timestamp",
+                "--bfs",
+                "--max-depth",
+                "12",
+                "--crashes",
+                "1",
+            ],
             &[
                 "run",
                 "--scenario",

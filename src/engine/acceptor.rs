@@ -17,7 +17,7 @@ use super::seqlog::SeqLog;
 use super::types::{Ballot, LogId, Seq, Value};
 
 /// What one acceptor remembers about one sequence of one log.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Hash, Eq)]
 pub struct AcceptorSlot {
     /// Highest ballot promised (prepare or accept both promise).
     pub promised: Option<Ballot>,
@@ -26,7 +26,7 @@ pub struct AcceptorSlot {
 }
 
 /// The acceptor role of one node, for both logs.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq, Hash)]
 pub struct Acceptor {
     logs: [SeqLog<AcceptorSlot>; 2],
 }

@@ -14,7 +14,7 @@ use super::outbox::{Observation, Outbox, TimerKind};
 use super::types::{Address, ClientId, LockName, LockToken, NodeId};
 
 /// How a client behaves.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Hash, Eq)]
 pub struct ClientParams {
     /// Timestamps per request.
     pub batch: u64,
@@ -31,7 +31,7 @@ pub struct ClientParams {
 }
 
 /// What a lock client does.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Hash, Eq)]
 pub struct LockPlan {
     /// How many named locks the clients share (they take them in turn).
     pub names: u8,
@@ -43,7 +43,7 @@ pub struct LockPlan {
 }
 
 /// What a lock client is doing.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Hash, Eq)]
 pub enum LockState {
     /// Not holding anything, not asking.
     Idle,
@@ -70,7 +70,7 @@ pub enum LockState {
 }
 
 /// What the client is doing.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Hash, Eq)]
 pub enum ClientState {
     /// Between requests.
     Thinking,
@@ -86,7 +86,7 @@ pub enum ClientState {
 }
 
 /// One simulated client.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Hash, Eq)]
 pub struct Client {
     /// Identity.
     pub id: ClientId,

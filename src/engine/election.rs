@@ -27,7 +27,7 @@ use super::ProtocolConfig;
 
 /// Where the loop is. Every waiting state names what it waits for, so a late reply or a stale
 /// timer is recognised and ignored.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Hash, Eq)]
 pub enum ElectionState {
     /// Not started yet.
     Starting,

@@ -7,7 +7,7 @@ use super::seqlog::SeqLog;
 use super::types::{LogId, Seq, Value};
 
 /// The learner role of one node, for both logs.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq, Hash)]
 pub struct Learner {
     logs: [SeqLog<Value>; 2],
 }

@@ -29,7 +29,7 @@ use super::types::{Address, ClientId, LockName, LockToken, Seq};
 use super::ProtocolConfig;
 
 /// One term's lock table (volatile: only the leader has one).
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Hash, Eq)]
 pub struct LockTable {
     /// The leadership round this table belongs to (None: not leading).
     pub term: Option<Seq>,
@@ -42,7 +42,7 @@ pub struct LockTable {
 }
 
 /// One lock's holder.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Hash, Eq)]
 pub struct Held {
     /// The client.
     pub client: ClientId,

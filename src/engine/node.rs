@@ -58,7 +58,7 @@ impl Role {
 }
 
 /// State lost on a crash.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Hash)]
 pub struct Volatile {
     /// One proposer per log (leadership, timestamp), with their counters.
     pub proposers: [Proposer; 2],
@@ -91,7 +91,7 @@ impl Volatile {
 }
 
 /// One cluster member.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Hash)]
 pub struct Node {
     /// Which server.
     pub id: NodeId,

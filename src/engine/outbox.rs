@@ -2,7 +2,7 @@
 //! number itself: it appends [`Command`]s here and the simulator (or any other driver)
 //! carries them out — the stateright `Out` pattern.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::config::{Delay, Micros};
 use super::msg::{Msg, Phase, RequestId};
@@ -10,7 +10,7 @@ use super::types::{Address, Ballot, ClientId, LockName, LockToken, LogId, Seq, V
 
 /// Named timers. A node has at most one pending timer of each kind; setting one again
 /// replaces it, so a stale firing can never be confused with the current one.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum TimerKind {
     /// Follower sleeps between successful pings.

@@ -13,7 +13,7 @@ use super::types::{Address, Ballot, LogId, NodeId, NodeSet, Seq, Value};
 use super::Ctx;
 
 /// Result of a finished attempt.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Hash, Eq)]
 pub enum Outcome {
     /// A quorum accepted `value` (possibly adopted, not ours) at `seq`.
     Chosen {
@@ -32,7 +32,7 @@ pub enum Outcome {
 }
 
 /// An attempt in progress.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Hash, Eq)]
 pub struct Attempt {
     /// The instance.
     pub seq: Seq,
@@ -58,7 +58,7 @@ pub struct Attempt {
 }
 
 /// The proposer of one log on one node.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Hash, Eq)]
 pub struct Proposer {
     /// Which log.
     pub log: LogId,

@@ -5,6 +5,7 @@
 //! log is a vector of shared fixed-size chunks: a snapshot copies one pointer per 64 entries,
 //! and a write copies only the chunk it touches (copy-on-write).
 
+use std::hash::{Hash, Hasher};
 use std::rc::Rc;
 
 const CHUNK: usize = 64;
@@ -33,6 +34,18 @@ impl<T: Clone + PartialEq> PartialEq for SeqLog<T> {
     }
 }
 
+/// Hashes the entries, not the chunking: equal logs hash equally (the model checker's state
+/// fingerprints rely on it).
+impl<T: Clone + Hash> Hash for SeqLog<T> {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.len.hash(state);
+        for (seq, v) in self.iter() {
+            seq.hash(state);
+            v.hash(state);
+        }
+    }
+}
+
 impl<T: Clone> SeqLog<T> {
     /// The entry at `seq`, if present.
     pub fn get(&self, seq: u64) -> Option<&T> {
@@ -44,9 +57,14 @@ impl<T: Clone> SeqLog<T> {
     pub fn insert(&mut self, seq: u64, value: T) -> Option<T> {
         let (c, i) = split(seq);
         while self.chunks.len() <= c {
-            self.chunks.push(Rc::new(vec![None; CHUNK]));
+            self.chunks.push(Rc::new(Vec::new()));
         }
         let chunk = Rc::make_mut(&mut self.chunks[c]);
+        // Chunks grow only as far as their highest entry: a small log (the model checker's
+        // states hold a handful of sequences) copies a few entries on write, not 64.
+        if chunk.len() <= i {
+            chunk.resize(i + 1, None);
+        }
         let old = chunk[i].replace(value);
         if old.is_none() {
             self.len += 1;

@@ -46,7 +46,7 @@ fn fence_on(cfg: &ProtocolConfig) -> bool {
 }
 
 /// One leadership term's view of the bound (AtlasDB builds a fresh store per term).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Hash, Eq)]
 pub struct BoundStore {
     /// Identity written into every bound this store proposes.
     pub id: StoreId,
@@ -72,7 +72,7 @@ impl BoundStore {
 
 /// What a client asks the leader for: timestamps, or a lock-service call. Every one waits for
 /// a leadership check that started after it arrived.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Hash, Eq)]
 pub enum Ask {
     /// Fresh timestamps.
     Timestamps {
@@ -101,7 +101,7 @@ pub enum Ask {
 }
 
 /// A client request waiting for the leader.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Hash, Eq)]
 pub struct Pending {
     /// Who asked.
     pub client: ClientId,
@@ -114,7 +114,7 @@ pub struct Pending {
 }
 
 /// Which lookup bound recovery is doing.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Hash, Eq)]
 pub enum LookupStep {
     /// Looking for the value at the latest sequence S.
     Latest,
@@ -123,7 +123,7 @@ pub enum LookupStep {
 }
 
 /// Bound recovery in progress.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Hash, Eq)]
 pub enum Recovery {
     /// Asking acceptors for their latest timestamp-log sequence.
     Latest {
@@ -161,7 +161,7 @@ pub enum Recovery {
 }
 
 /// What the service is busy with.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Hash, Eq)]
 pub enum ServiceOp {
     /// Nothing.
     #[default]
@@ -198,7 +198,7 @@ pub enum ServiceOp {
 }
 
 /// The service's state (volatile; only meaningful while leading).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq, Hash)]
 pub struct TimestampService {
     /// The current term's bound store.
     pub store: Option<BoundStore>,

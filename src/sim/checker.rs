@@ -140,7 +140,7 @@ impl Invariant {
 }
 
 /// The acceptors that acked one (ballot, value) at one sequence.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 pub struct QuorumVote {
     /// The ballot.
     pub ballot: Ballot,
@@ -187,7 +187,7 @@ pub struct Violation {
     pub detail: String,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 struct SlotGhost {
     /// Highest ballot each acceptor ever promised or accepted (index = node index).
     promised: [Option<Ballot>; 16],
@@ -278,12 +278,29 @@ impl Checker {
         self.majority
     }
 
+    /// Whether [`Checker::on_send`] reads this kind of message at all (promises, acceptances
+    /// and granted timestamps): a driver may skip the call for the others.
+    pub fn reads(msg: &Msg) -> bool {
+        matches!(
+            msg,
+            Msg::Promise { .. }
+                | Msg::Accepted { .. }
+                | Msg::TimestampReply {
+                    result: TimestampResult::Granted { .. },
+                    ..
+                }
+        )
+    }
+
     /// Feeds one message as it leaves `from` at time `t`: promises, acceptances and the
     /// timestamps a node hands out are judged by what was said on the wire.
     pub fn on_send(&mut self, from: Address, msg: &Msg, t: Time) -> Vec<Violation> {
         let Address::Node(node) = from else {
             return Vec::new();
         };
+        if !Checker::reads(msg) {
+            return Vec::new();
+        }
         let mut found = Vec::new();
         match *msg {
             Msg::Promise {
@@ -823,6 +840,34 @@ impl Checker {
                 t,
             });
         }
+    }
+
+    /// Feeds the ghost state into a model checker's state fingerprint. Times are left out:
+    /// the model checker abstracts time away, and no invariant's verdict on later events
+    /// depends on when earlier ones happened (lock leases aside, which the model checker does
+    /// not explore). Two checkers that hash alike judge every continuation alike.
+    pub fn fingerprint<H: std::hash::Hasher>(&self, h: &mut H) {
+        use std::hash::Hash;
+        self.majority.hash(h);
+        self.slots.hash(h);
+        self.max_bound.hash(h);
+        self.served.len().hash(h);
+        for (k, r) in &self.served {
+            (k, r.node, r.first, r.last).hash(h);
+        }
+        self.acked_max.map(|a| (a.ts, a.client, a.node)).hash(h);
+        self.floors.len().hash(h);
+        for (c, (r, a)) in &self.floors {
+            (c, r, a.map(|a| (a.ts, a.client, a.node))).hash(h);
+        }
+        self.holders.len().hash(h);
+        for (lock, holds) in &self.holders {
+            lock.hash(h);
+            for hold in holds {
+                (hold.client, hold.token, hold.until).hash(h);
+            }
+        }
+        self.reported.hash(h);
     }
 
     /// The value chosen at (log, seq), with its quorum.

@@ -173,6 +173,11 @@ pub struct SimConfig {
     pub network: NetworkConfig,
     /// Client load.
     pub clients: ClientLoad,
+    /// The network and the timers do nothing on their own: after the boots, every delivery,
+    /// loss, duplicate and timer firing is a [`super::intervention::Scripted`] intervention
+    /// (how a model checker's counterexample replays). Absent in ordinary traces.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub scripted: bool,
 }
 
 /// Named starting points for a configuration.
@@ -242,6 +247,7 @@ impl SimConfig {
                     timeout: 2_500 * MS,
                     ..ClientLoad::NO_LOCKS
                 },
+                scripted: false,
             },
             Preset::AtlasDb => SimConfig {
                 seed,
@@ -255,6 +261,7 @@ impl SimConfig {
                     lock_hold: 20_000 * MS,
                     ..ClientLoad::NO_LOCKS
                 },
+                scripted: false,
             },
         }
     }

@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::config::Time;
-use crate::engine::{Address, BackoffPolicy, Micros, Msg, NodeId, MS};
+use crate::engine::{Address, BackoffPolicy, Micros, Msg, NodeId, TimerKind, MS};
 
 /// A parameter that can be changed mid-run.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -80,6 +80,26 @@ impl LinkFilter {
     }
 }
 
+/// One move of a scripted run ([`super::config::SimConfig::scripted`]): in such a run the
+/// network and the timers do nothing on their own, so a model checker's counterexample — a
+/// sequence of exactly these choices — replays in the ordinary world, event for event.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Scripted {
+    /// The in-flight message with this id arrives now.
+    Deliver(u64),
+    /// The network copies the in-flight message: a second one (a new id) is in flight too.
+    Duplicate(u64),
+    /// The in-flight message is lost now.
+    Lose(u64),
+    /// An armed timer fires now.
+    Fire {
+        /// Its owner.
+        at: Address,
+        /// Which timer.
+        timer: TimerKind,
+    },
+}
+
 /// What happens.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(into = "ActionJson", try_from = "ActionJson")]
@@ -122,6 +142,8 @@ pub enum Action {
         /// Added to every one-way latency to or from it.
         extra: Micros,
     },
+    /// One move of a scripted run (a model checker's counterexample).
+    Script(Scripted),
 }
 
 /// An action at a time. Interventions at time t take effect after every event at t.
@@ -158,6 +180,10 @@ impl Action {
             Action::ClientRequest { .. } => "client-request",
             Action::Set(_) => "set",
             Action::Slow { .. } => "slow",
+            Action::Script(Scripted::Deliver(_)) => "deliver",
+            Action::Script(Scripted::Duplicate(_)) => "duplicate",
+            Action::Script(Scripted::Lose(_)) => "lose",
+            Action::Script(Scripted::Fire { .. }) => "fire",
         }
     }
 
@@ -211,6 +237,12 @@ impl Action {
             Action::Slow { node, extra: 0 } => format!("{node} back to normal speed"),
             Action::Slow { node, extra } => {
                 format!("{node} slow: +{} ms each way", extra / MS)
+            }
+            Action::Script(Scripted::Deliver(id)) => format!("deliver message #{id}"),
+            Action::Script(Scripted::Duplicate(id)) => format!("duplicate message #{id}"),
+            Action::Script(Scripted::Lose(id)) => format!("lose message #{id}"),
+            Action::Script(Scripted::Fire { at, timer }) => {
+                format!("{at}'s {} timer fires", timer.name())
             }
         }
     }
@@ -324,9 +356,15 @@ impl Action {
                 }
                 Ok(())
             }
-            Action::Heal | Action::DropMessage(_) | Action::CrashLeader | Action::ClearFilters => {
-                Ok(())
-            }
+            Action::Script(Scripted::Fire {
+                at: Address::Node(n),
+                ..
+            }) => node_ok(n),
+            Action::Heal
+            | Action::DropMessage(_)
+            | Action::CrashLeader
+            | Action::ClearFilters
+            | Action::Script(_) => Ok(()),
         }
     }
 }
@@ -373,6 +411,19 @@ enum ActionJson {
         node: NodeId,
         extra_us: Micros,
     },
+    Deliver {
+        id: u64,
+    },
+    Duplicate {
+        id: u64,
+    },
+    Lose {
+        id: u64,
+    },
+    Fire {
+        at: Address,
+        timer: TimerKind,
+    },
 }
 
 impl From<Action> for ActionJson {
@@ -400,6 +451,10 @@ impl From<Action> for ActionJson {
                 node,
                 extra_us: extra,
             },
+            Action::Script(Scripted::Deliver(id)) => ActionJson::Deliver { id },
+            Action::Script(Scripted::Duplicate(id)) => ActionJson::Duplicate { id },
+            Action::Script(Scripted::Lose(id)) => ActionJson::Lose { id },
+            Action::Script(Scripted::Fire { at, timer }) => ActionJson::Fire { at, timer },
         }
     }
 }
@@ -436,6 +491,10 @@ impl TryFrom<ActionJson> for Action {
                 node,
                 extra: extra_us,
             },
+            ActionJson::Deliver { id } => Action::Script(Scripted::Deliver(id)),
+            ActionJson::Duplicate { id } => Action::Script(Scripted::Duplicate(id)),
+            ActionJson::Lose { id } => Action::Script(Scripted::Lose(id)),
+            ActionJson::Fire { at, timer } => Action::Script(Scripted::Fire { at, timer }),
         })
     }
 }

@@ -125,6 +125,26 @@ impl EventQueue {
         self.heap.iter().map(|e| (e.t, &self.slab[e.slot as usize]))
     }
 
+    /// Removes and returns the earliest event (by time, then insertion) that `pred` accepts:
+    /// a scripted run picks the message or timer a model checker's counterexample names, in
+    /// whatever order it names them. O(n), fine for the few events such a run holds.
+    pub fn take_first(
+        &mut self,
+        mut pred: impl FnMut(&Scheduled) -> bool,
+    ) -> Option<(Time, Scheduled)> {
+        let e = *self
+            .heap
+            .iter()
+            .filter(|e| pred(&self.slab[e.slot as usize]))
+            .max()?;
+        self.heap.retain(|x| x.slot != e.slot);
+        self.free.push(e.slot);
+        Some((
+            e.t,
+            std::mem::replace(&mut self.slab[e.slot as usize], VACANT),
+        ))
+    }
+
     /// Number of scheduled events.
     pub fn len(&self) -> usize {
         self.heap.len()

@@ -17,11 +17,11 @@ use std::fmt::{self, Write};
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 
 use super::config::{Preset, SimConfig, Time};
-use super::intervention::{Action, Intervention, LinkFilter, Param};
+use super::intervention::{Action, Intervention, LinkFilter, Param, Scripted};
 use super::scenario;
 use super::units;
 use super::Run;
-use crate::engine::{BackoffPolicy, Micros, Msg, NodeId, MS};
+use crate::engine::{Address, BackoffPolicy, Micros, Msg, NodeId, TimerKind, MS};
 
 /// What a link describes.
 #[derive(Clone, Debug, PartialEq)]
@@ -314,6 +314,9 @@ pub fn encode(shared: &Shared) -> String {
     if c.clients.timeout != bc.timeout {
         put("cto", ms(c.clients.timeout));
     }
+    if c.scripted {
+        put("scripted", "1".into());
+    }
     if c.clients.count != bc.count {
         put("cl", c.clients.count.to_string());
     }
@@ -381,6 +384,10 @@ pub fn encode_intervention(iv: &Intervention) -> String {
         Action::Heal => write!(s, "heal"),
         Action::DropMessage(id) => write!(s, "drop:{id}"),
         Action::Slow { node, extra } => write!(s, "slow:{}:{extra}", node.0),
+        Action::Script(Scripted::Deliver(id)) => write!(s, "deliver:{id}"),
+        Action::Script(Scripted::Duplicate(id)) => write!(s, "duplicate:{id}"),
+        Action::Script(Scripted::Lose(id)) => write!(s, "lose:{id}"),
+        Action::Script(Scripted::Fire { at, timer }) => write!(s, "fire:{at}:{}", timer.name()),
         Action::ClientRequest { node, count } => write!(s, "client:{}:{count}", node.0),
         Action::Filter(f) => write!(
             s,
@@ -503,6 +510,22 @@ pub fn decode_intervention(s: &str) -> Result<Intervention, String> {
             })
         }
         "clear-filters" => Action::ClearFilters,
+        "deliver" => Action::Script(Scripted::Deliver(num(arg(2)?)?)),
+        "duplicate" => Action::Script(Scripted::Duplicate(num(arg(2)?)?)),
+        "lose" => Action::Script(Scripted::Lose(num(arg(2)?)?)),
+        "fire" => {
+            let at = arg(2)?;
+            let at = match at.strip_prefix('C') {
+                Some(c) => Address::Client(crate::engine::ClientId(num(c)?)),
+                None => Address::Node(node(at.strip_prefix('N').unwrap_or(at))?),
+            };
+            let name = arg(3)?;
+            let timer = TimerKind::ALL
+                .into_iter()
+                .find(|t| t.name() == name)
+                .ok_or_else(|| format!("unknown timer '{name}'"))?;
+            Action::Script(Scripted::Fire { at, timer })
+        }
         "set" => Action::Set(match arg(2)? {
             "loss" => Param::LossPpm(num(arg(3)?)?),
             "dup" => Param::DuplicatePpm(num(arg(3)?)?),
@@ -643,6 +666,7 @@ pub fn decode(query: &str) -> (Shared, Vec<LinkProblem>) {
                 "buf" => c.protocol.bound_buffer = num(v)?,
                 "nqr" => c.protocol.no_quorum_retries = num(v)?,
                 "cto" => c.clients.timeout = parse_ms(v)?,
+                "scripted" => c.scripted = v == "1",
                 "cl" => c.clients.count = num(v)?,
                 "cb" => c.clients.batch = num(v)?,
                 "lc" => c.clients.lock_clients = num(v)?,

@@ -207,6 +207,7 @@ pub fn case(seed: u64, switches: Switches) -> SwarmCase {
             protocol,
             network,
             clients,
+            scripted: false,
         },
         interventions,
         safety_until,

@@ -10,7 +10,7 @@ use std::rc::Rc;
 use super::checker::{Checker, Violation};
 use super::config::{SimConfig, Time};
 use super::history::{DropReason, EventKind, Fate, MessageRecord, MsgId, Recorder};
-use super::intervention::{Action, Intervention, LinkFilter, Param};
+use super::intervention::{Action, Intervention, LinkFilter, Param, Scripted};
 use super::queue::{EventQueue, Scheduled};
 use super::rng::Rng;
 use crate::engine::client::{Client, ClientParams};
@@ -170,6 +170,9 @@ impl World {
     /// Time of the next step (event or intervention), if any.
     pub fn next_time(&self, interventions: &[Intervention]) -> Option<Time> {
         let iv = interventions.get(self.next_intervention).map(|i| i.at);
+        if self.cfg.scripted {
+            return self.next_boot().or(iv);
+        }
         match (self.queue.peek_time(), iv) {
             (Some(a), Some(b)) => Some(a.min(b)),
             (a, b) => a.or(b),
@@ -180,6 +183,9 @@ impl World {
     /// intervention at time t comes after every event at t), else the next live event.
     /// Returns false when nothing is left to do.
     pub fn step<R: Recorder>(&mut self, interventions: &[Intervention], rec: &mut R) -> bool {
+        if self.cfg.scripted {
+            return self.scripted_step(interventions, rec);
+        }
         loop {
             let due_iv = interventions.get(self.next_intervention);
             let take_iv = match (self.queue.peek_time(), due_iv) {
@@ -206,6 +212,117 @@ impl World {
         self.steps += 1;
         rec.end_step();
         true
+    }
+
+    /// A step of a scripted run: the next boot, else the next intervention — nothing happens
+    /// on its own. Messages a process sends itself (in-line calls) are delivered within the
+    /// step, in the order they were sent, as the model checker does.
+    fn scripted_step<R: Recorder>(&mut self, interventions: &[Intervention], rec: &mut R) -> bool {
+        if self.next_boot().is_some() {
+            let Some((t, what)) = self.queue.pop() else {
+                return false;
+            };
+            self.now = t;
+            self.handle(what, rec);
+        } else if let Some(iv) = interventions.get(self.next_intervention) {
+            self.next_intervention += 1;
+            self.now = self.now.max(iv.at);
+            self.apply(&iv.action, rec);
+        } else {
+            return false;
+        }
+        while let Some((_, Scheduled::Deliver { id, from, to, msg })) = self
+            .queue
+            .take_first(|s| matches!(s, Scheduled::Deliver { from, to, .. } if from == to))
+        {
+            self.deliver(id, from, to, msg, rec);
+        }
+        self.steps += 1;
+        rec.end_step();
+        true
+    }
+
+    /// Time of the boot at the head of the queue, if one is still to come.
+    fn next_boot(&self) -> Option<Time> {
+        match self.queue.peek() {
+            Some((t, Scheduled::Boot(_))) => Some(t),
+            _ => None,
+        }
+    }
+
+    /// Carries out one scripted move (see [`Scripted`]); a move naming a message no longer in
+    /// flight or a timer not armed does nothing.
+    fn apply_scripted<R: Recorder>(&mut self, step: Scripted, rec: &mut R) {
+        let in_flight = |id: u64| move |s: &Scheduled| matches!(s, Scheduled::Deliver { id: i, .. } if *i == id);
+        match step {
+            Scripted::Deliver(id) => {
+                if let Some((_, Scheduled::Deliver { id, from, to, msg })) =
+                    self.queue.take_first(in_flight(id))
+                {
+                    self.deliver(id, from, to, msg, rec);
+                }
+            }
+            Scripted::Lose(id) => {
+                if self.queue.take_first(in_flight(id)).is_some() {
+                    self.drop_message(id, DropReason::Lost, rec);
+                }
+            }
+            Scripted::Duplicate(id) => {
+                let Some((t, Scheduled::Deliver { from, to, msg, .. })) = self
+                    .queue
+                    .iter()
+                    .find(|(_, s)| in_flight(id)(s))
+                    .map(|(t, s)| (t, s.clone()))
+                else {
+                    return;
+                };
+                let dup = self.next_msg;
+                self.next_msg += 1;
+                self.stats.duplicated += 1;
+                let arrive = t.max(self.now);
+                if R::RECORDS {
+                    rec.message(MessageRecord {
+                        id: dup,
+                        from,
+                        to,
+                        sent: self.now,
+                        arrive,
+                        msg: msg.clone(),
+                        dup_of: Some(id),
+                        fate: Fate::InFlight,
+                    });
+                    rec.event(self.now, EventKind::Send(dup));
+                }
+                self.queue.push(
+                    arrive,
+                    Scheduled::Deliver {
+                        id: dup,
+                        from,
+                        to,
+                        msg,
+                    },
+                );
+            }
+            Scripted::Fire { at, timer } => {
+                if let Address::Node(n) = at {
+                    if self.nodes.get(n.index()).is_none_or(|n| !n.up) {
+                        return;
+                    }
+                }
+                if let Address::Client(c) = at {
+                    if usize::from(c.0) >= self.clients.len() {
+                        return;
+                    }
+                }
+                let slot = self.timer_slot(at, timer);
+                if !slot.armed {
+                    return;
+                }
+                slot.armed = false;
+                rec.event(self.now, EventKind::Timer(at, timer));
+                self.fire(at, timer, rec);
+            }
+        }
     }
 
     /// Removes cancelled or superseded timers from the head of the queue, so the next
@@ -276,6 +393,9 @@ impl World {
 
     /// Time of the next scheduled event (interventions aside).
     pub fn next_event_time(&self) -> Option<Time> {
+        if self.cfg.scripted {
+            return self.next_boot();
+        }
         self.queue.peek_time()
     }
 
@@ -724,6 +844,7 @@ impl World {
                 }
                 rec.event(t, EventKind::Intervene(Box::new(action.clone())));
             }
+            Action::Script(step) => self.apply_scripted(*step, rec),
         }
     }
 
@@ -741,6 +862,23 @@ impl World {
             Scheduled::Deliver { id, .. } | Scheduled::Vanish { id, .. } => Some((t, *id)),
             _ => None,
         })
+    }
+
+    /// The id of an in-flight message from `from` to `to` carrying `msg` (the oldest, if the
+    /// network holds copies): how a model checker's move becomes a scripted intervention.
+    pub fn in_flight_id(&self, from: Address, to: Address, msg: &Msg) -> Option<MsgId> {
+        self.queue
+            .iter()
+            .filter_map(|(_, s)| match s {
+                Scheduled::Deliver {
+                    id,
+                    from: f,
+                    to: t,
+                    msg: m,
+                } if *f == from && *t == to && m == msg => Some(*id),
+                _ => None,
+            })
+            .min()
     }
 
     /// One timer of a node, if armed: (set at, fires at).

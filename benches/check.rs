@@ -1,0 +1,42 @@
+//! Model-checker throughput: the 3-node leadership duel (two proposers, one wake-up each, no
+//! crash) explored to exhaustion depth-first and breadth-first, with unique states per second
+//! and fingerprint-table bytes per state — the numbers the README sets beside stateright's.
+//! `cargo bench --bench check` (add `-- --crash` for the one-crash configuration, cut at
+//! 5 M states).
+
+#[cfg(not(target_arch = "wasm32"))]
+use paxoscope::check::{self, CheckConfig, LogUnderTest, Search};
+
+/// Nothing to time in wasm32 (no clock): the browser reports its own numbers.
+#[cfg(target_arch = "wasm32")]
+fn main() {}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn main() {
+    let crash = std::env::args().any(|a| a == "--crash");
+    for search in [Search::Dfs, Search::Bfs] {
+        let mut cfg = CheckConfig::new(3, LogUnderTest::Leadership);
+        cfg.search = search;
+        cfg.bounds.timers = 1;
+        cfg.bounds.crashes = u8::from(crash);
+        if crash {
+            cfg.max_states = 5_000_000;
+        }
+        let (_, r) = check::check(cfg);
+        println!(
+            "{}: {} states, {} unique, depth {}, {:.2} s, {:.0} unique states/s, {:.1} bytes/state, {}",
+            search.name(),
+            r.progress.states,
+            r.progress.unique,
+            r.progress.depth,
+            r.seconds,
+            r.unique_per_second(),
+            r.bytes_per_state,
+            match r.verdict {
+                check::Verdict::Safe => "safe",
+                check::Verdict::Unfinished => "unfinished",
+                check::Verdict::Violation { .. } => "VIOLATION",
+            }
+        );
+    }
+}

@@ -1,0 +1,1273 @@
+//! The model checker: every execution of a small cluster, not a sample of them.
+//!
+//! # What is explored
+//! The states are the engine's own [`Node`]s (the very code the simulator and the page run),
+//! the messages in flight, the timers each process has armed, the one-off clients, and the
+//! safety [`Checker`] of `src/sim/checker.rs` — fed exactly the observations the simulated
+//! world feeds it (every message as it is sent, every [`crate::engine::Observation`] as it is made), so the
+//! model checker judges the engine by the same rules as a simulation and never by the engine's
+//! own. From a state, every choice point is a branch ([`Move`]):
+//!
+//! * **deliver** any in-flight message (in any order: the network reorders freely);
+//! * **duplicate** one (the network may deliver it twice) — at most `duplicates` in a run;
+//! * **lose** one — at most `losses` in a run (a message that is simply never delivered is
+//!   already covered: the checker judges what was sent and learned, so for safety an
+//!   undelivered message is as good as a lost one; losses only add the "gone for good" state);
+//! * **fire** any armed timer of an *active* node (nodes 1 to `proposers`) — at most `timers`
+//!   firings per node; the other nodes are acceptors and learners that never time out;
+//! * **crash** an up node and later **restart** it — at most `crashes` crashes;
+//! * **ask** a node for a timestamp (a one-off client, the world's `client-request`) — at most
+//!   `requests`; a client's retry timers count against `client_timeouts`.
+//!
+//! A message a process sends itself is an in-line call in TimeLock: it is delivered within the
+//! same move, in the order it was sent, never lost or reordered (the scripted world does the
+//! same, see [`crate::sim::SimConfig::scripted`]).
+//!
+//! # How time is abstracted
+//! There is no clock. A timer is either armed or not; an armed timer may fire at any moment,
+//! before or after any delivery, whatever its duration or random range (the backoff's random
+//! wait becomes "any order of the rivals' wake-ups"). That over-approximates every timing the
+//! simulator could draw — safety must hold under asynchrony — and removes time from the state.
+//! What remains unbounded is the number of things that can happen (pings, retries, elections
+//! with ever higher ballots), so the budgets above bound it: each timer firing, duplicate,
+//! loss, crash and request spends budget, and a delivery consumes a message. Every handler
+//! sends finitely many messages, so with budgets spent every path ends: the space is finite
+//! and the search exhausts it. `max_depth` is a second, optional bound on path length.
+//!
+//! # Fingerprints, symmetry
+//! A state's fingerprint hashes the nodes, the armed timers, the clients, the network as a
+//! multiset (an order-independent sum of per-message hashes, so two networks holding the same
+//! messages in another order are one state), the checker's ghost state (times left out) and
+//! the spent budgets. **No symmetry reduction**: it would be unsound here. Node ids order
+//! ballots of equal number (a ballot's tie-break), the broadcast order is by id, the active
+//! nodes differ from the passive ones, and in the timestamp configuration node 1 is the old
+//! leader; renaming nodes changes behaviour, so permuted states are not equivalent.
+//!
+//! # Search
+//! [`Search::Bfs`] finds a shortest counterexample (by moves after the fixed prefix);
+//! [`Search::Dfs`] uses a stack (memory grows with depth × branching, not with a level).
+//! Both keep a table fingerprint → parent fingerprint; a counterexample is rebuilt by
+//! replaying from the root the moves whose successors have the recorded fingerprints, then
+//! written as an ordinary scripted trace (see [`replay`]).
+
+pub mod replay;
+
+use std::collections::{HashMap, VecDeque};
+use std::hash::{BuildHasherDefault, Hash, Hasher};
+use std::rc::Rc;
+
+use crate::engine::client::{Client, ClientParams};
+use crate::engine::{
+    Address, Bugs, ClientId, Command, Msg, Node, NodeId, Outbox, ProtocolConfig, Quirks, TimerKind,
+    MS,
+};
+use crate::sim::checker::{Checker, Invariant, Violation};
+use crate::sim::config::{ClientLoad, NetworkConfig, SimConfig};
+use crate::sim::rng::Rng;
+
+/// Time between two moves of a counterexample when it is written as a scripted trace, so the
+/// animation shows one move at a time.
+pub const MOVE_SPACING: u64 = 100 * MS;
+
+/// Which of TimeLock's two Paxos uses a configuration puts under test.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LogUnderTest {
+    /// Leader election from a cold start: two proposers compete for the first rounds.
+    Leadership,
+    /// The timestamp bound: node 1 leads and serves; node 2 may take over and both race for
+    /// the next bound.
+    Timestamp,
+}
+
+impl LogUnderTest {
+    /// Name in the CLI.
+    pub fn name(self) -> &'static str {
+        match self {
+            LogUnderTest::Leadership => "leadership",
+            LogUnderTest::Timestamp => "timestamp",
+        }
+    }
+
+    /// Parses [`LogUnderTest::name`].
+    pub fn from_name(s: &str) -> Option<LogUnderTest> {
+        match s {
+            "leadership" => Some(LogUnderTest::Leadership),
+            "timestamp" => Some(LogUnderTest::Timestamp),
+            _ => None,
+        }
+    }
+}
+
+/// The order states are explored in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Search {
+    /// Breadth-first: the first counterexample found is a shortest one.
+    Bfs,
+    /// Depth-first: less memory for the frontier.
+    Dfs,
+}
+
+impl Search {
+    /// Name in the CLI and reports.
+    pub fn name(self) -> &'static str {
+        match self {
+            Search::Bfs => "bfs",
+            Search::Dfs => "dfs",
+        }
+    }
+}
+
+/// What makes the state space finite (see the module documentation).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Bounds {
+    /// Longest path explored, in moves after the prefix (`u32::MAX`: no limit).
+    pub max_depth: u32,
+    /// Crashes in a run (each crashed node may restart).
+    pub crashes: u8,
+    /// Nodes 1 to `proposers` are active (their timers fire); the rest never time out.
+    pub proposers: u8,
+    /// Timer firings per active node.
+    pub timers: u8,
+    /// Messages the network may duplicate in a run.
+    pub duplicates: u8,
+    /// Messages the network may lose in a run.
+    pub losses: u8,
+    /// One-off client requests in a run.
+    pub requests: u8,
+    /// Client retry timers (timeouts, pauses) that may fire in a run.
+    pub client_timeouts: u8,
+}
+
+/// One configuration to check.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CheckConfig {
+    /// Cluster size.
+    pub nodes: u8,
+    /// Which log is under test (decides the prefix and the defaults).
+    pub log: LogUnderTest,
+    /// Breadth- or depth-first.
+    pub search: Search,
+    /// The budgets.
+    pub bounds: Bounds,
+    /// Injected bugs.
+    pub bugs: Bugs,
+    /// AtlasDB quirks.
+    pub quirks: Quirks,
+    /// Seed of the process identities (UUIDs) drawn at each start, as the world draws them.
+    pub seed: u64,
+    /// Stop after this many unique states (the verdict then says the search was cut short).
+    pub max_states: u64,
+    /// Invariants whose violations do not stop the search (to ask whether a weaker rule's
+    /// break leads on to a stronger one's, e.g. a hidden acceptance to two values chosen).
+    pub ignore: Vec<Invariant>,
+}
+
+impl CheckConfig {
+    /// The configuration the issue asks for: `nodes` nodes, the given log, default budgets.
+    pub fn new(nodes: u8, log: LogUnderTest) -> CheckConfig {
+        let bounds = match log {
+            LogUnderTest::Leadership => Bounds {
+                max_depth: u32::MAX,
+                crashes: 1,
+                proposers: 2,
+                timers: 2,
+                duplicates: 0,
+                losses: 0,
+                requests: 0,
+                client_timeouts: 0,
+            },
+            LogUnderTest::Timestamp => Bounds {
+                max_depth: u32::MAX,
+                crashes: 0,
+                proposers: 2,
+                timers: 1,
+                duplicates: 0,
+                losses: 0,
+                requests: 2,
+                client_timeouts: 0,
+            },
+        };
+        CheckConfig {
+            nodes,
+            log,
+            search: Search::Dfs,
+            bounds,
+            bugs: Bugs::default(),
+            quirks: Quirks::default(),
+            seed: 0,
+            max_states: 50_000_000,
+            ignore: Vec::new(),
+        }
+    }
+
+    /// The world configuration a counterexample replays in: classroom timings (they only
+    /// space the animation out), resends off (duplicates are the network's), a bound buffer
+    /// of 1 so every request after the first crosses the bound, no standing clients, and
+    /// [`SimConfig::scripted`] on.
+    pub fn sim_config(&self) -> SimConfig {
+        let protocol = ProtocolConfig {
+            resend_interval: 0,
+            bound_buffer: 1,
+            bugs: self.bugs,
+            quirks: self.quirks,
+            ..ProtocolConfig::classroom(self.nodes)
+        };
+        SimConfig {
+            seed: self.seed,
+            protocol,
+            network: NetworkConfig {
+                latency_min: MOVE_SPACING,
+                latency_max: MOVE_SPACING,
+                loss_ppm: 0,
+                duplicate_ppm: 0,
+            },
+            clients: ClientLoad {
+                count: 0,
+                batch: 1,
+                ..ClientLoad::NO_LOCKS
+            },
+            scripted: true,
+        }
+    }
+}
+
+/// A message in flight.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Envelope {
+    /// Sender.
+    pub from: Address,
+    /// Receiver.
+    pub to: Address,
+    /// Payload.
+    pub msg: Msg,
+}
+
+/// One choice the explorer makes, with the message it concerns written out (a counterexample
+/// is a list of these; [`replay`] turns them into scripted interventions).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Move {
+    /// The message arrives.
+    Deliver(Envelope),
+    /// The network copies it.
+    Duplicate(Envelope),
+    /// The network loses it.
+    Lose(Envelope),
+    /// An armed timer fires.
+    Fire(Address, TimerKind),
+    /// A node crashes.
+    Crash(NodeId),
+    /// A crashed node restarts.
+    Restart(NodeId),
+    /// A one-off client asks a node for one timestamp.
+    Request(NodeId),
+}
+
+impl Move {
+    /// One line for reports.
+    pub fn describe(&self) -> String {
+        match self {
+            Move::Deliver(e) => format!("deliver {} {} → {}", e.msg.type_name(), e.from, e.to),
+            Move::Duplicate(e) => {
+                format!("duplicate {} {} → {}", e.msg.type_name(), e.from, e.to)
+            }
+            Move::Lose(e) => format!("lose {} {} → {}", e.msg.type_name(), e.from, e.to),
+            Move::Fire(a, t) => format!("{a}: {} fires", t.name()),
+            Move::Crash(n) => format!("crash {n}"),
+            Move::Restart(n) => format!("restart {n}"),
+            Move::Request(n) => format!("a client asks {n} for a timestamp"),
+        }
+    }
+}
+
+/// A choice by position (cheap to enumerate); [`Model::to_move`] writes it out.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Choice {
+    Deliver(usize),
+    Duplicate(usize),
+    Lose(usize),
+    Fire(Address, TimerKind),
+    Crash(NodeId),
+    Restart(NodeId),
+    Request(NodeId),
+}
+
+/// The whole system at one point of one execution. Nodes and the checker are shared between
+/// a state and its successors until a move changes them (copy on write), and each part's hash
+/// is cached, so a successor costs one node's copy and hash, not the whole cluster's.
+#[derive(Clone, Debug)]
+pub struct State {
+    /// The servers (the engine's own).
+    pub nodes: Vec<Rc<Node>>,
+    node_hash: Vec<u64>,
+    /// Armed timers per node, one bit per [`TimerKind`].
+    node_timers: Vec<u32>,
+    /// One-off clients, in the order they were created.
+    pub clients: Vec<Client>,
+    /// Armed timers per client.
+    client_timers: Vec<u32>,
+    /// Messages in flight (a multiset: order is irrelevant to the fingerprint).
+    pub net: Vec<Envelope>,
+    net_hash: Vec<u64>,
+    net_sum: u64,
+    /// The safety checker's ghost state.
+    pub checker: Rc<Checker>,
+    checker_hash: u64,
+    /// Parts changed by the move being carried out (node bits, [`CHECKER_DIRTY`]).
+    dirty: u32,
+    /// Timer firings spent per node.
+    fired: Vec<u8>,
+    crashes: u8,
+    duplicates: u8,
+    losses: u8,
+    requests: u8,
+    client_timeouts: u8,
+    /// Process starts so far (which UUID the next start draws).
+    starts: u8,
+}
+
+/// The fixed part of a check: configuration, the UUIDs each start draws, the root state.
+#[derive(Clone, Debug)]
+pub struct Model {
+    /// What is checked.
+    pub cfg: CheckConfig,
+    /// The world configuration (protocol, clients) the moves run under.
+    pub sim: SimConfig,
+    uuids: Vec<u32>,
+    /// Moves from the cold start to the root (delivered in order, no choice made).
+    pub prefix: Vec<Move>,
+    root: State,
+}
+
+fn bit(t: TimerKind) -> u32 {
+    1 << t.index()
+}
+
+impl Model {
+    /// Builds the root: every node boots (as the world boots them at time 0), then the
+    /// configuration's fixed prefix runs.
+    pub fn new(cfg: CheckConfig) -> Model {
+        let sim = cfg.sim_config();
+        // The world draws one UUID per node start from stream 3 of the seed, in start order.
+        let mut rng = Rng::derive(sim.seed, 3);
+        let starts = usize::from(cfg.nodes) + usize::from(cfg.bounds.crashes) + 1;
+        let uuids = (0..starts)
+            .map(|_| (rng.below(u64::from(u32::MAX)) as u32) + 1)
+            .collect();
+        let n = usize::from(cfg.nodes);
+        let mut root = State {
+            nodes: (0..n)
+                .map(|i| Rc::new(Node::new(NodeId::from_index(i))))
+                .collect(),
+            node_hash: vec![0; n],
+            node_timers: vec![0; n],
+            clients: Vec::new(),
+            client_timers: Vec::new(),
+            net: Vec::new(),
+            net_hash: Vec::new(),
+            net_sum: 0,
+            checker: Rc::new(Checker::new(cfg.nodes)),
+            checker_hash: 0,
+            dirty: u32::MAX,
+            fired: vec![0; n],
+            crashes: 0,
+            duplicates: 0,
+            losses: 0,
+            requests: 0,
+            client_timeouts: 0,
+            starts: 0,
+        };
+        root.refresh();
+        let mut m = Model {
+            cfg,
+            sim,
+            uuids,
+            prefix: Vec::new(),
+            root,
+        };
+        let mut s = m.root.clone();
+        for i in 0..n {
+            m.boot(&mut s, NodeId::from_index(i));
+        }
+        let lazy = m.sim.protocol.quirks.lazy_start;
+        match m.cfg.log {
+            LogUnderTest::Leadership => {
+                if lazy {
+                    // AtlasDB starts a node's election loop at its first client request.
+                    for i in 0..m.cfg.bounds.proposers.min(m.cfg.nodes) {
+                        m.prefix_move(&mut s, Move::Request(NodeId(i + 1)));
+                    }
+                }
+                // The cold start's catch-ups (nothing to learn yet) complete in order: every
+                // node is then in its random wait. The search starts at the duel.
+                m.settle(&mut s);
+            }
+            LogUnderTest::Timestamp => {
+                if lazy {
+                    for i in 0..m.cfg.nodes {
+                        m.prefix_move(&mut s, Move::Request(NodeId(i + 1)));
+                    }
+                }
+                // Every node catches up and waits; node 1 wakes first and leads round 0.
+                m.settle(&mut s);
+                m.prefix_move(
+                    &mut s,
+                    Move::Fire(Address::Node(NodeId(1)), TimerKind::Backoff),
+                );
+                m.settle(&mut s);
+                // The others wake, see node 1 lead, and follow it.
+                for i in 2..=m.cfg.nodes {
+                    let a = Address::Node(NodeId(i));
+                    if s.node_timers[usize::from(i) - 1] & bit(TimerKind::Backoff) != 0 {
+                        m.prefix_move(&mut s, Move::Fire(a, TimerKind::Backoff));
+                    }
+                }
+                m.settle(&mut s);
+                // A client's request makes node 1 recover the bound, extend it and serve.
+                m.prefix_move(&mut s, Move::Request(NodeId(1)));
+                m.settle(&mut s);
+                // Node 2 stops hearing node 1 (its ping timeout fires), catches up from node
+                // 3, waits, and wins round 1 with node 3; nothing it says has reached node 1,
+                // which still leads as far as it knows. From here the search decides: clients
+                // ask either node, node 1 learns of round 1 late or never — the old leader and
+                // the new one race for the next bound.
+                let n1 = Address::Node(NodeId(1));
+                let n2 = Address::Node(NodeId(2));
+                if s.node_timers[1] & bit(TimerKind::PingTimeout) == 0 {
+                    // AtlasDB's blocking pinger sleeps between pings: the next ping goes out
+                    // (and is held) before its timeout can fire.
+                    m.prefix_move(&mut s, Move::Fire(n2, TimerKind::PingInterval));
+                }
+                m.prefix_move(&mut s, Move::Fire(n2, TimerKind::PingTimeout));
+                m.settle_except(&mut s, n1);
+                m.prefix_move(&mut s, Move::Fire(n2, TimerKind::Backoff));
+                m.settle_except(&mut s, n1);
+            }
+        }
+        // The prefix spent no budget: the search starts with all of it.
+        s.fired.iter_mut().for_each(|f| *f = 0);
+        s.requests = 0;
+        s.client_timeouts = 0;
+        s.refresh();
+        m.root = s;
+        m
+    }
+
+    /// The state the search starts from.
+    pub fn root(&self) -> &State {
+        &self.root
+    }
+
+    fn prefix_move(&mut self, s: &mut State, mv: Move) {
+        let c = self
+            .choice_for(s, &mv)
+            .expect("the prefix only makes moves that are possible");
+        self.apply(s, c);
+        self.prefix.push(mv);
+    }
+
+    /// Delivers the first message in flight until none is left (no timer fires).
+    fn settle(&mut self, s: &mut State) {
+        self.settle_except(s, Address::Client(ClientId(u16::MAX)));
+    }
+
+    /// Like [`Model::settle`], but messages to `held` stay in flight.
+    fn settle_except(&mut self, s: &mut State, held: Address) {
+        let mut budget = 10_000;
+        while let Some(i) = s.net.iter().position(|e| e.to != held) {
+            budget -= 1;
+            assert!(budget > 0, "the prefix did not settle");
+            let mv = Move::Deliver(s.net[i].clone());
+            self.apply(s, Choice::Deliver(i));
+            self.prefix.push(mv);
+        }
+    }
+
+    fn boot(&self, s: &mut State, n: NodeId) {
+        let uuid = self.next_uuid(s);
+        let mut out = Outbox::default();
+        s.node_mut(n).start(&self.sim.protocol, uuid, &mut out);
+        let mut local = VecDeque::new();
+        self.carry_out(s, Address::Node(n), &mut out, &mut local);
+        self.drain(s, &mut local);
+    }
+
+    fn next_uuid(&self, s: &mut State) -> u32 {
+        let u = self.uuids.get(usize::from(s.starts)).copied().unwrap_or(1);
+        s.starts += 1;
+        u
+    }
+
+    fn is_active(&self, n: NodeId) -> bool {
+        n.0 <= self.cfg.bounds.proposers
+    }
+
+    /// Every choice possible in `s`, in a fixed order (deterministic counts).
+    fn choices(&self, s: &State, into: &mut Vec<Choice>) {
+        into.clear();
+        let b = &self.cfg.bounds;
+        for (i, e) in s.net.iter().enumerate() {
+            // Identical copies give identical successors: offer the first only.
+            if s.net_hash[..i].contains(&s.net_hash[i]) && s.net[..i].contains(e) {
+                continue;
+            }
+            into.push(Choice::Deliver(i));
+            if s.duplicates < b.duplicates {
+                into.push(Choice::Duplicate(i));
+            }
+            if s.losses < b.losses {
+                into.push(Choice::Lose(i));
+            }
+        }
+        for (i, node) in s.nodes.iter().enumerate() {
+            let id = NodeId::from_index(i);
+            if node.up && self.is_active(id) && s.fired[i] < b.timers {
+                let mut armed = s.node_timers[i];
+                while armed != 0 {
+                    let k = armed.trailing_zeros() as usize;
+                    armed &= armed - 1;
+                    into.push(Choice::Fire(Address::Node(id), TimerKind::ALL[k]));
+                }
+            }
+        }
+        for (i, &armed) in s.client_timers.iter().enumerate() {
+            let mut armed = armed;
+            while armed != 0 {
+                let k = armed.trailing_zeros() as usize;
+                armed &= armed - 1;
+                if s.client_timeouts < b.client_timeouts {
+                    into.push(Choice::Fire(
+                        Address::Client(ClientId(i as u16)),
+                        TimerKind::ALL[k],
+                    ));
+                }
+            }
+        }
+        for (i, node) in s.nodes.iter().enumerate() {
+            let id = NodeId::from_index(i);
+            if node.up && s.crashes < b.crashes {
+                into.push(Choice::Crash(id));
+            }
+            if !node.up {
+                into.push(Choice::Restart(id));
+            }
+        }
+        if s.requests < b.requests {
+            for i in 0..self.cfg.nodes {
+                into.push(Choice::Request(NodeId(i + 1)));
+            }
+        }
+    }
+
+    /// The choice in `s` that makes `mv`, if possible.
+    fn choice_for(&self, s: &State, mv: &Move) -> Option<Choice> {
+        let find = |e: &Envelope| s.net.iter().position(|x| x == e);
+        Some(match mv {
+            Move::Deliver(e) => Choice::Deliver(find(e)?),
+            Move::Duplicate(e) => Choice::Duplicate(find(e)?),
+            Move::Lose(e) => Choice::Lose(find(e)?),
+            Move::Fire(a, t) => {
+                let armed = match *a {
+                    Address::Node(n) => {
+                        s.nodes.get(n.index()).is_some_and(|n| n.up)
+                            && s.node_timers[n.index()] & bit(*t) != 0
+                    }
+                    Address::Client(c) => s
+                        .client_timers
+                        .get(usize::from(c.0))
+                        .is_some_and(|&m| m & bit(*t) != 0),
+                };
+                if !armed {
+                    return None;
+                }
+                Choice::Fire(*a, *t)
+            }
+            Move::Crash(n) => Choice::Crash(*n),
+            Move::Restart(n) => Choice::Restart(*n),
+            Move::Request(n) => Choice::Request(*n),
+        })
+    }
+
+    fn to_move(&self, s: &State, c: Choice) -> Move {
+        match c {
+            Choice::Deliver(i) => Move::Deliver(s.net[i].clone()),
+            Choice::Duplicate(i) => Move::Duplicate(s.net[i].clone()),
+            Choice::Lose(i) => Move::Lose(s.net[i].clone()),
+            Choice::Fire(a, t) => Move::Fire(a, t),
+            Choice::Crash(n) => Move::Crash(n),
+            Choice::Restart(n) => Move::Restart(n),
+            Choice::Request(n) => Move::Request(n),
+        }
+    }
+
+    /// Carries out one choice on `s`, as the scripted world carries out the same move.
+    fn apply(&self, s: &mut State, c: Choice) {
+        let cfg = &self.sim.protocol;
+        let mut local = VecDeque::new();
+        let mut out = Outbox::default();
+        match c {
+            Choice::Deliver(i) => {
+                let e = s.net_remove(i);
+                self.deliver(s, e, &mut out, &mut local);
+            }
+            Choice::Duplicate(i) => {
+                s.duplicates += 1;
+                let e = s.net[i].clone();
+                s.net_push(e);
+            }
+            Choice::Lose(i) => {
+                s.losses += 1;
+                s.net_remove(i);
+            }
+            Choice::Fire(a, t) => {
+                match a {
+                    Address::Node(n) => {
+                        s.node_timers[n.index()] &= !bit(t);
+                        s.fired[n.index()] += 1;
+                        s.node_mut(n).on_timer(cfg, t, &mut out);
+                    }
+                    Address::Client(id) => {
+                        let i = usize::from(id.0);
+                        s.client_timers[i] &= !bit(t);
+                        s.client_timeouts += 1;
+                        s.clients[i].on_timer(t, 0, cfg.nodes, &mut out);
+                    }
+                }
+                self.carry_out(s, a, &mut out, &mut local);
+            }
+            Choice::Crash(n) => {
+                s.crashes += 1;
+                s.node_mut(n).crash(cfg);
+                s.node_timers[n.index()] = 0;
+            }
+            Choice::Restart(n) => {
+                let uuid = self.next_uuid(s);
+                s.node_mut(n).restart(cfg, uuid, &mut out);
+                self.carry_out(s, Address::Node(n), &mut out, &mut local);
+            }
+            Choice::Request(n) => {
+                // The world's client-request: a one-shot client created and booted, whose
+                // first request goes out at once (its client-next timer, armed at 0, fires).
+                s.requests += 1;
+                let id = ClientId(s.clients.len() as u16);
+                let params = ClientParams {
+                    batch: 1,
+                    one_shot: true,
+                    ..self.sim.clients.params()
+                };
+                s.clients.push(Client::new(id, n, params));
+                s.client_timers.push(0);
+                let a = Address::Client(id);
+                s.clients[usize::from(id.0)].start(&mut out);
+                self.carry_out(s, a, &mut out, &mut local);
+                self.drain(s, &mut local);
+                if s.client_timers[usize::from(id.0)] & bit(TimerKind::ClientNext) != 0 {
+                    s.client_timers[usize::from(id.0)] &= !bit(TimerKind::ClientNext);
+                    s.clients[usize::from(id.0)].on_timer(
+                        TimerKind::ClientNext,
+                        0,
+                        cfg.nodes,
+                        &mut out,
+                    );
+                    self.carry_out(s, a, &mut out, &mut local);
+                }
+            }
+        }
+        self.drain(s, &mut local);
+        s.refresh();
+    }
+
+    fn drain(&self, s: &mut State, local: &mut VecDeque<Envelope>) {
+        let mut out = Outbox::default();
+        while let Some(e) = local.pop_front() {
+            self.deliver(s, e, &mut out, local);
+        }
+    }
+
+    /// The world's `deliver`: to a down node the message is dropped (and with
+    /// `refused-connections` the caller hears so); otherwise the receiver handles it.
+    fn deliver(
+        &self,
+        s: &mut State,
+        e: Envelope,
+        out: &mut Outbox,
+        local: &mut VecDeque<Envelope>,
+    ) {
+        let cfg = &self.sim.protocol;
+        match e.to {
+            Address::Node(n) => {
+                if !s.nodes[n.index()].up && e.from != e.to {
+                    if cfg.quirks.refused_connections
+                        && e.msg.fails_fast()
+                        && matches!(e.from, Address::Node(_))
+                    {
+                        let refused = Msg::ConnectionRefused {
+                            request: Box::new(e.msg),
+                        };
+                        self.send(s, e.to, e.from, refused, local);
+                    }
+                    return;
+                }
+                s.node_mut(n).on_message(cfg, e.from, &e.msg, out);
+            }
+            Address::Client(c) => {
+                let client = &mut s.clients[usize::from(c.0)];
+                if let (Address::Node(server), Msg::TimestampReply { request, result }) =
+                    (e.from, &e.msg)
+                {
+                    client.on_reply(server, *request, *result, cfg.nodes, out);
+                }
+            }
+        }
+        self.carry_out(s, e.to, out, local);
+    }
+
+    fn send(
+        &self,
+        s: &mut State,
+        from: Address,
+        to: Address,
+        msg: Msg,
+        local: &mut VecDeque<Envelope>,
+    ) {
+        if Checker::reads(&msg) {
+            s.checker_mut().on_send(from, &msg, 0);
+        }
+        let e = Envelope { from, to, msg };
+        if from == to {
+            local.push_back(e);
+        } else {
+            s.net_push(e);
+        }
+    }
+
+    fn carry_out(
+        &self,
+        s: &mut State,
+        owner: Address,
+        out: &mut Outbox,
+        local: &mut VecDeque<Envelope>,
+    ) {
+        for cmd in out.commands.drain(..) {
+            match cmd {
+                Command::Send { to, msg } => self.send(s, owner, to, msg, local),
+                Command::SetTimer { timer, .. } => *s.timers_mut(owner) |= bit(timer),
+                Command::CancelTimer(timer) => *s.timers_mut(owner) &= !bit(timer),
+                Command::Observe(o) => {
+                    s.checker_mut().observe(owner, &o, 0);
+                }
+            }
+        }
+    }
+
+    /// Follows `moves` from the root; the state reached, or None if a move is impossible.
+    pub fn follow(&self, moves: &[Move]) -> Option<State> {
+        let mut s = self.root.clone();
+        for mv in moves {
+            let c = self.choice_for(&s, mv)?;
+            self.apply(&mut s, c);
+        }
+        Some(s)
+    }
+}
+
+/// [`State::dirty`]'s bit for the checker.
+const CHECKER_DIRTY: u32 = 1 << 31;
+
+fn hash_one<T: Hash + ?Sized>(x: &T) -> u64 {
+    let mut h = FxHasher::default();
+    x.hash(&mut h);
+    mix(h.finish())
+}
+
+impl State {
+    fn timers_mut(&mut self, a: Address) -> &mut u32 {
+        match a {
+            Address::Node(n) => &mut self.node_timers[n.index()],
+            Address::Client(c) => &mut self.client_timers[usize::from(c.0)],
+        }
+    }
+
+    /// A node to change (copied first if a predecessor shares it).
+    fn node_mut(&mut self, n: NodeId) -> &mut Node {
+        self.dirty |= 1 << n.index();
+        Rc::make_mut(&mut self.nodes[n.index()])
+    }
+
+    /// The checker to feed (copied first if a predecessor shares it).
+    fn checker_mut(&mut self) -> &mut Checker {
+        self.dirty |= CHECKER_DIRTY;
+        Rc::make_mut(&mut self.checker)
+    }
+
+    fn net_push(&mut self, e: Envelope) {
+        let h = hash_one(&e);
+        self.net_sum = self.net_sum.wrapping_add(h);
+        self.net.push(e);
+        self.net_hash.push(h);
+    }
+
+    fn net_remove(&mut self, i: usize) -> Envelope {
+        let h = self.net_hash.swap_remove(i);
+        self.net_sum = self.net_sum.wrapping_sub(h);
+        self.net.swap_remove(i)
+    }
+
+    /// Re-hashes the parts the last move changed.
+    fn refresh(&mut self) {
+        for i in 0..self.nodes.len() {
+            if self.dirty & (1 << i) != 0 {
+                self.node_hash[i] = hash_one(&*self.nodes[i]);
+            }
+        }
+        if self.dirty & CHECKER_DIRTY != 0 {
+            let mut h = FxHasher::default();
+            self.checker.fingerprint(&mut h);
+            self.checker_hash = mix(h.finish());
+        }
+        self.dirty = 0;
+    }
+
+    /// The first safety violation in this state, if any.
+    pub fn violation(&self) -> Option<&Violation> {
+        self.checker.violations.first()
+    }
+
+    /// The first violation of an invariant not in `ignore`.
+    pub fn violation_of_interest(&self, ignore: &[Invariant]) -> Option<&Violation> {
+        self.checker
+            .violations
+            .iter()
+            .find(|v| !ignore.contains(&v.invariant))
+    }
+
+    /// The state's fingerprint (see the module documentation): the cached hashes of its
+    /// parts, the network as a multiset (a sum of per-message hashes), timers and budgets.
+    pub fn fingerprint(&self) -> u64 {
+        let mut h = FxHasher::default();
+        self.node_hash.hash(&mut h);
+        self.node_timers.hash(&mut h);
+        self.clients.hash(&mut h);
+        self.client_timers.hash(&mut h);
+        (self.net.len(), self.net_sum, self.checker_hash).hash(&mut h);
+        (
+            &self.fired,
+            self.crashes,
+            self.duplicates,
+            self.losses,
+            self.requests,
+            self.client_timeouts,
+        )
+            .hash(&mut h);
+        mix(h.finish())
+    }
+}
+
+/// A fast, deterministic (same on every platform and run) 64-bit hasher in the style of
+/// rustc's FxHasher; [`mix`] finishes it so similar states spread over the whole table.
+#[derive(Default, Clone, Copy)]
+struct FxHasher {
+    hash: u64,
+}
+
+const SEED: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+
+impl Hasher for FxHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            self.write_u64(u64::from_le_bytes(c.try_into().expect("8 bytes")));
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut b = [0u8; 8];
+            b[..rest.len()].copy_from_slice(rest);
+            self.write_u64(u64::from_le_bytes(b) ^ ((rest.len() as u64) << 59));
+        }
+    }
+    fn write_u8(&mut self, i: u8) {
+        self.write_u64(u64::from(i));
+    }
+    fn write_u16(&mut self, i: u16) {
+        self.write_u64(u64::from(i));
+    }
+    fn write_u32(&mut self, i: u32) {
+        self.write_u64(u64::from(i));
+    }
+    fn write_u64(&mut self, i: u64) {
+        self.hash = (self.hash.rotate_left(5) ^ i).wrapping_mul(SEED);
+    }
+    fn write_usize(&mut self, i: usize) {
+        self.write_u64(i as u64);
+    }
+    fn finish(&self) -> u64 {
+        self.hash
+    }
+}
+
+/// splitmix64's finaliser.
+fn mix(mut z: u64) -> u64 {
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^ (z >> 31)
+}
+
+/// Keys are fingerprints already: the table uses them as they are.
+#[derive(Default, Clone, Copy)]
+struct IdHasher(u64);
+
+impl Hasher for IdHasher {
+    fn write(&mut self, _: &[u8]) {
+        unreachable!("only u64 fingerprints are hashed")
+    }
+    fn write_u64(&mut self, i: u64) {
+        self.0 = i;
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+type Seen = HashMap<u64, u64, BuildHasherDefault<IdHasher>>;
+
+/// The outcome of a search.
+#[derive(Clone, Debug)]
+pub enum Verdict {
+    /// Every state within the bounds was explored; none breaks an invariant.
+    Safe,
+    /// A reachable state breaks an invariant.
+    Violation {
+        /// The first violation in that state.
+        violation: Violation,
+        /// Moves from the root (after the prefix) to it.
+        path: Vec<Move>,
+    },
+    /// The search stopped before it was done (state limit or cancelled): nothing was found
+    /// in the states explored so far.
+    Unfinished,
+}
+
+/// Counters a running search reports.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Progress {
+    /// States generated (successors, counted again when seen before).
+    pub states: u64,
+    /// Distinct states (fingerprints).
+    pub unique: u64,
+    /// Deepest state reached, in moves after the prefix.
+    pub depth: u32,
+    /// States still waiting to be expanded.
+    pub frontier: u64,
+    /// Whether some state was left unexpanded because of `max_depth`.
+    pub depth_cut: bool,
+}
+
+/// A resumable search: [`Explorer::run`] expands a slice of states at a time, so the CLI can
+/// time it and the page's worker can report progress and be cancelled between slices.
+pub struct Explorer {
+    model: Model,
+    seen: Seen,
+    frontier: VecDeque<(State, u32)>,
+    progress: Progress,
+    found: Option<(u64, Violation)>,
+    scratch: Vec<Choice>,
+}
+
+impl Explorer {
+    /// A search of `cfg` from its root.
+    pub fn new(cfg: CheckConfig) -> Explorer {
+        let model = Model::new(cfg);
+        let root = model.root.clone();
+        let fp = root.fingerprint();
+        let mut seen = Seen::default();
+        seen.insert(fp, fp);
+        let found = root
+            .violation_of_interest(&model.cfg.ignore)
+            .map(|v| (fp, v.clone()));
+        let mut frontier = VecDeque::new();
+        if found.is_none() {
+            frontier.push_back((root, 0));
+        }
+        Explorer {
+            model,
+            seen,
+            frontier,
+            progress: Progress {
+                states: 1,
+                unique: 1,
+                depth: 0,
+                frontier: 1,
+                depth_cut: false,
+            },
+            found,
+            scratch: Vec::new(),
+        }
+    }
+
+    /// The model being explored.
+    pub fn model(&self) -> &Model {
+        &self.model
+    }
+
+    /// Counters so far.
+    pub fn progress(&self) -> Progress {
+        self.progress
+    }
+
+    /// Whether the search is over (exhausted, violation found, or state limit reached).
+    pub fn done(&self) -> bool {
+        self.found.is_some()
+            || self.frontier.is_empty()
+            || self.progress.unique >= self.model.cfg.max_states
+    }
+
+    /// Approximate bytes of the fingerprint table per unique state.
+    pub fn bytes_per_state(&self) -> f64 {
+        let table = self.seen.capacity() * (std::mem::size_of::<(u64, u64)>() + 1);
+        table as f64 / self.progress.unique.max(1) as f64
+    }
+
+    /// Expands up to `budget` states; returns whether the search is over.
+    pub fn run(&mut self, budget: u64) -> bool {
+        let bfs = self.model.cfg.search == Search::Bfs;
+        let max_depth = self.model.cfg.bounds.max_depth;
+        let mut choices = std::mem::take(&mut self.scratch);
+        for _ in 0..budget {
+            if self.done() {
+                break;
+            }
+            let next = if bfs {
+                self.frontier.pop_front()
+            } else {
+                self.frontier.pop_back()
+            };
+            let Some((s, depth)) = next else { break };
+            let parent = s.fingerprint();
+            self.model.choices(&s, &mut choices);
+            if depth >= max_depth {
+                // Paths end here: the state was judged, its successors are beyond the bound.
+                self.progress.depth_cut |= !choices.is_empty();
+                continue;
+            }
+            for &c in &choices {
+                let mut t = s.clone();
+                self.model.apply(&mut t, c);
+                self.progress.states += 1;
+                let fp = t.fingerprint();
+                if self.seen.contains_key(&fp) {
+                    continue;
+                }
+                self.seen.insert(fp, parent);
+                self.progress.unique += 1;
+                self.progress.depth = self.progress.depth.max(depth + 1);
+                if let Some(v) = t.violation_of_interest(&self.model.cfg.ignore) {
+                    self.found = Some((fp, v.clone()));
+                    break;
+                }
+                self.frontier.push_back((t, depth + 1));
+            }
+            if self.found.is_some() {
+                break;
+            }
+        }
+        self.scratch = choices;
+        self.progress.frontier = self.frontier.len() as u64;
+        self.done()
+    }
+
+    /// The verdict so far (a violation's path is rebuilt from the fingerprint table).
+    pub fn verdict(&self) -> Verdict {
+        if let Some((fp, v)) = &self.found {
+            return Verdict::Violation {
+                violation: v.clone(),
+                path: self.path_to(*fp),
+            };
+        }
+        if self.frontier.is_empty() {
+            Verdict::Safe
+        } else {
+            Verdict::Unfinished
+        }
+    }
+
+    /// Rebuilds the moves from the root to the state with fingerprint `fp`.
+    fn path_to(&self, fp: u64) -> Vec<Move> {
+        let mut fps = vec![fp];
+        let mut at = fp;
+        while let Some(&p) = self.seen.get(&at) {
+            if p == at {
+                break;
+            }
+            fps.push(p);
+            at = p;
+        }
+        fps.reverse();
+        let mut s = self.model.root.clone();
+        let mut path = Vec::new();
+        let mut choices = Vec::new();
+        for &want in &fps[1..] {
+            self.model.choices(&s, &mut choices);
+            let step = choices.iter().find_map(|&c| {
+                let mut t = s.clone();
+                self.model.apply(&mut t, c);
+                (t.fingerprint() == want).then_some((c, t))
+            });
+            let Some((c, t)) = step else { break };
+            path.push(self.model.to_move(&s, c));
+            s = t;
+        }
+        path
+    }
+}
+
+/// Everything a finished (or stopped) check reports.
+#[derive(Clone, Debug)]
+pub struct Report {
+    /// Final counters.
+    pub progress: Progress,
+    /// Wall time in seconds (0 where no clock is available).
+    pub seconds: f64,
+    /// Fingerprint-table bytes per unique state.
+    pub bytes_per_state: f64,
+    /// The outcome.
+    pub verdict: Verdict,
+}
+
+impl Report {
+    /// Unique states per second.
+    pub fn unique_per_second(&self) -> f64 {
+        if self.seconds > 0.0 {
+            self.progress.unique as f64 / self.seconds
+        } else {
+            0.0
+        }
+    }
+}
+
+/// Runs a whole check natively, timed.
+#[cfg(not(target_arch = "wasm32"))]
+pub fn check(cfg: CheckConfig) -> (Explorer, Report) {
+    let start = std::time::Instant::now();
+    let mut ex = Explorer::new(cfg);
+    while !ex.run(4_096) {}
+    let seconds = start.elapsed().as_secs_f64();
+    let report = Report {
+        progress: ex.progress(),
+        seconds,
+        bytes_per_state: ex.bytes_per_state(),
+        verdict: ex.verdict(),
+    };
+    (ex, report)
+}
+
+/// The budgets in one line, for reports.
+pub fn describe_bounds(cfg: &CheckConfig) -> String {
+    let b = &cfg.bounds;
+    let depth = if b.max_depth == u32::MAX {
+        "none".to_string()
+    } else {
+        b.max_depth.to_string()
+    };
+    format!(
+        "proposers {}, timers {} per active node, crashes {}, duplicates {}, losses {}, \
+         requests {}, client timeouts {}, max depth {depth}",
+        b.proposers, b.timers, b.crashes, b.duplicates, b.losses, b.requests, b.client_timeouts
+    )
+}
+
+fn protocol_name(cfg: &CheckConfig) -> String {
+    let mut s = match crate::engine::Protocol::of(cfg.quirks) {
+        Some(p) => p.name().to_string(),
+        None => format!("quirks [{}]", cfg.quirks.enabled().join(", ")),
+    };
+    if !cfg.bugs.none() {
+        s.push_str(&format!(", bugs [{}]", cfg.bugs.enabled().join(", ")));
+    }
+    s
+}
+
+/// The report as text: the configuration, the counters and the verdict (with the moves of a
+/// counterexample).
+pub fn report_text(cfg: &CheckConfig, r: &Report, model: &Model) -> String {
+    let p = &r.progress;
+    let mut s = format!(
+        "check: {} nodes, {} log, {}, {}\nbounds: {}\n",
+        cfg.nodes,
+        cfg.log.name(),
+        cfg.search.name(),
+        protocol_name(cfg),
+        describe_bounds(cfg)
+    );
+    s.push_str(&format!(
+        "states {}  unique {}  depth {}  {:.2} s  {:.0} unique states/s  {:.1} bytes/state\n",
+        p.states,
+        p.unique,
+        p.depth,
+        r.seconds,
+        r.unique_per_second(),
+        r.bytes_per_state
+    ));
+    match &r.verdict {
+        Verdict::Safe => {
+            let how = if p.depth_cut {
+                format!(" (paths cut at depth {})", cfg.bounds.max_depth)
+            } else {
+                " (exhausted)".to_string()
+            };
+            s.push_str(&format!(
+                "verdict: SAFE — no violation in {} unique states within the bounds{how}\n",
+                p.unique
+            ));
+        }
+        Verdict::Unfinished => s.push_str(&format!(
+            "verdict: UNFINISHED — stopped at {} unique states, no violation so far\n",
+            p.unique
+        )),
+        Verdict::Violation { violation, path } => {
+            s.push_str(&format!(
+                "verdict: VIOLATION of {} after {} moves ({} of them the fixed prefix)\n{}\n",
+                violation.invariant.name(),
+                model.prefix.len() + path.len(),
+                model.prefix.len(),
+                violation.detail
+            ));
+            for (i, mv) in path.iter().enumerate() {
+                s.push_str(&format!("  {:>3}. {}\n", i + 1, mv.describe()));
+            }
+        }
+    }
+    s
+}
+
+/// The report as one JSON object (for scripts and the benchmark).
+pub fn report_json(cfg: &CheckConfig, r: &Report) -> String {
+    let p = &r.progress;
+    let (verdict, invariant, detail, moves) = match &r.verdict {
+        Verdict::Safe => ("safe", None, None, None),
+        Verdict::Unfinished => ("unfinished", None, None, None),
+        Verdict::Violation { violation, path } => (
+            "violation",
+            Some(violation.invariant.name()),
+            Some(violation.detail.clone()),
+            Some(path.iter().map(Move::describe).collect::<Vec<_>>()),
+        ),
+    };
+    serde_json::json!({
+        "nodes": cfg.nodes,
+        "log": cfg.log.name(),
+        "search": cfg.search.name(),
+        "protocol": protocol_name(cfg),
+        "bounds": describe_bounds(cfg),
+        "states": p.states,
+        "unique": p.unique,
+        "depth": p.depth,
+        "depth_cut": p.depth_cut,
+        "seconds": r.seconds,
+        "unique_per_second": r.unique_per_second(),
+        "bytes_per_state": r.bytes_per_state,
+        "verdict": verdict,
+        "invariant": invariant,
+        "detail": detail,
+        "moves": moves,
+    })
+    .to_string()
+}
