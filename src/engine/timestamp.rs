@@ -1119,6 +1119,15 @@ mod tests {
 
     #[test]
     fn a_store_that_finds_a_rivals_bound_stops_serving() {
+        // A rival's bound below the target, and one above it: a foreign value is never taken
+        // for the store's own, however high (the second kills the `&&` → `||` mutant that
+        // only a high rival bound exposes).
+        for rival_bound in [7, 100_000] {
+            store_meets_a_rival_bound_at_its_extension(rival_bound);
+        }
+    }
+
+    fn store_meets_a_rival_bound_at_its_extension(rival_bound: u64) {
         // A bound proposer that sees a foreign value at its sequence must not serve from it.
         // (The fence would notice the rival's acceptances at the check already; switching it
         // off isolates the last line of defence, at the extension itself, which is what
@@ -1148,7 +1157,7 @@ mod tests {
                     seq: 1,
                     ballot: ballot(9, 3),
                     value: Value::Bound {
-                        bound: 7,
+                        bound: rival_bound,
                         owner: rival,
                     },
                 },
