@@ -2,6 +2,9 @@
 //! counterexample replayed by the ordinary simulator to the same violation.
 #![cfg(not(target_arch = "wasm32"))]
 
+#[path = "common/cli.rs"]
+mod cli;
+use cli::paxoscope;
 use paxoscope::check::{
     self, replay, Bounds, CheckConfig, Explorer, LogUnderTest, Search, Verdict,
 };
@@ -222,18 +225,6 @@ fn text_and_json_reports_name_the_numbers_and_the_verdict() {
     assert_eq!(json["invariant"], "agreement");
     assert!(json["unique"].as_u64().unwrap() > 1);
     assert!(json["bytes_per_state"].as_f64().unwrap() > 0.0);
-}
-
-fn paxoscope(args: &[&str]) -> (i32, String, String) {
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_paxoscope"))
-        .args(args)
-        .output()
-        .expect("binary runs");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
 }
 
 #[test]

@@ -2,17 +2,9 @@
 
 use std::process::Command;
 
-fn paxoscope(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_paxoscope"))
-        .args(args)
-        .output()
-        .expect("binary runs");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
+#[path = "common/cli.rs"]
+mod cli;
+use cli::paxoscope;
 
 #[test]
 fn a_safe_run_prints_a_summary_and_exits_zero() {

@@ -2,7 +2,9 @@
 //! count), they equal the committed fixture the browser's workers are compared with
 //! (`e2e/sweep.test.mjs`), and bad arguments are refused in words.
 
-use std::process::Command;
+#[path = "common/cli.rs"]
+mod cli;
+use cli::paxoscope;
 
 /// The sweep both sides compute: the CLI here, the page's Web Workers in the e2e test (its
 /// link is `SWEEP_LINK` there). Regenerate with `UPDATE_FIXTURES=1 cargo test --test sweep`.
@@ -21,16 +23,10 @@ const FIXTURE_ARGS: [&str; 10] = [
 const FIXTURE: &str = "tests/fixtures/sweep-leader-crash-seed7.csv";
 
 fn sweep(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_paxoscope"))
-        .arg("sweep")
-        .args(args)
-        .output()
-        .expect("binary runs");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
+    let all: Vec<&str> = std::iter::once("sweep")
+        .chain(args.iter().copied())
+        .collect();
+    paxoscope(&all)
 }
 
 #[test]
