@@ -14,6 +14,7 @@
 
 pub mod bench;
 pub mod check;
+pub mod codec;
 pub mod engine;
 pub mod lab;
 pub mod sim;

@@ -8,7 +8,8 @@ use cli::paxoscope;
 use paxoscope::check::{
     self, replay, Bounds, CheckConfig, Explorer, LogUnderTest, Search, Verdict,
 };
-use paxoscope::sim::{trace, Invariant};
+use paxoscope::codec::trace;
+use paxoscope::sim::Invariant;
 
 fn leadership(timers: u8, crashes: u8, search: Search) -> CheckConfig {
     let mut c = CheckConfig::new(3, LogUnderTest::Leadership);

@@ -70,7 +70,7 @@ fn a_trace_file_is_written() {
     ]);
     assert_eq!(code, 0);
     let text = std::fs::read_to_string(&path).unwrap();
-    assert!(paxoscope::sim::trace::import(&text).is_ok());
+    assert!(paxoscope::codec::trace::import(&text).is_ok());
     let _ = std::fs::remove_file(path);
 }
 

@@ -1,9 +1,9 @@
 //! One seed reproduces a run exactly, and time travel is exact: rewinding and replaying gives
 //! the same world; acting in the past forks.
 
+use paxoscope::codec::trace::{export, trace_hash};
 use paxoscope::engine::{NodeId, MS};
 use paxoscope::sim::scenario;
-use paxoscope::sim::trace::{export, trace_hash};
 use paxoscope::sim::{Action, Intervention, Run, SimConfig, Time};
 
 const S: Time = 1_000_000;

@@ -7,8 +7,9 @@
 
 use std::sync::OnceLock;
 
+use paxoscope::codec::{share, trace};
 use paxoscope::lab::{Lab, LabAction, NoticeKind};
-use paxoscope::sim::{share, trace, Run};
+use paxoscope::sim::Run;
 use proptest::prelude::*;
 use serde_json::Value;
 

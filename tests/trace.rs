@@ -1,9 +1,9 @@
 //! Trace export and import: the documented shape, round trips, and refusals.
 
-use paxoscope::sim::scenario;
-use paxoscope::sim::trace::{
+use paxoscope::codec::trace::{
     export, import, rebuild, trace_hash, ImportError, Replay, TRACE_VERSION,
 };
+use paxoscope::sim::scenario;
 use paxoscope::sim::{Run, Time};
 use serde_json::Value;
 

@@ -2,8 +2,8 @@
 //! test") and the dueling lab. Run with `scripts/test.sh browser`.
 #![cfg(target_arch = "wasm32")]
 
+use paxoscope::codec::trace;
 use paxoscope::lab::{Lab, LabAction};
-use paxoscope::sim::trace;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 

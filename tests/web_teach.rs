@@ -4,7 +4,7 @@
 #![cfg(target_arch = "wasm32")]
 
 use paxoscope::engine::{Bugs, Msg};
-use paxoscope::sim::{glossary, tour};
+use paxoscope::lab::{glossary, tour};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 use web_sys::{Element, HtmlInputElement};

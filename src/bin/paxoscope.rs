@@ -10,13 +10,14 @@ mod cli {
     use clap::builder::PossibleValuesParser;
     use clap::{Parser, Subcommand};
     use paxoscope::check::{self, CheckConfig, LogUnderTest, Search, Verdict};
+    use paxoscope::codec::summary::Summary;
+    use paxoscope::codec::sweep as codec_sweep;
+    use paxoscope::codec::trace;
     use paxoscope::engine::{BackoffPolicy, Bugs, Protocol, Quirks, MS};
     use paxoscope::sim::config::Preset;
     use paxoscope::sim::scenario;
-    use paxoscope::sim::summary::Summary;
     use paxoscope::sim::swarm::{self, SwarmOutcome};
     use paxoscope::sim::sweep::{self, SweepSpec};
-    use paxoscope::sim::trace;
     use paxoscope::sim::{fresh_seed, Invariant, Run, SimConfig};
 
     /// Prints a line on stdout; a closed pipe (`paxoscope swarm … | head`) ends the program
@@ -549,7 +550,7 @@ mod cli {
         let summaries = sweep::summarize(&spec, &rows);
         let mut to_stdout = false;
         if let Some(path) = &args.csv {
-            let mut text = String::from(sweep::CSV_HEADER);
+            let mut text = String::from(codec_sweep::CSV_HEADER);
             text.push('\n');
             for r in &rows {
                 text.push_str(&r.csv());
@@ -569,7 +570,9 @@ mod cli {
             }
         }
         if let Some(path) = &args.svg {
-            if let Err(error) = std::fs::write(path, sweep::cdf_svg(&spec, &rows, &args.title)) {
+            if let Err(error) =
+                std::fs::write(path, codec_sweep::cdf_svg(&spec, &rows, &args.title))
+            {
                 return CliError::Write {
                     path: path.clone(),
                     error,
@@ -578,11 +581,11 @@ mod cli {
             }
         }
         if args.json {
-            say!("{}", sweep::json(&spec, &summaries));
+            say!("{}", codec_sweep::json(&spec, &summaries));
         } else if to_stdout {
-            eprint!("{}", sweep::table(&spec, &summaries));
+            eprint!("{}", codec_sweep::table(&spec, &summaries));
         } else {
-            for line in sweep::table(&spec, &summaries).lines() {
+            for line in codec_sweep::table(&spec, &summaries).lines() {
                 say!("{line}");
             }
         }

@@ -310,7 +310,7 @@ impl Experiments {
 
     /// The rows as a CSV file (header first), as `paxoscope sweep --csv` writes them.
     pub fn csv(&self) -> String {
-        let mut s = String::from(sweep::CSV_HEADER);
+        let mut s = String::from(crate::codec::sweep::CSV_HEADER);
         s.push('\n');
         for r in self.rows() {
             s.push_str(&r.csv());
@@ -384,7 +384,7 @@ mod tests {
         }
         assert_eq!(e.status, SweepStatus::Done);
         let cli = crate::sim::sweep::run_all(&spec, 2, false).unwrap();
-        let mut want = String::from(sweep::CSV_HEADER);
+        let mut want = String::from(crate::codec::sweep::CSV_HEADER);
         want.push('\n');
         for r in &cli {
             want.push_str(&r.csv());

@@ -12,26 +12,17 @@
 //! * [`sweep`]: experiments — a scenario run many times per setting, downtime statistics.
 //! * [`tour`], [`breakdown`]: guided tours, and violations shaped for the Break Paxos panel.
 
-pub mod breakdown;
 pub mod checker;
 pub mod config;
-pub mod explain;
-pub mod glossary;
 pub mod history;
 pub mod intervention;
 pub mod queue;
 pub mod rng;
 pub mod run;
-pub mod rusttest;
 pub mod scenario;
-pub mod share;
-pub mod summary;
 pub mod swarm;
 pub mod sweep;
-pub mod tour;
-pub mod trace;
 pub mod units;
-pub mod view;
 pub mod world;
 
 pub use checker::{Invariant, Violation};

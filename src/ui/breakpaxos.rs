@@ -1,16 +1,16 @@
 //! The Break Paxos tab: one switch per injected bug with the rule it removes and a one-click
 //! counterexample, and — once the cursor is past a violation — a picture of what broke
-//! (built by [`crate::sim::breakdown`]).
+//! (built by [`crate::lab::breakdown`]).
 
 use yew::prelude::*;
 
 use super::format::{escape_into as esc, node_color, px, secs, value};
 use super::store::{dispatch, use_lab};
 use crate::engine::{Bugs, NodeId, Quirks};
+use crate::lab::breakdown::{self, Ack, Breakdown};
 use crate::lab::LabAction;
-use crate::sim::breakdown::{self, Ack, Breakdown};
+use crate::lab::{explain, glossary};
 use crate::sim::checker::Invariant;
-use crate::sim::{explain, glossary};
 
 /// Width of the violation pictures' coordinate box.
 const W: f64 = 440.0;

@@ -18,8 +18,8 @@ use yew::prelude::*;
 use super::format::{frac, node_color, owner_color};
 use super::store::use_lab;
 use crate::engine::{Address, LockName, NodeId, Role, TimerKind};
+use crate::lab::view::{self, MessageView, NodeView, ViolationView};
 use crate::lab::LabAction;
-use crate::sim::view::{self, MessageView, NodeView, ViolationView};
 use crate::sim::{Invariant, Run};
 
 /// SVG coordinate box.

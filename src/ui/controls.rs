@@ -296,7 +296,7 @@ pub fn Settings() -> Html {
 pub fn Faults() -> Html {
     let store = use_quiet_lab();
     let lab = store.lab();
-    let nodes = crate::sim::view::nodes(&lab.run);
+    let nodes = crate::lab::view::nodes(&lab.run);
     let partitioned = lab.run.world().partition.iter().any(|&g| g != 0);
     let selected = lab.selected_node;
     html! {

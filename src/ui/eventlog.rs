@@ -8,12 +8,12 @@ use yew::prelude::*;
 
 use super::store::use_lab;
 use crate::engine::{Msg, NodeId};
+use crate::lab::explain::{self, Category};
+use crate::lab::glossary;
+use crate::lab::view::{self, LogFilter};
 use crate::lab::LabAction;
-use crate::sim::explain::{self, Category};
-use crate::sim::glossary;
 use crate::sim::history::{MessageRecord, TraceEvent};
 use crate::sim::units;
-use crate::sim::view::{self, LogFilter};
 
 /// Rows per page ("show earlier" adds another page).
 const PAGE: usize = 200;

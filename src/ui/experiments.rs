@@ -17,12 +17,13 @@ use yew::prelude::*;
 
 use super::format::px;
 use super::store::{dispatch, use_quiet_lab, LabHandle};
+use crate::codec::sweep::{self as codec_sweep, PALETTE};
 use crate::engine::{BackoffPolicy, Protocol};
 use crate::lab::experiments::{Chunk, Experiments, SweepForm, SweepStatus, HORIZON};
 use crate::lab::{LabAction, NoticeKind};
 use crate::sim::config::Preset;
 use crate::sim::scenario;
-use crate::sim::sweep::{self, RunRow, PALETTE};
+use crate::sim::sweep::{self, RunRow};
 use crate::sim::Time;
 
 /// Where the worker script is, relative to the page.
@@ -515,7 +516,7 @@ fn open_cell(
     t: Option<Time>,
     what: &str,
 ) -> Html {
-    let text = sweep::show_ms(t);
+    let text = codec_sweep::show_ms(t);
     match (t, e.run_at_percentile(setting, p)) {
         (Some(_), Some(r)) => {
             let label = format!(
@@ -570,11 +571,11 @@ fn summary(store: &LabHandle, e: &Experiments) -> Html {
                         { open_cell(store, e, i, 95, s.downtime.p95, "95th-percentile") }
                         { open_cell(store, e, i, 99, s.downtime.p99, "99th-percentile") }
                         { open_cell(store, e, i, 100, s.downtime.max, "slowest") }
-                        <td>{ sweep::show_defined(&s.from_timeout, s.from_timeout.p50) }</td>
-                        <td>{ sweep::show_mean(s.elections_x100) }</td>
-                        <td>{ sweep::show_mean(s.preempted_x100) }</td>
-                        <td>{ sweep::show_mean(s.messages_x100) }</td>
-                        <td>{ sweep::show_ms(s.no_service.p50) }</td>
+                        <td>{ codec_sweep::show_defined(&s.from_timeout, s.from_timeout.p50) }</td>
+                        <td>{ codec_sweep::show_mean(s.elections_x100) }</td>
+                        <td>{ codec_sweep::show_mean(s.preempted_x100) }</td>
+                        <td>{ codec_sweep::show_mean(s.messages_x100) }</td>
+                        <td>{ codec_sweep::show_ms(s.no_service.p50) }</td>
                     </tr>
                 }) }
             </tbody>

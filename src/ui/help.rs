@@ -9,8 +9,8 @@ use yew::prelude::*;
 use super::format::node_color;
 use super::store::{dispatch, use_quiet_lab};
 use crate::engine::{Msg, NodeId};
+use crate::lab::glossary;
 use crate::lab::LabAction;
-use crate::sim::glossary;
 
 const KEYS: [(&str, &str); 6] = [
     ("Space", "play or pause"),

@@ -5,7 +5,7 @@
 //! The panel is mostly text, so it is written as markup strings in a few blocks (each
 //! replaced only when its text changes) with one delegated click handler reading the
 //! buttons' `data-act`: a tree of `html!` tags this size would cost the bundle several times
-//! more. Every value shown comes from [`crate::sim::view`]; nothing here is user input, and
+//! more. Every value shown comes from [`crate::lab::view`]; nothing here is user input, and
 //! text is escaped anyway.
 
 use std::fmt::Write;
@@ -18,10 +18,11 @@ use super::format::{dur, escape as esc, secs};
 use super::store::use_lab;
 use crate::engine::proposer::Proposer;
 use crate::engine::{Address, LogId, NodeId, NodeSet, Phase, Value};
+use crate::lab::view::{self, ClusterSummary, MessageDetail, MsgStatus, NodeDetail, SlotRow};
 use crate::lab::LabAction;
+use crate::lab::{explain, glossary};
 use crate::sim::history::DropReason;
-use crate::sim::view::{self, ClusterSummary, MessageDetail, MsgStatus, NodeDetail, SlotRow};
-use crate::sim::{explain, glossary, Action, Run};
+use crate::sim::{Action, Run};
 
 /// How many recent sequences of each log the node panel lists.
 const ROWS: usize = 8;

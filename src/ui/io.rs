@@ -14,8 +14,8 @@ use yew::prelude::*;
 
 use super::hooks::replace_query;
 use super::store::{dispatch, use_quiet_lab};
+use crate::codec::{rusttest, trace};
 use crate::lab::{LabAction, NoticeKind};
-use crate::sim::{rusttest, trace};
 
 /// The browser's clipboard, if this page may use it (it is missing outside secure contexts).
 fn clipboard() -> Option<web_sys::Clipboard> {

@@ -9,7 +9,7 @@ use yew::prelude::*;
 
 use super::format::{escape, node_color, px};
 use super::store::use_lab;
-use crate::sim::view::{self, Band};
+use crate::lab::view::{self, Band};
 
 const W: f64 = 460.0;
 /// Left edge of the axis bar.

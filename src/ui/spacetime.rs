@@ -15,10 +15,10 @@ use super::eventlog::closest_data;
 use super::format::{dur, node_color, owner_color, px, secs};
 use super::store::{use_lab, LabHandle};
 use crate::engine::{Address, Role};
+use crate::lab::explain;
+use crate::lab::view::{self, Arrow};
 use crate::lab::LabAction;
-use crate::sim::explain;
 use crate::sim::history::{EventKind, Fate, MarkerKind, MsgId};
-use crate::sim::view::{self, Arrow};
 use crate::sim::{units, Time};
 
 const W: f64 = 460.0;

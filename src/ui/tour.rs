@@ -1,14 +1,14 @@
 //! Guided tours in the page: the caption card over the cluster picture, the tour picker in
 //! the header, and an invitation on a first visit. The tours themselves are
-//! [`crate::sim::tour`]; these components only show the lab's tour state and dispatch.
+//! [`crate::lab::tour`]; these components only show the lab's tour state and dispatch.
 
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use super::format::secs;
 use super::store::{dispatch, use_lab, use_quiet_lab};
+use crate::lab::tour;
 use crate::lab::LabAction;
-use crate::sim::tour;
 
 /// Moves keyboard focus to `selector` inside `root` (so a new card is reachable) without
 /// letting the focus scroll the page, then scrolls just enough for the picture and the caption

@@ -6,9 +6,9 @@
 //! says which case. Each case also rewinds and plays forward again, which must reproduce
 //! the same fingerprint exactly (time travel is part of determinism).
 
+use paxoscope::codec::trace::trace_hash;
 use paxoscope::engine::Protocol;
 use paxoscope::sim::scenario;
-use paxoscope::sim::trace::trace_hash;
 use paxoscope::sim::{Run, Time};
 
 /// Seeds per (scenario, profile).

@@ -18,5 +18,5 @@ pub fn replay(name: &str, t: u64) -> (usize, u64) {
     let mut run = paxoscope::sim::Run::new(s.config, s.interventions).expect("valid");
     run.seek(t);
     let n = run.cursor_event();
-    (n, paxoscope::sim::trace::trace_hash(run.history(), n))
+    (n, paxoscope::codec::trace::trace_hash(run.history(), n))
 }

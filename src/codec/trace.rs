@@ -25,13 +25,13 @@ use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 use serde_json::Value;
 
-use super::checker::Violation;
-use super::config::{SimConfig, Time, MAX_CURSOR};
-use super::history::{Chunked, EventKind, History, MessageRecord, TraceEvent};
-use super::intervention::{Action, Intervention};
-use super::run::Run;
-use super::units::clip;
 use crate::engine::{Address, Incarnation, Msg, NodeId, Observation, TimerKind};
+use crate::sim::checker::Violation;
+use crate::sim::config::{SimConfig, Time, MAX_CURSOR};
+use crate::sim::history::{Chunked, EventKind, History, MessageRecord, TraceEvent};
+use crate::sim::intervention::{Action, Intervention};
+use crate::sim::run::Run;
+use crate::sim::units::clip;
 
 /// Current trace format version.
 pub const TRACE_VERSION: u64 = 2;
@@ -77,7 +77,7 @@ enum EventLine<'a> {
     Drop {
         #[serde(flatten)]
         message: Option<MessageLine<'a>>,
-        reason: super::history::DropReason,
+        reason: crate::sim::history::DropReason,
     },
     Boot {
         at: Address,
@@ -321,7 +321,7 @@ impl fmt::Display for ImportError {
             ImportError::TooLarge { bytes } => write!(
                 f,
                 "this file is {} MB; traces up to {} MB can be imported",
-                super::units::fixed(*bytes as i128 * 10 / (1024 * 1024), 1, 1),
+                crate::sim::units::fixed(*bytes as i128 * 10 / (1024 * 1024), 1, 1),
                 MAX_IMPORT_BYTES / (1024 * 1024)
             ),
             ImportError::NotJson { line, column } => write!(
@@ -557,7 +557,7 @@ pub fn import(text: &str) -> Result<Imported, ImportError> {
             column: 1,
             problem: format!(
                 "{} is past the one hour a trace can cover",
-                super::units::secs(t)
+                crate::sim::units::secs(t)
             ),
         });
     }

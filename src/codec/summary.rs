@@ -5,11 +5,11 @@ use std::fmt::Write;
 
 use serde::{Serialize, Serializer};
 
-use super::config::Time;
-use super::history::History;
-use super::run::Run;
-use super::world::World;
 use crate::engine::{Msg, NodeId, Seq};
+use crate::sim::config::Time;
+use crate::sim::history::History;
+use crate::sim::run::Run;
+use crate::sim::world::World;
 
 /// A run's outcome in numbers.
 #[derive(Clone, Debug, PartialEq, Serialize)]

@@ -4,11 +4,6 @@
 //! Everything here is computed from the run at its cursor; the UI only turns it into SVG.
 //! Keeping it here (not in components) means it is tested natively like the engine.
 
-use super::checker::{Invariant, QuorumVote, ServedRange, Violation};
-use super::config::{SimConfig, Time};
-use super::history::{DropReason, EventKind, Fate, History, MarkerKind, MessageRecord, MsgId};
-use super::run::Run;
-use super::units;
 use crate::engine::client::LockState;
 use crate::engine::election::ElectionState;
 use crate::engine::locks::LockTable;
@@ -18,6 +13,11 @@ use crate::engine::{
     Address, Ballot, ClientId, LeaderId, LockName, LogId, Msg, NodeId, NodeSet, Observation,
     ProtocolConfig, Role, Seq, TimerKind, Value,
 };
+use crate::sim::checker::{Invariant, QuorumVote, ServedRange, Violation};
+use crate::sim::config::{SimConfig, Time};
+use crate::sim::history::{DropReason, EventKind, Fate, History, MarkerKind, MessageRecord, MsgId};
+use crate::sim::run::Run;
+use crate::sim::units;
 
 /// A node as the cluster view draws it.
 #[derive(Clone, Debug, PartialEq)]

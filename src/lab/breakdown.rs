@@ -3,11 +3,11 @@
 //! promise an acceptor forgot, the crash in between) so the panel can draw the reason instead
 //! of only stating it.
 
-use super::checker::{Invariant, QuorumVote, ServedRange, Violation};
-use super::config::Time;
-use super::history::{EventKind, History};
-use super::run::Run;
 use crate::engine::{Address, Ballot, Incarnation, LogId, Msg, NodeId, NodeSet, Seq, Value};
+use crate::sim::checker::{Invariant, QuorumVote, ServedRange, Violation};
+use crate::sim::config::Time;
+use crate::sim::history::{EventKind, History};
+use crate::sim::run::Run;
 
 /// One acknowledgement an acceptor sent: a Promise or an Accepted.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

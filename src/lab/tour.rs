@@ -7,17 +7,18 @@
 //! so going back (and forward again) seeks instead of recomputing, and a tour stays exact.
 //! [`Progress`] is the state of one tour being followed; [`crate::lab::Lab`] owns it.
 
-use super::config::Time;
 use super::explain;
-use super::history::{EventKind, History, MessageRecord, TraceEvent};
-use super::intervention::{Action, Intervention, Param};
-use super::run::Run;
-use super::units::secs;
-use super::SimConfig;
+use super::{Lab, LabAction, NoticeKind};
 use crate::engine::{
     Address, BackoffPolicy, Ballot, FailReason, LogId, Msg, NodeId, Observation, Phase, Role, Seq,
     TimerKind, Value, MS,
 };
+use crate::sim::config::Time;
+use crate::sim::history::{EventKind, History, MessageRecord, TraceEvent};
+use crate::sim::intervention::{Action, Intervention, Param};
+use crate::sim::run::Run;
+use crate::sim::units::secs;
+use crate::sim::SimConfig;
 
 const S: Time = 1_000_000;
 
@@ -259,7 +260,7 @@ fn and_list(items: &[String]) -> String {
 
 /// A duration in seconds without trailing zeros: "0.3 s", "1.5 s".
 fn seconds(t: Time) -> String {
-    format!("{} s", super::units::short(i128::from(t), 6))
+    format!("{} s", crate::sim::units::short(i128::from(t), 6))
 }
 
 impl Hit<'_> {
@@ -1024,6 +1025,94 @@ impl Progress {
         self.config = fresh.config().clone();
         self.interventions = fresh.interventions().to_vec();
         while self.at < target && self.next(fresh) {}
+    }
+}
+
+// --- Driving a tour from the lab ---
+
+/// Whether an action takes the user off a tour's path (it moves or changes the run); looking
+/// around — selecting, switching tabs, help — does not.
+pub(super) fn leaves_tour(a: &LabAction) -> bool {
+    !matches!(
+        a,
+        LabAction::Tick(_)
+            | LabAction::Pause
+            | LabAction::SetSpeed(_)
+            | LabAction::SelectNode(_)
+            | LabAction::SelectMessage(_)
+            | LabAction::Highlight(_)
+            | LabAction::SetLogFilter(_)
+            | LabAction::SetTab(_)
+            | LabAction::ToggleHelp
+            | LabAction::TogglePresenter
+            | LabAction::Dismiss(_)
+            | LabAction::StartSplit
+            | LabAction::ToggleSplit(_)
+            | LabAction::CancelSplit
+            | LabAction::StartTour(_)
+            | LabAction::TourNext
+            | LabAction::TourBack
+            | LabAction::TourResume
+            | LabAction::ExitTour
+            | LabAction::RunSweep(_)
+            | LabAction::SweepRows { .. }
+            | LabAction::SweepFailed { .. }
+            | LabAction::CancelSweep
+            | LabAction::SelectSweepSetting(_)
+    )
+}
+
+/// Guided tours.
+impl Lab {
+    pub(super) fn start_tour(&mut self, name: &str) {
+        let Some(info) = info(name) else {
+            self.notify(
+                NoticeKind::Error,
+                format!(
+                    "There is no tour called '{}'.",
+                    crate::sim::units::clip(name, 40)
+                ),
+            );
+            return;
+        };
+        self.tour = None;
+        self.apply(LabAction::LoadScenario(info.scenario.to_string()));
+        self.playing = false;
+        self.tour = Some(Progress::start(info, &self.run));
+    }
+
+    /// Puts the run at the tour's current stop; if the user left the tour's run (forked it,
+    /// loaded another scenario, changed a setting), rebuilds it from the tour's scenario.
+    fn back_on_tour(&mut self, p: &mut Progress) {
+        if p.same_run(&self.run) {
+            p.return_to_stop(&mut self.run);
+        } else {
+            self.apply(LabAction::LoadScenario(p.info.scenario.to_string()));
+            p.replay(&mut self.run);
+        }
+        self.playing = false;
+        self.split = None;
+        p.paused = false;
+    }
+
+    pub(super) fn tour_action(&mut self, action: LabAction) {
+        let Some(mut p) = self.tour.take() else {
+            return;
+        };
+        match action {
+            LabAction::TourNext => {
+                self.back_on_tour(&mut p);
+                p.next(&mut self.run);
+            }
+            LabAction::TourBack => {
+                self.back_on_tour(&mut p);
+                p.back(&mut self.run);
+            }
+            LabAction::TourResume => self.back_on_tour(&mut p),
+            _ => return, // ExitTour: the run stays where it is.
+        }
+        self.announced = self.run.world().checker.violations.len();
+        self.tour = Some(p);
     }
 }
 

@@ -1,10 +1,10 @@
 //! Every recorded event in one line of plain words — for the event log, tours and tooltips.
 
-use super::history::{DropReason, EventKind, History, MessageRecord, TraceEvent};
 use crate::engine::{
     Address, FailReason, LockResult, LogId, Msg, Observation, Phase, TimerKind, TimestampResult,
     Value,
 };
+use crate::sim::history::{DropReason, EventKind, History, MessageRecord, TraceEvent};
 
 /// "leadership[3]" or "timestamp[0]".
 pub fn slot(log: LogId, seq: u64) -> String {
@@ -366,11 +366,11 @@ fn observed(at: Address, o: &Observation) -> String {
         Observation::LockGranted { lock, token, client } => format!("{node} grants {lock} to {client} (token {token})"),
         Observation::ClientLocked { lock, until, .. } => format!(
             "{client} holds {lock}; its lease runs until {}",
-            super::units::secs(*until)
+            crate::sim::units::secs(*until)
         ),
         Observation::ClientLockRefreshed { lock, until } => format!(
             "{client} refreshed {lock}: its lease now runs until {}",
-            super::units::secs(*until)
+            crate::sim::units::secs(*until)
         ),
         Observation::ClientLockEnded { lock, why } => match *why {
             "released" => format!("{client} releases {lock}"),

@@ -102,12 +102,12 @@ pub struct BugInfo {
     /// What the node does instead with the switch on.
     pub broken: &'static str,
     /// The invariant its counterexample breaks first.
-    pub breaks: super::checker::Invariant,
+    pub breaks: crate::sim::checker::Invariant,
 }
 
 /// What each bug of [`crate::engine::Bugs::NAMES`] removes (None for an unknown name).
 pub fn bug(name: &str) -> Option<BugInfo> {
-    use super::checker::Invariant;
+    use crate::sim::checker::Invariant;
     Some(match name {
         "acceptor-forgets" => BugInfo {
             title: "Acceptors forget on a crash",

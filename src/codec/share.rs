@@ -16,12 +16,12 @@ use std::fmt::{self, Write};
 
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 
-use super::config::{Preset, SimConfig, Time};
-use super::intervention::{Action, Intervention, LinkFilter, Param, Scripted};
-use super::scenario;
-use super::units;
-use super::Run;
 use crate::engine::{Address, BackoffPolicy, Micros, Msg, NodeId, TimerKind, MS};
+use crate::sim::config::{Preset, SimConfig, Time};
+use crate::sim::intervention::{Action, Intervention, LinkFilter, Param, Scripted};
+use crate::sim::scenario;
+use crate::sim::units;
+use crate::sim::Run;
 
 /// What a link describes.
 #[derive(Clone, Debug, PartialEq)]
@@ -153,7 +153,7 @@ pub enum LinkProblem {
         /// Why.
         why: String,
     },
-    /// `t=` is not a time up to [`MAX_CURSOR`](super::config::MAX_CURSOR).
+    /// `t=` is not a time up to [`MAX_CURSOR`](crate::sim::config::MAX_CURSOR).
     BadTime(String),
     /// `st=` (the cursor's step inside an instant) is not a step count.
     BadSteps(String),
@@ -450,7 +450,7 @@ fn num<T: std::str::FromStr + TryFrom<u64>>(s: &str) -> Result<T, String> {
 pub fn decode_intervention(s: &str) -> Result<Intervention, String> {
     let parts: Vec<&str> = s.split(':').collect();
     let at: Time = num(parts[0])?;
-    if at > super::config::MAX_CURSOR {
+    if at > crate::sim::config::MAX_CURSOR {
         return Err(format!(
             "{} µs is past the last moment a link can reach (an hour)",
             units::clip(parts[0], 24)
@@ -746,7 +746,7 @@ pub fn decode(query: &str) -> (Shared, Vec<LinkProblem>) {
         Some(v) => v
             .parse::<Time>()
             .ok()
-            .filter(|t| *t <= super::config::MAX_CURSOR)
+            .filter(|t| *t <= crate::sim::config::MAX_CURSOR)
             .unwrap_or_else(|| {
                 warnings.push(LinkProblem::BadTime(v.to_string()));
                 0

@@ -8,13 +8,13 @@
 //! ([`trace::import`] of seed, configuration and interventions). It then seeks to the exact
 //! step of the cursor (as [`trace::export`]'s `cursor_steps` does) and asserts.
 //!
-//! [`trace_hash`]: crate::sim::trace::trace_hash
+//! [`trace_hash`]: crate::codec::trace::trace_hash
 
-use super::config::Preset;
-use super::run::Run;
 use super::share::{self, Shared};
 use super::trace;
-use super::units;
+use crate::sim::config::Preset;
+use crate::sim::run::Run;
+use crate::sim::units;
 
 /// `1234567` as `1_234_567`: long literals a reader can check at a glance.
 fn grouped(n: u64) -> String {
@@ -139,7 +139,8 @@ pub fn generate(run: &Run, scenario: Option<&str>, preset: Preset) -> String {
     line(&format!("fn {}() {{", test_name(run, scenario)));
     match exact_link(run, scenario, preset) {
         Some(query) => {
-            line("    use paxoscope::sim::{share, trace, Run};");
+            line("    use paxoscope::codec::{share, trace};");
+            line("    use paxoscope::sim::Run;");
             line("");
             line("    // The run as its share link describes it: seed, configuration, interventions, cursor.");
             line(&format!("    let link = {};", raw(&query)));
@@ -148,7 +149,8 @@ pub fn generate(run: &Run, scenario: Option<&str>, preset: Preset) -> String {
             line("    let mut run = Run::new(shared.config, shared.interventions).expect(\"a valid run\");");
         }
         None => {
-            line("    use paxoscope::sim::{trace, Run};");
+            line("    use paxoscope::codec::trace;");
+            line("    use paxoscope::sim::Run;");
             line("");
             line("    // The run as a trace header: seed, full configuration and interventions.");
             line(&format!("    let header = {};", raw(&trace_header(run))));
