@@ -5,8 +5,12 @@
 
 use crate::engine::{BackoffPolicy, Protocol, MS};
 use crate::sim::config::Preset;
-use crate::sim::sweep::{self, RunRow, SettingSummary, SweepSpec};
+use crate::sim::sweep::{self, SettingSummary};
 use crate::sim::Time;
+
+// What the Experiments panel draws with, re-exported for `src/ui` (which imports only `lab`).
+pub use crate::codec::sweep::{show_defined, show_mean, show_ms, PALETTE};
+pub use crate::sim::sweep::{ms, RunRow, SweepSpec};
 
 /// Runs a worker computes per message: small enough for a smooth progress bar and a quick
 /// Cancel, large enough that messaging costs nothing next to the runs.

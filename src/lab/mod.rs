@@ -15,16 +15,30 @@ pub mod tour;
 pub mod view;
 
 pub use action::LabAction;
+
+// The vocabulary the UI draws and names its actions in, re-exported on purpose: `src/ui`
+// imports from `crate::lab` only (tests/layers.rs fails otherwise), so what the UI can see of
+// the engine and the simulator is this list — values and names, never the `World`.
+pub use crate::codec::trace::MAX_IMPORT_BYTES;
+pub use crate::engine::proposer::Proposer;
+pub use crate::engine::{
+    Address, BackoffPolicy, Ballot, Bugs, LeaderId, LockName, LogId, Msg, NodeId, NodeSet,
+    Observation, Phase, Protocol, Quirks, Role, TimerKind, Value, MS,
+};
+pub use crate::sim::checker::Invariant;
+pub use crate::sim::config::{Preset, Time};
+pub use crate::sim::history::{
+    DropReason, EventKind, Fate, History, Marker, MarkerKind, MessageRecord, MsgId, TraceEvent,
+};
+pub use crate::sim::intervention::{Action, Param};
+pub use crate::sim::{scenario, units, Run};
 pub use duel::{Duel, DuelCounters, DuelRun, DuelSide};
 
 use crate::codec::share::{self, Shared};
-use crate::engine::{NodeId, Observation, MS};
-use crate::sim::config::{Preset, SimConfig};
-use crate::sim::history::{EventKind, MarkerKind, MsgId};
-use crate::sim::intervention::{Action, Intervention};
-use crate::sim::scenario;
+use crate::codec::trace;
+use crate::sim::config::SimConfig;
+use crate::sim::intervention::Intervention;
 use crate::sim::sweep::SweepSpec;
-use crate::sim::Run;
 use experiments::Experiments;
 use view::LogFilter;
 
@@ -471,6 +485,35 @@ impl Lab {
     pub fn rust_test(&self) -> String {
         crate::codec::rusttest::generate(&self.run, self.scenario.as_deref(), self.preset)
     }
+    /// Messages sent so far, by type (indexed like [`Msg::TYPE_NAMES`]).
+    pub fn sent_by_type(&self) -> &[u64] {
+        &self.run.world().stats.sent_by_type
+    }
+
+    /// Steps simulated up to the cursor.
+    pub fn steps(&self) -> u64 {
+        self.run.world().steps
+    }
+
+    /// Whether the network is split into groups right now.
+    pub fn partitioned(&self) -> bool {
+        self.run.world().partition.iter().any(|&g| g != 0)
+    }
+
+    /// How many clients the run has (timestamp and lock clients).
+    pub fn clients(&self) -> usize {
+        self.run.world().clients.len()
+    }
+
+    /// The run as a version-2 trace, for the Export button.
+    pub fn export_trace(&self) -> String {
+        trace::export(&self.run)
+    }
+
+    /// Where to paste the Rust test, and what it pins (shown next to Copy as Rust test).
+    pub fn rust_test_hint(&self) -> String {
+        crate::codec::rusttest::paste_hint(&self.run, self.scenario.as_deref())
+    }
 }
 
 /// Events where "step to the next phase" stops.
@@ -500,7 +543,6 @@ pub fn is_phase(e: &EventKind) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::codec::trace;
     use crate::engine::BackoffPolicy;
     use crate::sim::intervention::Param;
 

@@ -13,7 +13,7 @@ use super::help::Help;
 use super::hooks::{current_query, replace_query, use_animation_frame, use_keys, KeyPress};
 use super::io::IoButtons;
 use super::sidebar::Sidebar;
-use super::store::{dispatch, LabHandle, LabStore, QuietLab};
+use super::store::{LabHandle, LabStore, QuietLab};
 use super::timeline::Timeline;
 use super::tour::{TourCard, TourPicker};
 use crate::lab::{Lab, LabAction};
@@ -21,56 +21,49 @@ use crate::lab::{Lab, LabAction};
 /// The whole application.
 #[component]
 pub fn App() -> Html {
-    let store = use_reducer(|| LabStore::new(Lab::from_query(&current_query())));
+    let store = LabHandle::new(use_reducer(|| {
+        LabStore::new(Lab::from_query(&current_query()))
+    }));
     let playing = store.lab().playing;
 
-    let on_frame = {
-        let d = store.dispatcher();
-        Callback::from(move |dt: f64| d.dispatch(LabAction::Tick(dt)))
-    };
+    let on_frame = store.callback(|dt: f64| Some(LabAction::Tick(dt)));
     use_animation_frame(playing, on_frame);
     // Sweeps compute in Web Workers whichever tab is open.
     use_sweep_workers(&store);
 
-    let on_key = {
-        let d = store.dispatcher();
-        // The store shares one lab across versions, so this reads the live help flag.
-        let live = store.clone();
-        Callback::from(
-            move |KeyPress {
-                      event: e,
-                      on_control,
-                  }: KeyPress| {
-                let (help, touring, presenting) = {
-                    let lab = live.lab();
-                    (lab.help, lab.tour.is_some(), lab.presenting)
-                };
-                let action = match e.key().as_str() {
-                    "?" => LabAction::ToggleHelp,
-                    "Escape" if help => LabAction::ToggleHelp,
-                    _ if help => return,
-                    // A presenter's clicker sends PageDown/PageUp; on a tour they step it.
-                    "PageDown" if touring => LabAction::TourNext,
-                    "PageUp" if touring => LabAction::TourBack,
-                    // Clickers send arrows too; in presenter mode they step the tour wherever the
-                    // focus is (the tour's own buttons have it).
-                    "ArrowRight" if touring && presenting => LabAction::TourNext,
-                    "ArrowLeft" if touring && presenting => LabAction::TourBack,
-                    // Otherwise Space and the arrows on a focused control are that control's.
-                    " " | "ArrowRight" | "ArrowLeft" if on_control => return,
-                    " " => LabAction::TogglePlay,
-                    "ArrowRight" => LabAction::Step,
-                    "ArrowLeft" => LabAction::StepBack,
-                    "n" | "N" => LabAction::TourNext,
-                    "b" | "B" => LabAction::TourBack,
-                    "Escape" => LabAction::SelectNode(None),
-                    _ => return,
-                };
-                e.prevent_default();
-                d.dispatch(action);
-            },
-        )
-    };
+    // Reads the live lab (help open? on a tour?) when the key comes, not at this render.
+    let on_key = store.reading(
+        move |lab: &Lab,
+              KeyPress {
+                  event: e,
+                  on_control,
+              }: KeyPress| {
+            let (help, touring, presenting) = (lab.help, lab.tour.is_some(), lab.presenting);
+            let action = match e.key().as_str() {
+                "?" => LabAction::ToggleHelp,
+                "Escape" if help => LabAction::ToggleHelp,
+                _ if help => return None,
+                // A presenter's clicker sends PageDown/PageUp; on a tour they step it.
+                "PageDown" if touring => LabAction::TourNext,
+                "PageUp" if touring => LabAction::TourBack,
+                // Clickers send arrows too; in presenter mode they step the tour wherever the
+                // focus is (the tour's own buttons have it).
+                "ArrowRight" if touring && presenting => LabAction::TourNext,
+                "ArrowLeft" if touring && presenting => LabAction::TourBack,
+                // Otherwise Space and the arrows on a focused control are that control's.
+                " " | "ArrowRight" | "ArrowLeft" if on_control => return None,
+                " " => LabAction::TogglePlay,
+                "ArrowRight" => LabAction::Step,
+                "ArrowLeft" => LabAction::StepBack,
+                "n" | "N" => LabAction::TourNext,
+                "b" | "B" => LabAction::TourBack,
+                "Escape" => LabAction::SelectNode(None),
+                _ => return None,
+            };
+            e.prevent_default();
+            Some(action)
+        },
+    );
     use_keys(on_key);
 
     // Keep the share link in the address bar (not on every frame while playing).
@@ -84,14 +77,14 @@ pub fn App() -> Html {
         });
     }
 
-    let context: LabHandle = store.clone();
+    let context = store.clone();
     let quiet = QuietLab::new(store.clone());
     let help = store.lab().help;
     let title = store
         .lab()
         .scenario
         .as_deref()
-        .and_then(crate::sim::scenario::by_name)
+        .and_then(crate::lab::scenario::by_name)
         .map(|s| (s.title, s.lesson));
     let duel_open = store.lab().duel.is_some();
     let presenting = store.lab().presenting;
@@ -106,10 +99,10 @@ pub fn App() -> Html {
                     <TourPicker />
                     <button type="button" id="present" aria-pressed={presenting.to_string()}
                             title="Presenter mode: large type and high contrast for a lecture hall; PageDown/PageUp step a tour"
-                            onclick={dispatch(&store, LabAction::TogglePresenter)}>
+                            onclick={store.send(LabAction::TogglePresenter)}>
                         { if presenting { "Leave presenter mode" } else { "Present" } }
                     </button>
-                    <button type="button" class="help-button" aria-keyshortcuts="?" onclick={dispatch(&store, LabAction::ToggleHelp)}>{ "? Help" }</button>
+                    <button type="button" class="help-button" aria-keyshortcuts="?" onclick={store.send(LabAction::ToggleHelp)}>{ "? Help" }</button>
                 </header>
                 <main class="main">
                 <SafetyBanner />

@@ -4,7 +4,7 @@
 use yew::prelude::*;
 
 use super::format::secs;
-use super::store::{dispatch, use_lab};
+use super::store::use_lab;
 use crate::lab::{LabAction, NoticeKind};
 
 /// Live safety status.
@@ -12,11 +12,11 @@ use crate::lab::{LabAction, NoticeKind};
 pub fn SafetyBanner() -> Html {
     let store = use_lab();
     let lab = store.lab();
-    let w = lab.run.world();
-    let bugs = w.cfg.protocol.bugs.enabled();
-    let quirks = w.cfg.protocol.quirks;
-    let profile = match crate::engine::Protocol::of(quirks) {
-        Some(crate::engine::Protocol::Textbook) => None,
+    let protocol = &lab.run.config().protocol;
+    let bugs = protocol.bugs.enabled();
+    let quirks = protocol.quirks;
+    let profile = match crate::lab::Protocol::of(quirks) {
+        Some(crate::lab::Protocol::Textbook) => None,
         Some(p) => Some(format!("Protocol: {}", p.name())),
         None => Some(format!("AtlasDB quirks: {}", quirks.enabled().join(", "))),
     };
@@ -29,7 +29,7 @@ pub fn SafetyBanner() -> Html {
                     <strong>{ format!("✗ Safety violated: {}", v.invariant.name()) }</strong>
                     <span class="rule">{ v.invariant.rule() }</span>
                     <span class="detail">{ format!("At {}: {}", secs(v.t), v.detail) }</span>
-                    <button id="jump-violation" onclick={dispatch(&store, LabAction::JumpToViolation)}>{ "Jump to the first bad event" }</button>
+                    <button id="jump-violation" onclick={store.send(LabAction::JumpToViolation)}>{ "Jump to the first bad event" }</button>
                 </div>
             }
         }
@@ -67,7 +67,7 @@ pub fn Notices() -> Html {
                 html! {
                     <li class={classes!("notice", class)}>
                         <span>{ n.text.clone() }</span>
-                        <button class="dismiss" aria-label="Dismiss" onclick={dispatch(&store, LabAction::Dismiss(i))}>{ "×" }</button>
+                        <button class="dismiss" aria-label="Dismiss" onclick={store.send(LabAction::Dismiss(i))}>{ "×" }</button>
                     </li>
                 }
             }) }

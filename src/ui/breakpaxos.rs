@@ -4,13 +4,12 @@
 
 use yew::prelude::*;
 
-use super::format::{escape_into as esc, node_color, px, secs, value};
-use super::store::{dispatch, use_lab};
-use crate::engine::{Bugs, NodeId, Quirks};
+use super::format::{node_color, px, secs, value};
+use super::store::use_lab;
 use crate::lab::breakdown::{self, Ack, Breakdown};
 use crate::lab::LabAction;
 use crate::lab::{explain, glossary};
-use crate::sim::checker::Invariant;
+use crate::lab::{Bugs, Invariant, NodeId, Quirks};
 
 /// Width of the violation pictures' coordinate box.
 const W: f64 = 440.0;
@@ -20,7 +19,7 @@ const W: f64 = 440.0;
 pub fn BreakPaxos() -> Html {
     let store = use_lab();
     let lab = store.lab();
-    let bugs = lab.run.world().cfg.protocol.bugs;
+    let bugs = lab.run.config().protocol.bugs;
     let h = lab.run.history();
     // When a violation comes into view, scroll the panel up to its explanation.
     let root = use_node_ref();
@@ -41,23 +40,15 @@ pub fn BreakPaxos() -> Html {
             }
         });
     }
-    // Static text is markup (cheap in the bundle); only controls are virtual nodes.
     let verdict = match h.first_violation() {
         Some((i, v)) if lab.run.cursor_event() > i => {
-            let mut m = format!(
-                "<h3 id=\"bp-title\">✗ {} broken at {}</h3><p class=\"bp-rule\"><strong>The rule: </strong>{}</p>",
-                v.invariant.name(),
-                secs(v.t),
-                v.invariant.rule()
-            );
-            picture(&mut m, &breakdown::of(&lab.run, i, v));
-            m.push_str("<p class=\"bp-detail\">");
-            esc(&mut m, &v.detail);
-            m.push_str("</p>");
             html! {
                 <section class="bp-verdict violated" aria-labelledby="bp-title">
-                    { Html::from_html_unchecked(m.into()) }
-                    <button id="bp-jump" class="primary" onclick={dispatch(&store, LabAction::JumpToViolation)}>
+                    <h3 id="bp-title">{ format!("✗ {} broken at {}", v.invariant.name(), secs(v.t)) }</h3>
+                    <p class="bp-rule"><strong>{ "The rule: " }</strong>{ v.invariant.rule() }</p>
+                    { picture(&breakdown::of(&lab.run, i, v)) }
+                    <p class="bp-detail">{ v.detail.clone() }</p>
+                    <button id="bp-jump" class="primary" onclick={store.send(LabAction::JumpToViolation)}>
                         { "Jump to the first bad event" }
                     </button>
                 </section>
@@ -85,21 +76,18 @@ pub fn BreakPaxos() -> Html {
                 { for Bugs::NAMES.iter().map(|&name| {
                     let Some(info) = glossary::bug(name) else { return html! {} };
                     let on = bugs.get(name) == Some(true);
-                    let about = format!(
-                        "<p><span class=\"bp-label\">Rule: </span>{}</p><p><span class=\"bp-label\">Switched on: </span>{} Breaks {}.</p>",
-                        info.rule, info.broken, info.breaks.name()
-                    );
                     html! {
                         <li class={classes!("bp-bug", on.then_some("on"))} data-bug={name}>
                             <label class="bp-switch">
                                 <input type="checkbox" role="switch" id={format!("bug-{name}")} checked={on}
-                                       onchange={dispatch(&store, LabAction::SetBug(name.into(), !on))} />
+                                       onchange={store.send(LabAction::SetBug(name.into(), !on))} />
                                 <span class="bp-title">{ info.title }</span>
                                 <code>{ name }</code>
                             </label>
-                            { Html::from_html_unchecked(about.into()) }
+                            <p><span class="bp-label">{ "Rule: " }</span>{ info.rule }</p>
+                            <p><span class="bp-label">{ "Switched on: " }</span>{ format!("{} Breaks {}.", info.broken, info.breaks.name()) }</p>
                             <button class="bp-cx" id={format!("cx-{name}")}
-                                    onclick={dispatch(&store, LabAction::ShowCounterexample(name.into()))}>
+                                    onclick={store.send(LabAction::ShowCounterexample(name.into()))}>
                                 { "Show a counterexample" }
                             </button>
                         </li>
@@ -117,7 +105,7 @@ pub fn BreakPaxos() -> Html {
 fn FoundInRealCode() -> Html {
     let store = use_lab();
     let lab = store.lab();
-    let quirks = lab.run.world().cfg.protocol.quirks;
+    let quirks = lab.run.config().protocol.quirks;
     html! {
         <section class="bp-real" aria-labelledby="bp-real-title">
             <h3 id="bp-real-title">{ "Found in real code: AtlasDB as written" }</h3>
@@ -130,7 +118,7 @@ fn FoundInRealCode() -> Html {
                         <li class={classes!("bp-bug", "bp-quirk", on.then_some("on"), info.hazard.map(|_| "hazard"))} data-quirk={name}>
                             <label class="bp-switch">
                                 <input type="checkbox" role="switch" id={format!("quirk-{name}")} checked={on}
-                                       onchange={dispatch(&store, LabAction::SetQuirk(name.into(), !on))} />
+                                       onchange={store.send(LabAction::SetQuirk(name.into(), !on))} />
                                 <span class="bp-title">{ info.title }</span>
                                 <code>{ name }</code>
                             </label>
@@ -142,7 +130,7 @@ fn FoundInRealCode() -> Html {
                                     <>
                                         <p><span class="bp-label">{ "Hazard: " }</span>{ hazard }</p>
                                         <button class="bp-cx" id={format!("hazard-{name}")}
-                                                onclick={dispatch(&store, LabAction::ShowHazard(name.into()))}>
+                                                onclick={store.send(LabAction::ShowHazard(name.into()))}>
                                             { "Show it happen" }
                                         </button>
                                     </>
@@ -159,30 +147,60 @@ fn FoundInRealCode() -> Html {
     }
 }
 
-/// `<text>` at (x, y) with a class; `body` must not contain markup.
-fn text(out: &mut String, class: &str, x: f64, y: f64, body: &str) {
-    out.push_str(&format!(
-        "<text class=\"{class}\" x=\"{}\" y=\"{}\">{body}</text>",
-        px(x),
-        px(y)
-    ));
+/// `<text>` at (x, y) with a class.
+fn text(class: &'static str, x: f64, y: f64, body: &str) -> Html {
+    html! { <text class={class} x={px(x)} y={px(y)}>{ body.to_string() }</text> }
 }
 
 /// A rectangle from `x0` to `x1` (at least 3 wide).
-fn bar(out: &mut String, x0: f64, x1: f64, y: f64, h: f64) {
-    out.push_str(&format!(
-        "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"3\"/>",
-        px(x0),
-        px(y),
-        px((x1 - x0).max(3.0)),
-        px(h)
-    ));
+fn bar(x0: f64, x1: f64, y: f64, h: f64) -> Html {
+    html! { <rect x={px(x0)} y={px(y)} width={px((x1 - x0).max(3.0))} height={px(h)} rx="3" /> }
 }
 
-/// Appends the violation as an SVG picture. Built as markup (a few dozen elements, redrawn
-/// rarely) rather than as virtual nodes, which keeps the bundle small.
-fn picture(out: &mut String, b: &Breakdown) {
-    let mut s = String::with_capacity(2_000);
+/// The picture's elements, with `<g>` groups opened and closed in drawing order.
+#[derive(Default)]
+struct Svg {
+    parts: Vec<Html>,
+    open: Vec<(Classes, Option<String>, Vec<Html>)>,
+}
+
+impl Svg {
+    fn push(&mut self, h: Html) {
+        self.parts.push(h);
+    }
+
+    /// Starts a `<g>`: what is pushed until [`Svg::end`] goes inside it.
+    fn group(&mut self, class: impl Into<Classes>, style: Option<String>) {
+        let outer = std::mem::take(&mut self.parts);
+        self.open.push((class.into(), style, outer));
+    }
+
+    fn end(&mut self) {
+        if let Some((class, style, outer)) = self.open.pop() {
+            let inner = std::mem::replace(&mut self.parts, outer);
+            self.parts
+                .push(html! { <g {class} {style}>{ for inner }</g> });
+        }
+    }
+}
+
+/// `s.push(text(…))`.
+macro_rules! push_text {
+    ($s:ident, $($a:expr),+ $(,)?) => {
+        $s.push(text($($a),+))
+    };
+}
+
+/// `s.push(bar(…))`.
+macro_rules! push_bar {
+    ($s:ident, $($a:expr),+ $(,)?) => {
+        $s.push(bar($($a),+))
+    };
+}
+
+/// The violation as an SVG picture (nothing for a violation told in words only).
+fn picture(b: &Breakdown) -> Html {
+    let mut s = Svg::default();
     let (height, label) = match b {
         Breakdown::Quorums {
             nodes,
@@ -194,14 +212,14 @@ fn picture(out: &mut String, b: &Breakdown) {
             let n = usize::from(*nodes);
             let x = |i: usize| 40.0 + i as f64 * (W - 80.0) / (n.max(2) - 1) as f64;
             for (q, y, ty, class) in [(first, 32.0, 16.0, "q1"), (second, 144.0, 182.0, "q2")] {
-                s.push_str(&format!(
-                    "<g class=\"bp-quorum\" style=\"--q:{}\">",
-                    node_color(q.ballot.node)
-                ));
+                s.group(
+                    "bp-quorum",
+                    Some(format!("--q:{}", node_color(q.ballot.node))),
+                );
                 for m in q.acceptors.iter() {
-                    bar(&mut s, x(m.index()) - 22.0, x(m.index()) + 22.0, y, 14.0);
+                    push_bar!(s, x(m.index()) - 22.0, x(m.index()) + 22.0, y, 14.0);
                 }
-                s.push_str("</g>");
+                s.end();
                 let what = format!(
                     "Quorum {} {}: {} at {}",
                     &class[1..],
@@ -209,25 +227,24 @@ fn picture(out: &mut String, b: &Breakdown) {
                     value(q.value),
                     q.ballot
                 );
-                text(&mut s, class, 8.0, ty, &what);
+                push_text!(s, class, 8.0, ty, &what);
             }
             for i in 0..n {
                 let id = NodeId::from_index(i);
-                s.push_str(&format!(
-                    "<g class=\"bp-node{}\"><circle cx=\"{}\" cy=\"95\" r=\"17\" style=\"--owner:{}\"/>",
-                    if shared.contains(id) { " shared" } else { "" },
-                    px(x(i)),
-                    node_color(id)
-                ));
-                text(&mut s, "", x(i), 100.0, &id.to_string());
-                s.push_str("</g>");
+                s.group(
+                    classes!("bp-node", (shared.contains(id)).then_some("shared")),
+                    None,
+                );
+                s.push(html! { <circle cx={px(x(i))} cy="95" r="17" style={format!("--owner:{}", node_color(id))} /> });
+                push_text!(s, "", x(i), 100.0, &id.to_string());
+                s.end();
             }
             let note = if shared.is_empty() {
                 "no node in both quorums".to_string()
             } else {
                 format!("{shared} in both: should have carried value 1")
             };
-            text(&mut s, "bp-note", W - 8.0, 68.0, &note);
+            push_text!(s, "bp-note", W - 8.0, 68.0, &note);
             (
                 190.0,
                 format!(
@@ -246,60 +263,56 @@ fn picture(out: &mut String, b: &Breakdown) {
         } => {
             let n = usize::from(*nodes);
             let x = |i: usize| 40.0 + i as f64 * (W - 80.0) / (n.max(2) - 1) as f64;
-            s.push_str(&format!(
-                "<g class=\"bp-quorum\" style=\"--q:{}\">",
-                node_color(acked.ballot.node)
-            ));
+            s.group(
+                "bp-quorum",
+                Some(format!("--q:{}", node_color(acked.ballot.node))),
+            );
             for m in acked.acceptors.iter() {
-                bar(&mut s, x(m.index()) - 22.0, x(m.index()) + 22.0, 32.0, 14.0);
+                push_bar!(s, x(m.index()) - 22.0, x(m.index()) + 22.0, 32.0, 14.0);
             }
-            s.push_str("</g>");
+            s.end();
             let what = format!(
                 "Acked by {}: {} at {}",
                 acked.acceptors,
                 value(acked.value),
                 acked.ballot
             );
-            text(&mut s, "q1", 8.0, 16.0, &what);
+            push_text!(s, "q1", 8.0, 16.0, &what);
             for i in 0..n {
                 let id = NodeId::from_index(i);
-                s.push_str(&format!(
-                    "<g class=\"bp-node{}\"><circle cx=\"{}\" cy=\"95\" r=\"17\" style=\"--owner:{}\"/>",
-                    if acked.acceptors.contains(id) { " shared" } else { "" },
-                    px(x(i)),
-                    node_color(id)
-                ));
-                text(&mut s, "", x(i), 100.0, &id.to_string());
-                s.push_str("</g>");
+                s.group(
+                    classes!(
+                        "bp-node",
+                        (acked.acceptors.contains(id)).then_some("shared")
+                    ),
+                    None,
+                );
+                s.push(html! { <circle cx={px(x(i))} cy="95" r="17" style={format!("--owner:{}", node_color(id))} /> });
+                push_text!(s, "", x(i), 100.0, &id.to_string());
+                s.end();
             }
             let note = format!(
                 "{} of {n} acked — a majority is {majority}",
                 acked.acceptors.len()
             );
-            text(&mut s, "bp-note", W - 8.0, 68.0, &note);
+            push_text!(s, "bp-note", W - 8.0, 68.0, &note);
             let mut height = 130.0;
             if let Some(c) = chosen {
-                s.push_str(&format!(
-                    "<g class=\"bp-quorum\" style=\"--q:{}\">",
-                    node_color(c.ballot.node)
-                ));
+                s.group(
+                    "bp-quorum",
+                    Some(format!("--q:{}", node_color(c.ballot.node))),
+                );
                 for m in c.acceptors.iter() {
-                    bar(
-                        &mut s,
-                        x(m.index()) - 22.0,
-                        x(m.index()) + 22.0,
-                        144.0,
-                        14.0,
-                    );
+                    push_bar!(s, x(m.index()) - 22.0, x(m.index()) + 22.0, 144.0, 14.0,);
                 }
-                s.push_str("</g>");
+                s.end();
                 let what = format!(
                     "Chosen by the majority {}: {} at {}",
                     c.acceptors,
                     value(c.value),
                     c.ballot
                 );
-                text(&mut s, "q2", 8.0, 182.0, &what);
+                push_text!(s, "q2", 8.0, 182.0, &what);
                 height = 190.0;
             }
             (
@@ -318,10 +331,7 @@ fn picture(out: &mut String, b: &Breakdown) {
             after,
             ..
         } => {
-            s.push_str(&format!(
-                "<line class=\"bp-axis\" x1=\"20\" y1=\"60\" x2=\"{}\" y2=\"60\"/>",
-                px(W - 20.0)
-            ));
+            s.push(html! { <line class="bp-axis" x1="20" y1="60" x2={px(W - 20.0)} y2="60" /> });
             let ack = |a: &Ack| format!("{} {}", a.what, a.ballot);
             let marks = [
                 before.as_ref().map(|a| ("kept", a.t, ack(a))),
@@ -334,18 +344,18 @@ fn picture(out: &mut String, b: &Breakdown) {
                     continue;
                 };
                 let x = 60.0 + i as f64 * 106.0;
-                s.push_str(&format!("<g class=\"bp-mark {class}\">"));
+                s.group(classes!("bp-mark", class), None);
                 if class == "event" {
-                    bar(&mut s, x - 7.0, x + 7.0, 53.0, 14.0);
+                    push_bar!(s, x - 7.0, x + 7.0, 53.0, 14.0);
                 } else {
-                    s.push_str(&format!("<circle cx=\"{}\" cy=\"60\" r=\"9\"/>", px(x)));
+                    s.push(html! { <circle cx={px(x)} cy="60" r="9" /> });
                 }
-                text(&mut s, "", x, 36.0, &what);
-                text(&mut s, "bp-t", x, 88.0, &secs(t));
-                s.push_str("</g>");
+                push_text!(s, "", x, 36.0, &what);
+                push_text!(s, "bp-t", x, 88.0, &secs(t));
+                s.end();
             }
-            text(
-                &mut s,
+            push_text!(
+                s,
                 "bp-lane",
                 4.0,
                 106.0,
@@ -368,11 +378,11 @@ fn picture(out: &mut String, b: &Breakdown) {
             let rows = ranges.len() as f64 * 38.0;
             let height = 50.0 + rows;
             if let Some((a, b)) = overlap {
-                s.push_str("<g class=\"bp-overlap\">");
-                bar(&mut s, x(*a), x(*b + 1), 10.0, rows);
-                s.push_str("</g>");
-                text(
-                    &mut s,
+                s.group("bp-overlap", None);
+                push_bar!(s, x(*a), x(*b + 1), 10.0, rows);
+                s.end();
+                push_text!(
+                    s,
                     "bp-twice",
                     x(*b + 1) + 4.0,
                     height - 24.0,
@@ -386,12 +396,9 @@ fn picture(out: &mut String, b: &Breakdown) {
                     (Invariant::RealTimeOrder, _) => "then gave a later request",
                     _ => "handed out",
                 };
-                s.push_str(&format!(
-                    "<g class=\"bp-range\" style=\"--owner:{}\">",
-                    node_color(r.node)
-                ));
-                text(
-                    &mut s,
+                s.group("bp-range", Some(format!("--owner:{}", node_color(r.node))));
+                push_text!(
+                    s,
                     "",
                     20.0,
                     y + 8.0,
@@ -401,45 +408,34 @@ fn picture(out: &mut String, b: &Breakdown) {
                         format!("{}: {} {role} {}–{}", secs(r.t), r.node, r.first, r.last)
                     },
                 );
-                bar(&mut s, x(r.first), x(r.last + 1), y + 13.0, 12.0);
-                s.push_str("</g>");
+                push_bar!(s, x(r.first), x(r.last + 1), y + 13.0, 12.0);
+                s.end();
                 if *invariant == Invariant::RealTimeOrder && i == 1 {
                     let note = "← later, yet smaller: time went backwards";
-                    text(&mut s, "bp-twice", x(r.last + 1) + 6.0, y + 23.0, note);
+                    push_text!(s, "bp-twice", x(r.last + 1) + 6.0, y + 23.0, note);
                 }
             }
             if let Some(b) = bound {
-                s.push_str(&format!(
-                    "<g class=\"bp-bound\"><line x1=\"{0}\" y1=\"6\" x2=\"{0}\" y2=\"{1}\"/>",
-                    px(x(*b)),
-                    px(height - 16.0)
-                ));
-                text(&mut s, "", x(*b), height - 4.0, &format!("bound {b}"));
-                s.push_str("</g>");
+                s.group("bp-bound", None);
+                s.push(
+                    html! { <line x1={px(x(*b))} y1="6" x2={px(x(*b))} y2={px(height - 16.0)} /> },
+                );
+                push_text!(s, "", x(*b), height - 4.0, &format!("bound {b}"));
+                s.end();
             }
-            s.push_str(&format!(
-                "<line class=\"bp-axis\" x1=\"20\" y1=\"{0}\" x2=\"{1}\" y2=\"{0}\"/>",
-                px(height - 20.0),
-                px(W - 20.0)
-            ));
-            text(&mut s, "bp-t", 20.0, height - 4.0, &span.0.to_string());
-            text(
-                &mut s,
-                "bp-t end",
-                W - 20.0,
-                height - 4.0,
-                &span.1.to_string(),
-            );
+            s.push(html! { <line class="bp-axis" x1="20" y1={px(height - 20.0)} x2={px(W - 20.0)} y2={px(height - 20.0)} /> });
+            push_text!(s, "bp-t", 20.0, height - 4.0, &span.0.to_string());
+            push_text!(s, "bp-t end", W - 20.0, height - 4.0, &span.1.to_string(),);
             (
                 height,
                 "The conflicting timestamps on a number line".to_string(),
             )
         }
-        Breakdown::Text => return,
+        Breakdown::Text => return Html::default(),
     };
-    out.push_str(&format!(
-        "<svg class=\"bp-picture\" viewBox=\"0 0 {} {}\" role=\"img\" aria-label=\"{label}\">{s}</svg>",
-        px(W),
-        px(height)
-    ));
+    html! {
+        <svg class="bp-picture" viewBox={format!("0 0 {} {}", px(W), px(height))} role="img" aria-label={label}>
+            { for s.parts }
+        </svg>
+    }
 }

@@ -17,10 +17,9 @@ use yew::prelude::*;
 
 use super::format::{frac, node_color, owner_color};
 use super::store::use_lab;
-use crate::engine::{Address, LockName, NodeId, Role, TimerKind};
-use crate::lab::view::{self, MessageView, NodeView, ViolationView};
+use crate::lab::view::{MessageView, NodeView, Scene, ViolationView};
 use crate::lab::LabAction;
-use crate::sim::{Invariant, Run};
+use crate::lab::{Address, Invariant, LockName, NodeId, Role, TimerKind};
 
 /// SVG coordinate box.
 pub const WIDTH: f64 = 1000.0;
@@ -173,7 +172,10 @@ struct NodeProps {
     group: Option<usize>,
     /// Time is moving: the countdown's moving parts are zeroed (see `Picture`).
     live: bool,
+    /// Enter or Space on the focused glyph.
     onclick: Callback<NodeId>,
+    /// A click on the glyph (the picture decides: a message drawn over it wins).
+    onpick: Callback<(NodeId, MouseEvent)>,
 }
 
 /// A glyph's line of text with a trailing space: the glyph's lines are separate `<text>`s,
@@ -229,7 +231,7 @@ fn NodeGlyph(p: &NodeProps) -> Html {
         if !p.live {
             extra.push_str(&format!(
                 ", {} s left",
-                crate::sim::units::fixed(i128::from(c.left), 6, 1)
+                crate::lab::units::fixed(i128::from(c.left), 6, 1)
             ));
         }
         parts.push(circle(
@@ -293,7 +295,7 @@ fn NodeGlyph(p: &NodeProps) -> Html {
     }
     html! {
         <g {class} role="button" tabindex="0" aria-label={label.clone()} aria-pressed={p.selected.to_string()}
-           data-node={id.0.to_string()} data-role={role} {onkeydown}>
+           data-node={id.0.to_string()} data-role={role} {onkeydown} onclick={p.onpick.reform(move |e: MouseEvent| (id, e))}>
             <title>{ label }</title>
             { for parts }
         </g>
@@ -344,7 +346,7 @@ impl Ring {
                 format!(
                     "{} {} s",
                     countdown_name(c.kind),
-                    crate::sim::units::fixed(i128::from(c.left), 6, 1)
+                    crate::lab::units::fixed(i128::from(c.left), 6, 1)
                 )
             }),
         })
@@ -484,7 +486,7 @@ const PILL_COLOURS: usize = 10;
 /// Where the marks' sprites start: after one pill per message type and colour. (It was a
 /// literal 160 — sixteen types — and the lock and refused-connection messages, types 16–20,
 /// drew as marks or indexed past the end: found by the soak test.)
-const MARK_SPRITES: usize = crate::engine::Msg::TYPE_NAMES.len() * PILL_COLOURS;
+const MARK_SPRITES: usize = crate::lab::Msg::TYPE_NAMES.len() * PILL_COLOURS;
 
 /// The sprite of a pill: message type × colour.
 fn pill_sprite(type_index: usize, colour: usize) -> usize {
@@ -504,7 +506,7 @@ impl Sprites {
             let (w, h) = match MARKS.get(sprite.wrapping_sub(MARK_SPRITES)) {
                 Some(_) => (16.0, 18.0),
                 None => (
-                    pill_width(crate::engine::Msg::TYPE_NAMES[sprite / PILL_COLOURS]) + 2.0,
+                    pill_width(crate::lab::Msg::TYPE_NAMES[sprite / PILL_COLOURS]) + 2.0,
                     22.0,
                 ),
             };
@@ -514,7 +516,7 @@ impl Sprites {
                 g.set_fill_style_str(colour);
                 g.fill_text(mark, w / 2.0, 14.0).ok()?;
             } else {
-                let kind = crate::engine::Msg::TYPE_NAMES[sprite / PILL_COLOURS];
+                let kind = crate::lab::Msg::TYPE_NAMES[sprite / PILL_COLOURS];
                 g.set_fill_style_str(pill_colour(sprite % PILL_COLOURS));
                 g.set_stroke_style_str("rgba(0,0,0,0.3)");
                 g.begin_path();
@@ -894,51 +896,6 @@ fn violation_marks(v: &ViolationView, n: usize) -> Html {
     }
 }
 
-/// Everything one cluster picture shows, computed from a run at its cursor.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Scene {
-    /// Nodes with roles and countdowns.
-    pub nodes: Vec<NodeView>,
-    /// Messages in flight and recently dropped.
-    pub messages: Vec<MessageView>,
-    /// Number of clients (drawn under the ring).
-    pub clients: usize,
-    /// The lock each client holds, by its own account.
-    pub held: Vec<Option<LockName>>,
-    /// Node pairs that cannot talk (partition).
-    pub cut: Vec<(NodeId, NodeId)>,
-    /// The first safety violation, once the cursor is past it.
-    pub violation: Option<ViolationView>,
-}
-
-impl Scene {
-    /// The scene of `run` at its cursor.
-    pub fn of(run: &Run) -> Scene {
-        let nodes = view::nodes(run);
-        let mut messages = view::in_flight(run);
-        messages.extend(view::recent_drops(run, 600_000));
-        let w = run.world();
-        let n = nodes.len();
-        let mut cut = Vec::new();
-        for i in 0..n {
-            for j in i + 1..n {
-                let (a, b) = (NodeId::from_index(i), NodeId::from_index(j));
-                if !w.connected(a, b) {
-                    cut.push((a, b));
-                }
-            }
-        }
-        Scene {
-            nodes,
-            messages,
-            clients: w.clients.len(),
-            held: view::client_locks(run),
-            cut,
-            violation: view::violation(run),
-        }
-    }
-}
-
 /// What a [`Picture`] draws and how it reports clicks.
 #[derive(Properties, PartialEq)]
 pub struct PictureProps {
@@ -1048,42 +1005,44 @@ pub fn Picture(p: &PictureProps) -> Html {
             }
         });
     }
-    let onclick = {
-        let (hits, on_message, on_node, on_background, canvas) = (
-            sprites.clone(),
-            p.on_message.clone(),
-            p.on_node.clone(),
-            p.on_background.clone(),
-            canvas.clone(),
-        );
-        Callback::from(move |e: MouseEvent| {
+    // The message drawn under a click, if any (the canvas has no elements to click).
+    let message_at = {
+        let (hits, canvas) = (sprites.clone(), canvas.clone());
+        move |e: &MouseEvent| -> Option<u64> {
             // (Yew delegates events: `current_target` is its root, not this box.)
-            let Some(el) = canvas.cast::<web_sys::Element>() else {
-                return;
-            };
+            let el = canvas.cast::<web_sys::Element>()?;
             let r = el.get_bounding_client_rect();
             let u = WIDTH / r.width().max(1.0);
             let (x, y) = (
                 (f64::from(e.client_x()) - r.left()) * u,
                 (f64::from(e.client_y()) - r.top()) * u,
             );
-            let hit = hits
-                .borrow()
+            hits.borrow()
                 .hits
                 .iter()
                 .rev()
                 .find(|m| (m.x - x).abs() <= m.w / 2.0 + 2.0 && (m.y - y).abs() <= 12.0)
-                .map(|m| m.id);
-            let node = || {
-                let t = e.target()?.dyn_into::<web_sys::Element>().ok()?;
-                let g = t.closest("[data-node]").ok()??;
-                Some(NodeId(g.get_attribute("data-node")?.parse().ok()?))
-            };
-            match (hit, node()) {
-                (Some(id), _) => on_message.emit(id),
-                (None, Some(n)) => on_node.emit(n),
-                (None, None) => on_background.emit(()),
+                .map(|m| m.id)
+        }
+    };
+    // A click on a node's glyph: the message drawn over it if any, else the node. The glyph
+    // gets the click first; it stops there, so the box's handler below sees only the rest.
+    let onpick = {
+        let (message_at, on_message, on_node) =
+            (message_at.clone(), p.on_message.clone(), p.on_node.clone());
+        Callback::from(move |(id, e): (NodeId, MouseEvent)| {
+            e.stop_propagation();
+            match message_at(&e) {
+                Some(m) => on_message.emit(m),
+                None => on_node.emit(id),
             }
+        })
+    };
+    let onclick = {
+        let (on_message, on_background) = (p.on_message.clone(), p.on_background.clone());
+        Callback::from(move |e: MouseEvent| match message_at(&e) {
+            Some(m) => on_message.emit(m),
+            None => on_background.emit(()),
         })
     };
 
@@ -1145,7 +1104,7 @@ pub fn Picture(p: &PictureProps) -> Html {
                             let selected = p.selected_node == Some(node.id);
                             let group = split.then(|| group_of[i]);
                             html! {
-                                <NodeGlyph key={i} {selected} pos={node_pos(i, n)} {node} {split_group} {group} live={p.live} onclick={p.on_node.clone()} />
+                                <NodeGlyph key={i} {selected} pos={node_pos(i, n)} {node} {split_group} {group} live={p.live} onclick={p.on_node.clone()} onpick={onpick.clone()} />
                             }
                         }) }
                     </g>
@@ -1176,60 +1135,73 @@ fn why_caption(v: &ViolationView) -> Html {
         Invariant::UniqueTimestamps | Invariant::RealTimeOrder if v.ranges.len() >= 2 => (0, 1),
         _ => (usize::MAX, usize::MAX),
     };
-    let mut h = format!(
-        r#"<section class="why" aria-label="Why safety broke" id="why"><strong>Why {} broke</strong><ul>"#,
-        v.invariant.name()
-    );
-    for (i, line) in v.lines.iter().enumerate() {
-        let swatch = if i == a {
-            r#"<span class="swatch qa" aria-hidden="true"></span>"#
-        } else if i == b {
-            r#"<span class="swatch qb" aria-hidden="true"></span>"#
-        } else {
-            ""
-        };
-        h.push_str(&format!(
-            "<li>{swatch}{}</li>",
-            line.replace('&', "&amp;").replace('<', "&lt;")
-        ));
+    html! {
+        <section class="why" aria-label="Why safety broke" id="why">
+            <strong>{ format!("Why {} broke", v.invariant.name()) }</strong>
+            <ul>
+                { for v.lines.iter().enumerate().map(|(i, line)| html! {
+                    <li>
+                        if i == a {
+                            <span class="swatch qa" aria-hidden="true"></span>
+                        } else if i == b {
+                            <span class="swatch qb" aria-hidden="true"></span>
+                        }
+                        { line.clone() }
+                    </li>
+                }) }
+            </ul>
+        </section>
     }
-    h.push_str("</ul></section>");
-    Html::from_html_unchecked(h.into())
 }
 
-/// The legend's fixed part, as markup (cheaper in the bundle than a tree of `html!` tags).
-const LEGEND_ROLES: &str = concat!(
-    r#"<summary>Legend</summary><div class="legend-row"><span class="legend-head">Roles</span>"#,
-    r#"<span><i>★</i>leader</span><span><i>✓</i>follower</span><span><i>?</i>suspecting</span>"#,
-    r#"<span><i>◔</i>waiting</span><span><i>⚑</i>proposing</span><span><i>⚖</i>checking</span>"#,
-    r#"<span><i>✕</i>crashed</span></div>"#,
-    r#"<div class="legend-row"><span class="legend-head">Rings</span>"#,
-    r#"<span class="lg-ring backoff"><i></i>random wait before proposing</span>"#,
-    r#"<span class="lg-ring ping-timeout"><i></i>ping timeout: time left to hear from the leader</span>"#,
-    r#"<span class="lg-ring leadership-proposal-timeout"><i></i>proposal timeout</span>"#,
-    r#"<span class="lg-ring election-check-timeout"><i></i>catch-up / check timeout</span></div>"#,
-    r#"<div class="legend-row"><span class="legend-head">Messages</span><span>colour = whose ballot:</span>"#,
-);
-const LEGEND_MARKS: &str = concat!(
-    r#"<span class="lg-owner" style="--owner:#8a8f98">no ballot</span>"#,
-    r#"<span>✕ dropped</span><span>×2 duplicate (tied to its original)</span>"#,
-    r#"<span>✂ you asked to drop it</span></div>"#,
-);
+/// One ring of the legend: the timer's class and what it means.
+const LEGEND_RINGS: [(&str, &str); 4] = [
+    ("backoff", "random wait before proposing"),
+    (
+        "ping-timeout",
+        "ping timeout: time left to hear from the leader",
+    ),
+    ("leadership-proposal-timeout", "proposal timeout"),
+    ("election-check-timeout", "catch-up / check timeout"),
+];
+
+/// The role icons of the legend.
+const LEGEND_ROLES: [(&str, &str); 7] = [
+    ("★", "leader"),
+    ("✓", "follower"),
+    ("?", "suspecting"),
+    ("◔", "waiting"),
+    ("⚑", "proposing"),
+    ("⚖", "checking"),
+    ("✕", "crashed"),
+];
 
 /// What the shapes and colours mean, in one compact block under the picture.
 fn legend(nodes: usize) -> Html {
-    let mut markup = String::from(LEGEND_ROLES);
-    for i in 0..nodes {
-        let id = NodeId::from_index(i);
-        markup.push_str(&format!(
-            r#"<span class="lg-owner" style="--owner:{}">{id}</span>"#,
-            node_color(id)
-        ));
-    }
-    markup.push_str(LEGEND_MARKS);
     html! {
         <details class="legend" open={true} aria-label="Legend">
-            { Html::from_html_unchecked(markup.into()) }
+            <summary>{ "Legend" }</summary>
+            <div class="legend-row">
+                <span class="legend-head">{ "Roles" }</span>
+                { for LEGEND_ROLES.iter().map(|(icon, name)| html! { <span><i>{ *icon }</i>{ *name }</span> }) }
+            </div>
+            <div class="legend-row">
+                <span class="legend-head">{ "Rings" }</span>
+                { for LEGEND_RINGS.iter().map(|(class, words)| html! {
+                    <span class={classes!("lg-ring", *class)}><i></i>{ *words }</span>
+                }) }
+            </div>
+            <div class="legend-row">
+                <span class="legend-head">{ "Messages" }</span>
+                <span>{ "colour = whose ballot:" }</span>
+                { for (0..nodes).map(NodeId::from_index).map(|id| html! {
+                    <span class="lg-owner" style={format!("--owner:{}", node_color(id))}>{ id.to_string() }</span>
+                }) }
+                <span class="lg-owner" style="--owner:#8a8f98">{ "no ballot" }</span>
+                <span>{ "✕ dropped" }</span>
+                <span>{ "×2 duplicate (tied to its original)" }</span>
+                <span>{ "✂ you asked to drop it" }</span>
+            </div>
         </details>
     }
 }
@@ -1249,7 +1221,7 @@ fn context_toolbar(store: &super::store::LabHandle, scene: &Scene) -> Option<Htm
     let lab = store.lab();
     let n = scene.nodes.len();
     let stop = Callback::from(|e: MouseEvent| e.stop_propagation());
-    let act = |a: LabAction| super::store::dispatch::<MouseEvent>(store, a);
+    let act = |a: LabAction| store.send::<MouseEvent>(a);
     if let Some(id) = lab.selected_msg {
         let m = scene
             .messages
@@ -1290,16 +1262,16 @@ fn context_toolbar(store: &super::store::LabHandle, scene: &Scene) -> Option<Htm
         <div class={classes!("context-toolbar", side)} role="toolbar" aria-label={format!("Actions on {id}")}
              style={at_percent((x, y - 24.0))} data-node={id.0.to_string()} onclick={stop}>
             if down {
-                <button type="button" id="ctx-restart" class="restart" onclick={act(LabAction::Intervene(crate::sim::Action::Restart(id)))}>
+                <button type="button" id="ctx-restart" class="restart" onclick={act(LabAction::Intervene(crate::lab::Action::Restart(id)))}>
                     { format!("Restart {id}") }
                 </button>
             } else {
-                <button type="button" id="ctx-crash" class="danger" onclick={act(LabAction::Intervene(crate::sim::Action::Crash(id)))}>
+                <button type="button" id="ctx-crash" class="danger" onclick={act(LabAction::Intervene(crate::lab::Action::Crash(id)))}>
                     { format!("Crash {id}") }
                 </button>
                 <button type="button" id="ctx-isolate" onclick={act(LabAction::Isolate(id))}
                         title={format!("Cut {id} off from every other node")}>{ format!("Isolate {id}") }</button>
-                <button type="button" id="ctx-ask" onclick={act(LabAction::Intervene(crate::sim::Action::ClientRequest { node: id, count: 5 }))}
+                <button type="button" id="ctx-ask" onclick={act(LabAction::Intervene(crate::lab::Action::ClientRequest { node: id, count: 5 }))}
                         title={format!("A one-off client asks {id} for 5 timestamps")}>{ "Ask for timestamps" }</button>
             }
             <button type="button" class="close" aria-label={format!("Close the actions on {id}")}
@@ -1319,8 +1291,8 @@ fn split_bar(store: &super::store::LabHandle, split: &[u8]) -> Html {
                 "Click nodes to move them between the two groups (blue {} | red {}), then cut the network.",
                 count(1), count(2)
             ) }</span>
-            <button type="button" id="apply-split" class="primary" onclick={super::store::dispatch(store, LabAction::ApplySplit)}>{ "Cut the network" }</button>
-            <button type="button" id="cancel-split" onclick={super::store::dispatch(store, LabAction::CancelSplit)}>{ "Cancel" }</button>
+            <button type="button" id="apply-split" class="primary" onclick={store.send(LabAction::ApplySplit)}>{ "Cut the network" }</button>
+            <button type="button" id="cancel-split" onclick={store.send(LabAction::CancelSplit)}>{ "Cancel" }</button>
         </div>
     }
 }
@@ -1330,24 +1302,16 @@ fn split_bar(store: &super::store::LabHandle, split: &[u8]) -> Html {
 pub fn ClusterView() -> Html {
     let store = use_lab();
     let lab = store.lab();
-    let on_node = {
-        let (d, splitting) = (store.dispatcher(), lab.split.is_some());
-        Callback::from(move |id: NodeId| {
-            d.dispatch(if splitting {
-                LabAction::ToggleSplit(id)
-            } else {
-                LabAction::SelectNode(Some(id))
-            })
+    let splitting = lab.split.is_some();
+    let on_node = store.callback(move |id: NodeId| {
+        Some(if splitting {
+            LabAction::ToggleSplit(id)
+        } else {
+            LabAction::SelectNode(Some(id))
         })
-    };
-    let on_message = {
-        let d = store.dispatcher();
-        Callback::from(move |id: u64| d.dispatch(LabAction::SelectMessage(Some(id))))
-    };
-    let on_background = {
-        let d = store.dispatcher();
-        Callback::from(move |_: ()| d.dispatch(LabAction::SelectMessage(None)))
-    };
+    });
+    let on_message = store.callback(|id: u64| Some(LabAction::SelectMessage(Some(id))));
+    let on_background = store.send(LabAction::SelectMessage(None));
     let scene = Scene::of(&lab.run);
     let overlay = match &lab.split {
         Some(split) => split_bar(&store, split),

@@ -8,13 +8,11 @@ use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
 use super::format::{dur, secs};
-use super::store::{dispatch, field, number, on_number, use_lab, use_quiet_lab, LabHandle};
-use crate::engine::{BackoffPolicy, NodeId, Protocol, Role, MS};
+use super::store::{field, number, on_number, use_lab, use_quiet_lab, LabHandle};
+use crate::lab::{
+    scenario, units, Action, BackoffPolicy, NodeId, Param, Preset, Protocol, Role, MS,
+};
 use crate::lab::{LabAction, SPEED_RANGE};
-use crate::sim::config::Preset;
-use crate::sim::intervention::{Action, Param};
-use crate::sim::scenario;
-use crate::sim::units;
 
 fn select_value(e: &Event) -> String {
     e.target()
@@ -65,19 +63,19 @@ pub fn Transport() -> Html {
     let now = lab.run.now();
     html! {
         <div class="transport" role="toolbar" aria-label="Playback">
-            <button id="play" class="primary" onclick={dispatch(&store, LabAction::TogglePlay)}
+            <button id="play" class="primary" onclick={store.send(LabAction::TogglePlay)}
                     aria-keyshortcuts="Space" title="Play or pause (Space)">
                 { if playing { "Pause" } else { "Play" } }
             </button>
-            <button id="step-back" onclick={dispatch(&store, LabAction::StepBack)}
+            <button id="step-back" onclick={store.send(LabAction::StepBack)}
                     aria-keyshortcuts="ArrowLeft" title="One event back (←)">{ "◀ Step" }</button>
-            <button id="step" onclick={dispatch(&store, LabAction::Step)}
+            <button id="step" onclick={store.send(LabAction::Step)}
                     aria-keyshortcuts="ArrowRight" title="One event forward (→)">{ "Step ▶" }</button>
-            <button id="step-phase" onclick={dispatch(&store, LabAction::StepPhase)}
+            <button id="step-phase" onclick={store.send(LabAction::StepPhase)}
                     title="Run to the next proposal, phase, choice, leader change or fault">{ "Next phase ▶▶" }</button>
             { speed_control(&store, "speed") }
             <span class="clock" id="clock" aria-live="off">{ format!("t = {}", secs(now)) }</span>
-            <button id="reset" onclick={dispatch(&store, LabAction::Reset)}
+            <button id="reset" onclick={store.send(LabAction::Reset)}
                     title="Start this scenario over">{ "Reset" }</button>
         </div>
     }
@@ -88,48 +86,30 @@ pub fn Transport() -> Html {
 pub fn Settings() -> Html {
     let store = use_quiet_lab();
     let lab = store.lab();
-    let cfg = lab.run.world().cfg.clone();
-    let d = store.dispatcher();
-    let on_scenario = {
-        let d = d.clone();
-        Callback::from(move |e: Event| d.dispatch(LabAction::LoadScenario(select_value(&e))))
-    };
-    let on_preset = {
-        let d = d.clone();
-        Callback::from(move |e: Event| {
-            if let Some(p) = Preset::from_name(&select_value(&e)) {
-                d.dispatch(LabAction::SetPreset(p))
-            }
-        })
-    };
-    let on_protocol = {
-        let d = d.clone();
-        Callback::from(move |e: Event| {
-            if let Some(p) = Protocol::from_name(&select_value(&e)) {
-                d.dispatch(LabAction::SetProtocol(p))
-            }
-        })
-    };
+    let cfg = lab.run.config().clone();
+    let d: &LabHandle = &store;
+    let on_scenario = store.callback(|e: Event| Some(LabAction::LoadScenario(select_value(&e))));
+    let on_preset =
+        store.callback(|e: Event| Preset::from_name(&select_value(&e)).map(LabAction::SetPreset));
+    let on_protocol = store
+        .callback(|e: Event| Protocol::from_name(&select_value(&e)).map(LabAction::SetProtocol));
     let profile = Protocol::of(cfg.protocol.quirks);
     let ms = |us: u64| units::short(i128::from(us), 3);
-    let on_seed = field(&d, cfg.seed.to_string(), |t| {
+    let on_seed = field(d, cfg.seed.to_string(), |t| {
         number(t, "The seed", 0, 0, u64::MAX).map(LabAction::SetSeed)
     });
-    let new_seed = {
-        let d = d.clone();
-        Callback::from(move |_: MouseEvent| d.dispatch(LabAction::NewSeed))
-    };
+    let new_seed = store.send(LabAction::NewSeed);
     // Out-of-range counts reach the lab, which explains the 3–9 rule itself.
-    let on_nodes = field(&d, cfg.protocol.nodes.to_string(), |t| {
+    let on_nodes = field(d, cfg.protocol.nodes.to_string(), |t| {
         number(t, "Nodes", 0, 0, 255).map(|n| LabAction::SetNodes(n as u8))
     });
     let ms_param = |name: &'static str, now: u64, make: fn(u64) -> Param| {
-        field(&d, ms(now), move |t| {
+        field(d, ms(now), move |t| {
             number(t, name, 3, MS, MAX_US).map(|us| LabAction::SetParam(make(us)))
         })
     };
     let (lat_min, lat_max) = (cfg.network.latency_min, cfg.network.latency_max);
-    let on_lat_min = field(&d, ms(lat_min), move |t| {
+    let on_lat_min = field(d, ms(lat_min), move |t| {
         number(t, "Latency min (ms)", 3, 0, MAX_US).map(|min| {
             LabAction::SetParam(Param::Latency {
                 min,
@@ -137,7 +117,7 @@ pub fn Settings() -> Html {
             })
         })
     });
-    let on_lat_max = field(&d, ms(lat_max), move |t| {
+    let on_lat_max = field(d, ms(lat_max), move |t| {
         number(t, "Latency max (ms)", 3, 0, MAX_US).map(|max| {
             LabAction::SetParam(Param::Latency {
                 min: lat_min.min(max),
@@ -146,49 +126,45 @@ pub fn Settings() -> Html {
         })
     });
     let pct_param = |name: &'static str, now: u32, make: fn(u32) -> Param| {
-        field(&d, units::short(i128::from(now), 4), move |t| {
+        field(d, units::short(i128::from(now), 4), move |t| {
             number(t, name, 4, 0, 1_000_000).map(|ppm| LabAction::SetParam(make(ppm as u32)))
         })
     };
     let backoff = cfg.protocol.backoff;
-    let on_backoff = {
-        let d = d.clone();
-        Callback::from(move |e: Event| {
-            let max = match backoff.max_wait() {
-                0 => 800 * MS,
-                m => m,
-            };
-            if let Some(b) = BackoffPolicy::from_name(&select_value(&e), max) {
-                d.dispatch(LabAction::SetParam(Param::Backoff(b)))
-            }
-        })
-    };
-    let on_backoff_max = field(&d, (backoff.max_wait() / MS).to_string(), move |t| {
+    let on_backoff = store.callback(move |e: Event| {
+        let max = match backoff.max_wait() {
+            0 => 800 * MS,
+            m => m,
+        };
+        BackoffPolicy::from_name(&select_value(&e), max)
+            .map(|b| LabAction::SetParam(Param::Backoff(b)))
+    });
+    let on_backoff_max = field(d, (backoff.max_wait() / MS).to_string(), move |t| {
         let us = number(t, "The backoff's max wait (ms)", 3, 0, MAX_US)?;
         BackoffPolicy::from_name(backoff.name(), us)
             .map(|b| LabAction::SetParam(Param::Backoff(b)))
             .ok_or_else(|| format!("The {} backoff cannot wait up to {t} ms.", backoff.name()))
     });
     let clients = cfg.clients;
-    let on_clients = field(&d, clients.count.to_string(), move |t| {
+    let on_clients = field(d, clients.count.to_string(), move |t| {
         number(t, "Clients", 0, 0, 64).map(|v| LabAction::SetClients {
             count: v as u16,
             batch: clients.batch,
         })
     });
-    let on_batch = field(&d, clients.batch.to_string(), move |t| {
+    let on_batch = field(d, clients.batch.to_string(), move |t| {
         number(t, "Timestamps per request", 0, 1, 10_000).map(|batch| LabAction::SetClients {
             count: clients.count,
             batch,
         })
     });
-    let on_lock_clients = field(&d, clients.lock_clients.to_string(), move |t| {
+    let on_lock_clients = field(d, clients.lock_clients.to_string(), move |t| {
         number(t, "Lock clients", 0, 0, 16).map(|v| LabAction::SetLockClients {
             count: v as u16,
             locks: clients.locks,
         })
     });
-    let on_locks = field(&d, clients.locks.to_string(), move |t| {
+    let on_locks = field(d, clients.locks.to_string(), move |t| {
         number(t, "Locks", 0, 1, 26).map(|v| LabAction::SetLockClients {
             count: clients.lock_clients,
             locks: v as u8,
@@ -297,7 +273,7 @@ pub fn Faults() -> Html {
     let store = use_quiet_lab();
     let lab = store.lab();
     let nodes = crate::lab::view::nodes(&lab.run);
-    let partitioned = lab.run.world().partition.iter().any(|&g| g != 0);
+    let partitioned = lab.partitioned();
     let selected = lab.selected_node;
     html! {
         <div class="faults" role="group" aria-label="Faults">
@@ -311,7 +287,7 @@ pub fn Faults() -> Html {
                     };
                     html! {
                         <button type="button" class={classes!("fault", (n.role == Role::Crashed).then_some("restart"))}
-                                data-node={id.0.to_string()} onclick={dispatch(&store, LabAction::Intervene(action))}>
+                                data-node={id.0.to_string()} onclick={store.send(LabAction::Intervene(action))}>
                             { label }
                         </button>
                     }
@@ -322,16 +298,16 @@ pub fn Faults() -> Html {
                     // The instructions and the buttons are on the picture, where the clicks go.
                     <span class="hint">{ "Choosing the two groups: see the bar on the picture." }</span>
                 } else {
-                    <button type="button" id="split" onclick={dispatch(&store, LabAction::StartSplit)}
+                    <button type="button" id="split" onclick={store.send(LabAction::StartSplit)}
                             title="Choose two groups by clicking nodes">{ "Split the network…" }</button>
                     <button type="button" id="isolate" disabled={selected.is_none()}
-                            onclick={dispatch(&store, LabAction::Isolate(selected.unwrap_or(NodeId(1))))}
+                            onclick={store.send(LabAction::Isolate(selected.unwrap_or(NodeId(1))))}
                             title="Cut the selected node off from everyone">
                         { selected.map_or("Isolate (select a node)".into(), |n| format!("Isolate {n}")) }
                     </button>
-                    <button type="button" id="crash-leader" onclick={dispatch(&store, LabAction::Intervene(Action::CrashLeader))}>{ "Crash the leader" }</button>
-                    <button type="button" id="heal" disabled={!partitioned} onclick={dispatch(&store, LabAction::Intervene(Action::Heal))}>{ "Heal" }</button>
-                    <button type="button" id="client-request" onclick={dispatch(&store, LabAction::Intervene(Action::ClientRequest { node: selected.unwrap_or(NodeId(1)), count: 5 }))}
+                    <button type="button" id="crash-leader" onclick={store.send(LabAction::Intervene(Action::CrashLeader))}>{ "Crash the leader" }</button>
+                    <button type="button" id="heal" disabled={!partitioned} onclick={store.send(LabAction::Intervene(Action::Heal))}>{ "Heal" }</button>
+                    <button type="button" id="client-request" onclick={store.send(LabAction::Intervene(Action::ClientRequest { node: selected.unwrap_or(NodeId(1)), count: 5 }))}
                             title="A one-off client asks the selected node (or N1) for 5 timestamps">{ "Ask for timestamps" }</button>
                 }
             </div>

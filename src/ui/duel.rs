@@ -7,12 +7,12 @@ use wasm_bindgen::JsCast;
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
-use super::cluster::{Picture, Scene};
+use super::cluster::Picture;
 use super::format::secs;
-use super::store::{dispatch, field, number, on_number, use_lab, LabHandle};
-use crate::engine::{BackoffPolicy, MS};
+use super::store::{field, number, on_number, use_lab, LabHandle};
+use crate::lab::view::Scene;
+use crate::lab::{units, BackoffPolicy, MS};
 use crate::lab::{Duel, DuelSide, LabAction};
-use crate::sim::units;
 
 fn policy_words(p: BackoffPolicy) -> String {
     let ms = units::short(i128::from(p.max_wait()), 3);
@@ -35,7 +35,7 @@ pub fn compare_button(store: &LabHandle) -> Html {
         return html! {};
     }
     html! {
-        <button type="button" id="compare-duel" class="compare" onclick={dispatch(store, LabAction::OpenDuel)}
+        <button type="button" id="compare-duel" class="compare" onclick={store.send(LabAction::OpenDuel)}
                 title="Run this seed twice, without and with random backoff, on one clock">
             { "Compare side by side" }
         </button>
@@ -51,23 +51,18 @@ fn panel(store: &LabHandle, duel: &Duel, side: DuelSide) -> Html {
         DuelSide::Left => ("Left", "left"),
         DuelSide::Right => ("Right", "right"),
     };
-    let on_policy = {
-        let d = store.dispatcher();
-        Callback::from(move |e: Event| {
-            let value = e
-                .target()
-                .and_then(|t| t.dyn_into::<HtmlSelectElement>().ok())
-                .map(|s| s.value())
-                .unwrap_or_default();
-            let max = match policy.max_wait() {
-                0 => 800 * MS,
-                m => m,
-            };
-            if let Some(b) = BackoffPolicy::from_name(&value, max) {
-                d.dispatch(LabAction::SetDuelPolicy(side, b));
-            }
-        })
-    };
+    let on_policy = store.callback(move |e: Event| {
+        let value = e
+            .target()
+            .and_then(|t| t.dyn_into::<HtmlSelectElement>().ok())
+            .map(|s| s.value())
+            .unwrap_or_default();
+        let max = match policy.max_wait() {
+            0 => 800 * MS,
+            m => m,
+        };
+        BackoffPolicy::from_name(&value, max).map(|b| LabAction::SetDuelPolicy(side, b))
+    });
     let leader = match (counters.first_leader_at, counters.leader) {
         (None, _) => "no leader yet".to_string(),
         (Some(t), Some(n)) => format!("leader elected at t = {} · {n} leads", secs(t)),
@@ -120,7 +115,7 @@ pub fn DuelLab() -> Html {
     let now = duel.now();
     let end = duel.horizon().max(now).max(10_000_000);
     let seed = duel.left.run.config().seed;
-    let on_seed = field(&store.dispatcher(), seed.to_string(), |t| {
+    let on_seed = field(&store, seed.to_string(), |t| {
         number(t, "The seed", 0, 0, u64::MAX).map(LabAction::SetSeed)
     });
     let on_scrub = on_number(&store, LabAction::Seek);
@@ -136,20 +131,20 @@ pub fn DuelLab() -> Html {
                 <label class="duel-seed">{ "Seed" }
                     <input id="duel-seed" type="number" min="0" step="1" value={seed.to_string()} onchange={on_seed} />
                 </label>
-                <button type="button" id="close-duel" onclick={dispatch(&store, LabAction::CloseDuel)}>{ "← Back to the lab" }</button>
+                <button type="button" id="close-duel" onclick={store.send(LabAction::CloseDuel)}>{ "← Back to the lab" }</button>
             </div>
             <div class="duel-transport" role="toolbar" aria-label="Playback of both runs">
-                <button type="button" id="duel-play" class="primary" onclick={dispatch(&store, LabAction::TogglePlay)}
+                <button type="button" id="duel-play" class="primary" onclick={store.send(LabAction::TogglePlay)}
                         aria-keyshortcuts="Space" title="Play or pause both runs (Space)">
                     { if lab.playing { "Pause" } else { "Play" } }
                 </button>
-                <button type="button" id="duel-step-back" onclick={dispatch(&store, LabAction::StepBack)}
+                <button type="button" id="duel-step-back" onclick={store.send(LabAction::StepBack)}
                         aria-keyshortcuts="ArrowLeft" title="Back to the previous moment something happened (←)">{ "◀ Step" }</button>
-                <button type="button" id="duel-step" onclick={dispatch(&store, LabAction::Step)}
+                <button type="button" id="duel-step" onclick={store.send(LabAction::Step)}
                         aria-keyshortcuts="ArrowRight" title="On to the next moment something happens on either side (→)">{ "Step ▶" }</button>
                 { super::controls::speed_control(&store, "duel-speed") }
                 <span class="clock" id="duel-clock">{ format!("t = {}", secs(now)) }</span>
-                <button type="button" id="duel-reset" onclick={dispatch(&store, LabAction::Reset)}
+                <button type="button" id="duel-reset" onclick={store.send(LabAction::Reset)}
                         title="Both runs back to t = 0">{ "Reset" }</button>
                 <input id="duel-scrubber" class="duel-scrubber" type="range" min="0" max={end.to_string()} step="1000"
                        value={now.to_string()} aria-label="Virtual time of both runs" aria-valuetext={secs(now)}

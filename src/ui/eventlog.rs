@@ -3,17 +3,14 @@
 //! clicking a row moves the cursor there. Only the last page of matching rows is rendered,
 //! so a run of millions of events stays fast.
 
-use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use super::store::use_lab;
-use crate::engine::{Msg, NodeId};
 use crate::lab::explain::{self, Category};
 use crate::lab::glossary;
 use crate::lab::view::{self, LogFilter};
-use crate::lab::LabAction;
-use crate::sim::history::{MessageRecord, TraceEvent};
-use crate::sim::units;
+use crate::lab::{units, MessageRecord, Msg, NodeId, TraceEvent};
+use crate::lab::{Lab, LabAction, MsgId};
 
 /// Rows per page ("show earlier" adds another page).
 const PAGE: usize = 200;
@@ -21,13 +18,6 @@ const PAGE: usize = 200;
 const PLAYING: usize = 60;
 /// Events looked at per page, so a rare filter cannot stall a frame.
 const SCAN: usize = 50_000;
-
-/// The `attr` of the element an event happened in, or of its nearest ancestor that has one:
-/// lets one listener on a list or picture serve all its rows or shapes.
-pub fn closest_data(target: Option<web_sys::EventTarget>, attr: &str) -> Option<String> {
-    let el: web_sys::Element = target?.dyn_into().ok()?;
-    el.closest(&format!("[{attr}]")).ok()??.get_attribute(attr)
-}
 
 fn chip(label: String, pressed: bool, title: &'static str, onclick: Callback<MouseEvent>) -> Html {
     html! {
@@ -42,6 +32,10 @@ struct RowProps {
     current: bool,
     event: TraceEvent,
     msg: Option<MessageRecord>,
+    /// Seeks to event `index` (one callback for all rows, made once: rows stay equal).
+    on_seek: Callback<usize>,
+    /// Highlights a message, or none (made once too).
+    on_highlight: Callback<Option<MsgId>>,
 }
 
 /// One row. A component so that Yew skips rows whose event did not change (all but the
@@ -52,10 +46,13 @@ fn LogRow(p: &RowProps) -> Html {
     let m = p.msg.as_ref();
     let cat = Category::of(&e.kind);
     let place = explain::place_with(e, m).map_or_else(|| "·".to_string(), |a| a.to_string());
+    let (index, msg) = (p.index, m.map(|m| m.id));
+    let onclick = p.on_seek.reform(move |_: MouseEvent| index);
+    let onmouseenter = p.on_highlight.reform(move |_: MouseEvent| msg);
     html! {
         <li class={classes!("row", cat.name(), p.current.then_some("current"))}>
-            <button class="entry" data-event={p.index.to_string()} data-msg={m.map(|m| m.id.to_string())}
-                    aria-current={p.current.then_some("step")}>
+            <button class="entry" data-event={p.index.to_string()} data-msg={msg.map(|m| m.to_string())}
+                    aria-current={p.current.then_some("step")} {onclick} {onmouseenter}>
                 <span class="t">{ units::fixed(i128::from(e.t), 6, 3) }</span>
                 <span class="at">{ place }</span>
                 <span class="icon" title={cat.name()} aria-label={cat.name()}>{ cat.icon() }</span>
@@ -87,10 +84,7 @@ pub fn EventLog() -> Html {
         });
     }
 
-    let set = |f: LogFilter| {
-        let d = store.dispatcher();
-        Callback::from(move |_: MouseEvent| d.dispatch(LabAction::SetLogFilter(f.clone())))
-    };
+    let set = |f: LogFilter| store.send(LabAction::SetLogFilter(f));
     let nodes = run.config().protocol.nodes;
     let node_chips = std::iter::once(chip(
         "all".into(),
@@ -113,7 +107,7 @@ pub fn EventLog() -> Html {
             }),
         )
     }));
-    let sent = &run.world().stats.sent_by_type;
+    let sent = lab.sent_by_type();
     let type_chips = Msg::TYPE_NAMES
         .iter()
         .enumerate()
@@ -145,49 +139,44 @@ pub fn EventLog() -> Html {
         }
     };
 
+    // One callback each for every row, made on the first render (the lab is read when the
+    // event comes), so a row's props stay equal and Yew skips it.
+    let on_seek = {
+        let s = store.clone();
+        use_memo((), move |_| {
+            s.callback(|i: usize| Some(LabAction::SeekEvent(i)))
+        })
+    };
+    let on_highlight = {
+        let s = store.clone();
+        use_memo((), move |_| {
+            s.reading(|lab: &Lab, id: Option<MsgId>| {
+                (lab.highlight != id).then_some(LabAction::Highlight(id))
+            })
+        })
+    };
+
     // While playing, rows fly by: render fewer.
     let limit = if lab.playing { PLAYING } else { PAGE * *pages };
     let page = view::log_page(run, &filter, limit, SCAN * *pages);
-    let step_start = h.events_after_steps(run.world().steps.saturating_sub(1));
+    let step_start = h.events_after_steps(lab.steps().saturating_sub(1));
     let rows = page
         .rows
         .iter()
         .map(|&i| {
             let event = h.events[i].clone();
             let msg = explain::message_of(&event, h).cloned();
-            html! { <LogRow key={i} index={i} current={i >= step_start} {event} {msg} /> }
+            html! {
+                <LogRow key={i} index={i} current={i >= step_start} {event} {msg}
+                        on_seek={(*on_seek).clone()} on_highlight={(*on_highlight).clone()} />
+            }
         })
         .collect::<Html>();
-    // One set of listeners for all rows: a click seeks, hovering a message highlights it.
-    let onclick = {
-        let d = store.dispatcher();
-        Callback::from(move |e: MouseEvent| {
-            if let Some(i) = closest_data(e.target(), "data-event").and_then(|i| i.parse().ok()) {
-                d.dispatch(LabAction::SeekEvent(i));
-            }
-        })
-    };
-    let current = lab.highlight;
-    let msg_of = |t: Option<web_sys::EventTarget>| {
-        closest_data(t, "data-msg").and_then(|m| m.parse::<u64>().ok())
-    };
-    let onmouseover = {
-        let d = store.dispatcher();
-        Callback::from(move |e: MouseEvent| {
-            let id = msg_of(e.target());
-            if id != current {
-                d.dispatch(LabAction::Highlight(id));
-            }
-        })
-    };
-    let onmouseleave = {
-        let d = store.dispatcher();
-        Callback::from(move |_: MouseEvent| {
-            if current.is_some() {
-                d.dispatch(LabAction::Highlight(None));
-            }
-        })
-    };
+    let onmouseleave = store.reading(|lab: &Lab, _: MouseEvent| {
+        lab.highlight
+            .is_some()
+            .then_some(LabAction::Highlight(None))
+    });
     let earlier = {
         let pages = pages.clone();
         Callback::from(move |_: MouseEvent| pages.set(*pages + 1))
@@ -212,7 +201,7 @@ pub fn EventLog() -> Html {
                 </div>
             </div>
             <ol class="log-rows" ref={list} aria-label="Events up to the cursor, newest last"
-                {onclick} {onmouseover} {onmouseleave}>
+                {onmouseleave}>
                 if page.more && !lab.playing {
                     <li class="earlier"><button onclick={earlier}>{ "Show earlier events" }</button></li>
                 }

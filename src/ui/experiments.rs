@@ -16,15 +16,11 @@ use web_sys::{
 use yew::prelude::*;
 
 use super::format::px;
-use super::store::{dispatch, use_quiet_lab, LabHandle};
-use crate::codec::sweep::{self as codec_sweep, PALETTE};
-use crate::engine::{BackoffPolicy, Protocol};
+use super::store::{use_quiet_lab, LabHandle};
+use crate::lab::experiments::{self as sweep, RunRow, PALETTE};
 use crate::lab::experiments::{Chunk, Experiments, SweepForm, SweepStatus, HORIZON};
-use crate::lab::{LabAction, NoticeKind};
-use crate::sim::config::Preset;
-use crate::sim::scenario;
-use crate::sim::sweep::{self, RunRow};
-use crate::sim::Time;
+use crate::lab::{scenario, BackoffPolicy, Preset, Protocol, Time};
+use crate::lab::{Lab, LabAction, NoticeKind};
 
 /// Where the worker script is, relative to the page.
 const WORKER_URL: &str = "www/sweep-worker.js";
@@ -53,7 +49,7 @@ struct Pool {
     /// Rows received since the last hand-over, and the timer that will hand them over.
     pending: RefCell<String>,
     flush_timer: RefCell<Option<gloo::timers::callback::Timeout>>,
-    dispatcher: UseReducerDispatcher<crate::ui::store::LabStore>,
+    dispatcher: Callback<LabAction>,
     handlers: RefCell<Vec<OnMessage>>,
     on_error: RefCell<Vec<OnError>>,
     stopped: Cell<bool>,
@@ -67,7 +63,7 @@ impl Pool {
         job: u32,
         query: String,
         chunks: Vec<Chunk>,
-        d: UseReducerDispatcher<crate::ui::store::LabStore>,
+        d: Callback<LabAction>,
     ) -> Result<Rc<Pool>, String> {
         let cores = web_sys::window()
             .map(|w| w.navigator().hardware_concurrency() as usize)
@@ -107,7 +103,7 @@ impl Pool {
                 let text = e.data().as_string().unwrap_or_default();
                 let (_, body) = text.split_once('\n').unwrap_or(("", &text));
                 if let Some(why) = body.strip_prefix("error: ") {
-                    dm.dispatch(LabAction::SweepFailed {
+                    dm.emit(LabAction::SweepFailed {
                         job: pool.job,
                         error: why.to_string(),
                     });
@@ -140,7 +136,7 @@ impl Pool {
             let on_error = OnError::new(move |_e: web_sys::Event| {
                 let Some(pool) = weak.upgrade() else { return };
                 if !pool.stopped.get() {
-                    de.dispatch(LabAction::SweepFailed {
+                    de.emit(LabAction::SweepFailed {
                         job: pool.job,
                         error: "a Web Worker failed to load the app's module".to_string(),
                     });
@@ -174,7 +170,7 @@ impl Pool {
             return;
         }
         let elapsed_ms = (now_ms() - self.start).max(0.0).round() as u64;
-        self.dispatcher.dispatch(LabAction::SweepRows {
+        self.dispatcher.emit(LabAction::SweepRows {
             job: self.job,
             csv,
             elapsed_ms,
@@ -210,9 +206,10 @@ pub fn use_sweep_workers(store: &LabHandle) {
                 let e = &store.lab().experiments;
                 (e.spec.to_query(), e.chunks())
             };
-            match Pool::start(job, query, chunks, store.dispatcher()) {
+            let send = store.sender();
+            match Pool::start(job, query, chunks, send.clone()) {
                 Ok(p) => pool = Some(p),
-                Err(error) => store.dispatch(LabAction::SweepFailed { job, error }),
+                Err(error) => send.emit(LabAction::SweepFailed { job, error }),
             }
         }
         move || {
@@ -343,9 +340,9 @@ impl Axis {
                     break;
                 }
                 let label = if us >= 1_000_000 {
-                    format!("{} s", crate::sim::units::short(i128::from(us), 6))
+                    format!("{} s", crate::lab::units::short(i128::from(us), 6))
                 } else {
-                    format!("{} ms", crate::sim::units::short(i128::from(us), 3))
+                    format!("{} ms", crate::lab::units::short(i128::from(us), 3))
                 };
                 out.push((f, label, m == 1));
             }
@@ -414,19 +411,15 @@ fn cdf(store: &LabHandle, e: &Experiments, axis: &Axis, sorted: &Rc<Vec<Vec<RunR
         }
     });
     let onclick = {
-        let d = store.dispatcher();
         let sorted = sorted.clone();
         let axis = *axis;
-        Callback::from(move |ev: MouseEvent| {
-            let Some(svg) = ev
+        store.callback(move |ev: MouseEvent| {
+            let svg = ev
                 .current_target()
-                .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-            else {
-                return;
-            };
+                .and_then(|t| t.dyn_into::<web_sys::Element>().ok())?;
             let rect = svg.get_bounding_client_rect();
             if rect.width() <= 0.0 {
-                return;
+                return None;
             }
             let sx = (f64::from(ev.client_x()) - rect.left()) * W / rect.width();
             let sy = (f64::from(ev.client_y()) - rect.top()) * H / rect.height();
@@ -445,11 +438,8 @@ fn cdf(store: &LabHandle, e: &Experiments, axis: &Axis, sorted: &Rc<Vec<Vec<RunR
                     }
                 }
             }
-            if let Some((dist, setting, run)) = best {
-                if dist <= 15.0 * 15.0 {
-                    d.dispatch(LabAction::OpenSweepRun { setting, run });
-                }
-            }
+            let (dist, setting, run) = best?;
+            (dist <= 15.0 * 15.0).then_some(LabAction::OpenSweepRun { setting, run })
         })
     };
     html! {
@@ -516,7 +506,7 @@ fn open_cell(
     t: Option<Time>,
     what: &str,
 ) -> Html {
-    let text = codec_sweep::show_ms(t);
+    let text = sweep::show_ms(t);
     match (t, e.run_at_percentile(setting, p)) {
         (Some(_), Some(r)) => {
             let label = format!(
@@ -525,7 +515,7 @@ fn open_cell(
             );
             html! {
                 <td><button type="button" class="open-run" aria-label={label.clone()} title={label}
-                    onclick={dispatch(store, LabAction::OpenSweepRun { setting, run: r.run })}>{ text }</button></td>
+                    onclick={store.send(LabAction::OpenSweepRun { setting, run: r.run })}>{ text }</button></td>
             }
         }
         _ => html! { <td>{ text }</td> },
@@ -560,7 +550,7 @@ fn summary(store: &LabHandle, e: &Experiments) -> Html {
                         <th scope="row">
                             <button type="button" class="pick-setting" aria-pressed={(i == e.selected).to_string()}
                                     title="Show this setting's histogram"
-                                    onclick={dispatch(store, LabAction::SelectSweepSetting(i))}>
+                                    onclick={store.send(LabAction::SelectSweepSetting(i))}>
                                 <span class="swatch" style={format!("background:{}", PALETTE[i % PALETTE.len()])}></span>
                                 { s.label.clone() }
                             </button>
@@ -571,11 +561,11 @@ fn summary(store: &LabHandle, e: &Experiments) -> Html {
                         { open_cell(store, e, i, 95, s.downtime.p95, "95th-percentile") }
                         { open_cell(store, e, i, 99, s.downtime.p99, "99th-percentile") }
                         { open_cell(store, e, i, 100, s.downtime.max, "slowest") }
-                        <td>{ codec_sweep::show_defined(&s.from_timeout, s.from_timeout.p50) }</td>
-                        <td>{ codec_sweep::show_mean(s.elections_x100) }</td>
-                        <td>{ codec_sweep::show_mean(s.preempted_x100) }</td>
-                        <td>{ codec_sweep::show_mean(s.messages_x100) }</td>
-                        <td>{ codec_sweep::show_ms(s.no_service.p50) }</td>
+                        <td>{ sweep::show_defined(&s.from_timeout, s.from_timeout.p50) }</td>
+                        <td>{ sweep::show_mean(s.elections_x100) }</td>
+                        <td>{ sweep::show_mean(s.preempted_x100) }</td>
+                        <td>{ sweep::show_mean(s.messages_x100) }</td>
+                        <td>{ sweep::show_ms(s.no_service.p50) }</td>
                     </tr>
                 }) }
             </tbody>
@@ -619,51 +609,43 @@ pub fn ExperimentsView() -> Html {
     let e = &lab.experiments;
     let running = e.running();
     let on_run = {
-        let d = store.dispatcher();
         let form = form.clone();
-        Callback::from(move |ev: SubmitEvent| {
+        store.callback(move |ev: SubmitEvent| {
             ev.prevent_default();
-            match form.spec(HORIZON) {
-                Ok(spec) => d.dispatch(LabAction::RunSweep(spec)),
-                Err(why) => d.dispatch(LabAction::Notify(
+            Some(match form.spec(HORIZON) {
+                Ok(spec) => LabAction::RunSweep(spec),
+                Err(why) => LabAction::Notify(
                     NoticeKind::Error,
                     format!("The sweep was not started. {why}"),
-                )),
-            }
+                ),
+            })
         })
     };
-    let on_csv = {
-        let store = store.clone();
-        Callback::from(move |_: MouseEvent| {
-            let (name, text) = {
-                let e = &store.lab().experiments;
-                (
-                    format!(
-                        "paxoscope-sweep-{}-seed{}.csv",
-                        e.spec.scenario, e.spec.seed
-                    ),
-                    e.csv(),
-                )
-            };
-            if download_csv(&name, &text).is_err() {
-                store.dispatch(LabAction::Notify(
-                    NoticeKind::Error,
-                    "The browser refused the download.".into(),
-                ));
-            }
+    let on_csv = store.reading(|lab: &Lab, _: MouseEvent| {
+        let e = &lab.experiments;
+        let name = format!(
+            "paxoscope-sweep-{}-seed{}.csv",
+            e.spec.scenario, e.spec.seed
+        );
+        download_csv(&name, &e.csv()).is_err().then(|| {
+            LabAction::Notify(
+                NoticeKind::Error,
+                "The browser refused the download.".into(),
+            )
         })
-    };
+    });
     let on_link = {
-        let store = store.clone();
-        Callback::from(move |_: MouseEvent| {
-            let query = store.lab().share_query();
+        let d = store.sender();
+        store.reading(move |lab: &Lab, _: MouseEvent| {
+            let query = lab.share_query();
             let window = gloo::utils::window();
             let href = format!(
                 "{}{}?{query}",
                 window.location().origin().unwrap_or_default(),
                 window.location().pathname().unwrap_or_default()
             );
-            let d = store.dispatcher();
+            // The clipboard answers later: its notice is sent then, the lab long released.
+            let d = d.clone();
             let clip = js_sys::Reflect::get(&window.navigator(), &"clipboard".into())
                 .ok()
                 .filter(|c| !c.is_undefined());
@@ -673,7 +655,7 @@ pub fn ExperimentsView() -> Html {
                     let promise = c.write_text(&href);
                     wasm_bindgen_futures::spawn_local(async move {
                         let ok = wasm_bindgen_futures::JsFuture::from(promise).await.is_ok();
-                        d.dispatch(LabAction::Notify(
+                        d.emit(LabAction::Notify(
                             if ok {
                                 NoticeKind::Info
                             } else {
@@ -686,8 +668,9 @@ pub fn ExperimentsView() -> Html {
                             },
                         ));
                     });
+                    None
                 }
-                None => d.dispatch(LabAction::Notify(
+                None => Some(LabAction::Notify(
                     NoticeKind::Info,
                     format!("The sweep link is {href}"),
                 )),
@@ -747,7 +730,7 @@ pub fn ExperimentsView() -> Html {
                 <p id="sweep-hint" class="hint">{ "Lists are comma-separated; every combination is one setting (at most 64)." }</p>
                 <div class="sweep-buttons">
                     <button type="submit" id="sweep-run" disabled={running}>{ "Run sweep" }</button>
-                    <button type="button" id="sweep-cancel" disabled={!running} onclick={dispatch(&store, LabAction::CancelSweep)}>{ "Cancel" }</button>
+                    <button type="button" id="sweep-cancel" disabled={!running} onclick={store.send(LabAction::CancelSweep)}>{ "Cancel" }</button>
                     <button type="button" id="sweep-link" onclick={on_link}>{ "Copy sweep link" }</button>
                     <button type="button" id="sweep-csv" disabled={!has_rows} onclick={on_csv}>{ "Download CSV" }</button>
                 </div>

@@ -1,13 +1,11 @@
 //! Small display helpers shared by the views: times, numbers, colours, names.
 //!
 //! Views must not format or parse `f64` with `{}`/`parse` (that pulls Rust's float
-//! formatting into the wasm bundle): use [`px`], [`frac`] and [`crate::sim::units`].
+//! formatting into the wasm bundle): use [`px`], [`frac`] and [`crate::lab::units`].
 
-use crate::engine::{Address, Ballot, LeaderId, NodeId, Value};
-use crate::sim::units;
-use crate::sim::Time;
+use crate::lab::{units, Address, Ballot, LeaderId, NodeId, Time, Value};
 
-pub use crate::sim::units::secs;
+pub use crate::lab::units::secs;
 
 /// A duration for labels: "850 ms", "2.4 s", "120 µs".
 pub fn dur(t: Time) -> String {
@@ -69,25 +67,4 @@ pub fn value(v: Value) -> String {
         Value::Leader(l) => format!("leader {}", leader(l)),
         Value::Bound { bound, owner } => format!("bound {bound} ({})", owner.leader.node),
     }
-}
-
-/// Appends `text` with the characters markup treats specially escaped: several views build
-/// their markup as one string (far less wasm than a Yew node per element).
-pub fn escape_into(out: &mut String, text: &str) {
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            c => out.push(c),
-        }
-    }
-}
-
-/// `text` escaped for markup built as a string.
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    escape_into(&mut out, text);
-    out
 }

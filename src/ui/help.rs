@@ -7,10 +7,10 @@ use web_sys::{Element, HtmlElement};
 use yew::prelude::*;
 
 use super::format::node_color;
-use super::store::{dispatch, use_quiet_lab};
-use crate::engine::{Msg, NodeId};
+use super::store::use_quiet_lab;
 use crate::lab::glossary;
 use crate::lab::LabAction;
+use crate::lab::{Msg, NodeId};
 
 const KEYS: [(&str, &str); 6] = [
     ("Space", "play or pause"),
@@ -102,7 +102,7 @@ pub fn Help() -> Html {
             }
         })
     };
-    let close = dispatch::<MouseEvent>(&store, LabAction::ToggleHelp);
+    let close = store.send::<MouseEvent>(LabAction::ToggleHelp);
     let keep = Callback::from(|e: MouseEvent| e.stop_propagation());
     html! {
         <div class="help-backdrop" onclick={close.clone()}>

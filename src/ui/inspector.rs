@@ -2,65 +2,34 @@
 //! memory does not), the selected message in plain words with a button to drop it, or — with
 //! nothing selected — a hint and the cluster in a few numbers.
 //!
-//! The panel is mostly text, so it is written as markup strings in a few blocks (each
-//! replaced only when its text changes) with one delegated click handler reading the
-//! buttons' `data-act`: a tree of `html!` tags this size would cost the bundle several times
-//! more. Every value shown comes from [`crate::lab::view`]; nothing here is user input, and
-//! text is escaped anyway.
+//! Every value shown comes from [`crate::lab::view`]; every button dispatches a typed
+//! [`LabAction`] through one callback made on the first render, so the panels' props stay
+//! equal (and Yew skips them) while nothing they show changes.
 
-use std::fmt::Write;
-
-use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use super::cluster::{countdown_name, role_icon};
-use super::format::{dur, escape as esc, secs};
+use super::format::{dur, secs};
 use super::store::use_lab;
-use crate::engine::proposer::Proposer;
-use crate::engine::{Address, LogId, NodeId, NodeSet, Phase, Value};
 use crate::lab::view::{self, ClusterSummary, MessageDetail, MsgStatus, NodeDetail, SlotRow};
-use crate::lab::LabAction;
 use crate::lab::{explain, glossary};
-use crate::sim::history::DropReason;
-use crate::sim::{Action, Run};
+use crate::lab::{
+    Action, Address, DropReason, LabAction, LogId, MsgId, NodeSet, Phase, Proposer, Value,
+};
 
 /// How many recent sequences of each log the node panel lists.
 const ROWS: usize = 8;
 /// How many in-flight messages a panel lists as buttons.
 const LISTED: usize = 10;
 
-/// The action a `data-act` value names ("crash:3", "msg:41", "drop"…).
-fn action(act: &str) -> Option<LabAction> {
-    let (verb, arg) = act.split_once(':').unwrap_or((act, ""));
-    let node = || arg.parse().ok().map(NodeId);
-    Some(match verb {
-        "node" => LabAction::SelectNode(Some(node()?)),
-        "unnode" => LabAction::SelectNode(None),
-        "msg" => LabAction::SelectMessage(Some(arg.parse().ok()?)),
-        "unmsg" => LabAction::SelectMessage(None),
-        "crash" => LabAction::Intervene(Action::Crash(node()?)),
-        "restart" => LabAction::Intervene(Action::Restart(node()?)),
-        "isolate" => LabAction::Isolate(node()?),
-        "drop" => LabAction::DropSelected,
-        _ => return None,
-    })
-}
-
 /// The inspector: message, node, or summary.
 #[component]
 pub fn Inspector() -> Html {
     let store = use_lab();
-    let d = store.dispatcher();
-    let onclick = Callback::from(move |e: MouseEvent| {
-        let act = e
-            .target()
-            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-            .and_then(|el| el.closest("[data-act]").ok().flatten())
-            .and_then(|el| el.get_attribute("data-act"));
-        if let Some(a) = act.as_deref().and_then(action) {
-            d.dispatch(a);
-        }
-    });
+    let act = {
+        let s = store.clone();
+        (*use_memo((), move |_| s.sender())).clone()
+    };
     let lab = store.lab();
     let msg = lab
         .selected_msg
@@ -68,38 +37,96 @@ pub fn Inspector() -> Html {
     let node = lab
         .selected_node
         .and_then(|id| view::node_detail(&lab.run, id, ROWS));
-    let (kind, blocks) = match (&msg, &node) {
-        (Some(m), _) => ("msg-inspector", message_panel(m)),
-        (None, Some(n)) => ("node-inspector", node_panel(n)),
-        (None, None) => ("summary", vec![SUMMARY_HINT.to_string()]),
+    let kind = match (&msg, &node) {
+        (Some(_), _) => "msg-inspector",
+        (None, Some(_)) => "node-inspector",
+        (None, None) => "summary",
     };
-    // The count of messages in flight changes on every frame while playing: a text node,
-    // not part of a markup block (which would be replaced whole, and laid out again).
+    // While time runs the list would change every frame, so it is left out (the count stays).
     let in_flight = msg.is_none().then(|| {
         let about = node.as_ref().map(|n| n.id);
         let total = view::in_flight_count(&lab.run, about);
-        let list = message_buttons(&lab.run, about, lab.playing);
         let head = match about {
             Some(n) => format!("Messages in flight to or from {n}: {total}"),
             None => format!("Messages in flight: {total}"),
         };
-        html! { <><h3 class="in-flight">{ head }</h3>{ Html::from_html_unchecked(list.into()) }</> }
+        let listed: Vec<Listed> = if lab.playing {
+            Vec::new()
+        } else {
+            view::in_flight(&lab.run)
+                .into_iter()
+                .filter(|m| {
+                    about.is_none_or(|n| m.from == Address::Node(n) || m.to == Address::Node(n))
+                })
+                .map(|m| Listed {
+                    id: m.id,
+                    words: format!("#{} {} {} → {}", m.id, m.msg.type_name(), m.from, m.to),
+                })
+                .collect()
+        };
+        html! {
+            <>
+                <h3 class="in-flight">{ head }</h3>
+                if !lab.playing {
+                    <MessageList {listed} act={act.clone()} />
+                }
+            </>
+        }
     });
     html! {
         <div class={classes!("inspector", kind, node.as_ref().filter(|n| !n.up).map(|_| "is-crashed"))} id="inspector"
-             data-node={node.as_ref().map(|n| n.id.0.to_string())} data-msg={msg.as_ref().map(|m| m.record.id.to_string())}
-             {onclick}>
-            { for blocks.into_iter().map(|b| Html::from_html_unchecked(b.into())) }
-            if kind == "summary" {
-                <Summary summary={view::cluster_summary(&lab.run)} />
+             data-node={node.as_ref().map(|n| n.id.0.to_string())} data-msg={msg.as_ref().map(|m| m.record.id.to_string())}>
+            if let Some(detail) = msg {
+                <MessagePanel {detail} act={act.clone()} />
+            } else if let Some(detail) = node {
+                <NodePanel {detail} act={act.clone()} />
+            } else {
+                <p class="hint">{ "Click a node to see what it keeps on disk and in memory, or a message to read it — and drop it while it travels." }</p>
+                <Summary summary={view::cluster_summary(&lab.run)} act={act.clone()} />
             }
             { in_flight }
         </div>
     }
 }
 
+/// A message listed as a button.
+#[derive(Clone, PartialEq)]
+struct Listed {
+    id: MsgId,
+    words: String,
+}
+
+#[derive(Properties, PartialEq)]
+struct MessageListProps {
+    listed: Vec<Listed>,
+    act: Callback<LabAction>,
+}
+
+/// Buttons selecting the messages in flight (the first [`LISTED`], then how many more).
+#[component]
+fn MessageList(p: &MessageListProps) -> Html {
+    html! {
+        <ul class="msg-list">
+            { for p.listed.iter().take(LISTED).map(|m| {
+                let id = m.id;
+                html! {
+                    <li key={id}>
+                        <button type="button" class="link"
+                                onclick={p.act.reform(move |_: MouseEvent| LabAction::SelectMessage(Some(id)))}>
+                            { m.words.clone() }
+                        </button>
+                    </li>
+                }
+            }) }
+            if p.listed.len() > LISTED {
+                <li class="muted">{ format!("… and {} more", p.listed.len() - LISTED) }</li>
+            }
+        </ul>
+    }
+}
+
 fn value(v: Option<Value>) -> String {
-    v.map_or("—".into(), |v| esc(&explain::value(&v)))
+    v.map_or("—".into(), |v| explain::value(&v))
 }
 
 fn set(s: NodeSet) -> String {
@@ -110,253 +137,243 @@ fn set(s: NodeSet) -> String {
     }
 }
 
-/// `<dt>`/`<dd>` pairs; the keys are ours, the values are escaped.
-fn facts(class: &str, rows: &[(&str, String)]) -> String {
-    let mut h = format!(r#"<dl class="{class}">"#);
-    for (k, v) in rows {
-        let _ = write!(h, "<dt>{k}</dt><dd>{}</dd>", esc(v));
+/// `<dt>`/`<dd>` pairs.
+fn facts(class: &'static str, rows: Vec<(&'static str, String)>) -> Html {
+    html! {
+        <dl class={class}>
+            { for rows.into_iter().map(|(k, v)| html! { <><dt>{ k }</dt><dd>{ v }</dd></> }) }
+        </dl>
     }
-    h.push_str("</dl>");
-    h
 }
 
-fn slot_table(h: &mut String, log: LogId, rows: &[SlotRow]) {
-    let _ = write!(
-        h,
-        r#"<table class="slots" data-log="{}"><caption>{} log — latest sequences</caption><thead><tr><th scope="col" title="{}">seq</th><th scope="col" title="{}">promised</th><th scope="col" title="{}">accepted (ballot → value)</th><th scope="col" title="{}">learned</th></tr></thead><tbody>"#,
-        log.name(),
-        match log {
-            LogId::Leadership => "Leadership",
-            LogId::Timestamp => "Timestamp",
-        },
-        esc(glossary::state("round")),
-        esc(glossary::state("promised")),
-        esc(glossary::state("accepted")),
-        esc(glossary::state("learned")),
-    );
-    if rows.is_empty() {
-        h.push_str(r#"<tr><td colspan="4" class="empty">nothing yet</td></tr>"#);
+fn slot_table(log: LogId, rows: &[SlotRow]) -> Html {
+    let title = match log {
+        LogId::Leadership => "Leadership",
+        LogId::Timestamp => "Timestamp",
+    };
+    html! {
+        <table class="slots" data-log={log.name()}>
+            <caption>{ format!("{title} log — latest sequences") }</caption>
+            <thead><tr>
+                <th scope="col" title={glossary::state("round")}>{ "seq" }</th>
+                <th scope="col" title={glossary::state("promised")}>{ "promised" }</th>
+                <th scope="col" title={glossary::state("accepted")}>{ "accepted (ballot → value)" }</th>
+                <th scope="col" title={glossary::state("learned")}>{ "learned" }</th>
+            </tr></thead>
+            <tbody>
+                if rows.is_empty() {
+                    <tr><td colspan="4" class="empty">{ "nothing yet" }</td></tr>
+                }
+                { for rows.iter().map(|r| html! {
+                    <tr>
+                        <th scope="row">{ r.seq }</th>
+                        <td>{ r.promised.map_or("—".into(), |b| b.to_string()) }</td>
+                        <td>{ r.accepted.map_or("—".into(), |(b, v)| format!("{b} → {}", explain::value(&v))) }</td>
+                        <td class="learned">{ value(r.learned) }</td>
+                    </tr>
+                }) }
+            </tbody>
+        </table>
     }
-    for r in rows {
-        let _ = write!(
-            h,
-            r#"<tr><th scope="row">{}</th><td>{}</td><td>{}</td><td class="learned">{}</td></tr>"#,
-            r.seq,
-            r.promised.map_or("—".into(), |b| b.to_string()),
-            r.accepted.map_or("—".into(), |(b, v)| format!(
-                "{b} → {}",
-                esc(&explain::value(&v))
-            )),
-            value(r.learned)
-        );
-    }
-    h.push_str("</tbody></table>");
 }
 
-fn proposer(h: &mut String, p: &Proposer) {
-    let _ = write!(
-        h,
-        r#"<li><strong>{}</strong> — <span title="{}">counter {}</span>; "#,
-        p.log.name(),
-        esc(glossary::state("counter")),
-        p.counter
-    );
-    match &p.attempt {
-        None => h.push_str(r#"<span class="muted">no attempt in flight</span>"#),
+fn proposer(p: &Proposer) -> Html {
+    let attempt = match &p.attempt {
+        None => html! { <span class="muted">{ "no attempt in flight" }</span> },
         Some(a) => {
             let phase = match a.phase {
                 Phase::Prepare => "phase 1 (Prepare → Promise)",
                 Phase::Accept => "phase 2 (Accept → Accepted)",
             };
-            let _ = write!(
-                h,
-                "{} with ballot {}, {phase}: acks {}, nacks {}; value {}",
-                explain::slot(p.log, a.seq),
-                a.ballot,
-                set(a.acks),
-                set(a.nacks),
-                esc(&explain::value(&a.value))
-            );
+            html! {
+                { format!(
+                    "{} with ballot {}, {phase}: acks {}, nacks {}; value {}",
+                    explain::slot(p.log, a.seq),
+                    a.ballot,
+                    set(a.acks),
+                    set(a.nacks),
+                    explain::value(&a.value)
+                ) }
+            }
         }
+    };
+    html! {
+        <li>
+            <strong>{ p.log.name() }</strong>{ " — " }
+            <span title={glossary::state("counter")}>{ format!("counter {}", p.counter) }</span>{ "; " }
+            { attempt }
+        </li>
     }
-    h.push_str("</li>");
 }
 
-/// Buttons selecting the messages in flight to or from `node` (all, for None). While time
-/// runs the list would change every frame, so it is left out (the count is drawn apart).
-fn message_buttons(run: &Run, node: Option<NodeId>, live: bool) -> String {
-    let mut h = String::new();
-    if live {
-        return h;
-    }
-    let all = view::in_flight(run);
-    let mine: Vec<_> = all
-        .iter()
-        .filter(|m| node.is_none_or(|n| m.from == Address::Node(n) || m.to == Address::Node(n)))
-        .collect();
-
-    h.push_str(r#"<ul class="msg-list">"#);
-    for m in mine.iter().take(LISTED) {
-        let _ = write!(
-            h,
-            r#"<li><button type="button" class="link" data-act="msg:{id}">#{id} {} {} → {}</button></li>"#,
-            m.msg.type_name(),
-            m.from,
-            m.to,
-            id = m.id
-        );
-    }
-    if mine.len() > LISTED {
-        let _ = write!(
-            h,
-            "<li class=\"muted\">… and {} more</li>",
-            mine.len() - LISTED
-        );
-    }
-    h.push_str("</ul>");
-    h
+#[derive(Properties, PartialEq)]
+struct NodePanelProps {
+    detail: NodeDetail,
+    act: Callback<LabAction>,
 }
 
-fn node_panel(d: &NodeDetail) -> Vec<String> {
+/// One node: header with its actions, the durable state, the volatile state.
+#[component]
+fn NodePanel(p: &NodePanelProps) -> Html {
+    let d = &p.detail;
     let id = d.id;
     let role = d.role.name();
-    let mut head = format!(
-        r#"<header class="insp-head"><h2>{id}</h2><span class="inc" title="{}">incarnation {}</span>{}<span class="role-pill {role}" title="{}">{} {role}</span><button type="button" class="close" aria-label="Close the node inspector" data-act="unnode">×</button></header><p class="role-text">{}</p><div class="insp-actions">"#,
-        esc(glossary::state("incarnation")),
-        d.incarnation,
-        if d.up {
-            r#"<span class="status up">● up</span>"#
-        } else {
-            r#"<span class="status down">✕ crashed</span>"#
-        },
-        esc(glossary::role(role)),
-        role_icon(d.role),
-        esc(glossary::role(role)),
-    );
-    let n = id.0;
-    if d.up {
-        let _ = write!(
-            head,
-            r#"<button type="button" id="inspector-crash" class="danger" data-act="crash:{n}">Crash {id}</button><button type="button" id="inspector-isolate" data-act="isolate:{n}" title="Cut this node off from every other node">Isolate {id}</button>"#
-        );
+    let send = |a: LabAction| p.act.reform(move |_: MouseEvent| a.clone());
+    let actions = if d.up {
+        html! {
+            <>
+                <button type="button" id="inspector-crash" class="danger"
+                        onclick={send(LabAction::Intervene(Action::Crash(id)))}>{ format!("Crash {id}") }</button>
+                <button type="button" id="inspector-isolate" title="Cut this node off from every other node"
+                        onclick={send(LabAction::Isolate(id))}>{ format!("Isolate {id}") }</button>
+            </>
+        }
     } else {
-        let _ = write!(
-            head,
-            r#"<button type="button" id="inspector-restart" class="restart" data-act="restart:{n}">Restart {id}</button>"#
-        );
-    }
-    head.push_str("</div>");
-
-    let mut disk = format!(
-        r#"<section class="state durable" aria-label="Durable state"><h3><span class="badge disk" title="{}">disk</span> Durable — survives a crash</h3><p><span class="key">Believes:</span> {}</p>"#,
-        esc(glossary::state("durable")),
-        match d.believes {
-            Some((seq, l)) => format!("round {seq}: {l} leads"),
-            None => "no leader learned yet".into(),
+        html! {
+            <button type="button" id="inspector-restart" class="restart"
+                    onclick={send(LabAction::Intervene(Action::Restart(id)))}>{ format!("Restart {id}") }</button>
         }
-    );
-    slot_table(&mut disk, LogId::Leadership, &d.logs[0]);
-    slot_table(&mut disk, LogId::Timestamp, &d.logs[1]);
-    disk.push_str("</section>");
+    };
+    let head = html! {
+        <>
+            <header class="insp-head">
+                <h2>{ id.to_string() }</h2>
+                <span class="inc" title={glossary::state("incarnation")}>{ format!("incarnation {}", d.incarnation) }</span>
+                if d.up {
+                    <span class="status up">{ "● up" }</span>
+                } else {
+                    <span class="status down">{ "✕ crashed" }</span>
+                }
+                <span class={classes!("role-pill", role)} title={glossary::role(role)}>{ format!("{} {role}", role_icon(d.role)) }</span>
+                <button type="button" class="close" aria-label="Close the node inspector"
+                        onclick={send(LabAction::SelectNode(None))}>{ "×" }</button>
+            </header>
+            <p class="role-text">{ glossary::role(role) }</p>
+            <div class="insp-actions">{ actions }</div>
+        </>
+    };
+    let disk = html! {
+        <section class="state durable" aria-label="Durable state">
+            <h3><span class="badge disk" title={glossary::state("durable")}>{ "disk" }</span>{ " Durable — survives a crash" }</h3>
+            <p><span class="key">{ "Believes:" }</span>{ " " }{ match d.believes {
+                Some((seq, l)) => format!("round {seq}: {l} leads"),
+                None => "no leader learned yet".into(),
+            } }</p>
+            { slot_table(LogId::Leadership, &d.logs[0]) }
+            { slot_table(LogId::Timestamp, &d.logs[1]) }
+        </section>
+    };
+    html! {
+        <>
+            { head }
+            { disk }
+            <section class={classes!("state", "volatile", (!d.up).then_some("lost"))} aria-label="Volatile state">
+                <h3><span class="badge memory" title={glossary::state("volatile")}>{ "memory" }</span>{ " Volatile — lost on a crash" }</h3>
+                if d.up {
+                    { memory(d) }
+                } else {
+                    <p class="lost-note">{ format!(
+                        "Gone: the crash wiped {id}'s proposer counters, election state, timers and timestamp service. A restart brings it back as incarnation {} with its counters at 0 — its disk is all it keeps.",
+                        d.incarnation + 1
+                    ) }</p>
+                    <ul class="gone" aria-hidden="true">
+                        <li>{ "proposer counters" }</li><li>{ "attempts in flight" }</li>
+                        <li>{ "timers" }</li><li>{ "timestamp counter and bound store" }</li>
+                    </ul>
+                }
+            </section>
+        </>
+    }
+}
 
-    let mut mem = format!(
-        r#"<section class="state volatile{}" aria-label="Volatile state"><h3><span class="badge memory" title="{}">memory</span> Volatile — lost on a crash</h3>"#,
-        if d.up { "" } else { " lost" },
-        esc(glossary::state("volatile"))
-    );
-    if !d.up {
-        let _ = write!(
-            mem,
-            r#"<p class="lost-note">Gone: the crash wiped {id}'s proposer counters, election state, timers and timestamp service. A restart brings it back as incarnation {} with its counters at 0 — its disk is all it keeps.</p><ul class="gone" aria-hidden="true"><li>proposer counters</li><li>attempts in flight</li><li>timers</li><li>timestamp counter and bound store</li></ul>"#,
-            d.incarnation + 1
-        );
+/// What an up node holds in memory: election, proposers, timers, services.
+fn memory(d: &NodeDetail) -> Html {
+    let timers = if d.timers.is_empty() {
+        html! { <p class="muted">{ "none armed" }</p> }
     } else {
-        let _ = write!(
-            mem,
-            "<p class=\"election\"><strong>Election:</strong> {}</p><h4>Proposers</h4><ul class=\"proposers\">",
-            esc(&d.election)
-        );
-        for p in &d.proposers {
-            proposer(&mut mem, p);
+        html! {
+            <ul class="timers">
+                { for d.timers.iter().map(|t| {
+                    let name = match countdown_name(t.kind) {
+                        "timer" => t.kind.name(),
+                        n => n,
+                    };
+                    html! {
+                        <li class={t.kind.name()}>
+                            <span class="timer-name">{ name }</span>
+                            <meter min="0" max="1000" value={(t.left * 1000 / t.total.max(1)).to_string()} aria-label={format!("{name} left")}></meter>
+                            <span class="timer-left">{ format!("{} left of {}", dur(t.left), dur(t.total)) }</span>
+                        </li>
+                    }
+                }) }
+            </ul>
         }
-        mem.push_str("</ul><h4>Timers</h4>");
-        if d.timers.is_empty() {
-            mem.push_str(r#"<p class="muted">none armed</p>"#);
-        } else {
-            mem.push_str(r#"<ul class="timers">"#);
-            for t in &d.timers {
-                let name = match countdown_name(t.kind) {
-                    "timer" => t.kind.name(),
-                    n => n,
-                };
-                let _ = write!(
-                    mem,
-                    r#"<li class="{}"><span class="timer-name">{name}</span><meter min="0" max="1000" value="{}" aria-label="{name} left"></meter><span class="timer-left">{} left of {}</span></li>"#,
-                    t.kind.name(),
-                    t.left * 1000 / t.total.max(1),
-                    dur(t.left),
-                    dur(t.total)
-                );
-            }
-            mem.push_str("</ul>");
-        }
-        if let Some(s) = d.store {
-            mem.push_str("<h4>Timestamp service (leader)</h4>");
-            let mut rows = vec![
-                ("timestamp counter", s.counter.to_string()),
-                (
-                    "agreed bound",
-                    s.agreed.map_or("none agreed yet (0)".into(), |(seq, b)| {
-                        format!("{b} ({})", explain::slot(LogId::Timestamp, seq))
-                    }),
+    };
+    let service = if let Some(s) = d.store {
+        let mut rows = vec![
+            ("timestamp counter", s.counter.to_string()),
+            (
+                "agreed bound",
+                s.agreed.map_or("none agreed yet (0)".into(), |(seq, b)| {
+                    format!("{b} ({})", explain::slot(LogId::Timestamp, seq))
+                }),
+            ),
+            (
+                "store",
+                format!(
+                    "{}{}",
+                    s.id,
+                    if s.ready {
+                        ""
+                    } else {
+                        " (recovering the bound)"
+                    }
                 ),
-                (
-                    "store",
-                    format!(
-                        "{}{}",
-                        s.id,
-                        if s.ready {
-                            ""
-                        } else {
-                            " (recovering the bound)"
-                        }
-                    ),
+            ),
+            ("pending requests", d.pending.to_string()),
+        ];
+        if let Some(w) = &d.service {
+            rows.push(("doing", w.clone()));
+        }
+        html! { <><h4>{ "Timestamp service (leader)" }</h4>{ facts("service", rows) }</> }
+    } else if d.pending > 0 {
+        html! { <p>{ format!("{} client request(s) waiting.", d.pending) }</p> }
+    } else {
+        Html::default()
+    };
+    let locks = d.locks.as_ref().map(|t| {
+        let mut rows = vec![(
+            "term",
+            match (t.term, t.open) {
+                (Some(r), true) => format!("round {r}: granting"),
+                (Some(r), false) => format!(
+                    "round {r}: grace period — no grants until earlier terms' leases have run out"
                 ),
-                ("pending requests", d.pending.to_string()),
-            ];
-            if let Some(w) = &d.service {
-                rows.push(("doing", w.clone()));
-            }
-            mem.push_str(&facts("service", &rows));
-        } else if d.pending > 0 {
-            let _ = write!(mem, "<p>{} client request(s) waiting.</p>", d.pending);
+                (None, _) => "none".into(),
+            },
+        )];
+        if t.held.is_empty() {
+            rows.push(("held", "nothing".into()));
         }
-        if let Some(t) = &d.locks {
-            mem.push_str("<h4>Lock service (leader)</h4>");
-            let mut rows = vec![(
-                "term",
-                match (t.term, t.open) {
-                    (Some(r), true) => format!("round {r}: granting"),
-                    (Some(r), false) => format!(
-                        "round {r}: grace period — no grants until earlier terms' leases have run out"
-                    ),
-                    (None, _) => "none".into(),
-                },
-            )];
-            if t.held.is_empty() {
-                rows.push(("held", "nothing".into()));
-            }
-            for (lock, h) in &t.held {
-                rows.push((
-                    "held",
-                    format!("{lock} by {} (token {})", h.client, h.token),
-                ));
-            }
-            mem.push_str(&facts("locks", &rows));
+        for (lock, h) in &t.held {
+            rows.push((
+                "held",
+                format!("{lock} by {} (token {})", h.client, h.token),
+            ));
         }
+        html! { <><h4>{ "Lock service (leader)" }</h4>{ facts("locks", rows) }</> }
+    });
+    html! {
+        <>
+            <p class="election"><strong>{ "Election:" }</strong>{ " " }{ d.election.clone() }</p>
+            <h4>{ "Proposers" }</h4>
+            <ul class="proposers">{ for d.proposers.iter().map(proposer) }</ul>
+            <h4>{ "Timers" }</h4>
+            { timers }
+            { service }
+            { locks }
+        </>
     }
-    mem.push_str("</section>");
-    vec![head, disk, mem]
 }
 
 fn reason(r: DropReason) -> &'static str {
@@ -369,15 +386,19 @@ fn reason(r: DropReason) -> &'static str {
     }
 }
 
-fn message_panel(d: &MessageDetail) -> Vec<String> {
+#[derive(Properties, PartialEq)]
+struct MessagePanelProps {
+    detail: MessageDetail,
+    act: Callback<LabAction>,
+}
+
+/// One message: what it says, where it goes, and its fate (with Drop while it travels).
+#[component]
+fn MessagePanel(p: &MessagePanelProps) -> Html {
+    let d = &p.detail;
     let m = &d.record;
     let kind = m.msg.type_name();
-    let head = format!(
-        r#"<header class="insp-head"><h2>Message #{}</h2><span class="kind">{kind}</span><button type="button" class="close" aria-label="Close the message inspector" data-act="unmsg">×</button></header><p class="msg-words">{}</p><p class="gloss">{}</p>"#,
-        m.id,
-        esc(&explain::message(&m.msg)),
-        esc(glossary::message(kind))
-    );
+    let send = |a: LabAction| p.act.reform(move |_: MouseEvent| a.clone());
     let mut rows = vec![("from → to", format!("{} → {}", m.from, m.to))];
     if let Some(b) = m.msg.ballot() {
         rows.push((
@@ -404,13 +425,6 @@ fn message_panel(d: &MessageDetail) -> Vec<String> {
             dur(m.arrive.saturating_sub(m.sent))
         ),
     ));
-    let mut fields = facts("msg-fields", &rows);
-    if let Some(o) = m.dup_of {
-        let _ = write!(
-            fields,
-            r#"<p class="dup">A network duplicate: the network delivered this message twice. The original is <button type="button" class="link" data-act="msg:{o}">#{o}</button>.</p>"#
-        );
-    }
     let (fate_class, fate) = match d.status {
         MsgStatus::NotSent => (
             "not-sent",
@@ -430,26 +444,42 @@ fn message_panel(d: &MessageDetail) -> Vec<String> {
         MsgStatus::Delivered => ("delivered", format!("delivered at {}", secs(m.arrive))),
         MsgStatus::Dropped(r) => ("dropped", format!("{} at {}", reason(r), secs(m.arrive))),
     };
-    let mut fate = format!(
-        r#"<p class="fate-line">Fate: <span class="fate {fate_class}" id="msg-fate">{}</span></p>"#,
-        esc(&fate)
-    );
-    if matches!(d.status, MsgStatus::InFlight { .. }) && !d.doomed {
-        fate.push_str(r#"<button type="button" id="drop-message" class="danger" data-act="drop" title="It will vanish instead of arriving; the drop becomes part of the share link">Drop this message</button>"#);
+    let droppable = matches!(d.status, MsgStatus::InFlight { .. }) && !d.doomed;
+    html! {
+        <>
+            <header class="insp-head">
+                <h2>{ format!("Message #{}", m.id) }</h2>
+                <span class="kind">{ kind }</span>
+                <button type="button" class="close" aria-label="Close the message inspector"
+                        onclick={send(LabAction::SelectMessage(None))}>{ "×" }</button>
+            </header>
+            <p class="msg-words">{ explain::message(&m.msg) }</p>
+            <p class="gloss">{ glossary::message(kind) }</p>
+            { facts("msg-fields", rows) }
+            if let Some(o) = m.dup_of {
+                <p class="dup">
+                    { "A network duplicate: the network delivered this message twice. The original is " }
+                    <button type="button" class="link" onclick={send(LabAction::SelectMessage(Some(o)))}>{ format!("#{o}") }</button>
+                    { "." }
+                </p>
+            }
+            <p class="fate-line">{ "Fate: " }<span class={classes!("fate", fate_class)} id="msg-fate">{ fate }</span></p>
+            if droppable {
+                <button type="button" id="drop-message" class="danger"
+                        title="It will vanish instead of arriving; the drop becomes part of the share link"
+                        onclick={send(LabAction::DropSelected)}>{ "Drop this message" }</button>
+            }
+        </>
     }
-    vec![head, fields, fate]
 }
-
-const SUMMARY_HINT: &str = r#"<p class="hint">Click a node to see what it keeps on disk and in memory, or a message to read it — and drop it while it travels.</p>"#;
 
 #[derive(Properties, PartialEq)]
 struct SummaryProps {
     summary: ClusterSummary,
+    act: Callback<LabAction>,
 }
 
-/// The cluster in a few numbers. Unlike the rest of the panel this is `html!`: while time
-/// runs its counts and roles change many times a second, and Yew then rewrites a text node
-/// where a markup block would be replaced whole (and its table laid out again).
+/// The cluster in a few numbers.
 #[component]
 fn Summary(p: &SummaryProps) -> Html {
     let s = &p.summary;
@@ -472,9 +502,10 @@ fn Summary(p: &SummaryProps) -> Html {
                 <tbody>
                     { for s.nodes.iter().map(|&(id, role, round)| {
                         let r = role.name();
+                        let select = p.act.reform(move |_: MouseEvent| LabAction::SelectNode(Some(id)));
                         html! {
                             <tr key={id.0}>
-                                <th scope="row"><button type="button" class="link" data-act={format!("node:{}", id.0)}>{ id.to_string() }</button></th>
+                                <th scope="row"><button type="button" class="link" onclick={select}>{ id.to_string() }</button></th>
                                 <td class={classes!("role-cell", r)} title={glossary::role(r)}>{ format!("{} {r}", role_icon(role)) }</td>
                                 <td>{ round.map_or("—".into(), |x| x.to_string()) }</td>
                             </tr>

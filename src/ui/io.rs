@@ -13,9 +13,8 @@ use web_sys::{HtmlInputElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
 use super::hooks::replace_query;
-use super::store::{dispatch, use_quiet_lab};
-use crate::codec::{rusttest, trace};
-use crate::lab::{LabAction, NoticeKind};
+use super::store::use_quiet_lab;
+use crate::lab::{Lab, LabAction, NoticeKind, MAX_IMPORT_BYTES};
 
 /// The browser's clipboard, if this page may use it (it is missing outside secure contexts).
 fn clipboard() -> Option<web_sys::Clipboard> {
@@ -140,21 +139,15 @@ pub fn IoButtons() -> Html {
         Callback::from(move |_: MouseEvent| update(&ui, &redraw, |u| u.manual = None))
     };
 
-    let on_export = {
-        let store = store.clone();
-        Callback::from(move |_: MouseEvent| {
-            let (name, text) = {
-                let lab = store.lab();
-                (lab.export_file_name(), trace::export(&lab.run))
-            };
-            if download(&name, &text).is_err() {
-                store.dispatch(LabAction::Notify(
-                    NoticeKind::Error,
-                    "This browser refused the download.".into(),
-                ));
-            }
+    let on_export = store.reading(|lab: &Lab, _: MouseEvent| {
+        let refused = download(&lab.export_file_name(), &lab.export_trace()).is_err();
+        refused.then(|| {
+            LabAction::Notify(
+                NoticeKind::Error,
+                "This browser refused the download.".into(),
+            )
         })
-    };
+    });
 
     let on_import_click = {
         let ui = ui.clone();
@@ -165,7 +158,7 @@ pub fn IoButtons() -> Html {
         })
     };
     let on_file = {
-        let d = store.dispatcher();
+        let d = store.sender();
         Callback::from(move |e: Event| {
             let Some(input) = e
                 .target()
@@ -178,15 +171,15 @@ pub fn IoButtons() -> Html {
             input.set_value("");
             let Some(file) = file else { return };
             let size = file.size() as u64;
-            if size > trace::MAX_IMPORT_BYTES as u64 {
-                d.dispatch(LabAction::ImportTooLarge(size));
+            if size > MAX_IMPORT_BYTES as u64 {
+                d.emit(LabAction::ImportTooLarge(size));
                 return;
             }
             let d = d.clone();
             spawn_local(async move {
                 match JsFuture::from(file.text()).await.map(|v| v.as_string()) {
-                    Ok(Some(text)) => d.dispatch(LabAction::Import(text)),
-                    _ => d.dispatch(LabAction::Notify(
+                    Ok(Some(text)) => d.emit(LabAction::Import(text)),
+                    _ => d.emit(LabAction::Notify(
                         NoticeKind::Error,
                         format!(
                             "That file could not be read ({}). Your current run is unchanged.",
@@ -203,7 +196,7 @@ pub fn IoButtons() -> Html {
         Callback::from(move |_: MouseEvent| {
             let test = {
                 let lab = store.lab();
-                let hint = rusttest::paste_hint(&lab.run, lab.scenario.as_deref());
+                let hint = lab.rust_test_hint();
                 (lab.rust_test(), hint)
             };
             update(&ui, &redraw, |u| {
@@ -238,10 +231,10 @@ pub fn IoButtons() -> Html {
                         title="A Rust #[test] that replays this run and checks its outcome">{ "Copy as Rust test" }</button>
                 if duel_open {
                     <span class="visually-hidden" id="io-duel-why">{ "Sharing, export and Rust tests work on the normal lab: leave the dueling lab first." }</span>
-                    <button type="button" id="duel-toggle" class="active" onclick={dispatch(&store, LabAction::CloseDuel)}
+                    <button type="button" id="duel-toggle" class="active" onclick={store.send(LabAction::CloseDuel)}
                             title="Back to the normal lab">{ "Leave dueling lab" }</button>
                 } else {
-                    <button type="button" id="duel-toggle" onclick={dispatch(&store, LabAction::OpenDuel)}
+                    <button type="button" id="duel-toggle" onclick={store.send(LabAction::OpenDuel)}
                             title="The same seed side by side: no backoff against random backoff">{ "Dueling lab" }</button>
                 }
             </div>

@@ -3,11 +3,9 @@
 //! failover skips — the reason timestamps never go backwards. The axis is broken at every
 //! fence (one equal band per agreed bound), so a buffer of 100 and one of 1,000,000 both read.
 
-use std::fmt::Write;
-
 use yew::prelude::*;
 
-use super::format::{escape, node_color, px};
+use super::format::{node_color, px};
 use super::store::use_lab;
 use crate::lab::view::{self, Band};
 
@@ -42,14 +40,13 @@ fn range_words(first: u64, last: u64) -> String {
     }
 }
 
-/// A coordinate rounded to a whole pixel: formatting an integer costs far less wasm than
-/// [`px`]'s decimal string.
+/// A coordinate rounded to a whole pixel (the picture needs no finer).
 fn ip(x: f64) -> i32 {
     x.round() as i32
 }
 
 /// One fence: the bound that closes band `b`, spanning `y_lo`..`y_hi` on screen.
-fn fence(svg: &mut String, b: &Band, y_lo: f64, y_hi: f64) {
+fn fence(b: &Band, y_lo: f64, y_hi: f64) -> Html {
     let color = b.owner.map_or("var(--muted)", node_color);
     let name = match b.seqs {
         Some((a, z)) if a != z => format!("seq {a}–{z}"),
@@ -57,33 +54,23 @@ fn fence(svg: &mut String, b: &Band, y_lo: f64, y_hi: f64) {
         None => "above every bound".into(),
     };
     let owner = b.owner.map_or(String::new(), |o| format!(" · {o}"));
-    let _ = write!(
-        svg,
-        r#"<g class="fence{}" style="--c: {color}"><title>{name}: Paxos agreed the bound {}{}</title><line x1="{}" y1="{y}" x2="{}" y2="{y}"/><text class="value" x="{lx}" y="{}">{}</text><text class="seq" x="{lx}" y="{}">{name}{owner}</text>"#,
-        if b.seqs.is_none() { " unbounded" } else { "" },
-        b.hi,
-        if b.folded() {
-            " (quiet bounds folded together)"
-        } else {
-            ""
-        },
-        ip(AX - 12.0),
-        ip(AX + BAR + 6.0),
-        ip(y_hi - 2.0),
-        b.hi,
-        ip(y_hi + 10.0),
-        y = ip(y_hi),
-        lx = ip(AX - 16.0),
-    );
-    if b.folded() {
-        let _ = write!(
-            svg,
-            r#"<text class="fold" x="{}" y="{}">≈</text>"#,
-            ip(AX + BAR / 2.0),
-            ip((y_lo + y_hi) / 2.0 + 4.0)
-        );
+    let folded = if b.folded() {
+        " (quiet bounds folded together)"
+    } else {
+        ""
+    };
+    let (y, lx) = (ip(y_hi), ip(AX - 16.0));
+    html! {
+        <g class={classes!("fence", b.seqs.is_none().then_some("unbounded"))} style={format!("--c: {color}")}>
+            <title>{ format!("{name}: Paxos agreed the bound {}{folded}", b.hi) }</title>
+            <line x1={ip(AX - 12.0).to_string()} y1={y.to_string()} x2={ip(AX + BAR + 6.0).to_string()} y2={y.to_string()} />
+            <text class="value" x={lx.to_string()} y={ip(y_hi - 2.0).to_string()}>{ b.hi }</text>
+            <text class="seq" x={lx.to_string()} y={ip(y_hi + 10.0).to_string()}>{ format!("{name}{owner}") }</text>
+            if b.folded() {
+                <text class="fold" x={ip(AX + BAR / 2.0).to_string()} y={ip((y_lo + y_hi) / 2.0 + 4.0).to_string()}>{ "≈" }</text>
+            }
+        </g>
     }
-    svg.push_str("</g>");
 }
 
 /// The picture, a one-line summary above it and the lesson under it.
@@ -95,7 +82,7 @@ pub fn NumberLine() -> Html {
     let nl = view::number_line(run);
     let bands = view::bands(&nl, KEEP, MAX_BANDS);
     if bands.is_empty() {
-        let why = if run.world().clients.is_empty() {
+        let why = if lab.clients() == 0 {
             "No client asks for timestamps in this run, so no bound is ever agreed. Add clients under Settings to see the number line."
         } else {
             "No timestamps yet: the first leader agrees a bound with Paxos when the first client request reaches it."
@@ -111,45 +98,43 @@ pub fn NumberLine() -> Html {
     };
     let axis_end = TOP + bands.len() as f64 * band_h;
 
-    let mut svg = String::with_capacity(4096);
+    let mut svg: Vec<Html> = Vec::new();
     let mut notes: Vec<Note> = Vec::new();
-    // `write!` into a String cannot fail.
-    let _ = write!(
-        svg,
-        r#"<rect class="axis" x="{}" y="{}" width="{}" height="{}"/><text class="zero" x="{}" y="{}">0</text>"#,
-        ip(AX),
-        ip(TOP),
-        ip(BAR),
-        ip(axis_end - TOP),
-        ip(AX - 16.0),
-        ip(TOP + 4.0)
-    );
+    svg.push(html! {
+        <>
+            <rect class="axis" x={ip(AX).to_string()} y={ip(TOP).to_string()} width={ip(BAR).to_string()} height={ip(axis_end - TOP).to_string()} />
+            <text class="zero" x={ip(AX - 16.0).to_string()} y={ip(TOP + 4.0).to_string()}>{ "0" }</text>
+        </>
+    });
     // Ranges: handed out, skipped, the leader's reservation and counter, conflicts.
-    let rect = |svg: &mut String,
-                class: &str,
+    let rect = |svg: &mut Vec<Html>,
+                class: &'static str,
                 x: f64,
                 w: f64,
-                a: u64,
-                b: u64,
-                extra: &str,
+                (a, b): (u64, u64),
+                (style, node): (Option<String>, Option<String>),
                 title: &str| {
         let (y1, h) = span(a, b);
-        let _ = write!(
-            svg,
-            r#"<rect class="{class}" x="{}" y="{}" width="{}" height="{}"{extra}><title>{}</title></rect>"#,
-            ip(x),
-            ip(y1),
-            ip(w),
-            ip(h),
-            escape(title)
-        );
+        svg.push(html! {
+            <rect class={class} x={ip(x).to_string()} y={ip(y1).to_string()} width={ip(w).to_string()} height={ip(h).to_string()} {style} data-node={node}>
+                <title>{ title.to_string() }</title>
+            </rect>
+        });
         y1 + h / 2.0
     };
     for r in &nl.served {
         let words = format!("{} handed out {}", r.node, range_words(r.first, r.last));
         let color = node_color(r.node);
-        let extra = format!(r#" style="fill: {color}" data-node="{}""#, r.node.0);
-        let mid = rect(&mut svg, "served", AX, BAR, r.first, r.last, &extra, &words);
+        let attrs = (Some(format!("fill: {color}")), Some(r.node.0.to_string()));
+        let mid = rect(
+            &mut svg,
+            "served",
+            AX,
+            BAR,
+            (r.first, r.last),
+            attrs,
+            &words,
+        );
         notes.push(Note {
             y: mid,
             lines: vec![words],
@@ -162,7 +147,15 @@ pub fn NumberLine() -> Html {
         let words = format!("reserved by {who}, never handed out: skipped");
         let range = range_words(s.first, s.last);
         let title = format!("{range}: {words}");
-        let mid = rect(&mut svg, "skipped", AX, BAR, s.first, s.last, "", &title);
+        let mid = rect(
+            &mut svg,
+            "skipped",
+            AX,
+            BAR,
+            (s.first, s.last),
+            (None, None),
+            &title,
+        );
         notes.push(Note {
             y: mid,
             lines: vec![range, words],
@@ -177,15 +170,14 @@ pub fn NumberLine() -> Html {
         let range = range_words(p.first, p.last);
         let serving = nl.leader.filter(|l| Some(l.0) == p.owner).is_some();
         let title = format!("{range} reserved by {owner}, not handed out yet");
-        let extra = format!(r#" style="--c: {color}""#);
+        let style = Some(format!("--c: {color}"));
         let mid = rect(
             &mut svg,
             "reserved",
             AX + 1.0,
             BAR - 2.0,
-            p.first,
-            p.last,
-            &extra,
+            (p.first, p.last),
+            (style, None),
             &title,
         );
         if !serving {
@@ -204,12 +196,11 @@ pub fn NumberLine() -> Html {
     if let Some((n, counter, limit)) = nl.leader {
         let yc = y(counter);
         let color = node_color(n);
-        let _ = write!(
-            svg,
-            r#"<path class="counter" style="--c: {color}" d="M{} {}l9 -6v12z"><title>{n}'s counter: the last timestamp it handed out is {counter}</title></path>"#,
-            ip(AX + BAR + 1.0),
-            ip(yc)
-        );
+        svg.push(html! {
+            <path class="counter" style={format!("--c: {color}")} d={format!("M{} {}l9 -6v12z", ip(AX + BAR + 1.0), ip(yc))}>
+                <title>{ format!("{n}'s counter: the last timestamp it handed out is {counter}") }</title>
+            </path>
+        });
         notes.push(Note {
             y: yc,
             lines: vec![format!("◀ {n}'s counter: {counter} (limit {limit})")],
@@ -219,7 +210,7 @@ pub fn NumberLine() -> Html {
     }
     // Fences on top of the ranges they close.
     for b in &bands {
-        fence(&mut svg, b, y(b.lo), y(b.hi));
+        svg.push(fence(b, y(b.lo), y(b.hi)));
     }
     // Conflicting ranges side by side, one column each.
     for (i, c) in nl.conflicts.iter().enumerate() {
@@ -231,7 +222,15 @@ pub fn NumberLine() -> Html {
             c.invariant.name()
         );
         let x = AX + BAR + 2.0 + 7.0 * (i % 3) as f64;
-        let mid = rect(&mut svg, "conflict", x, 5.0, r.first, r.last, "", &words);
+        let mid = rect(
+            &mut svg,
+            "conflict",
+            x,
+            5.0,
+            (r.first, r.last),
+            (None, None),
+            &words,
+        );
         notes.push(Note {
             y: mid,
             lines: vec![words],
@@ -241,40 +240,20 @@ pub fn NumberLine() -> Html {
     }
 
     // Lay the notes out top to bottom without overlaps, joined to their spot by a thin line.
-    // (Insertion sort: a handful of notes, and no sort routine added to the bundle.)
-    for i in 1..notes.len() {
-        let mut j = i;
-        while j > 0 && notes[j - 1].y > notes[j].y {
-            notes.swap(j - 1, j);
-            j -= 1;
-        }
-    }
+    notes.sort_by(|a, b| a.y.total_cmp(&b.y));
     let mut bottom = 0.0f64;
     for n in &notes {
         let top = (n.y - LINE / 2.0).max(bottom + 2.0).max(2.0);
         bottom = top + LINE * n.lines.len() as f64;
-        let style = n
-            .color
-            .map_or(String::new(), |c| format!(r#" style="--c: {c}""#));
-        let _ = write!(
-            svg,
-            r#"<g class="note {}"{style}><line x1="{}" y1="{}" x2="{}" y2="{}"/>"#,
-            n.class,
-            ip(AX + BAR + 24.0 - 14.0),
-            ip(n.y),
-            ip(LABEL_X - 3.0),
-            ip(top + LINE / 2.0)
-        );
-        for (i, l) in n.lines.iter().enumerate() {
-            let _ = write!(
-                svg,
-                r#"<text x="{}" y="{}">{}</text>"#,
-                ip(LABEL_X),
-                ip(top + 10.0 + LINE * i as f64),
-                escape(l)
-            );
-        }
-        svg.push_str("</g>");
+        svg.push(html! {
+            <g class={classes!("note", n.class)} style={n.color.map(|c| format!("--c: {c}"))}>
+                <line x1={ip(AX + BAR + 24.0 - 14.0).to_string()} y1={ip(n.y).to_string()}
+                      x2={ip(LABEL_X - 3.0).to_string()} y2={ip(top + LINE / 2.0).to_string()} />
+                { for n.lines.iter().enumerate().map(|(i, l)| html! {
+                    <text x={ip(LABEL_X).to_string()} y={ip(top + 10.0 + LINE * i as f64).to_string()}>{ l.clone() }</text>
+                }) }
+            </g>
+        });
     }
     let height = axis_end.max(bottom) + 16.0;
 
@@ -292,7 +271,7 @@ pub fn NumberLine() -> Html {
                         <line x1="0" y1="0" x2="0" y2="6" />
                     </pattern>
                 </defs>
-                { Html::from_html_unchecked(svg.into()) }
+                { for svg }
             </svg>
             <p class="legend">
                 <span class="k-served">{ "■ handed out (colour = leader)" }</span>

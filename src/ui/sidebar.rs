@@ -3,7 +3,7 @@
 use yew::prelude::*;
 
 use super::breakpaxos::BreakPaxos;
-use super::store::{dispatch, use_quiet_lab};
+use super::store::use_quiet_lab;
 use crate::lab::{LabAction, Tab};
 
 const TABS: [(Tab, &str, &str); 6] = [
@@ -31,7 +31,7 @@ pub fn Sidebar() -> Html {
                 { for TABS.iter().map(|(t, name, id)| html! {
                     <button role="tab" aria-selected={(tab == *t).to_string()} class={classes!("tab", (tab == *t).then_some("active"))}
                             id={*id}
-                            onclick={dispatch(&store, LabAction::SetTab(*t))}>{ *name }</button>
+                            onclick={store.send(LabAction::SetTab(*t))}>{ *name }</button>
                 }) }
             </nav>
             <div class="tab-body" role="tabpanel" aria-labelledby={id}>

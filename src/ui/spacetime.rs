@@ -8,18 +8,16 @@
 //! moves once per window, so an arrow that already arrived keeps identical attributes from
 //! frame to frame and Yew leaves its DOM alone.
 
+use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use super::cluster::short_label;
-use super::eventlog::closest_data;
 use super::format::{dur, node_color, owner_color, px, secs};
-use super::store::{use_lab, LabHandle};
-use crate::engine::{Address, Role};
+use super::store::use_lab;
 use crate::lab::explain;
 use crate::lab::view::{self, Arrow};
-use crate::lab::LabAction;
-use crate::sim::history::{EventKind, Fate, MarkerKind, MsgId};
-use crate::sim::{units, Time};
+use crate::lab::{units, Address, EventKind, Fate, MarkerKind, MsgId, Role, Time};
+use crate::lab::{Lab, LabAction};
 
 const W: f64 = 460.0;
 const GUTTER: f64 = 46.0;
@@ -94,23 +92,26 @@ fn fate_words(f: Fate) -> &'static str {
 
 /// What a click or Enter on the picture hit: an arrow (seek to its arrival, or with shift to
 /// its sending) or a lane mark (seek to its event).
-fn activate(store: &LabHandle, target: Option<web_sys::EventTarget>, shift: bool) {
-    let action = if let Some(id) = closest_data(target.clone(), "data-msg") {
-        let lab = store.lab();
-        let Some(m) = id
-            .parse::<MsgId>()
-            .ok()
-            .and_then(|id| lab.run.history().messages.get(id as usize))
-        else {
-            return;
-        };
-        LabAction::Seek(if shift { m.sent } else { m.arrive })
-    } else if let Some(ev) = closest_data(target, "data-ev").and_then(|e| e.parse().ok()) {
-        LabAction::SeekEvent(ev)
+fn activate(lab: &Lab, target: Option<web_sys::EventTarget>, shift: bool) -> Option<LabAction> {
+    if let Some(id) = index_at(target.clone(), "data-msg") {
+        let m = lab.run.history().messages.get(id)?;
+        Some(LabAction::Seek(if shift { m.sent } else { m.arrive }))
     } else {
-        return;
-    };
-    store.dispatch(action);
+        Some(LabAction::SeekEvent(index_at(target, "data-ev")?))
+    }
+}
+
+/// The index in `attr` of the shape an event happened in (or of its nearest ancestor with
+/// one): arrows carry their message's id and marks their event's index, so one listener
+/// serves hundreds of shapes. An index into the run's own lists, never an action's name:
+/// what a click does is decided here, in typed code.
+fn index_at(target: Option<web_sys::EventTarget>, attr: &str) -> Option<usize> {
+    let el: web_sys::Element = target?.dyn_into().ok()?;
+    el.closest(&format!("[{attr}]"))
+        .ok()??
+        .get_attribute(attr)?
+        .parse()
+        .ok()
 }
 
 /// The diagram.
@@ -131,7 +132,7 @@ pub fn SpaceTime() -> Html {
     };
     let start = now.saturating_sub(window);
     let nodes = usize::from(cfg.protocol.nodes);
-    let clients = run.world().clients.len();
+    let clients = lab.clients();
     let f = Frame {
         lanes: nodes + usize::from(clients > 0),
         nodes,
@@ -268,57 +269,31 @@ pub fn SpaceTime() -> Html {
         .collect::<Html>();
 
     // One set of listeners for every arrow and mark.
-    let hovered = |target: Option<web_sys::EventTarget>| {
-        closest_data(target, "data-msg").and_then(|id| id.parse::<MsgId>().ok())
-    };
+    let hovered =
+        |target: Option<web_sys::EventTarget>| index_at(target, "data-msg").map(|id| id as MsgId);
     let current = lab.highlight;
-    let over = {
-        let d = store.dispatcher();
-        Callback::from(move |e: MouseEvent| {
-            let id = hovered(e.target());
-            if id != current {
-                d.dispatch(LabAction::Highlight(id));
-            }
-        })
-    };
-    let out = {
-        let d = store.dispatcher();
-        Callback::from(move |e: MouseEvent| {
-            if current.is_some() && hovered(e.related_target()).is_none() {
-                d.dispatch(LabAction::Highlight(None));
-            }
-        })
-    };
-    let focusin = {
-        let d = store.dispatcher();
-        Callback::from(move |e: FocusEvent| {
-            let id = hovered(e.target());
-            if id != current {
-                d.dispatch(LabAction::Highlight(id));
-            }
-        })
-    };
-    let focusout = {
-        let d = store.dispatcher();
-        Callback::from(move |_: FocusEvent| {
-            if current.is_some() {
-                d.dispatch(LabAction::Highlight(None));
-            }
-        })
-    };
-    let onclick = {
-        let store = store.clone();
-        Callback::from(move |e: MouseEvent| activate(&store, e.target(), e.shift_key()))
-    };
-    let onkeydown = {
-        let store = store.clone();
-        Callback::from(move |e: KeyboardEvent| {
-            // Enter only: Space is the page's play/pause key.
-            if e.key() == "Enter" {
-                activate(&store, e.target(), e.shift_key());
-            }
-        })
-    };
+    let over = store.callback(move |e: MouseEvent| {
+        let id = hovered(e.target());
+        (id != current).then_some(LabAction::Highlight(id))
+    });
+    let out = store.callback(move |e: MouseEvent| {
+        (current.is_some() && hovered(e.related_target()).is_none())
+            .then_some(LabAction::Highlight(None))
+    });
+    let focusin = store.callback(move |e: FocusEvent| {
+        let id = hovered(e.target());
+        (id != current).then_some(LabAction::Highlight(id))
+    });
+    let focusout = store
+        .callback(move |_: FocusEvent| current.is_some().then_some(LabAction::Highlight(None)));
+    let onclick =
+        store.reading(|lab: &Lab, e: MouseEvent| activate(lab, e.target(), e.shift_key()));
+    // Enter only: Space is the page's play/pause key.
+    let onkeydown = store.reading(|lab: &Lab, e: KeyboardEvent| {
+        (e.key() == "Enter")
+            .then(|| activate(lab, e.target(), e.shift_key()))
+            .flatten()
+    });
 
     let zoom_by = |dz: i32| {
         let zoom = zoom.clone();

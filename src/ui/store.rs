@@ -35,8 +35,8 @@ impl LabStore {
         }
     }
 
-    /// Reads the lab (never hold this across a dispatch).
-    pub fn lab(&self) -> Ref<'_, Lab> {
+    /// Reads the lab; only [`LabHandle::lab`] and [`LabHandle::reading`] call this.
+    fn lab(&self) -> Ref<'_, Lab> {
         self.lab.borrow()
     }
 
@@ -77,7 +77,7 @@ pub struct QuietLab(LabHandle, u64);
 
 impl PartialEq for QuietLab {
     fn eq(&self, other: &Self) -> bool {
-        self.1 == other.1 && Rc::ptr_eq(&self.0.lab, &other.0.lab)
+        self.1 == other.1 && Rc::ptr_eq(&self.0 .0.lab, &other.0 .0.lab)
     }
 }
 
@@ -92,7 +92,7 @@ impl QuietLab {
     /// Wraps the App's handle for the quiet context. The counter is read now: a reducer
     /// handle always reads the latest state, so two handles compared later would be equal.
     pub fn new(handle: LabHandle) -> QuietLab {
-        let quiet = handle.quiet;
+        let quiet = handle.0.quiet;
         QuietLab(handle, quiet)
     }
 }
@@ -104,19 +104,79 @@ pub fn use_quiet_lab() -> QuietLab {
     use_context::<QuietLab>().expect("components are rendered inside the App's QuietLab provider")
 }
 
-/// What components get from the context.
-pub type LabHandle = UseReducerHandle<LabStore>;
+/// What components get from the context: the lab to read while rendering, and callbacks
+/// that change it. There is no `dispatch` here: a change is always a [`Callback`] built by
+/// [`LabHandle::send`], [`LabHandle::callback`] or [`LabHandle::reading`], and the closures
+/// those take are handed the event (and, for `reading`, a `&Lab` that is released before the
+/// action is dispatched) — so a callback cannot hold the lab borrowed while the reducer
+/// borrows it mutably, and the reducer is the lab's only writer.
+#[derive(Clone, PartialEq)]
+pub struct LabHandle(UseReducerHandle<LabStore>);
+
+impl LabHandle {
+    /// Wraps the App's reducer.
+    pub fn new(handle: UseReducerHandle<LabStore>) -> LabHandle {
+        LabHandle(handle)
+    }
+
+    /// Reads the lab for drawing. The borrow ends with the render: no callback gets one.
+    pub fn lab(&self) -> Ref<'_, Lab> {
+        self.0.lab()
+    }
+
+    /// Changes with every action (effects that follow the lab key on it).
+    pub fn version(&self) -> u64 {
+        self.0.version()
+    }
+
+    /// A callback that dispatches a fixed action.
+    pub fn send<E>(&self, action: LabAction) -> Callback<E> {
+        let d = self.0.dispatcher();
+        Callback::from(move |_: E| d.dispatch(action.clone()))
+    }
+
+    /// A callback that turns its event into an action (or none).
+    pub fn callback<E: 'static>(
+        &self,
+        f: impl Fn(E) -> Option<LabAction> + 'static,
+    ) -> Callback<E> {
+        let d = self.0.dispatcher();
+        Callback::from(move |e: E| {
+            if let Some(a) = f(e) {
+                d.dispatch(a)
+            }
+        })
+    }
+
+    /// A callback that decides from the lab *as it is when the event comes* (a handle keeps
+    /// the state of its render). `f` reads; its borrow ends before the action is dispatched.
+    pub fn reading<E: 'static>(
+        &self,
+        f: impl Fn(&Lab, E) -> Option<LabAction> + 'static,
+    ) -> Callback<E> {
+        let h = self.0.clone();
+        Callback::from(move |e: E| {
+            let action = {
+                let lab = h.lab.borrow();
+                f(&lab, e)
+            };
+            if let Some(a) = action {
+                h.dispatch(a)
+            }
+        })
+    }
+
+    /// Actions from outside a callback's own event (a file read, a worker's message, a timer).
+    pub fn sender(&self) -> Callback<LabAction> {
+        let d = self.0.dispatcher();
+        Callback::from(move |a: LabAction| d.dispatch(a))
+    }
+}
 
 /// The lab of the surrounding [`crate::ui::App`].
 #[hook]
 pub fn use_lab() -> LabHandle {
     use_context::<LabHandle>().expect("components are rendered inside the App's LabHandle provider")
-}
-
-/// A callback that dispatches a fixed action.
-pub fn dispatch<E>(lab: &LabHandle, action: LabAction) -> Callback<E> {
-    let d = lab.dispatcher();
-    Callback::from(move |_: E| d.dispatch(action.clone()))
 }
 
 /// The value of the `<input>` an event came from ("" for anything else).
@@ -133,25 +193,19 @@ pub fn on_number<T: std::str::FromStr + 'static>(
     lab: &LabHandle,
     action: impl Fn(T) -> LabAction + 'static,
 ) -> Callback<InputEvent> {
-    let d = lab.dispatcher();
-    Callback::from(move |e: InputEvent| {
-        if let Ok(v) = input_value(&e).trim().parse::<T>() {
-            d.dispatch(action(v));
-        }
-    })
+    lab.callback(move |e: InputEvent| input_value(&e).trim().parse::<T>().ok().map(&action))
 }
 
 /// A number field's change: `read` turns its text into an action or says why it cannot. A
 /// refused value changes nothing: the field shows the value in force again and a notice
 /// says what was wrong.
 pub fn field(
-    d: &UseReducerDispatcher<LabStore>,
+    lab: &LabHandle,
     shown: String,
     read: impl Fn(&str) -> Result<LabAction, String> + 'static,
 ) -> Callback<Event> {
-    let d = d.clone();
-    Callback::from(move |e: Event| match read(input_value(&e).trim()) {
-        Ok(action) => d.dispatch(action),
+    lab.callback(move |e: Event| match read(input_value(&e).trim()) {
+        Ok(action) => Some(action),
         Err(why) => {
             if let Some(i) = e
                 .target()
@@ -160,7 +214,7 @@ pub fn field(
                 i.set_value(&shown);
             }
             let why = format!("{why} It stays at {shown}.");
-            d.dispatch(LabAction::Notify(NoticeKind::Warning, why));
+            Some(LabAction::Notify(NoticeKind::Warning, why))
         }
     })
 }
@@ -168,8 +222,8 @@ pub fn field(
 /// `text` as a number in `lo..=hi` (in units of 10^-scale), or a sentence saying what
 /// `name` takes.
 pub fn number(text: &str, name: &str, scale: u32, lo: u64, hi: u64) -> Result<u64, String> {
-    let show = |v: u64| crate::sim::units::short(i128::from(v), scale);
-    match crate::sim::units::parse(text, scale) {
+    let show = |v: u64| crate::lab::units::short(i128::from(v), scale);
+    match crate::lab::units::parse(text, scale) {
         Some(v) if (lo..=hi).contains(&v) => Ok(v),
         _ if text.is_empty() => Err(format!("{name} needs a number.")),
         _ => Err(format!(

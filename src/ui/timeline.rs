@@ -6,12 +6,10 @@ use yew::prelude::*;
 
 use std::fmt::Write;
 
-use super::format::{escape_into, frac, secs};
+use super::format::{frac, secs};
 use super::store::{on_number, use_lab};
-use crate::engine::Observation;
-use crate::lab::LabAction;
-use crate::sim::config::Time;
-use crate::sim::history::{EventKind, History, Marker, MarkerKind};
+use crate::lab::{EventKind, History, Marker, MarkerKind, Observation, Time};
+use crate::lab::{Lab, LabAction};
 
 fn marker_class(k: MarkerKind) -> &'static str {
     match k {
@@ -122,68 +120,53 @@ pub fn mark_title(h: &History, end: Time, i: usize) -> Option<String> {
     Some(title)
 }
 
-/// Sets the full tooltip ([`mark_title`]) of the mark an event came from.
-fn fill_title(store: &super::store::LabHandle, target: Option<web_sys::EventTarget>) {
-    let Some(el) = target
-        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-        .and_then(|el| el.closest("[data-marker]").ok().flatten())
-    else {
-        return;
-    };
-    let lab = store.lab();
+/// Sets the full tooltip ([`mark_title`]) of mark `i` on the element an event came from.
+/// Worked out when pointed at: marks of a thinned kind stand for markers added later too.
+fn fill_title(lab: &Lab, i: usize, target: Option<web_sys::EventTarget>) {
     let end = scale_end(lab.run.horizon_time().max(lab.run.now()));
-    let title = el
-        .get_attribute("data-marker")
-        .and_then(|v| v.parse().ok())
-        .and_then(|i| mark_title(lab.run.history(), end, i));
-    if let Some(title) = title {
+    let el = target.and_then(|t| t.dyn_into::<web_sys::Element>().ok());
+    if let (Some(el), Some(title)) = (el, mark_title(lab.run.history(), end, i)) {
         let _ = el.set_attribute("title", &title);
     }
 }
 
-/// The marks as buttons.
-fn marks_markup(h: &History, shown: &[usize], end: Time) -> String {
-    let mut out = String::new();
-    for &i in shown {
-        let m = &h.markers[i];
-        let (name, at) = (marker_name(m.kind), secs(m.t));
-        let _ = write!(
-            out,
-            r#"<button type="button" class="mark {}" style="left: {}%" data-event="{}" data-marker="{i}" title=""#,
-            marker_class(m.kind),
-            frac(m.t as f64 / end as f64 * 100.0, 3),
-            m.event,
-        );
-        escape_into(&mut out, &mark_title(h, end, i).unwrap_or_default());
-        let _ = write!(out, r#"" aria-label="{name} at {at}"></button>"#);
-    }
-    out
-}
-
-/// The marks in the page: which markers, on which scale (end, forks). The run only ever adds
-/// markers at the end, so while the scale stays a frame adds the new marks' markup and
-/// leaves the rest alone (a Yew list would diff them all every frame, and re-insert them all
-/// when one is added).
-#[derive(Default)]
-struct DrawnMarks {
-    scale: (Time, u32),
+#[derive(Properties, PartialEq)]
+struct MarksProps {
+    /// Indices of the markers drawn ([`shown_markers`]).
     shown: Vec<usize>,
+    /// The scale's end.
+    end: Time,
+    /// Forks of the run (a fork can replace markers at the same indices).
+    forks: u32,
 }
 
-/// What to do to the marks' element: replace everything, or append.
-enum MarksChange {
-    Replace(String),
-    Append(String),
-}
-
-impl DrawnMarks {
-    fn change(&self, h: &History, shown: &[usize], scale: (Time, u32)) -> Option<MarksChange> {
-        if scale == self.scale && shown.starts_with(&self.shown) {
-            let new = &shown[self.shown.len()..];
-            (!new.is_empty()).then(|| MarksChange::Append(marks_markup(h, new, scale.0)))
-        } else {
-            Some(MarksChange::Replace(marks_markup(h, shown, scale.0)))
-        }
+/// The marks as buttons, one per drawn marker. The props change only when a marker is added,
+/// the scale grows or the run forks, so while time runs most frames skip this list.
+#[component]
+fn Marks(p: &MarksProps) -> Html {
+    let store = use_lab();
+    let lab = store.lab();
+    let h = lab.run.history();
+    html! {
+        <div class="mark-list">
+            { for p.shown.iter().filter_map(|&i| h.markers.get(i).map(|m| (i, m))).map(|(i, m)| {
+                let label = format!("{} at {}", marker_name(m.kind), secs(m.t));
+                let hover = store.reading(move |lab: &Lab, e: MouseEvent| {
+                    fill_title(lab, i, e.target());
+                    None
+                });
+                let focus = store.reading(move |lab: &Lab, e: FocusEvent| {
+                    fill_title(lab, i, e.target());
+                    None
+                });
+                html! {
+                    <button type="button" key={i} class={classes!("mark", marker_class(m.kind))}
+                            style={format!("left: {}%", frac(m.t as f64 / p.end as f64 * 100.0, 3))}
+                            aria-label={label} onclick={store.send(LabAction::SeekEvent(m.event))}
+                            onmouseover={hover} onfocus={focus}></button>
+                }
+            }) }
+        </div>
     }
 }
 
@@ -196,58 +179,12 @@ pub fn Timeline() -> Html {
     let now = run.now();
     let end = scale_end(run.horizon_time().max(now));
     let on_input = { on_number(&store, LabAction::Seek) };
-    // The marks change only when a marker is added, the scale grows or the run forks.
-    let h = run.history();
-    let shown = shown_markers(h, end);
-    let scale = (end, run.forks());
-    let list = use_node_ref();
-    let drawn = use_mut_ref(DrawnMarks::default);
-    let change = drawn.borrow().change(h, &shown, scale);
-    {
-        let (list, drawn) = (list.clone(), drawn.clone());
-        use_effect(move || {
-            let Some(el) = list.cast::<web_sys::Element>() else {
-                return;
-            };
-            match change {
-                Some(MarksChange::Replace(all)) => el.set_inner_html(&all),
-                Some(MarksChange::Append(new)) => {
-                    let _ = el.insert_adjacent_html("beforeend", &new);
-                }
-                None => return,
-            }
-            *drawn.borrow_mut() = DrawnMarks { scale, shown };
-        });
-    }
-    let on_mark = {
-        let d = store.dispatcher();
-        Callback::from(move |e: MouseEvent| {
-            let event = e
-                .target()
-                .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-                .and_then(|el| el.closest("[data-event]").ok().flatten())
-                .and_then(|el| el.get_attribute("data-event"))
-                .and_then(|v| v.parse().ok());
-            if let Some(event) = event {
-                d.dispatch(LabAction::SeekEvent(event));
-            }
-        })
-    };
-    // Pointing at a mark (or tabbing to it) fills in its full tooltip.
-    let on_hover = {
-        let store = store.clone();
-        Callback::from(move |e: MouseEvent| fill_title(&store, e.target()))
-    };
-    let on_focus = {
-        let store = store.clone();
-        Callback::from(move |e: FocusEvent| fill_title(&store, e.target()))
-    };
+    let shown = shown_markers(run.history(), end);
     html! {
         <div class="timeline" aria-label="Timeline">
-            <div class="marks" onclick={on_mark} onmouseover={on_hover} onfocusin={on_focus}>
+            <div class="marks">
                 <div class="computed" style={format!("width: {}%", frac(run.horizon_time() as f64 / end as f64 * 100.0, 3))} />
-                // Filled by the effect above; Yew never touches its children.
-                <div class="mark-list" ref={list}></div>
+                <Marks {shown} {end} forks={run.forks()} />
             </div>
             <input id="scrubber" type="range" min="0" max={end.to_string()} step="1000" value={now.to_string()}
                    aria-label="Virtual time" aria-valuetext={secs(now)} oninput={on_input} />

@@ -6,7 +6,7 @@ use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use super::format::secs;
-use super::store::{dispatch, use_lab, use_quiet_lab};
+use super::store::{use_lab, use_quiet_lab};
 use crate::lab::tour;
 use crate::lab::LabAction;
 
@@ -83,7 +83,7 @@ pub fn TourCard() -> Html {
         return html! {
             <aside class="tour-invite" aria-label="Guided tours">
                 <span>{ "New to Paxos? " }</span>
-                <button id="invite-tour" class="primary" onclick={dispatch(&store, LabAction::StartTour(first.name.into()))}>
+                <button id="invite-tour" class="primary" onclick={store.send(LabAction::StartTour(first.name.into()))}>
                     { format!("Take the tour: {}", first.title) }
                 </button>
                 <span class="hint">{ " — or pick another under Guided tours." }</span>
@@ -111,17 +111,17 @@ pub fn TourCard() -> Html {
             }
             <div class="tour-buttons">
                 <button id="tour-back" disabled={at == 0} aria-keyshortcuts="B" title="Rewind to the previous stop (B)"
-                        onclick={dispatch(&store, LabAction::TourBack)}>{ "◀ Back" }</button>
+                        onclick={store.send(LabAction::TourBack)}>{ "◀ Back" }</button>
                 if t.paused {
-                    <button id="tour-resume" class="primary" onclick={dispatch(&store, LabAction::TourResume)}>{ "Resume tour" }</button>
+                    <button id="tour-resume" class="primary" onclick={store.send(LabAction::TourResume)}>{ "Resume tour" }</button>
                 }
                 if at < n {
                     <button id="tour-next" class={classes!((!t.paused).then_some("primary"))} aria-keyshortcuts="N"
-                            title="Run to the next stop (N)" onclick={dispatch(&store, LabAction::TourNext)}>{ "Next ▶" }</button>
+                            title="Run to the next stop (N)" onclick={store.send(LabAction::TourNext)}>{ "Next ▶" }</button>
                 } else {
-                    <button id="tour-finish" class="primary" onclick={dispatch(&store, LabAction::ExitTour)}>{ "Finish" }</button>
+                    <button id="tour-finish" class="primary" onclick={store.send(LabAction::ExitTour)}>{ "Finish" }</button>
                 }
-                <button id="tour-exit" class="quiet" onclick={dispatch(&store, LabAction::ExitTour)}
+                <button id="tour-exit" class="quiet" onclick={store.send(LabAction::ExitTour)}
                         title="Leave the tour; the run stays where it is">{ "Exit tour" }</button>
             </div>
         </section>
@@ -139,7 +139,7 @@ pub fn TourPicker() -> Html {
             <summary id="tours">{ "Guided tours" }</summary>
             <ul class="tour-list">
                 { for tour::ALL.iter().map(|t| html! {
-                    <li><button data-tour={t.name} onclick={dispatch(&store, LabAction::StartTour(t.name.into()))}>
+                    <li><button data-tour={t.name} onclick={store.send(LabAction::StartTour(t.name.into()))}>
                         <strong>{ t.title }</strong><span>{ t.summary }</span>
                     </button></li>
                 }) }

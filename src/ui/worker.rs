@@ -4,7 +4,7 @@
 
 use wasm_bindgen::prelude::*;
 
-use crate::sim::sweep::SweepSpec;
+use crate::lab::experiments::SweepSpec;
 
 /// Runs `count` runs of setting `setting` from run `first` of the sweep in `query` (its
 /// `x…` link parameters) and returns their CSV lines, or one line starting `error:` saying

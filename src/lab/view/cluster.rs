@@ -1,6 +1,8 @@
 //! The cluster picture: nodes with their roles and draining timers, messages in flight and
 //! those just dropped.
 
+use super::inspector::client_locks;
+use super::violation::{violation, ViolationView};
 use crate::engine::election::ElectionState;
 use crate::engine::{Address, ClientId, LeaderId, LockName, Msg, NodeId, Role, Seq, TimerKind};
 use crate::sim::config::Time;
@@ -176,4 +178,49 @@ pub fn recent_drops(run: &Run, window: Time) -> Vec<MessageView> {
             _ => None,
         })
         .collect()
+}
+
+/// Everything one cluster picture shows, computed from a run at its cursor.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Scene {
+    /// Nodes with roles and countdowns.
+    pub nodes: Vec<NodeView>,
+    /// Messages in flight and recently dropped.
+    pub messages: Vec<MessageView>,
+    /// Number of clients (drawn under the ring).
+    pub clients: usize,
+    /// The lock each client holds, by its own account.
+    pub held: Vec<Option<LockName>>,
+    /// Node pairs that cannot talk (partition).
+    pub cut: Vec<(NodeId, NodeId)>,
+    /// The first safety violation, once the cursor is past it.
+    pub violation: Option<ViolationView>,
+}
+
+impl Scene {
+    /// The scene of `run` at its cursor.
+    pub fn of(run: &Run) -> Scene {
+        let nodes = nodes(run);
+        let mut messages = in_flight(run);
+        messages.extend(recent_drops(run, 600_000));
+        let w = run.world();
+        let n = nodes.len();
+        let mut cut = Vec::new();
+        for i in 0..n {
+            for j in i + 1..n {
+                let (a, b) = (NodeId::from_index(i), NodeId::from_index(j));
+                if !w.connected(a, b) {
+                    cut.push((a, b));
+                }
+            }
+        }
+        Scene {
+            nodes,
+            messages,
+            clients: w.clients.len(),
+            held: client_locks(run),
+            cut,
+            violation: violation(run),
+        }
+    }
 }
