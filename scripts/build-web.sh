@@ -61,8 +61,10 @@ printf '%-22s %9s %9s\n' "total (wasm + JS)" "$(( $(size "$w") + $(size "$j") + 
 # Experiments tab (+38 KB) took the bundle past it (see README, Performance). Until that is
 # decided, the ceiling is a ratchet just above today's size: the bundle may shrink; it grows only
 # when a feature is merged on purpose, saying so (440 → 448 KB: the classroom work, +7 KB, and
-# replayable model-checker counterexamples, +6 KB).
-budget_kb="${PAXOSCOPE_BUNDLE_CEILING_KB:-448}"
+# replayable model-checker counterexamples, +6 KB; 448 → 460 KB: the house, #11 — the inspector,
+# Break Paxos picture, number line, timeline and legend as html! trees with typed callbacks
+# instead of markup strings, +12.6 KB).
+budget_kb="${PAXOSCOPE_BUNDLE_CEILING_KB:-460}"
 if [ "$total_gz" -gt $(( budget_kb * 1024 )) ]; then
   die "bundle is $(( total_gz / 1024 )) KB gzip, above the ${budget_kb} KB ceiling"
 fi

@@ -485,6 +485,12 @@ impl Lab {
     pub fn rust_test(&self) -> String {
         crate::codec::rusttest::generate(&self.run, self.scenario.as_deref(), self.preset)
     }
+    /// The configuration in force at the cursor: the run's own, as changed by the
+    /// interventions so far (a bug switched on at 2 s is on from there).
+    pub fn config_now(&self) -> &SimConfig {
+        &self.run.world().cfg
+    }
+
     /// Messages sent so far, by type (indexed like [`Msg::TYPE_NAMES`]).
     pub fn sent_by_type(&self) -> &[u64] {
         &self.run.world().stats.sent_by_type

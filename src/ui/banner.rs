@@ -12,7 +12,7 @@ use crate::lab::{LabAction, NoticeKind};
 pub fn SafetyBanner() -> Html {
     let store = use_lab();
     let lab = store.lab();
-    let protocol = &lab.run.config().protocol;
+    let protocol = &lab.config_now().protocol;
     let bugs = protocol.bugs.enabled();
     let quirks = protocol.quirks;
     let profile = match crate::lab::Protocol::of(quirks) {

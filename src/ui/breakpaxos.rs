@@ -19,7 +19,7 @@ const W: f64 = 440.0;
 pub fn BreakPaxos() -> Html {
     let store = use_lab();
     let lab = store.lab();
-    let bugs = lab.run.config().protocol.bugs;
+    let bugs = lab.config_now().protocol.bugs;
     let h = lab.run.history();
     // When a violation comes into view, scroll the panel up to its explanation.
     let root = use_node_ref();
@@ -105,7 +105,7 @@ pub fn BreakPaxos() -> Html {
 fn FoundInRealCode() -> Html {
     let store = use_lab();
     let lab = store.lab();
-    let quirks = lab.run.config().protocol.quirks;
+    let quirks = lab.config_now().protocol.quirks;
     html! {
         <section class="bp-real" aria-labelledby="bp-real-title">
             <h3 id="bp-real-title">{ "Found in real code: AtlasDB as written" }</h3>

@@ -86,7 +86,7 @@ pub fn Transport() -> Html {
 pub fn Settings() -> Html {
     let store = use_quiet_lab();
     let lab = store.lab();
-    let cfg = lab.run.config().clone();
+    let cfg = lab.config_now().clone();
     let d: &LabHandle = &store;
     let on_scenario = store.callback(|e: Event| Some(LabAction::LoadScenario(select_value(&e))));
     let on_preset =

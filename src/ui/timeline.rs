@@ -161,6 +161,7 @@ fn Marks(p: &MarksProps) -> Html {
                 });
                 html! {
                     <button type="button" key={i} class={classes!("mark", marker_class(m.kind))}
+                            title={mark_title(h, p.end, i).unwrap_or_default()}
                             style={format!("left: {}%", frac(m.t as f64 / p.end as f64 * 100.0, 3))}
                             aria-label={label} onclick={store.send(LabAction::SeekEvent(m.event))}
                             onmouseover={hover} onfocus={focus}></button>
