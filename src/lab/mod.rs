@@ -4,6 +4,14 @@
 //!
 //! This is plain Rust (no browser types), so it is tested natively; the Yew components only
 //! draw a `Lab` and dispatch actions.
+//!
+//! * [`action`]: [`LabAction`] and the reducer; [`duel`]: the dueling lab; [`tour`]: guided
+//!   tours, their scripts and their driving; [`experiments`]: the Experiments tab's state.
+//! * [`explain`], [`glossary`]: events and terms in plain words; [`breakdown`]: violations
+//!   shaped for the Break Paxos picture; [`view`]: one view model per panel.
+//!
+//! May import the engine, the simulator, the codecs and the checker. The UI imports only this
+//! module, which re-exports on purpose the value types a view may name (below).
 
 pub mod action;
 pub mod breakdown;

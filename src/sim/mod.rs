@@ -5,12 +5,15 @@
 //! * [`rng`]: the seeded portable generator (one seed, a sub-stream per subsystem).
 //! * [`run`]: time travel — checkpoints, seek, step back, fork on acting in the past.
 //! * [`checker`]: the safety invariants, checked on every event.
-//! * [`history`], [`trace`]: the record of a run and its JSON export/import.
-//! * [`rusttest`]: a run as a pasteable `#[test]` that replays it and pins its outcome.
+//! * [`history`]: the record of a run (events, messages, markers).
+//! * [`config`], [`intervention`]: what a run is made of — a configuration and timed actions.
 //! * [`scenario`]: named teaching scenarios shared by the CLI, tests and the UI.
 //! * [`swarm`]: random fault schedules derived from seeds (TigerBeetle's VOPR style).
 //! * [`sweep`]: experiments — a scenario run many times per setting, downtime statistics.
-//! * [`tour`], [`breakdown`]: guided tours, and violations shaped for the Break Paxos panel.
+//! * [`queue`], [`units`]: the event queue; fixed-point numbers for display and parsing.
+//!
+//! May import [`crate::engine`] only. How runs are written down (traces, links, Rust tests) is
+//! [`crate::codec`]; how they are taught and drawn is [`crate::lab`].
 
 pub mod checker;
 pub mod config;

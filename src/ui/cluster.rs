@@ -1176,8 +1176,16 @@ const LEGEND_ROLES: [(&str, &str); 7] = [
     ("✕", "crashed"),
 ];
 
-/// What the shapes and colours mean, in one compact block under the picture.
-fn legend(nodes: usize) -> Html {
+#[derive(Properties, PartialEq)]
+struct LegendProps {
+    nodes: usize,
+}
+
+/// What the shapes and colours mean, in one compact block under the picture. A component
+/// with the cluster size as its only prop, so Yew skips it on every frame.
+#[component]
+fn Legend(p: &LegendProps) -> Html {
+    let nodes = p.nodes;
     html! {
         <details class="legend" open={true} aria-label="Legend">
             <summary>{ "Legend" }</summary>
@@ -1321,7 +1329,7 @@ pub fn ClusterView() -> Html {
         <>
             <Picture {scene} live={lab.playing} selected_node={lab.selected_node} selected_msg={lab.selected_msg}
                      highlight={lab.highlight} split={lab.split.clone()} {on_node} {on_message} {on_background} {overlay} />
-            { legend(lab.run.config().protocol.nodes as usize) }
+            <Legend nodes={lab.run.config().protocol.nodes as usize} />
         </>
     }
 }

@@ -1,5 +1,10 @@
 //! The browser front end (wasm32 only): Yew function components that draw a
 //! [`crate::lab::Lab`] and dispatch [`crate::lab::LabAction`]s. No protocol logic lives here.
+//!
+//! Imports: only `crate::lab` (which re-exports the value types a view may name) and this
+//! folder; never the engine, the simulator, the codecs or the `World` (tests/layers.rs). The
+//! lab is read through [`store::LabHandle::lab`] while rendering and changed only through the
+//! callbacks `LabHandle` builds, whose closures never hold the lab borrowed when they dispatch.
 
 mod app;
 pub mod banner;

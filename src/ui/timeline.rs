@@ -7,7 +7,7 @@ use yew::prelude::*;
 use std::fmt::Write;
 
 use super::format::{frac, secs};
-use super::store::{on_number, use_lab};
+use super::store::{on_number, use_lab, use_quiet_lab};
 use crate::lab::{EventKind, History, Marker, MarkerKind, Observation, Time};
 use crate::lab::{Lab, LabAction};
 
@@ -130,9 +130,12 @@ fn fill_title(lab: &Lab, i: usize, target: Option<web_sys::EventTarget>) {
     }
 }
 
+/// Marks per [`MarkChunk`]: appending a marker re-renders only the last chunk.
+const CHUNK: usize = 32;
+
 #[derive(Properties, PartialEq)]
-struct MarksProps {
-    /// Indices of the markers drawn ([`shown_markers`]).
+struct MarkChunkProps {
+    /// Indices of the markers this chunk draws (a run of [`shown_markers`]).
     shown: Vec<usize>,
     /// The scale's end.
     end: Time,
@@ -140,34 +143,34 @@ struct MarksProps {
     forks: u32,
 }
 
-/// The marks as buttons, one per drawn marker. The props change only when a marker is added,
-/// the scale grows or the run forks, so while time runs most frames skip this list.
+/// Up to [`CHUNK`] marks as buttons. It reads the lab through the quiet context, so it
+/// renders when its props change (a marker added to it, the scale grown, the run forked) or
+/// the run pauses — not on every frame while time runs, which with hundreds of marks would
+/// cost more than the frame has.
 #[component]
-fn Marks(p: &MarksProps) -> Html {
-    let store = use_lab();
+fn MarkChunk(p: &MarkChunkProps) -> Html {
+    let store = use_quiet_lab();
     let lab = store.lab();
     let h = lab.run.history();
     html! {
-        <div class="mark-list">
-            { for p.shown.iter().filter_map(|&i| h.markers.get(i).map(|m| (i, m))).map(|(i, m)| {
-                let label = format!("{} at {}", marker_name(m.kind), secs(m.t));
-                let hover = store.reading(move |lab: &Lab, e: MouseEvent| {
-                    fill_title(lab, i, e.target());
-                    None
-                });
-                let focus = store.reading(move |lab: &Lab, e: FocusEvent| {
-                    fill_title(lab, i, e.target());
-                    None
-                });
-                html! {
-                    <button type="button" key={i} class={classes!("mark", marker_class(m.kind))}
-                            title={mark_title(h, p.end, i).unwrap_or_default()}
-                            style={format!("left: {}%", frac(m.t as f64 / p.end as f64 * 100.0, 3))}
-                            aria-label={label} onclick={store.send(LabAction::SeekEvent(m.event))}
-                            onmouseover={hover} onfocus={focus}></button>
-                }
-            }) }
-        </div>
+        { for p.shown.iter().filter_map(|&i| h.markers.get(i).map(|m| (i, m))).map(|(i, m)| {
+            let label = format!("{} at {}", marker_name(m.kind), secs(m.t));
+            let hover = store.reading(move |lab: &Lab, e: MouseEvent| {
+                fill_title(lab, i, e.target());
+                None
+            });
+            let focus = store.reading(move |lab: &Lab, e: FocusEvent| {
+                fill_title(lab, i, e.target());
+                None
+            });
+            html! {
+                <button type="button" key={i} class={classes!("mark", marker_class(m.kind))}
+                        title={mark_title(h, p.end, i).unwrap_or_default()}
+                        style={format!("left: {}%", frac(m.t as f64 / p.end as f64 * 100.0, 3))}
+                        aria-label={label} onclick={store.send(LabAction::SeekEvent(m.event))}
+                        onmouseover={hover} onfocus={focus}></button>
+            }
+        }) }
     }
 }
 
@@ -185,7 +188,11 @@ pub fn Timeline() -> Html {
         <div class="timeline" aria-label="Timeline">
             <div class="marks">
                 <div class="computed" style={format!("width: {}%", frac(run.horizon_time() as f64 / end as f64 * 100.0, 3))} />
-                <Marks {shown} {end} forks={run.forks()} />
+                <div class="mark-list">
+                    { for shown.chunks(CHUNK).enumerate().map(|(k, c)| html! {
+                        <MarkChunk key={k} shown={c.to_vec()} {end} forks={run.forks()} />
+                    }) }
+                </div>
             </div>
             <input id="scrubber" type="range" min="0" max={end.to_string()} step="1000" value={now.to_string()}
                    aria-label="Virtual time" aria-valuetext={secs(now)} oninput={on_input} />
