@@ -11,6 +11,7 @@ use super::run::Run;
 use super::units;
 use crate::engine::client::LockState;
 use crate::engine::election::ElectionState;
+use crate::engine::leadership_check::LeadershipCheck;
 use crate::engine::locks::LockTable;
 use crate::engine::proposer::Proposer;
 use crate::engine::timestamp::{BoundStore, Recovery, ServiceOp};
@@ -986,12 +987,12 @@ pub fn election_words(e: &ElectionState, cfg: &ProtocolConfig) -> String {
             "Leads round {seq}: a quorum confirmed no later round exists. It checks again before \
              every batch of requests."
         ),
-        ElectionState::Checking {
+        ElectionState::Checking(LeadershipCheck {
             seq,
             agree,
             disagree,
             ..
-        } => format!(
+        }) => format!(
             "Its learned round {seq} names it; asking whether any acceptor knows a later round: \
              {} of {q} needed said no, {} said yes.",
             agree.len(),
@@ -1026,12 +1027,12 @@ pub fn election_words(e: &ElectionState, cfg: &ProtocolConfig) -> String {
 pub fn service_words(op: &ServiceOp, quorum: usize) -> String {
     match *op {
         ServiceOp::Idle => "Idle: no request waiting.".into(),
-        ServiceOp::Checking {
+        ServiceOp::Checking(LeadershipCheck {
             seq,
             agree,
             disagree,
             ..
-        } => format!(
+        }) => format!(
             "Checking it still leads round {seq} before serving: {} of {quorum} agree, {} disagree.",
             agree.len(),
             disagree.len()
@@ -1634,13 +1635,10 @@ mod tests {
         for e in [
             ElectionState::Starting,
             ElectionState::Leading { seq: 3 },
-            ElectionState::Checking {
-                query: 1,
-                seq: 3,
+            ElectionState::Checking(LeadershipCheck {
                 agree: NodeSet(0b11),
-                disagree: NodeSet(0),
-                unreachable: NodeSet(0),
-            },
+                ..LeadershipCheck::new(1, 3)
+            }),
             ElectionState::Following {
                 leader: l,
                 since: 1,
