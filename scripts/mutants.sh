@@ -5,6 +5,7 @@
 #   acceptor   src/engine/acceptor.rs (whole file)
 #   proposer   src/engine/proposer.rs (whole file)
 #   learner    src/engine/learner.rs (whole file)
+#   leadership src/engine/leadership_check.rs (whole file): the check's tally and verdicts
 #   election   src/engine/election.rs: the leadership check (iterate, the Checking replies and
 #              timeout, a learned later round) — not the pinger, catch-up or backoff
 #   timestamp  src/engine/timestamp.rs: the bound logic (store limits, the per-request check and
@@ -36,14 +37,14 @@ cd "$ROOT" || exit 1
 
 MUTANTS_VERSION=27.1.0
 
-all_shards=(acceptor proposer learner election timestamp checker)
+all_shards=(acceptor proposer learner leadership election timestamp checker)
 shards=()
 extra=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --) shift; extra=("$@"); break ;;
     -h|--help) sed -n '2,30p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
-    acceptor|proposer|learner|election|timestamp|checker) shards+=("$1") ;;
+    acceptor|proposer|learner|leadership|election|timestamp|checker) shards+=("$1") ;;
     *) die "unknown shard '$1' (shards: ${all_shards[*]})" ;;
   esac
   shift
@@ -57,14 +58,15 @@ fi
 
 # The functions of election.rs and timestamp.rs that make up the leadership check and the
 # bound logic (cargo-mutants --re matches the mutant's description, which names its function).
-election_re='Node::(iterate|on_election_latest_reply|on_election_latest_refused|on_election_timer|on_leadership_learned|lose_leadership)'
-timestamp_re='(BoundStore::(limit|next_seq)|fence_on|Node::(start_service_check|fenced_bound_seq|on_service_latest_reply|on_learned_reply|start_recovery|recovery_lookup|force|finish_recovery|process_queue|extend|on_bound_outcome|settle_hopeless_check|drop_stale_store|on_bound_learned|lose_store))'
+election_re='Node::(iterate|on_election_latest_reply|on_election_latest_refused|end_election_check|on_election_timer|on_leadership_learned|lose_leadership)'
+timestamp_re='(BoundStore::(limit|next_seq)|fence_on|Node::(start_service_check|fenced_bound_seq|on_service_latest_reply|on_learned_reply|start_recovery|recovery_lookup|force|finish_recovery|process_queue|extend|on_bound_outcome|end_service_check|on_service_latest_refused|drop_stale_store|on_bound_learned|lose_store))'
 
 shard_args() {
   case "$1" in
     acceptor) echo "--file src/engine/acceptor.rs" ;;
     proposer) echo "--file src/engine/proposer.rs" ;;
     learner) echo "--file src/engine/learner.rs" ;;
+    leadership) echo "--file src/engine/leadership_check.rs" ;;
     election) echo "--file src/engine/election.rs --re $election_re" ;;
     timestamp) echo "--file src/engine/timestamp.rs --re $timestamp_re" ;;
     checker) echo "--file src/sim/checker.rs" ;;

@@ -18,6 +18,7 @@
 //! and pre-empt each other's ballots: dueling proposers.
 
 use super::config::Delay;
+use super::leadership_check::{CheckVerdict, LeadershipCheck, NoFence};
 use super::msg::{Msg, QueryId};
 use super::node::Node;
 use super::outbox::{Observation, Outbox, TimerKind};
@@ -36,19 +37,9 @@ pub enum ElectionState {
         /// Leadership round.
         seq: Seq,
     },
-    /// V names us; asking a quorum whether a later round exists.
-    Checking {
-        /// Correlation.
-        query: QueryId,
-        /// The round V is at.
-        seq: Seq,
-        /// Acceptors reporting nothing later.
-        agree: NodeSet,
-        /// Acceptors reporting a later round.
-        disagree: NodeSet,
-        /// Acceptors whose connection was refused (`refused-connections` quirk).
-        unreachable: NodeSet,
-    },
+    /// V names us; asking a quorum whether a later round exists (the check's `seq` is the
+    /// round V is at).
+    Checking(LeadershipCheck<NoFence>),
     /// Following `leader`: pinging it every interval; `since` is the first ping of this
     /// stretch (answers to older pings are stale).
     Following {
@@ -91,26 +82,9 @@ impl Node {
         let me = self.identity();
         match self.believed_leader() {
             Some((seq, leader)) if leader == me => {
-                let query = self.next_query();
-                self.v.election = ElectionState::Checking {
-                    query,
-                    seq,
-                    agree: NodeSet::default(),
-                    disagree: NodeSet::default(),
-                    unreachable: NodeSet::default(),
-                };
-                self.ctx(cfg).broadcast(
-                    out,
-                    Msg::LatestSeq {
-                        log: LogId::Leadership,
-                        query,
-                    },
-                );
-                out.set_timer(
-                    TimerKind::ElectionCheckTimeout,
-                    Delay::Exactly(cfg.quorum_timeout),
-                );
-                arm_resend(cfg, out);
+                let check =
+                    self.start_leadership_check(cfg, seq, TimerKind::ElectionCheckTimeout, out);
+                self.v.election = ElectionState::Checking(check);
             }
             Some((_, leader)) => {
                 let since = self.next_query();
@@ -325,42 +299,16 @@ impl Node {
         latest: Option<Seq>,
         out: &mut Outbox,
     ) -> bool {
-        let ElectionState::Checking {
-            query: q,
-            seq,
-            agree,
-            disagree,
-            ..
-        } = &mut self.v.election
-        else {
+        let ctx = self.ctx(cfg);
+        let ElectionState::Checking(check) = &mut self.v.election else {
             return false;
         };
-        if *q != query || log != LogId::Leadership {
+        if check.query != query || log != LogId::Leadership {
             return false;
         }
-        if latest.is_none_or(|l| l <= *seq) {
-            agree.insert(from);
-        } else {
-            disagree.insert(from);
-        }
-        let (seq, agree, disagree) = (*seq, *agree, *disagree);
-        let ctx = self.ctx(cfg);
-        if agree.len() >= ctx.quorum() {
-            out.cancel_timer(TimerKind::ElectionCheckTimeout);
-            if self.v.service.draining {
-                // A new term gets a new service: the old term's leftovers are told to go
-                // elsewhere (AtlasDB closes the old delegate when the token changes).
-                self.close_service(out);
-            }
-            self.v.election = ElectionState::Leading { seq };
-            self.v.consecutive_failures = 0;
-            self.open_lock_table(cfg, seq, out);
-            out.observe(Observation::BecameLeader { seq });
-        } else if disagree.len() > ctx.max_refusals() {
-            // Someone has prepared a later round: not leading. Catch up and carry on.
-            out.cancel_timer(TimerKind::ElectionCheckTimeout);
-            self.start_catch_up(cfg, out);
-        }
+        let verdict = check.record_reply(&ctx, from, latest);
+        let seq = check.seq;
+        self.end_election_check(cfg, seq, verdict, out);
         true
     }
 
@@ -374,29 +322,49 @@ impl Node {
         query: QueryId,
         out: &mut Outbox,
     ) -> bool {
-        let ElectionState::Checking {
-            query: q,
-            disagree,
-            unreachable,
-            ..
-        } = &mut self.v.election
-        else {
+        let ctx = self.ctx(cfg);
+        let ElectionState::Checking(check) = &mut self.v.election else {
             return false;
         };
-        if *q != query {
+        if check.query != query {
             return false;
         }
-        unreachable.insert(from);
-        let (disagree, unreachable) = (*disagree, *unreachable);
-        if disagree.len() + unreachable.len() > self.ctx(cfg).max_refusals() {
-            out.cancel_timer(TimerKind::ElectionCheckTimeout);
-            if disagree.is_empty() {
-                self.iterate(cfg, out);
-            } else {
-                self.start_catch_up(cfg, out);
-            }
-        }
+        let verdict = check.record_refused(&ctx, from);
+        let seq = check.seq;
+        self.end_election_check(cfg, seq, verdict, out);
         true
+    }
+
+    /// The loop's reaction to a reply's or a refusal's verdict on the check of round `seq`.
+    fn end_election_check(
+        &mut self,
+        cfg: &ProtocolConfig,
+        seq: Seq,
+        verdict: CheckVerdict,
+        out: &mut Outbox,
+    ) {
+        if verdict != CheckVerdict::Pending {
+            out.cancel_timer(TimerKind::ElectionCheckTimeout);
+        }
+        match verdict {
+            CheckVerdict::Pending => {}
+            CheckVerdict::Confirmed => {
+                if self.v.service.draining {
+                    // A new term gets a new service: the old term's leftovers are told to go
+                    // elsewhere (AtlasDB closes the old delegate when the token changes).
+                    self.close_service(out);
+                }
+                self.v.election = ElectionState::Leading { seq };
+                self.v.consecutive_failures = 0;
+                self.open_lock_table(cfg, seq, out);
+                out.observe(Observation::BecameLeader { seq });
+            }
+            // Someone has prepared a later round: not leading. Catch up and carry on. (The
+            // election's check fences no bound, so it never finds a stale one.)
+            CheckVerdict::LaterRound | CheckVerdict::StaleBound => self.start_catch_up(cfg, out),
+            // No quorum either way: loop (AtlasDB retries at once).
+            CheckVerdict::NoQuorum => self.iterate(cfg, out),
+        }
     }
 
     pub(crate) fn on_election_timer(
@@ -424,12 +392,11 @@ impl Node {
                     self.propose_leadership(cfg, seen, out);
                 }
             }
-            (TimerKind::ElectionCheckTimeout, ElectionState::Checking { disagree, .. }) => {
-                if disagree.is_empty() {
+            (TimerKind::ElectionCheckTimeout, ElectionState::Checking(check)) => {
+                match check.timed_out() {
                     // No quorum either way: loop (AtlasDB retries at once).
-                    self.iterate(cfg, out);
-                } else {
-                    self.start_catch_up(cfg, out);
+                    CheckVerdict::NoQuorum => self.iterate(cfg, out),
+                    _ => self.start_catch_up(cfg, out),
                 }
             }
             _ => {}
@@ -740,7 +707,7 @@ mod tests {
         net.nodes[0].iterate(&cfg, &mut out);
         assert!(matches!(
             net.nodes[0].v.election,
-            ElectionState::Checking { seq: 0, .. }
+            ElectionState::Checking(LeadershipCheck { seq: 0, .. })
         ));
         net.queue.clear();
         for to in 1..=3u8 {
@@ -749,7 +716,7 @@ mod tests {
                 .acceptor
                 .latest_seq(LogId::Leadership);
             let q = match net.nodes[0].v.election {
-                ElectionState::Checking { query, .. } => query,
+                ElectionState::Checking(check) => check.query,
                 _ => unreachable!(),
             };
             net.nodes[0].on_message(
@@ -997,14 +964,14 @@ mod tests {
         net.nodes[0].v.election = ElectionState::Starting;
         net.nodes[0].iterate(&cfg, &mut out);
         match net.nodes[0].v.election {
-            ElectionState::Checking { query, seq: 0, .. } => query,
+            ElectionState::Checking(LeadershipCheck { query, seq: 0, .. }) => query,
             e => panic!("{e:?}"),
         }
     }
 
     fn check_query(net: &Net) -> Option<QueryId> {
         match net.nodes[0].v.election {
-            ElectionState::Checking { query, .. } => Some(query),
+            ElectionState::Checking(check) => Some(check.query),
             _ => None,
         }
     }

@@ -12,6 +12,8 @@
 //!   answer, catch up, **wait a random time**, re-check nothing new was learned, and propose
 //!   yourself at greatest-learned + 1. A node leads iff its greatest learned value names it
 //!   *and* a quorum confirms no later sequence.
+//! * [`leadership_check`] is the one rule for "am I still the leader?" that both of them
+//!   use: a quorum of acceptors reports no later round.
 //! * [`timestamp`] is the leader's timestamp service: check leadership before serving, hand
 //!   out timestamps only below the agreed bound, extend the bound by Paxos, and recover it
 //!   from a quorum when a new leader starts.
@@ -27,6 +29,7 @@ pub mod acceptor;
 pub mod client;
 pub mod config;
 pub mod election;
+pub mod leadership_check;
 pub mod learner;
 pub mod locks;
 pub mod msg;

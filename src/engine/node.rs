@@ -185,7 +185,7 @@ impl Node {
             ElectionState::Proposing { .. } | ElectionState::AwaitingLearn { .. } => {
                 Role::Proposing
             }
-            ElectionState::Checking { .. } => Role::Checking,
+            ElectionState::Checking(_) => Role::Checking,
         }
     }
 
@@ -499,19 +499,7 @@ impl Node {
             }
         }
         match self.v.election {
-            ElectionState::Checking {
-                query,
-                agree,
-                disagree,
-                unreachable,
-                ..
-            } => pending.push((
-                NodeSet(agree.0 | disagree.0 | unreachable.0),
-                Msg::LatestSeq {
-                    log: LogId::Leadership,
-                    query,
-                },
-            )),
+            ElectionState::Checking(check) => pending.push((check.answered(), check.request())),
             ElectionState::CatchingUp {
                 query,
                 from_seq,
@@ -528,20 +516,7 @@ impl Node {
             _ => {}
         }
         match self.v.service.op {
-            ServiceOp::Checking {
-                query,
-                agree,
-                disagree,
-                stale,
-                unreachable,
-                ..
-            } => pending.push((
-                NodeSet(agree.0 | disagree.0 | stale.0 | unreachable.0),
-                Msg::LatestSeq {
-                    log: LogId::Leadership,
-                    query,
-                },
-            )),
+            ServiceOp::Checking(check) => pending.push((check.answered(), check.request())),
             ServiceOp::Recovering(Recovery::Latest { query, replied, .. }) => pending.push((
                 replied,
                 Msg::LatestSeq {

@@ -32,6 +32,7 @@ use std::collections::VecDeque;
 
 use super::config::{Delay, MS};
 use super::election::ElectionState;
+use super::leadership_check::{CheckVerdict, LeadershipCheck};
 use super::msg::{LockResult, Msg, QueryId, RequestId, TimestampResult};
 use super::node::Node;
 use super::outbox::{Observation, Outbox, TimerKind};
@@ -166,22 +167,10 @@ pub enum ServiceOp {
     /// Nothing.
     #[default]
     Idle,
-    /// Per-request leadership check (and bound fence).
-    Checking {
-        /// Correlation.
-        query: QueryId,
-        /// Our leadership round.
-        seq: Seq,
-        /// Acceptors reporting nothing later, in either log.
-        agree: NodeSet,
-        /// Acceptors reporting a later leadership round.
-        disagree: NodeSet,
-        /// Acceptors reporting no later round but a timestamp-log sequence later than our
-        /// store's bound: the store is stale.
-        stale: NodeSet,
-        /// Acceptors whose connection was refused (`refused-connections` quirk).
-        unreachable: NodeSet,
-    },
+    /// Per-request leadership check (and bound fence): `agree` counts acceptors reporting
+    /// nothing later in either log, `stale` those reporting no later round but a
+    /// timestamp-log sequence later than our store's bound.
+    Checking(LeadershipCheck),
     /// Pausing before retrying a check that got no quorum.
     CheckRetryWait,
     /// Recovering the bound (new store).
@@ -273,27 +262,8 @@ impl Node {
             self.process_queue(cfg, out);
             return;
         }
-        let query = self.next_query();
-        self.v.service.op = ServiceOp::Checking {
-            query,
-            seq,
-            agree: NodeSet::default(),
-            disagree: NodeSet::default(),
-            stale: NodeSet::default(),
-            unreachable: NodeSet::default(),
-        };
-        self.ctx(cfg).broadcast(
-            out,
-            Msg::LatestSeq {
-                log: LogId::Leadership,
-                query,
-            },
-        );
-        out.set_timer(
-            TimerKind::ServiceCheckTimeout,
-            Delay::Exactly(cfg.quorum_timeout),
-        );
-        super::election::arm_resend(cfg, out);
+        let check = self.start_leadership_check(cfg, seq, TimerKind::ServiceCheckTimeout, out);
+        self.v.service.op = ServiceOp::Checking(check);
     }
 
     /// The sequence of the bound the store serves under, when the check must fence it: a
@@ -323,30 +293,10 @@ impl Node {
         let ctx = self.ctx(cfg);
         let fence = self.fenced_bound_seq(cfg);
         match &mut self.v.service.op {
-            ServiceOp::Checking {
-                query: q,
-                seq,
-                agree,
-                disagree,
-                stale,
-                ..
-            } if *q == query && log == LogId::Leadership => {
-                if latest.is_some_and(|l| l > *seq) {
-                    disagree.insert(from);
-                } else if fence.is_some_and(|mine| bound_seq > mine) {
-                    stale.insert(from);
-                } else {
-                    agree.insert(from);
-                }
-                let (agree, later) = (*agree, bound_seq.unwrap_or_default());
-                if agree.len() >= ctx.quorum() {
-                    out.cancel_timer(TimerKind::ServiceCheckTimeout);
-                    self.v.service.op = ServiceOp::Idle;
-                    self.v.service.no_quorum_checks = 0;
-                    self.process_queue(cfg, out);
-                } else {
-                    self.settle_hopeless_check(cfg, later, out);
-                }
+            ServiceOp::Checking(check) if check.query == query && log == LogId::Leadership => {
+                let verdict = check.record_reply(&ctx, from, latest, bound_seq, fence);
+                let seq = check.seq;
+                self.end_service_check(cfg, seq, verdict, bound_seq.unwrap_or_default(), out);
             }
             ServiceOp::Recovering(Recovery::Latest {
                 query: q,
@@ -698,51 +648,53 @@ impl Node {
         query: QueryId,
         out: &mut Outbox,
     ) {
-        if let ServiceOp::Checking {
-            query: q,
-            unreachable,
-            ..
-        } = &mut self.v.service.op
-        {
-            if *q == query {
-                unreachable.insert(from);
-                self.settle_hopeless_check(cfg, 0, out);
+        let ctx = self.ctx(cfg);
+        if let ServiceOp::Checking(check) = &mut self.v.service.op {
+            if check.query == query {
+                let verdict = check.record_refused(&ctx, from);
+                let seq = check.seq;
+                self.end_service_check(cfg, seq, verdict, 0, out);
             }
         }
     }
 
-    /// Ends a running check that can no longer reach a quorum of agreeing replies (AtlasDB's
-    /// `PaxosQuorumChecker` stops early too): a later leadership round ⇒ leadership is lost
-    /// (SOME_DISAGREED); else a later bound ⇒ the store is stale; else nobody disagreed, the
+    /// The service's reaction to a reply's or a refusal's verdict on the check of round
+    /// `seq`. A check ends as soon as a quorum agrees (serve the queue) or none can any more
+    /// (AtlasDB's `PaxosQuorumChecker` stops early too): a later leadership round ⇒ leadership
+    /// is lost (SOME_DISAGREED); a later bound ⇒ the store is stale; nobody disagreed, the
     /// replies are missing (NO_QUORUM) ⇒ retry. `later` is the latest bound sequence seen.
-    fn settle_hopeless_check(&mut self, cfg: &ProtocolConfig, later: Seq, out: &mut Outbox) {
-        let ServiceOp::Checking {
-            seq,
-            disagree,
-            stale,
-            unreachable,
-            ..
-        } = self.v.service.op
-        else {
-            return;
-        };
-        let ctx = self.ctx(cfg);
-        if disagree.len() + stale.len() + unreachable.len() <= ctx.max_refusals() {
+    fn end_service_check(
+        &mut self,
+        cfg: &ProtocolConfig,
+        seq: Seq,
+        verdict: CheckVerdict,
+        later: Seq,
+        out: &mut Outbox,
+    ) {
+        if verdict == CheckVerdict::Pending {
             return;
         }
         out.cancel_timer(TimerKind::ServiceCheckTimeout);
-        if disagree.len() > ctx.max_refusals() || (!disagree.is_empty() && stale.is_empty()) {
-            self.lose_leadership(cfg, seq, "a quorum reported a later leadership round", out);
-        } else if !stale.is_empty() {
-            // Still leading as far as we know, but another store has moved the bound.
-            let later = self
-                .v
-                .service
-                .store
-                .map_or(later, |s| later.max(s.next_seq()));
-            self.drop_stale_store(cfg, later, out);
-        } else {
-            self.check_without_quorum(cfg, seq, out);
+        match verdict {
+            CheckVerdict::Pending => {}
+            CheckVerdict::Confirmed => {
+                self.v.service.op = ServiceOp::Idle;
+                self.v.service.no_quorum_checks = 0;
+                self.process_queue(cfg, out);
+            }
+            CheckVerdict::LaterRound => {
+                self.lose_leadership(cfg, seq, "a quorum reported a later leadership round", out)
+            }
+            CheckVerdict::StaleBound => {
+                // Still leading as far as we know, but another store has moved the bound.
+                let later = self
+                    .v
+                    .service
+                    .store
+                    .map_or(later, |s| later.max(s.next_seq()));
+                self.drop_stale_store(cfg, later, out);
+            }
+            CheckVerdict::NoQuorum => self.check_without_quorum(cfg, seq, out),
         }
     }
 
@@ -800,7 +752,7 @@ impl Node {
         };
         let idle = matches!(
             self.v.service.op,
-            ServiceOp::Idle | ServiceOp::Checking { .. } | ServiceOp::CheckRetryWait
+            ServiceOp::Idle | ServiceOp::Checking(_) | ServiceOp::CheckRetryWait
         );
         let foreign = !matches!(value, Value::Bound { owner, .. } if owner == store.id);
         let later = store.agreed.is_none_or(|(agreed, _)| seq > agreed);
@@ -870,27 +822,20 @@ impl Node {
             _ => return,
         };
         match (timer, self.v.service.op) {
-            (
-                TimerKind::ServiceCheckTimeout,
-                ServiceOp::Checking {
-                    disagree, stale, ..
-                },
-            ) => {
-                if !disagree.is_empty() {
-                    self.lose_leadership(
+            (TimerKind::ServiceCheckTimeout, ServiceOp::Checking(check)) => {
+                match check.timed_out() {
+                    CheckVerdict::LaterRound => self.lose_leadership(
                         cfg,
                         led,
                         "an acceptor reported a later leadership round",
                         out,
-                    );
-                    return;
+                    ),
+                    CheckVerdict::StaleBound => {
+                        let later = self.v.service.store.map_or(0, |s| s.next_seq());
+                        self.drop_stale_store(cfg, later, out);
+                    }
+                    _ => self.check_without_quorum(cfg, led, out),
                 }
-                if !stale.is_empty() {
-                    let later = self.v.service.store.map_or(0, |s| s.next_seq());
-                    self.drop_stale_store(cfg, later, out);
-                    return;
-                }
-                self.check_without_quorum(cfg, led, out);
             }
             (TimerKind::ServiceCheckRetry, ServiceOp::CheckRetryWait) => {
                 self.start_service_check(cfg, out)

@@ -3,6 +3,7 @@
 use super::*;
 use crate::engine::client::LockState;
 use crate::engine::election::ElectionState;
+use crate::engine::leadership_check::LeadershipCheck;
 use crate::engine::locks::LockTable;
 use crate::engine::proposer::Proposer;
 use crate::engine::timestamp::{BoundStore, Recovery, ServiceOp};
@@ -162,12 +163,12 @@ pub fn election_words(e: &ElectionState, cfg: &ProtocolConfig) -> String {
             "Leads round {seq}: a quorum confirmed no later round exists. It checks again before \
              every batch of requests."
         ),
-        ElectionState::Checking {
+        ElectionState::Checking(LeadershipCheck {
             seq,
             agree,
             disagree,
             ..
-        } => format!(
+        }) => format!(
             "Its learned round {seq} names it; asking whether any acceptor knows a later round: \
              {} of {q} needed said no, {} said yes.",
             agree.len(),
@@ -202,12 +203,12 @@ pub fn election_words(e: &ElectionState, cfg: &ProtocolConfig) -> String {
 pub fn service_words(op: &ServiceOp, quorum: usize) -> String {
     match *op {
         ServiceOp::Idle => "Idle: no request waiting.".into(),
-        ServiceOp::Checking {
+        ServiceOp::Checking(LeadershipCheck {
             seq,
             agree,
             disagree,
             ..
-        } => format!(
+        }) => format!(
             "Checking it still leads round {seq} before serving: {} of {quorum} agree, {} disagree.",
             agree.len(),
             disagree.len()

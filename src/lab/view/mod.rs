@@ -28,6 +28,7 @@ mod tests {
     use super::*;
 
     use crate::engine::election::ElectionState;
+    use crate::engine::leadership_check::LeadershipCheck;
 
     use crate::engine::{
         Address, LeaderId, NodeId, NodeSet, Observation, ProtocolConfig, Role, Seq, TimerKind,
@@ -500,13 +501,10 @@ mod tests {
         for e in [
             ElectionState::Starting,
             ElectionState::Leading { seq: 3 },
-            ElectionState::Checking {
-                query: 1,
-                seq: 3,
+            ElectionState::Checking(LeadershipCheck {
                 agree: NodeSet(0b11),
-                disagree: NodeSet(0),
-                unreachable: NodeSet(0),
-            },
+                ..LeadershipCheck::new(1, 3)
+            }),
             ElectionState::Following {
                 leader: l,
                 since: 1,
