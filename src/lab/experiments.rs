@@ -7,6 +7,7 @@ use crate::engine::{BackoffPolicy, Protocol, MS};
 use crate::sim::config::Preset;
 use crate::sim::sweep::{self, SettingSummary};
 use crate::sim::Time;
+use serde::{Deserialize, Serialize};
 
 // What the Experiments panel draws with, re-exported for `src/ui` (which imports only `lab`).
 pub use crate::codec::sweep::{show_defined, show_mean, show_ms, PALETTE};
@@ -41,6 +42,59 @@ pub struct Chunk {
     pub first: u32,
     /// How many runs.
     pub count: u32,
+}
+
+/// What the page asks a sweep worker (`www/sweep-worker.js` hands it to [`run_chunk`] as JSON,
+/// unread): one chunk of one job's sweep.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChunkRequest {
+    /// The sweep run this chunk belongs to (replies of a cancelled job are ignored).
+    pub job: u32,
+    /// The sweep, as its `x…` link parameters.
+    pub query: String,
+    /// Setting index.
+    pub setting: usize,
+    /// First run.
+    pub first: u32,
+    /// How many runs.
+    pub count: u32,
+}
+
+/// What a sweep worker answers: the chunk's rows as CSV lines, or why there are none.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChunkReply {
+    /// The request's job.
+    pub job: u32,
+    /// The rows ([`RunRow::csv`] lines, newline-separated), or what was wrong.
+    pub rows: Result<String, String>,
+}
+
+/// A worker's whole job: reads a [`ChunkRequest`] written as JSON, runs it, and writes the
+/// [`ChunkReply`] as JSON. Bad input gets a reply saying so (job 0 when unreadable), never a
+/// panic.
+pub fn run_chunk(request: &str) -> String {
+    let reply = match serde_json::from_str::<ChunkRequest>(request) {
+        Err(e) => ChunkReply {
+            job: 0,
+            rows: Err(format!("the worker was sent no readable chunk ({e})")),
+        },
+        Ok(r) => ChunkReply {
+            job: r.job,
+            rows: match SweepSpec::from_query(&r.query) {
+                Some((spec, warnings)) if warnings.is_empty() => spec
+                    .run_chunk(r.setting, r.first, r.count)
+                    .map(|rows| rows.iter().map(RunRow::csv).collect::<Vec<_>>().join("\n")),
+                Some((_, warnings)) => Err(warnings.join(" ")),
+                None => Err("the worker was sent no sweep".to_string()),
+            },
+        },
+    };
+    serde_json::to_string(&reply).unwrap_or_default()
+}
+
+/// Reads a worker's answer (None: not a reply at all).
+pub fn read_reply(text: &str) -> Option<ChunkReply> {
+    serde_json::from_str(text).ok()
 }
 
 /// The Experiments view: a sweep and its results.
@@ -466,6 +520,7 @@ mod tests {
 
 #[cfg(test)]
 mod lab_tests {
+    use super::{read_reply, run_chunk, ChunkRequest, RunRow};
     use crate::lab::{Lab, LabAction, Tab};
     use crate::sim::sweep::SweepSpec;
 
@@ -533,5 +588,47 @@ mod lab_tests {
             assert_eq!(again.run.config(), &cfg, "{query}");
             assert_eq!(again.run.interventions(), &ivs[..]);
         }
+    }
+
+    #[test]
+    fn a_worker_reads_a_typed_request_and_answers_rows_or_why_not() {
+        let spec = SweepSpec {
+            runs: 4,
+            ..SweepSpec::default()
+        };
+        let request = ChunkRequest {
+            job: 7,
+            query: spec.to_query(),
+            setting: 0,
+            first: 1,
+            count: 3,
+        };
+        let reply = read_reply(&run_chunk(&serde_json::to_string(&request).unwrap())).unwrap();
+        assert_eq!(reply.job, 7);
+        let want: Vec<String> = spec
+            .run_chunk(0, 1, 3)
+            .unwrap()
+            .iter()
+            .map(RunRow::csv)
+            .collect();
+        assert_eq!(reply.rows, Ok(want.join("\n")));
+        // Not a request at all, a sweep link with a problem, a setting that does not exist.
+        let bad = read_reply(&run_chunk("JOB 0 1 2 x=leader-crash")).unwrap();
+        assert_eq!(bad.job, 0);
+        assert!(bad.rows.unwrap_err().contains("no readable chunk"));
+        for (query, setting) in [
+            ("x=leader-crash&xruns=abc".to_string(), 0),
+            (spec.to_query(), 99),
+        ] {
+            let r = ChunkRequest {
+                query,
+                setting,
+                ..request.clone()
+            };
+            let reply = read_reply(&run_chunk(&serde_json::to_string(&r).unwrap())).unwrap();
+            assert_eq!(reply.job, 7);
+            assert!(reply.rows.is_err(), "{reply:?}");
+        }
+        assert!(read_reply("not json").is_none());
     }
 }

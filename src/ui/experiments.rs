@@ -18,7 +18,9 @@ use yew::prelude::*;
 use super::format::px;
 use super::store::{use_quiet_lab, LabHandle};
 use crate::lab::experiments::{self as sweep, RunRow, PALETTE};
-use crate::lab::experiments::{Chunk, Experiments, SweepForm, SweepStatus, HORIZON};
+use crate::lab::experiments::{
+    read_reply, Chunk, ChunkRequest, Experiments, SweepForm, SweepStatus, HORIZON,
+};
 use crate::lab::{scenario, BackoffPolicy, Preset, Protocol, Time};
 use crate::lab::{Lab, LabAction, NoticeKind};
 
@@ -101,18 +103,32 @@ impl Pool {
                     return;
                 }
                 let text = e.data().as_string().unwrap_or_default();
-                let (_, body) = text.split_once('\n').unwrap_or(("", &text));
-                if let Some(why) = body.strip_prefix("error: ") {
-                    dm.emit(LabAction::SweepFailed {
-                        job: pool.job,
-                        error: why.to_string(),
-                    });
-                    return;
-                }
+                let rows = match read_reply(&text) {
+                    Some(reply) if reply.job == pool.job => reply.rows,
+                    // Job 0: the worker could not read the request, or its module failed.
+                    Some(reply) if reply.job == 0 => reply
+                        .rows
+                        .and(Err("a Web Worker answered job 0 with rows".to_string())),
+                    Some(_) => return, // a cancelled job's late answer
+                    None => Err(format!(
+                        "a Web Worker answered something unreadable ({})",
+                        crate::lab::units::clip(&text, 80)
+                    )),
+                };
+                let rows = match rows {
+                    Ok(rows) => rows,
+                    Err(why) => {
+                        dm.emit(LabAction::SweepFailed {
+                            job: pool.job,
+                            error: why,
+                        });
+                        return;
+                    }
+                };
                 pool.feed(i);
                 {
                     let mut pending = pool.pending.borrow_mut();
-                    pending.push_str(body);
+                    pending.push_str(&rows);
                     pending.push('\n');
                 }
                 pool.outstanding
@@ -155,10 +171,14 @@ impl Pool {
         let Some(c) = self.queue.borrow_mut().pop_front() else {
             return;
         };
-        let msg = format!(
-            "{} {} {} {} {}",
-            self.job, c.setting, c.first, c.count, self.query
-        );
+        let request = ChunkRequest {
+            job: self.job,
+            query: self.query.clone(),
+            setting: c.setting,
+            first: c.first,
+            count: c.count,
+        };
+        let msg = serde_json::to_string(&request).unwrap_or_default();
         let _ = self.workers[i].post_message(&msg.into());
     }
 

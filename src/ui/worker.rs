@@ -4,20 +4,12 @@
 
 use wasm_bindgen::prelude::*;
 
-use crate::lab::experiments::SweepSpec;
+use crate::lab::experiments::run_chunk;
 
-/// Runs `count` runs of setting `setting` from run `first` of the sweep in `query` (its
-/// `x…` link parameters) and returns their CSV lines, or one line starting `error:` saying
-/// what was wrong — a worker never panics on bad input.
+/// Runs one chunk of a sweep: `request` is a [`crate::lab::experiments::ChunkRequest`] as
+/// JSON, the answer a `ChunkReply` as JSON (rows or the reason there are none) — typed at
+/// both ends, the script in between only carries the text.
 #[wasm_bindgen]
-pub fn sweep_chunk(query: &str, setting: u32, first: u32, count: u32) -> String {
-    let spec = match SweepSpec::from_query(query) {
-        Some((spec, warnings)) if warnings.is_empty() => spec,
-        Some((_, warnings)) => return format!("error: {}", warnings.join(" ")),
-        None => return "error: the worker was sent no sweep".to_string(),
-    };
-    match spec.run_chunk(setting as usize, first, count) {
-        Ok(rows) => rows.iter().map(|r| r.csv()).collect::<Vec<_>>().join("\n"),
-        Err(e) => format!("error: {e}"),
-    }
+pub fn sweep_chunk(request: &str) -> String {
+    run_chunk(request)
 }
