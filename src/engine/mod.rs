@@ -20,7 +20,7 @@
 //! * [`client`] is a simulated timestamp client that follows NotLeader hints.
 //!
 //! # Sans-IO
-//! Handlers take a message or a timer firing and append [`outbox::Command`]s: messages to
+//! This folder imports nothing else of the crate (tests/layers.rs). Handlers take a message or a timer firing and append [`outbox::Command`]s: messages to
 //! send, timers to arm (durations, possibly random *ranges*), and observations. There is no
 //! clock, no random number generator and no I/O in this module, so the same code runs in
 //! the simulator, in tests and in the browser, and one seed reproduces a run exactly.

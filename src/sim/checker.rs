@@ -231,7 +231,8 @@ struct Ack {
     t: Time,
 }
 
-/// Violations reported per rule and slot, at most; later ones are counted, not kept.
+/// Violations reported in all, at most, one per rule and slot; later ones are not kept (a run
+/// is judged by its first, and a broken run must not grow without end).
 const REPORT_CAP: usize = 64;
 
 /// Ghost state plus the violations found so far.
