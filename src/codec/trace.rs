@@ -216,6 +216,9 @@ struct HeaderOut<'a> {
     cursor_us: Option<Time>,
     #[serde(skip_serializing_if = "Option::is_none")]
     cursor_steps: Option<u64>,
+    /// The teaching scenario the run came from, so an import shows its title and lesson again.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    scenario: Option<&'a str>,
 }
 
 fn open_document(header: &HeaderOut) -> String {
@@ -236,6 +239,7 @@ pub fn header_document(config: &SimConfig, interventions: &[Intervention]) -> St
         interventions,
         cursor_us: None,
         cursor_steps: None,
+        scenario: None,
     });
     s.push_str("]}");
     s
@@ -243,6 +247,12 @@ pub fn header_document(config: &SimConfig, interventions: &[Intervention]) -> St
 
 /// The run's record up to the cursor as a trace document.
 pub fn export(run: &Run) -> String {
+    export_named(run, None)
+}
+
+/// [`export`], naming the teaching scenario the run came from (kept by an import when this
+/// build knows a scenario of that name).
+pub fn export_named(run: &Run, scenario: Option<&str>) -> String {
     let upto = run.cursor_event();
     let mut s = open_document(&HeaderOut {
         version: TRACE_VERSION,
@@ -251,6 +261,7 @@ pub fn export(run: &Run) -> String {
         interventions: &run.interventions()[..run.world().next_intervention],
         cursor_us: Some(run.now()),
         cursor_steps: Some(run.world().steps),
+        scenario,
     });
     s.push('\n');
     for (i, line) in event_lines(run.history(), upto).enumerate() {
@@ -376,13 +387,14 @@ fn problem(e: &serde_json::Error) -> String {
 type TopLevel<'a> = std::collections::BTreeMap<String, &'a RawValue>;
 
 /// Members a trace may have.
-const MEMBERS: [&str; 7] = [
+const MEMBERS: [&str; 8] = [
     "version",
     "seed",
     "config",
     "interventions",
     "cursor_us",
     "cursor_steps",
+    "scenario",
     "events",
 ];
 
@@ -445,6 +457,9 @@ pub struct Imported {
     pub cursor: Time,
     /// The exporter's cursor in steps, if recorded (exact even in the middle of an instant).
     pub cursor_steps: Option<u64>,
+    /// The teaching scenario the run came from, when the file names one this build knows
+    /// (an unknown or malformed name is dropped: the run itself does not depend on it).
+    pub scenario: Option<String>,
     /// What the replay is compared with.
     pub recorded: Recorded,
 }
@@ -561,6 +576,10 @@ pub fn import(text: &str) -> Result<Imported, ImportError> {
             ),
         });
     }
+    let scenario = top
+        .get("scenario")
+        .and_then(|raw| serde_json::from_str::<String>(raw.get()).ok())
+        .filter(|name| crate::sim::scenario::by_name(name).is_some());
     let events: Vec<&RawValue> = read(text, "events", part("events")?)?;
     let mut last_t = 0;
     let mut hashes = Vec::with_capacity(events.len());
@@ -582,6 +601,7 @@ pub fn import(text: &str) -> Result<Imported, ImportError> {
         interventions,
         cursor: cursor_us.unwrap_or(last_t),
         cursor_steps,
+        scenario,
         recorded: if found == 1 {
             Recorded::Times(times)
         } else {

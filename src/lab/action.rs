@@ -370,11 +370,13 @@ impl Lab {
                 }
             }
             LabAction::Import(text) => {
-                match trace::import(&text).and_then(|i| trace::rebuild(&i)) {
-                    Ok((run, replay)) => {
+                let imported =
+                    trace::import(&text).and_then(|i| Ok((trace::rebuild(&i)?, i.scenario)));
+                match imported {
+                    Ok(((run, replay), scenario)) => {
                         self.run = run;
                         self.notices = self.session_notices();
-                        self.scenario = None;
+                        self.scenario = scenario;
                         self.playing = false;
                         self.announced = self.run.world().checker.violations.len();
                         self.speed = natural_speed(self.run.config());

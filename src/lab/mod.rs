@@ -521,7 +521,7 @@ impl Lab {
 
     /// The run as a version-2 trace, for the Export button.
     pub fn export_trace(&self) -> String {
-        trace::export(&self.run)
+        trace::export_named(&self.run, self.scenario.as_deref())
     }
 
     /// Where to paste the Rust test, and what it pins (shown next to Copy as Rust test).
@@ -706,9 +706,22 @@ mod tests {
         let mut l = Lab::scenario("leader-crash").unwrap();
         l.apply(LabAction::Seek(9_000_000));
         l.apply(LabAction::Intervene(Action::Crash(NodeId(2))));
-        let text = trace::export(&l.run);
+        let text = l.export_trace();
         let mut other = lab();
-        other.apply(LabAction::Import(text));
+        other.apply(LabAction::Import(text.clone()));
+        assert_eq!(other.run.now(), l.run.now());
+        // The scenario's title and lesson come back with it; an unknown name is dropped.
+        assert_eq!(other.scenario.as_deref(), Some("leader-crash"));
+        // …and the link of the imported run names it and still rebuilds the same run.
+        let again = Lab::from_query(&other.share_query());
+        assert_eq!(again.scenario.as_deref(), Some("leader-crash"));
+        assert_eq!(again.run.config(), other.run.config());
+        assert_eq!(again.run.interventions(), other.run.interventions());
+        other.apply(LabAction::Import(text.replace(
+            "\"scenario\":\"leader-crash\"",
+            "\"scenario\":\"no-such-scenario\"",
+        )));
+        assert_eq!(other.scenario, None);
         assert_eq!(other.run.now(), l.run.now());
         assert_eq!(
             trace::trace_hash(other.run.history(), other.run.cursor_event()),
