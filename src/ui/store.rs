@@ -1,5 +1,6 @@
 //! The one piece of shared state: a [`Lab`] behind a Yew reducer. Components read it through
-//! [`use_lab`] and change it only by dispatching [`LabAction`]s.
+//! [`use_lab`] (or [`use_quiet_lab`]) while rendering and change it only through the callbacks
+//! a [`LabHandle`] builds, each of which dispatches a [`LabAction`] to [`Lab::apply`].
 
 use std::cell::{Ref, RefCell};
 use std::rc::Rc;
