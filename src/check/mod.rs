@@ -52,14 +52,15 @@
 
 pub mod replay;
 
+use std::collections::hash_map::Entry;
 use std::collections::{HashMap, VecDeque};
 use std::hash::{BuildHasherDefault, Hash, Hasher};
 use std::rc::Rc;
 
 use crate::engine::client::{Client, ClientParams};
 use crate::engine::{
-    Address, Bugs, ClientId, Command, Msg, Node, NodeId, Outbox, ProtocolConfig, Quirks, TimerKind,
-    MS,
+    Address, Bugs, ClientId, Command, Msg, Node, NodeId, Observation, Outbox, ProtocolConfig,
+    Quirks, TimerKind, MS,
 };
 use crate::sim::checker::{Checker, Invariant, Violation};
 use crate::sim::config::{ClientLoad, NetworkConfig, SimConfig};
@@ -160,6 +161,9 @@ pub struct CheckConfig {
     /// Invariants whose violations do not stop the search (to ask whether a weaker rule's
     /// break leads on to a stronger one's, e.g. a hidden acceptance to two values chosen).
     pub ignore: Vec<Invariant>,
+    /// Memoise node events and checker steps (same states, same order, faster; off only to
+    /// measure or to cross-check the memo).
+    pub memo: bool,
 }
 
 impl CheckConfig {
@@ -197,6 +201,7 @@ impl CheckConfig {
             seed: 0,
             max_states: 50_000_000,
             ignore: Vec::new(),
+            memo: true,
         }
     }
 
@@ -294,7 +299,7 @@ enum Choice {
 /// The whole system at one point of one execution. Nodes and the checker are shared between
 /// a state and its successors until a move changes them (copy on write), and each part's hash
 /// is cached, so a successor costs one node's copy and hash, not the whole cluster's.
-#[derive(Clone, Debug)]
+#[derive(Debug)]
 pub struct State {
     /// The servers (the engine's own).
     pub nodes: Vec<Rc<Node>>,
@@ -306,7 +311,7 @@ pub struct State {
     /// Armed timers per client.
     client_timers: Vec<u32>,
     /// Messages in flight (a multiset: order is irrelevant to the fingerprint).
-    pub net: Vec<Envelope>,
+    pub net: Vec<Rc<Envelope>>,
     net_hash: Vec<u64>,
     net_sum: u64,
     /// The safety checker's ghost state.
@@ -325,6 +330,54 @@ pub struct State {
     starts: u8,
 }
 
+/// `clone_from` reuses the target's buffers: the search copies each state into a spare one
+/// for every successor, so a successor that turns out to be known costs no allocation.
+impl Clone for State {
+    fn clone(&self) -> State {
+        State {
+            nodes: self.nodes.clone(),
+            node_hash: self.node_hash.clone(),
+            node_timers: self.node_timers.clone(),
+            clients: self.clients.clone(),
+            client_timers: self.client_timers.clone(),
+            net: self.net.clone(),
+            net_hash: self.net_hash.clone(),
+            net_sum: self.net_sum,
+            checker: self.checker.clone(),
+            checker_hash: self.checker_hash,
+            dirty: self.dirty,
+            fired: self.fired.clone(),
+            crashes: self.crashes,
+            duplicates: self.duplicates,
+            losses: self.losses,
+            requests: self.requests,
+            client_timeouts: self.client_timeouts,
+            starts: self.starts,
+        }
+    }
+
+    fn clone_from(&mut self, o: &State) {
+        self.nodes.clone_from(&o.nodes);
+        self.node_hash.clone_from(&o.node_hash);
+        self.node_timers.clone_from(&o.node_timers);
+        self.clients.clone_from(&o.clients);
+        self.client_timers.clone_from(&o.client_timers);
+        self.net.clone_from(&o.net);
+        self.net_hash.clone_from(&o.net_hash);
+        self.net_sum = o.net_sum;
+        self.checker.clone_from(&o.checker);
+        self.checker_hash = o.checker_hash;
+        self.dirty = o.dirty;
+        self.fired.clone_from(&o.fired);
+        self.crashes = o.crashes;
+        self.duplicates = o.duplicates;
+        self.losses = o.losses;
+        self.requests = o.requests;
+        self.client_timeouts = o.client_timeouts;
+        self.starts = o.starts;
+    }
+}
+
 /// The fixed part of a check: configuration, the UUIDs each start draws, the root state.
 #[derive(Clone, Debug)]
 pub struct Model {
@@ -336,6 +389,9 @@ pub struct Model {
     /// Moves from the cold start to the root (delivered in order, no choice made).
     pub prefix: Vec<Move>,
     root: State,
+    /// Whether [`Model::apply`] memoises node events and checker steps.
+    memo_on: bool,
+    memo: std::cell::RefCell<Memo>,
 }
 
 fn bit(t: TimerKind) -> u32 {
@@ -347,6 +403,7 @@ impl Model {
     /// configuration's fixed prefix runs.
     pub fn new(cfg: CheckConfig) -> Model {
         let sim = cfg.sim_config();
+        let cfg_memo = cfg.memo;
         // The world draws one UUID per node start from stream 3 of the seed, in start order.
         let mut rng = Rng::derive(sim.seed, 3);
         let starts = usize::from(cfg.nodes) + usize::from(cfg.bounds.crashes) + 1;
@@ -383,6 +440,8 @@ impl Model {
             uuids,
             prefix: Vec::new(),
             root,
+            memo_on: cfg_memo,
+            memo: Default::default(),
         };
         let mut s = m.root.clone();
         for i in 0..n {
@@ -476,7 +535,7 @@ impl Model {
         while let Some(i) = s.net.iter().position(|e| e.to != held) {
             budget -= 1;
             assert!(budget > 0, "the prefix did not settle");
-            let mv = Move::Deliver(s.net[i].clone());
+            let mv = Move::Deliver((*s.net[i]).clone());
             self.apply(s, Choice::Deliver(i));
             self.prefix.push(mv);
         }
@@ -560,7 +619,7 @@ impl Model {
 
     /// The choice in `s` that makes `mv`, if possible.
     fn choice_for(&self, s: &State, mv: &Move) -> Option<Choice> {
-        let find = |e: &Envelope| s.net.iter().position(|x| x == e);
+        let find = |e: &Envelope| s.net.iter().position(|x| **x == *e);
         Some(match mv {
             Move::Deliver(e) => Choice::Deliver(find(e)?),
             Move::Duplicate(e) => Choice::Duplicate(find(e)?),
@@ -589,9 +648,9 @@ impl Model {
 
     fn to_move(&self, s: &State, c: Choice) -> Move {
         match c {
-            Choice::Deliver(i) => Move::Deliver(s.net[i].clone()),
-            Choice::Duplicate(i) => Move::Duplicate(s.net[i].clone()),
-            Choice::Lose(i) => Move::Lose(s.net[i].clone()),
+            Choice::Deliver(i) => Move::Deliver((*s.net[i]).clone()),
+            Choice::Duplicate(i) => Move::Duplicate((*s.net[i]).clone()),
+            Choice::Lose(i) => Move::Lose((*s.net[i]).clone()),
             Choice::Fire(a, t) => Move::Fire(a, t),
             Choice::Crash(n) => Move::Crash(n),
             Choice::Restart(n) => Move::Restart(n),
@@ -600,49 +659,76 @@ impl Model {
     }
 
     /// Carries out one choice on `s`, as the scripted world carries out the same move.
+    ///
+    /// A move that concerns one node only (a delivery to it, its timer, its crash or restart)
+    /// is computed on that node alone ([`Model::node_effect`]) and its effect memoised by
+    /// (node fingerprint, event): the next state holding an equal node and facing the same
+    /// event reuses the resulting node, timers, sends and checker feed without running or
+    /// hashing anything. The checker's step is memoised the same way (see [`Model::feed`]).
     fn apply(&self, s: &mut State, c: Choice) {
         let cfg = &self.sim.protocol;
         let mut local = VecDeque::new();
         let mut out = Outbox::default();
         match c {
             Choice::Deliver(i) => {
-                let e = s.net_remove(i);
-                self.deliver(s, e, &mut out, &mut local);
+                let (e, h) = s.net_remove_hashed(i);
+                match e.to {
+                    Address::Node(n) => {
+                        let key = MemoKey {
+                            node: s.node_hash[n.index()],
+                            event: h,
+                            tag: 0,
+                        };
+                        let eff = self.memoised(key, || {
+                            self.node_effect(&s.nodes[n.index()], n, NodeEvent::Deliver(&e))
+                        });
+                        self.apply_effect(s, n, &eff);
+                    }
+                    Address::Client(_) => {
+                        self.deliver(s, Rc::unwrap_or_clone(e), &mut out, &mut local)
+                    }
+                }
             }
             Choice::Duplicate(i) => {
                 s.duplicates += 1;
-                let e = s.net[i].clone();
-                s.net_push(e);
+                let (e, h) = (s.net[i].clone(), s.net_hash[i]);
+                s.net_push_hashed(e, h);
             }
             Choice::Lose(i) => {
                 s.losses += 1;
                 s.net_remove(i);
             }
-            Choice::Fire(a, t) => {
-                match a {
-                    Address::Node(n) => {
-                        s.node_timers[n.index()] &= !bit(t);
-                        s.fired[n.index()] += 1;
-                        s.node_mut(n).on_timer(cfg, t, &mut out);
-                    }
-                    Address::Client(id) => {
-                        let i = usize::from(id.0);
-                        s.client_timers[i] &= !bit(t);
-                        s.client_timeouts += 1;
-                        s.clients[i].on_timer(t, 0, cfg.nodes, &mut out);
-                    }
+            Choice::Fire(a, t) => match a {
+                Address::Node(n) => {
+                    s.node_timers[n.index()] &= !bit(t);
+                    s.fired[n.index()] += 1;
+                    let key = MemoKey {
+                        node: s.node_hash[n.index()],
+                        event: t.index() as u64,
+                        tag: 1,
+                    };
+                    let eff = self.memoised(key, || {
+                        self.node_effect(&s.nodes[n.index()], n, NodeEvent::Fire(t))
+                    });
+                    self.apply_effect(s, n, &eff);
                 }
-                self.carry_out(s, a, &mut out, &mut local);
-            }
+                Address::Client(id) => {
+                    let i = usize::from(id.0);
+                    s.client_timers[i] &= !bit(t);
+                    s.client_timeouts += 1;
+                    s.clients[i].on_timer(t, 0, cfg.nodes, &mut out);
+                    self.carry_out(s, a, &mut out, &mut local);
+                }
+            },
             Choice::Crash(n) => {
                 s.crashes += 1;
-                s.node_mut(n).crash(cfg);
-                s.node_timers[n.index()] = 0;
+                let eff = self.node_effect(&s.nodes[n.index()], n, NodeEvent::Crash);
+                self.apply_effect(s, n, &eff);
             }
             Choice::Restart(n) => {
                 let uuid = self.next_uuid(s);
-                s.node_mut(n).restart(cfg, uuid, &mut out);
-                self.carry_out(s, Address::Node(n), &mut out, &mut local);
+                let eff = self.node_effect(&s.nodes[n.index()], n, NodeEvent::Restart(uuid));
+                self.apply_effect(s, n, &eff);
             }
             Choice::Request(n) => {
                 // The world's client-request: a one-shot client created and booted, whose
@@ -674,6 +760,182 @@ impl Model {
         }
         self.drain(s, &mut local);
         s.refresh();
+    }
+
+    /// The memoised effect for `key`, computed by `make` on a miss.
+    fn memoised(&self, key: MemoKey, make: impl FnOnce() -> Effect) -> Rc<Effect> {
+        if !self.memo_on {
+            return Rc::new(make());
+        }
+        if let Some(e) = self.memo.borrow().effects.get(&key) {
+            return e.clone();
+        }
+        let e = Rc::new(make());
+        let mut memo = self.memo.borrow_mut();
+        if memo.effects.len() >= MEMO_CAP {
+            memo.effects.clear();
+        }
+        memo.effects.insert(key, e.clone());
+        e
+    }
+
+    /// What `ev` does at node `n` (whose current state is `node`), computed on the node alone,
+    /// exactly as [`Model::deliver`], [`Model::carry_out`] and [`Model::drain`] would carry it
+    /// out on a whole state: the node afterwards, its timers, the messages it puts on the
+    /// network (in order), and what the checker is fed (in order). Messages a node sends
+    /// itself are delivered within the event, so nothing but `node` decides the outcome.
+    fn node_effect(&self, node: &Rc<Node>, n: NodeId, ev: NodeEvent<'_>) -> Effect {
+        let cfg = &self.sim.protocol;
+        let me = Address::Node(n);
+        let mut node = node.clone();
+        let mut eff = Effect {
+            node: None,
+            keep: u32::MAX,
+            add: 0,
+            sends: Vec::new(),
+            feeds: Vec::new(),
+            feed_key: 0,
+        };
+        let mut changed = false;
+        let mut out = Outbox::default();
+        let mut local = VecDeque::new();
+        match ev {
+            NodeEvent::Deliver(e) => self.node_deliver(
+                &mut node,
+                &mut changed,
+                me,
+                e.from,
+                &e.msg,
+                &mut eff,
+                &mut local,
+            ),
+            NodeEvent::Fire(t) => {
+                changed = true;
+                Rc::make_mut(&mut node).on_timer(cfg, t, &mut out);
+                node_carry_out(me, &mut out, &mut eff, &mut local);
+            }
+            NodeEvent::Crash => {
+                changed = true;
+                Rc::make_mut(&mut node).crash(cfg);
+                eff.keep = 0;
+            }
+            NodeEvent::Restart(uuid) => {
+                changed = true;
+                Rc::make_mut(&mut node).restart(cfg, uuid, &mut out);
+                node_carry_out(me, &mut out, &mut eff, &mut local);
+            }
+        }
+        while let Some(e) = local.pop_front() {
+            self.node_deliver(
+                &mut node,
+                &mut changed,
+                me,
+                e.from,
+                &e.msg,
+                &mut eff,
+                &mut local,
+            );
+        }
+        if changed {
+            eff.node = Some((hash_one(&*node), node));
+        }
+        if !eff.feeds.is_empty() {
+            eff.feed_key = hash_one(&eff.feeds);
+        }
+        eff
+    }
+
+    /// [`Model::deliver`] for a message to node `me`, on the node alone.
+    #[allow(clippy::too_many_arguments)]
+    fn node_deliver(
+        &self,
+        node: &mut Rc<Node>,
+        changed: &mut bool,
+        me: Address,
+        from: Address,
+        msg: &Msg,
+        eff: &mut Effect,
+        local: &mut VecDeque<Envelope>,
+    ) {
+        let cfg = &self.sim.protocol;
+        if !node.up && from != me {
+            if cfg.quirks.refused_connections
+                && msg.fails_fast()
+                && matches!(from, Address::Node(_))
+            {
+                let refused = Msg::ConnectionRefused {
+                    request: Box::new(msg.clone()),
+                };
+                node_send(me, from, refused, eff, local);
+            }
+            return;
+        }
+        *changed = true;
+        let mut out = Outbox::default();
+        let Address::Node(n) = me else {
+            unreachable!("a node's event")
+        };
+        debug_assert_eq!(node.id, n);
+        Rc::make_mut(node).on_message(cfg, from, msg, &mut out);
+        node_carry_out(me, &mut out, eff, local);
+    }
+
+    /// Puts an effect computed by [`Model::node_effect`] on `s`.
+    fn apply_effect(&self, s: &mut State, n: NodeId, eff: &Effect) {
+        let i = n.index();
+        if let Some((h, node)) = &eff.node {
+            s.nodes[i] = node.clone();
+            s.node_hash[i] = *h;
+        }
+        s.node_timers[i] = (s.node_timers[i] & eff.keep) | eff.add;
+        for (e, h) in &eff.sends {
+            s.net_push_hashed(e.clone(), *h);
+        }
+        if !eff.feeds.is_empty() {
+            self.feed(s, eff.feed_key, &eff.feeds);
+        }
+    }
+
+    /// Feeds the checker, memoised by (checker fingerprint, feed): the checker's step is a
+    /// function of its ghost state and what it is fed (times are all 0 here). A checker that
+    /// already holds violations is stepped without the memo (its reports are not part of the
+    /// fingerprint, so two such checkers that hash alike may word them differently).
+    fn feed(&self, s: &mut State, key: u64, feeds: &[Feed]) {
+        if s.dirty & CHECKER_DIRTY != 0 {
+            s.refresh();
+        }
+        let memo = self.memo_on && s.checker.violations.is_empty();
+        let k = MemoKey {
+            node: s.checker_hash,
+            event: key,
+            tag: 2,
+        };
+        if memo {
+            if let Some((c, h)) = self.memo.borrow().checkers.get(&k) {
+                s.checker = c.clone();
+                s.checker_hash = *h;
+                return;
+            }
+        }
+        let c = Rc::make_mut(&mut s.checker);
+        for f in feeds {
+            match f {
+                Feed::Send(from, msg) => {
+                    c.on_send(*from, msg, 0);
+                }
+                Feed::Observe(at, o) => {
+                    c.observe(*at, o, 0);
+                }
+            }
+        }
+        s.checker_hash = checker_hash(&s.checker);
+        if memo {
+            let mut m = self.memo.borrow_mut();
+            if m.checkers.len() >= MEMO_CAP {
+                m.checkers.clear();
+            }
+            m.checkers.insert(k, (s.checker.clone(), s.checker_hash));
+        }
     }
 
     fn drain(&self, s: &mut State, local: &mut VecDeque<Envelope>) {
@@ -736,7 +998,7 @@ impl Model {
         if from == to {
             local.push_back(e);
         } else {
-            s.net_push(e);
+            s.net_push(Rc::new(e));
         }
     }
 
@@ -773,6 +1035,115 @@ impl Model {
 /// [`State::dirty`]'s bit for the checker.
 const CHECKER_DIRTY: u32 = 1 << 31;
 
+/// Entries a memo table holds before it is emptied (memory stays bounded; emptying changes
+/// nothing but speed).
+const MEMO_CAP: usize = 1 << 20;
+
+/// One node's event (see [`Model::node_effect`]).
+enum NodeEvent<'a> {
+    Deliver(&'a Envelope),
+    Fire(TimerKind),
+    Crash,
+    Restart(u32),
+}
+
+/// What the checker is fed, in order.
+#[derive(Debug, Hash)]
+enum Feed {
+    Send(Address, Msg),
+    Observe(Address, Observation),
+}
+
+/// The outcome of one node's event, independent of the rest of the state.
+#[derive(Debug)]
+struct Effect {
+    /// The node afterwards and its hash (None: the event left it as it was).
+    node: Option<(u64, Rc<Node>)>,
+    /// The node's armed timers afterwards: `(timers & keep) | add`.
+    keep: u32,
+    add: u32,
+    /// Messages put on the network, in order, with their hashes.
+    sends: Vec<(Rc<Envelope>, u64)>,
+    /// What the checker is fed, in order, and the feed's hash.
+    feeds: Vec<Feed>,
+    feed_key: u64,
+}
+
+/// A memo key: a part's fingerprint, the event's, and which table.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+struct MemoKey {
+    node: u64,
+    event: u64,
+    tag: u8,
+}
+
+/// The memo tables of [`Model::apply`]: node events and checker steps.
+#[derive(Default)]
+struct Memo {
+    effects: HashMap<MemoKey, Rc<Effect>, BuildHasherDefault<FxHasher>>,
+    checkers: HashMap<MemoKey, (Rc<Checker>, u64), BuildHasherDefault<FxHasher>>,
+}
+
+impl std::fmt::Debug for Memo {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "Memo {{ effects: {}, checkers: {} }}",
+            self.effects.len(),
+            self.checkers.len()
+        )
+    }
+}
+
+/// A copied model starts with empty memos (they are a cache).
+impl Clone for Memo {
+    fn clone(&self) -> Memo {
+        Memo::default()
+    }
+}
+
+/// [`Model::carry_out`] for node `me`'s own commands, recorded into `eff`.
+fn node_carry_out(me: Address, out: &mut Outbox, eff: &mut Effect, local: &mut VecDeque<Envelope>) {
+    for cmd in out.commands.drain(..) {
+        match cmd {
+            Command::Send { to, msg } => node_send(me, to, msg, eff, local),
+            Command::SetTimer { timer, .. } => eff.add |= bit(timer),
+            Command::CancelTimer(timer) => {
+                eff.keep &= !bit(timer);
+                eff.add &= !bit(timer);
+            }
+            Command::Observe(o) => eff.feeds.push(Feed::Observe(me, o)),
+        }
+    }
+}
+
+/// [`Model::send`], recorded into `eff`.
+fn node_send(
+    from: Address,
+    to: Address,
+    msg: Msg,
+    eff: &mut Effect,
+    local: &mut VecDeque<Envelope>,
+) {
+    if Checker::reads(&msg) {
+        eff.feeds.push(Feed::Send(from, msg.clone()));
+    }
+    let e = Envelope { from, to, msg };
+    if from == to {
+        local.push_back(e);
+    } else {
+        let h = hash_one(&e);
+        eff.sends.push((Rc::new(e), h));
+    }
+}
+
+/// The checker's part of a fingerprint.
+fn checker_hash(c: &Checker) -> u64 {
+    let mut h = FxHasher::default();
+    c.fingerprint(&mut h);
+    mix(h.finish())
+}
+
 fn hash_one<T: Hash + ?Sized>(x: &T) -> u64 {
     let mut h = FxHasher::default();
     x.hash(&mut h);
@@ -799,17 +1170,25 @@ impl State {
         Rc::make_mut(&mut self.checker)
     }
 
-    fn net_push(&mut self, e: Envelope) {
+    fn net_push(&mut self, e: Rc<Envelope>) {
         let h = hash_one(&e);
+        self.net_push_hashed(e, h);
+    }
+
+    fn net_push_hashed(&mut self, e: Rc<Envelope>, h: u64) {
         self.net_sum = self.net_sum.wrapping_add(h);
         self.net.push(e);
         self.net_hash.push(h);
     }
 
-    fn net_remove(&mut self, i: usize) -> Envelope {
+    fn net_remove(&mut self, i: usize) -> Rc<Envelope> {
+        self.net_remove_hashed(i).0
+    }
+
+    fn net_remove_hashed(&mut self, i: usize) -> (Rc<Envelope>, u64) {
         let h = self.net_hash.swap_remove(i);
         self.net_sum = self.net_sum.wrapping_sub(h);
-        self.net.swap_remove(i)
+        (self.net.swap_remove(i), h)
     }
 
     /// Re-hashes the parts the last move changed.
@@ -820,9 +1199,7 @@ impl State {
             }
         }
         if self.dirty & CHECKER_DIRTY != 0 {
-            let mut h = FxHasher::default();
-            self.checker.fingerprint(&mut h);
-            self.checker_hash = mix(h.finish());
+            self.checker_hash = checker_hash(&self.checker);
         }
         self.dirty = 0;
     }
@@ -844,20 +1221,28 @@ impl State {
     /// parts, the network as a multiset (a sum of per-message hashes), timers and budgets.
     pub fn fingerprint(&self) -> u64 {
         let mut h = FxHasher::default();
-        self.node_hash.hash(&mut h);
-        self.node_timers.hash(&mut h);
-        self.clients.hash(&mut h);
-        self.client_timers.hash(&mut h);
-        (self.net.len(), self.net_sum, self.checker_hash).hash(&mut h);
-        (
-            &self.fired,
+        for i in 0..self.nodes.len() {
+            h.write_u64(self.node_hash[i]);
+            h.write_u64(u64::from(self.node_timers[i]) | (u64::from(self.fired[i]) << 32));
+        }
+        h.write_u64(self.clients.len() as u64);
+        if !self.clients.is_empty() {
+            self.clients.hash(&mut h);
+            self.client_timers.hash(&mut h);
+        }
+        h.write_u64(self.net.len() as u64);
+        h.write_u64(self.net_sum);
+        h.write_u64(self.checker_hash);
+        h.write_u64(u64::from_le_bytes([
             self.crashes,
             self.duplicates,
             self.losses,
             self.requests,
             self.client_timeouts,
-        )
-            .hash(&mut h);
+            0,
+            0,
+            0,
+        ]));
         mix(h.finish())
     }
 }
@@ -970,6 +1355,8 @@ pub struct Explorer {
     progress: Progress,
     found: Option<(u64, Violation)>,
     scratch: Vec<Choice>,
+    /// Expanded states kept to be overwritten by successors (see [`State::clone_from`]).
+    spare: Vec<State>,
 }
 
 impl Explorer {
@@ -1000,6 +1387,7 @@ impl Explorer {
             },
             found,
             scratch: Vec::new(),
+            spare: Vec::new(),
         }
     }
 
@@ -1049,14 +1437,25 @@ impl Explorer {
                 continue;
             }
             for &c in &choices {
-                let mut t = s.clone();
+                let mut t = match self.spare.pop() {
+                    Some(mut t) => {
+                        t.clone_from(&s);
+                        t
+                    }
+                    None => s.clone(),
+                };
                 self.model.apply(&mut t, c);
                 self.progress.states += 1;
                 let fp = t.fingerprint();
-                if self.seen.contains_key(&fp) {
-                    continue;
+                match self.seen.entry(fp) {
+                    Entry::Occupied(_) => {
+                        self.spare.push(t);
+                        continue;
+                    }
+                    Entry::Vacant(v) => {
+                        v.insert(parent);
+                    }
                 }
-                self.seen.insert(fp, parent);
                 self.progress.unique += 1;
                 self.progress.depth = self.progress.depth.max(depth + 1);
                 if let Some(v) = t.violation_of_interest(&self.model.cfg.ignore) {
@@ -1064,6 +1463,9 @@ impl Explorer {
                     break;
                 }
                 self.frontier.push_back((t, depth + 1));
+            }
+            if self.spare.len() < 4 {
+                self.spare.push(s);
             }
             if self.found.is_some() {
                 break;
