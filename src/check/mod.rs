@@ -52,7 +52,6 @@
 
 pub mod replay;
 
-use std::collections::hash_map::Entry;
 use std::collections::{HashMap, VecDeque};
 use std::hash::{BuildHasherDefault, Hash, Hasher};
 use std::rc::Rc;
@@ -1296,23 +1295,113 @@ fn mix(mut z: u64) -> u64 {
     z ^ (z >> 31)
 }
 
-/// Keys are fingerprints already: the table uses them as they are.
-#[derive(Default, Clone, Copy)]
-struct IdHasher(u64);
-
-impl Hasher for IdHasher {
-    fn write(&mut self, _: &[u8]) {
-        unreachable!("only u64 fingerprints are hashed")
-    }
-    fn write_u64(&mut self, i: u64) {
-        self.0 = i;
-    }
-    fn finish(&self) -> u64 {
-        self.0
-    }
+/// The fingerprint table: fingerprint → parent fingerprint, open addressing over buckets of
+/// four 16-byte entries (one cache line), so a lookup usually touches one line. Fingerprints
+/// are well mixed already and index the table as they are; 0 marks an empty entry (the state
+/// whose fingerprint is 0, if any, is kept aside).
+struct Seen {
+    slots: Vec<Bucket>,
+    len: usize,
+    zero: Option<u64>,
 }
 
-type Seen = HashMap<u64, u64, BuildHasherDefault<IdHasher>>;
+/// Four entries, cache-line aligned.
+#[derive(Clone, Copy, Default)]
+#[repr(C, align(64))]
+struct Bucket([(u64, u64); 4]);
+
+impl Seen {
+    fn new() -> Seen {
+        Seen {
+            slots: vec![Bucket::default(); 1 << 10],
+            len: 0,
+            zero: None,
+        }
+    }
+
+    /// Entries the table holds before it grows.
+    fn capacity(&self) -> usize {
+        self.slots.len() * 4 / 8 * 7
+    }
+
+    fn bucket_of(&self, fp: u64) -> usize {
+        (fp as usize) & (self.slots.len() - 1)
+    }
+
+    fn get(&self, fp: u64) -> Option<u64> {
+        if fp == 0 {
+            return self.zero;
+        }
+        let mut b = self.bucket_of(fp);
+        loop {
+            for &(k, v) in &self.slots[b].0 {
+                if k == fp {
+                    return Some(v);
+                }
+                if k == 0 {
+                    return None;
+                }
+            }
+            b = (b + 1) & (self.slots.len() - 1);
+        }
+    }
+
+    /// Records `fp` with its parent; false if it was there already (the parent is kept).
+    fn insert(&mut self, fp: u64, parent: u64) -> bool {
+        if fp == 0 {
+            let new = self.zero.is_none();
+            self.zero.get_or_insert(parent);
+            self.len += usize::from(new);
+            return new;
+        }
+        if self.len >= self.capacity() {
+            self.grow();
+        }
+        let mask = self.slots.len() - 1;
+        let mut b = self.bucket_of(fp);
+        loop {
+            for e in &mut self.slots[b].0 {
+                if e.0 == fp {
+                    return false;
+                }
+                if e.0 == 0 {
+                    *e = (fp, parent);
+                    self.len += 1;
+                    return true;
+                }
+            }
+            b = (b + 1) & mask;
+        }
+    }
+
+    fn grow(&mut self) {
+        let wider = vec![Bucket::default(); self.slots.len() * 2];
+        let old = std::mem::replace(&mut self.slots, wider);
+        let mask = self.slots.len() - 1;
+        for bucket in &old {
+            for &(k, v) in &bucket.0 {
+                if k == 0 {
+                    continue;
+                }
+                let mut b = (k as usize) & mask;
+                'place: loop {
+                    for e in &mut self.slots[b].0 {
+                        if e.0 == 0 {
+                            *e = (k, v);
+                            break 'place;
+                        }
+                    }
+                    b = (b + 1) & mask;
+                }
+            }
+        }
+    }
+
+    /// Bytes the table occupies.
+    fn bytes(&self) -> usize {
+        self.slots.len() * std::mem::size_of::<Bucket>()
+    }
+}
 
 /// The outcome of a search.
 #[derive(Clone, Debug)]
@@ -1351,12 +1440,12 @@ pub struct Progress {
 pub struct Explorer {
     model: Model,
     seen: Seen,
-    frontier: VecDeque<(State, u32)>,
+    frontier: VecDeque<(Box<State>, u32)>,
     progress: Progress,
     found: Option<(u64, Violation)>,
     scratch: Vec<Choice>,
     /// Expanded states kept to be overwritten by successors (see [`State::clone_from`]).
-    spare: Vec<State>,
+    spare: Vec<Box<State>>,
 }
 
 impl Explorer {
@@ -1365,14 +1454,14 @@ impl Explorer {
         let model = Model::new(cfg);
         let root = model.root.clone();
         let fp = root.fingerprint();
-        let mut seen = Seen::default();
+        let mut seen = Seen::new();
         seen.insert(fp, fp);
         let found = root
             .violation_of_interest(&model.cfg.ignore)
             .map(|v| (fp, v.clone()));
         let mut frontier = VecDeque::new();
         if found.is_none() {
-            frontier.push_back((root, 0));
+            frontier.push_back((Box::new(root), 0));
         }
         Explorer {
             model,
@@ -1410,7 +1499,7 @@ impl Explorer {
 
     /// Approximate bytes of the fingerprint table per unique state.
     pub fn bytes_per_state(&self) -> f64 {
-        let table = self.seen.capacity() * (std::mem::size_of::<(u64, u64)>() + 1);
+        let table = self.seen.bytes();
         table as f64 / self.progress.unique.max(1) as f64
     }
 
@@ -1447,14 +1536,9 @@ impl Explorer {
                 self.model.apply(&mut t, c);
                 self.progress.states += 1;
                 let fp = t.fingerprint();
-                match self.seen.entry(fp) {
-                    Entry::Occupied(_) => {
-                        self.spare.push(t);
-                        continue;
-                    }
-                    Entry::Vacant(v) => {
-                        v.insert(parent);
-                    }
+                if !self.seen.insert(fp, parent) {
+                    self.spare.push(t);
+                    continue;
                 }
                 self.progress.unique += 1;
                 self.progress.depth = self.progress.depth.max(depth + 1);
@@ -1495,7 +1579,7 @@ impl Explorer {
     fn path_to(&self, fp: u64) -> Vec<Move> {
         let mut fps = vec![fp];
         let mut at = fp;
-        while let Some(&p) = self.seen.get(&at) {
+        while let Some(p) = self.seen.get(at) {
             if p == at {
                 break;
             }
