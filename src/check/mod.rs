@@ -1397,6 +1397,20 @@ impl Seen {
         }
     }
 
+    /// Starts loading the bucket of `fp` into the cache.
+    #[inline]
+    fn prefetch(&self, fp: u64) {
+        #[cfg(target_arch = "x86_64")]
+        {
+            use std::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
+            let p = &self.slots[self.bucket_of(fp)] as *const Bucket as *const i8;
+            // SAFETY: a prefetch is a hint that never faults, and SSE is part of x86-64.
+            unsafe { _mm_prefetch::<_MM_HINT_T0>(p) };
+        }
+        #[cfg(not(target_arch = "x86_64"))]
+        let _ = fp;
+    }
+
     /// Bytes the table occupies.
     fn bytes(&self) -> usize {
         self.slots.len() * std::mem::size_of::<Bucket>()
@@ -1440,7 +1454,9 @@ pub struct Progress {
 pub struct Explorer {
     model: Model,
     seen: Seen,
-    frontier: VecDeque<(Box<State>, u32)>,
+    frontier: VecDeque<(Box<State>, u32, u64)>,
+    /// Successors of the state being expanded, with their fingerprints.
+    batch: Vec<(Box<State>, u64)>,
     progress: Progress,
     found: Option<(u64, Violation)>,
     scratch: Vec<Choice>,
@@ -1461,7 +1477,7 @@ impl Explorer {
             .map(|v| (fp, v.clone()));
         let mut frontier = VecDeque::new();
         if found.is_none() {
-            frontier.push_back((Box::new(root), 0));
+            frontier.push_back((Box::new(root), 0, fp));
         }
         Explorer {
             model,
@@ -1477,6 +1493,7 @@ impl Explorer {
             found,
             scratch: Vec::new(),
             spare: Vec::new(),
+            batch: Vec::new(),
         }
     }
 
@@ -1517,14 +1534,19 @@ impl Explorer {
             } else {
                 self.frontier.pop_back()
             };
-            let Some((s, depth)) = next else { break };
-            let parent = s.fingerprint();
+            let Some((s, depth, parent)) = next else {
+                break;
+            };
             self.model.choices(&s, &mut choices);
             if depth >= max_depth {
                 // Paths end here: the state was judged, its successors are beyond the bound.
                 self.progress.depth_cut |= !choices.is_empty();
                 continue;
             }
+            // Successors are made first and looked up after, all together: the table's
+            // cache misses then overlap (each bucket is prefetched when its fingerprint is
+            // known). The lookups, counts and frontier pushes keep the choices' order.
+            let mut batch = std::mem::take(&mut self.batch);
             for &c in &choices {
                 let mut t = match self.spare.pop() {
                     Some(mut t) => {
@@ -1534,23 +1556,29 @@ impl Explorer {
                     None => s.clone(),
                 };
                 self.model.apply(&mut t, c);
-                self.progress.states += 1;
                 let fp = t.fingerprint();
-                if !self.seen.insert(fp, parent) {
+                self.seen.prefetch(fp);
+                batch.push((t, fp));
+            }
+            for (t, fp) in batch.drain(..) {
+                if self.found.is_some() || !self.seen.insert(fp, parent) {
+                    self.progress.states += u64::from(self.found.is_none());
                     self.spare.push(t);
                     continue;
                 }
+                self.progress.states += 1;
                 self.progress.unique += 1;
                 self.progress.depth = self.progress.depth.max(depth + 1);
                 if let Some(v) = t.violation_of_interest(&self.model.cfg.ignore) {
                     self.found = Some((fp, v.clone()));
-                    break;
+                    self.spare.push(t);
+                    continue;
                 }
-                self.frontier.push_back((t, depth + 1));
+                self.frontier.push_back((t, depth + 1, fp));
             }
-            if self.spare.len() < 4 {
-                self.spare.push(s);
-            }
+            self.batch = batch;
+            self.spare.truncate(64);
+            self.spare.push(s);
             if self.found.is_some() {
                 break;
             }
