@@ -73,6 +73,53 @@ fn the_leadership_duel_exhausts_with_no_violation() {
     );
 }
 
+#[test]
+fn the_memos_change_nothing_but_speed() {
+    // Node events and checker steps are memoised; without the memos the search must make the
+    // same states in the same order: same counts, same deepest path, same counterexample.
+    for (mut c, bug) in [
+        (leadership(1, 1, Search::Bfs), None),
+        (
+            leadership(1, 0, Search::Bfs),
+            Some("ignore-promised-values"),
+        ),
+        (
+            {
+                let mut c = CheckConfig::new(3, LogUnderTest::Timestamp);
+                c.max_states = 200_000;
+                c
+            },
+            None,
+        ),
+    ] {
+        if let Some(b) = bug {
+            assert!(c.bugs.set(b, true));
+        }
+        if bug.is_none() && c.log == LogUnderTest::Leadership {
+            c.bounds.proposers = 1;
+        }
+        let on = explore(c.clone());
+        c.memo = false;
+        let off = explore(c);
+        assert_eq!(on.progress(), off.progress());
+        match (on.verdict(), off.verdict()) {
+            (Verdict::Violation { path: a, .. }, Verdict::Violation { path: b, .. }) => {
+                assert_eq!(a, b)
+            }
+            (Verdict::Safe, Verdict::Safe) | (Verdict::Unfinished, Verdict::Unfinished) => {}
+            (a, b) => panic!("{a:?} vs {b:?}"),
+        }
+    }
+}
+
+#[test]
+fn the_benchmark_hook_runs_with_any_clock() {
+    let r = check::bench_dfs(10_000, &|| 0.0);
+    assert!(r.progress.unique >= 10_000);
+    assert!(matches!(r.verdict, Verdict::Unfinished));
+    assert_eq!(r.unique_per_second(), 0.0, "no time passed on that clock");
+}
+
 /// A bug, the configuration that finds it, and the invariants it may break first.
 struct Case {
     bug: &'static str,

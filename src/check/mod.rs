@@ -1661,9 +1661,16 @@ impl Report {
 #[cfg(not(target_arch = "wasm32"))]
 pub fn check(cfg: CheckConfig) -> (Explorer, Report) {
     let start = std::time::Instant::now();
+    check_timed(cfg, &|| start.elapsed().as_secs_f64())
+}
+
+/// Runs a whole check, timed by `now` (seconds from any fixed origin: natively an
+/// `Instant`, in the browser `performance.now() / 1000`), so both report the same measure.
+pub fn check_timed(cfg: CheckConfig, now: &dyn Fn() -> f64) -> (Explorer, Report) {
+    let start = now();
     let mut ex = Explorer::new(cfg);
     while !ex.run(4_096) {}
-    let seconds = start.elapsed().as_secs_f64();
+    let seconds = (now() - start).max(0.0);
     let report = Report {
         progress: ex.progress(),
         seconds,
@@ -1671,6 +1678,27 @@ pub fn check(cfg: CheckConfig) -> (Explorer, Report) {
         verdict: ex.verdict(),
     };
     (ex, report)
+}
+
+/// The throughput benchmark's configuration (`cargo bench --bench check`, the README's
+/// numbers): the 3-node leadership duel, two proposers waking once each, no crash, DFS.
+pub fn bench_config() -> CheckConfig {
+    let mut cfg = CheckConfig::new(3, LogUnderTest::Leadership);
+    cfg.search = Search::Dfs;
+    cfg.bounds.timers = 1;
+    cfg.bounds.crashes = 0;
+    cfg
+}
+
+/// The benchmark as one call, for the page to measure the browser beside the native numbers:
+/// [`bench_config`] explored depth-first (stopped at `max_states` unique states if that is
+/// not 0; exhausted it has 5,617,873), timed by `now` as in [`check_timed`].
+pub fn bench_dfs(max_states: u64, now: &dyn Fn() -> f64) -> Report {
+    let mut cfg = bench_config();
+    if max_states > 0 {
+        cfg.max_states = max_states;
+    }
+    check_timed(cfg, now).1
 }
 
 /// The budgets in one line, for reports.
