@@ -163,6 +163,9 @@ pub struct CheckConfig {
     /// Memoise node events and checker steps (same states, same order, faster; off only to
     /// measure or to cross-check the memo).
     pub memo: bool,
+    /// Skip quiet deliveries (see the module documentation's "Reduction"): fewer states, the
+    /// same violations found, counterexamples no longer. Off: every delivery is a branch.
+    pub reduce: bool,
 }
 
 impl CheckConfig {
@@ -201,6 +204,7 @@ impl CheckConfig {
             max_states: 50_000_000,
             ignore: Vec::new(),
             memo: true,
+            reduce: true,
         }
     }
 
@@ -665,6 +669,10 @@ impl Model {
     /// event reuses the resulting node, timers, sends and checker feed without running or
     /// hashing anything. The checker's step is memoised the same way (see [`Model::feed`]).
     fn apply(&self, s: &mut State, c: Choice) {
+        if s.dirty != 0 {
+            // The memo keys are the cached hashes: bring them up to date first.
+            s.refresh();
+        }
         let cfg = &self.sim.protocol;
         let mut local = VecDeque::new();
         let mut out = Outbox::default();
@@ -678,9 +686,8 @@ impl Model {
                             event: h,
                             tag: 0,
                         };
-                        let eff = self.memoised(key, || {
-                            self.node_effect(&s.nodes[n.index()], n, NodeEvent::Deliver(&e))
-                        });
+                        let eff =
+                            self.memoised(key, || self.node_effect(s, n, NodeEvent::Deliver(&e)));
                         self.apply_effect(s, n, &eff);
                     }
                     Address::Client(_) => {
@@ -706,9 +713,7 @@ impl Model {
                         event: t.index() as u64,
                         tag: 1,
                     };
-                    let eff = self.memoised(key, || {
-                        self.node_effect(&s.nodes[n.index()], n, NodeEvent::Fire(t))
-                    });
+                    let eff = self.memoised(key, || self.node_effect(s, n, NodeEvent::Fire(t)));
                     self.apply_effect(s, n, &eff);
                 }
                 Address::Client(id) => {
@@ -721,12 +726,12 @@ impl Model {
             },
             Choice::Crash(n) => {
                 s.crashes += 1;
-                let eff = self.node_effect(&s.nodes[n.index()], n, NodeEvent::Crash);
+                let eff = self.node_effect(s, n, NodeEvent::Crash);
                 self.apply_effect(s, n, &eff);
             }
             Choice::Restart(n) => {
                 let uuid = self.next_uuid(s);
-                let eff = self.node_effect(&s.nodes[n.index()], n, NodeEvent::Restart(uuid));
+                let eff = self.node_effect(s, n, NodeEvent::Restart(uuid));
                 self.apply_effect(s, n, &eff);
             }
             Choice::Request(n) => {
@@ -761,6 +766,33 @@ impl Model {
         s.refresh();
     }
 
+    /// Whether choice `c` in `s` is a quiet delivery: the receiving node stays as it was
+    /// (same fingerprint, same armed timers), sends nothing and feeds the checker nothing —
+    /// the move only takes the message off the network. Such a move is redundant for safety
+    /// (see the module documentation's "Reduction"); the search skips it when
+    /// [`CheckConfig::reduce`] is on.
+    fn is_quiet(&self, s: &State, c: Choice) -> bool {
+        let Choice::Deliver(i) = c else {
+            return false;
+        };
+        let Address::Node(n) = s.net[i].to else {
+            return false;
+        };
+        let key = MemoKey {
+            node: s.node_hash[n.index()],
+            event: s.net_hash[i],
+            tag: 0,
+        };
+        let eff = self.memoised(key, || {
+            self.node_effect(s, n, NodeEvent::Deliver(&s.net[i]))
+        });
+        let timers = s.node_timers[n.index()];
+        eff.node.is_none()
+            && eff.sends.is_empty()
+            && eff.feeds.is_empty()
+            && (timers & eff.keep) | eff.add == timers
+    }
+
     /// The memoised effect for `key`, computed by `make` on a miss.
     fn memoised(&self, key: MemoKey, make: impl FnOnce() -> Effect) -> Rc<Effect> {
         if !self.memo_on {
@@ -783,7 +815,9 @@ impl Model {
     /// out on a whole state: the node afterwards, its timers, the messages it puts on the
     /// network (in order), and what the checker is fed (in order). Messages a node sends
     /// itself are delivered within the event, so nothing but `node` decides the outcome.
-    fn node_effect(&self, node: &Rc<Node>, n: NodeId, ev: NodeEvent<'_>) -> Effect {
+    fn node_effect(&self, s: &State, n: NodeId, ev: NodeEvent<'_>) -> Effect {
+        let before = s.node_hash[n.index()];
+        let node = &s.nodes[n.index()];
         let cfg = &self.sim.protocol;
         let me = Address::Node(n);
         let mut node = node.clone();
@@ -836,7 +870,10 @@ impl Model {
             );
         }
         if changed {
-            eff.node = Some((hash_one(&*node), node));
+            let h = hash_one(&*node);
+            if h != before {
+                eff.node = Some((h, node));
+            }
         }
         if !eff.feeds.is_empty() {
             eff.feed_key = hash_one(&eff.feeds);
@@ -1447,6 +1484,8 @@ pub struct Progress {
     pub frontier: u64,
     /// Whether some state was left unexpanded because of `max_depth`.
     pub depth_cut: bool,
+    /// Quiet deliveries skipped by the reduction (not counted in `states`).
+    pub quiet: u64,
 }
 
 /// A resumable search: [`Explorer::run`] expands a slice of states at a time, so the CLI can
@@ -1489,6 +1528,7 @@ impl Explorer {
                 depth: 0,
                 frontier: 1,
                 depth_cut: false,
+                quiet: 0,
             },
             found,
             scratch: Vec::new(),
@@ -1547,7 +1587,12 @@ impl Explorer {
             // cache misses then overlap (each bucket is prefetched when its fingerprint is
             // known). The lookups, counts and frontier pushes keep the choices' order.
             let mut batch = std::mem::take(&mut self.batch);
+            let reduce = self.model.cfg.reduce;
             for &c in &choices {
+                if reduce && self.model.is_quiet(&s, c) {
+                    self.progress.quiet += 1;
+                    continue;
+                }
                 let mut t = match self.spare.pop() {
                     Some(mut t) => {
                         t.clone_from(&s);
