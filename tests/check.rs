@@ -14,6 +14,7 @@ use paxoscope::sim::Invariant;
 fn leadership(timers: u8, crashes: u8, search: Search) -> CheckConfig {
     let mut c = CheckConfig::new(3, LogUnderTest::Leadership);
     c.search = search;
+    c.reduce = false;
     c.bounds = Bounds {
         timers,
         crashes,
@@ -40,6 +41,7 @@ fn the_duel_to_depth_12_has_a_pinned_number_of_states() {
     assert!(p.depth_cut);
     assert_eq!(p.unique, 114_090, "re-pin if the engine changed on purpose");
     assert_eq!(p.depth, 12);
+    assert_eq!(p.quiet, 0, "no reduction");
 }
 
 #[test]
@@ -74,7 +76,98 @@ fn the_leadership_duel_exhausts_with_no_violation() {
     );
 }
 
+#[test]
+fn the_memos_change_nothing_but_speed() {
+    // Node events and checker steps are memoised; without the memos the search must make the
+    // same states in the same order: same counts, same deepest path, same counterexample.
+    for (mut c, bug) in [
+        (leadership(1, 1, Search::Bfs), None),
+        (
+            leadership(1, 0, Search::Bfs),
+            Some("ignore-promised-values"),
+        ),
+        (
+            {
+                let mut c = CheckConfig::new(3, LogUnderTest::Timestamp);
+                c.max_states = 200_000;
+                c
+            },
+            None,
+        ),
+    ] {
+        if let Some(b) = bug {
+            assert!(c.bugs.set(b, true));
+        }
+        if bug.is_none() && c.log == LogUnderTest::Leadership {
+            c.bounds.proposers = 1;
+        }
+        let on = explore(c.clone());
+        c.memo = false;
+        let off = explore(c);
+        assert_eq!(on.progress(), off.progress());
+        match (on.verdict(), off.verdict()) {
+            (Verdict::Violation { path: a, .. }, Verdict::Violation { path: b, .. }) => {
+                assert_eq!(a, b)
+            }
+            (Verdict::Safe, Verdict::Safe) | (Verdict::Unfinished, Verdict::Unfinished) => {}
+            (a, b) => panic!("{a:?} vs {b:?}"),
+        }
+    }
+}
+
+#[test]
+fn the_benchmark_hook_runs_with_any_clock() {
+    let r = check::bench_dfs(10_000, &|| 0.0);
+    assert!(r.progress.unique >= 10_000);
+    assert!(matches!(r.verdict, Verdict::Unfinished));
+    assert_eq!(r.unique_per_second(), 0.0, "no time passed on that clock");
+}
+
+/// The same configuration with the reduction (quiet deliveries skipped) switched on.
+fn reduced(mut c: CheckConfig) -> CheckConfig {
+    c.reduce = true;
+    c
+}
+
+#[test]
+fn the_reduction_has_pinned_counts_and_both_orders_agree() {
+    // Quiet deliveries (the receiver stays as it was, sends and reports nothing) are skipped:
+    // fewer states, pinned like the unreduced ones, and still the same set in either order.
+    let mut c = reduced(leadership(1, 1, Search::Bfs));
+    c.bounds.proposers = 1;
+    let bfs = explore(c.clone());
+    c.search = Search::Dfs;
+    let dfs = explore(c);
+    assert!(matches!(bfs.verdict(), Verdict::Safe));
+    assert!(matches!(dfs.verdict(), Verdict::Safe));
+    assert_eq!(bfs.progress().unique, dfs.progress().unique);
+    assert_eq!(bfs.progress().unique, PINNED_ONE_PROPOSER_REDUCED);
+    assert!(bfs.progress().quiet > 0);
+
+    let mut c = reduced(leadership(1, 0, Search::Bfs));
+    c.bounds.max_depth = 12;
+    let ex = explore(c);
+    assert!(matches!(ex.verdict(), Verdict::Safe));
+    assert_eq!(ex.progress().unique, PINNED_DEPTH_12_REDUCED);
+}
+
+const PINNED_ONE_PROPOSER_REDUCED: u64 = 70_256;
+const PINNED_DEPTH_12_REDUCED: u64 = 91_253;
+
+#[test]
+fn the_reduced_duel_exhausts_with_no_violation() {
+    let ex = explore(reduced(leadership(1, 0, Search::Dfs)));
+    let p = ex.progress();
+    assert!(matches!(ex.verdict(), Verdict::Safe));
+    assert!(!p.depth_cut);
+    assert_eq!(
+        p.unique, 1_061_186,
+        "re-pin if the engine changed on purpose"
+    );
+}
+
 /// A bug, the configuration that finds it, and the invariants it may break first.
+#[derive(Clone)]
 struct Case {
     bug: &'static str,
     cfg: CheckConfig,
@@ -126,8 +219,14 @@ fn cases() -> Vec<Case> {
 
 #[test]
 fn injected_bugs_yield_counterexamples_that_the_simulator_replays() {
-    for case in cases() {
+    // Each with the reduction off and on: the reduction skips no counterexample, and no
+    // shortest one gets longer.
+    for (case, reduce) in cases()
+        .into_iter()
+        .flat_map(|c| [(c.clone(), false), (c, true)])
+    {
         let mut cfg = case.cfg.clone();
+        cfg.reduce = reduce;
         assert!(cfg.bugs.set(case.bug, true));
         let ex = explore(cfg.clone());
         let Verdict::Violation { violation, path } = ex.verdict() else {
@@ -150,7 +249,12 @@ fn injected_bugs_yield_counterexamples_that_the_simulator_replays() {
             Some(violation.invariant)
         );
         if let Some(n) = case.shortest {
-            assert_eq!(path.len(), n, "{}: shortest counterexample", case.bug);
+            assert_eq!(
+                path.len(),
+                n,
+                "{} (reduce {reduce}): shortest counterexample",
+                case.bug
+            );
             if n > 0 {
                 // Nothing shorter exists: one move less, and the search finds no violation.
                 let mut shorter = cfg.clone();
@@ -243,6 +347,7 @@ fn cli_a_safe_check_prints_its_numbers_and_exits_zero() {
         "--timers",
         "1",
         "--bfs",
+        "--no-reduction",
     ]);
     assert_eq!(code, 0, "{out}{err}");
     for needle in [

@@ -155,6 +155,9 @@ mod cli {
         /// Stop after this many unique states.
         #[arg(long, default_value_t = 50_000_000)]
         max_states: u64,
+        /// Branch on every delivery, quiet ones too (the reduction is on by default).
+        #[arg(long)]
+        no_reduction: bool,
         /// Print one JSON object instead of the text report.
         #[arg(long)]
         json: bool,
@@ -747,6 +750,7 @@ mod cli {
         }
         cfg.seed = args.seed;
         cfg.max_states = args.max_states;
+        cfg.reduce = !args.no_reduction;
         cfg.ignore = args
             .ignore
             .iter()
