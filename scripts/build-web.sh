@@ -44,19 +44,21 @@ cp index.html "$dist.tmp/"
 # www/ holds the stylesheets and the Experiments tab's Web Worker (www/sweep-worker.js), which
 # imports ../pkg/paxoscope.js: the same module, so nothing else needs bundling.
 [ -f www/sweep-worker.js ] || die "www/sweep-worker.js is missing (the Experiments tab needs it)"
+[ -f www/check-worker.js ] || die "www/check-worker.js is missing (the Checker tab needs it)"
 cp -r www "$dist.tmp/www"
 rm -rf "$dist"
 mv "$dist.tmp" "$dist"
 
 size() { wc -c <"$1" | tr -d ' '; }
 gz() { gzip -9 -c "$1" | wc -c | tr -d ' '; }
-w="$dist/pkg/paxoscope_bg.wasm" j="$dist/pkg/paxoscope.js" k="$dist/www/sweep-worker.js"
+w="$dist/pkg/paxoscope_bg.wasm" j="$dist/pkg/paxoscope.js" k="$dist/www/sweep-worker.js" c="$dist/www/check-worker.js"
 printf '%-22s %9s %9s\n' "dist/" "bytes" "gzip -9"
 printf '%-22s %9s %9s\n' "pkg/paxoscope_bg.wasm" "$(size "$w")" "$(gz "$w")"
 printf '%-22s %9s %9s\n' "pkg/paxoscope.js" "$(size "$j")" "$(gz "$j")"
 printf '%-22s %9s %9s\n' "www/sweep-worker.js" "$(size "$k")" "$(gz "$k")"
-total_gz=$(( $(gz "$w") + $(gz "$j") + $(gz "$k") ))
-printf '%-22s %9s %9s\n' "total (wasm + JS)" "$(( $(size "$w") + $(size "$j") + $(size "$k") ))" "$total_gz"
+printf '%-22s %9s %9s\n' "www/check-worker.js" "$(size "$c")" "$(gz "$c")"
+total_gz=$(( $(gz "$w") + $(gz "$j") + $(gz "$k") + $(gz "$c") ))
+printf '%-22s %9s %9s\n' "total (wasm + JS)" "$(( $(size "$w") + $(size "$j") + $(size "$k") + $(size "$c") ))" "$total_gz"
 # The size ceiling (gzip -9, wasm + JS). The product budget is 350 KB; serde (+70 KB) and the
 # Experiments tab (+38 KB) took the bundle past it (see README, Performance). Until that is
 # decided, the ceiling is a ratchet just above today's size: the bundle may shrink; it grows only

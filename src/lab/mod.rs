@@ -7,6 +7,7 @@
 
 pub mod action;
 pub mod breakdown;
+pub mod checker;
 pub mod duel;
 pub mod experiments;
 pub mod explain;
@@ -74,6 +75,8 @@ pub enum Tab {
     BreakPaxos,
     /// Sweeps: many runs per setting, downtime CDFs (the Raft paper's Figure 16).
     Experiments,
+    /// The model checker, run in a Web Worker (see [`checker`]).
+    Checker,
 }
 
 /// An interactive session.
@@ -114,6 +117,8 @@ pub struct Lab {
     pub tour: Option<tour::Progress>,
     /// The Experiments tab: a sweep and its results.
     pub experiments: Experiments,
+    /// The Checker tab: a model-checking run and its result.
+    pub checker: checker::Checker,
     /// Violations already announced (a new one pauses the run).
     announced: usize,
 }
@@ -244,6 +249,7 @@ impl Lab {
             duel: None,
             tour: None,
             experiments: Experiments::default(),
+            checker: checker::Checker::default(),
             announced: 0,
         };
         share::go_to(&mut lab.run, cursor, steps);
@@ -436,6 +442,7 @@ impl Lab {
         lab.announced = lab.run.world().checker.violations.len();
         lab.notices = self.session_notices();
         lab.experiments = std::mem::take(&mut self.experiments);
+        lab.checker = std::mem::take(&mut self.checker);
         lab.tab = self.tab;
         let label = spec
             .settings()

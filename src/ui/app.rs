@@ -31,6 +31,7 @@ pub fn App() -> Html {
     use_animation_frame(playing, on_frame);
     // Sweeps compute in Web Workers whichever tab is open.
     use_sweep_workers(&store);
+    super::checker::use_check_worker(&store);
 
     let on_key = {
         let d = store.dispatcher();
