@@ -2,8 +2,9 @@
 // window and mounts nothing) and runs one model check in it, in slices of ~200 ms.
 //
 // Message in:  a StartCheck as JSON text: {"job":N,"spec":{…}} (src/lab/checker.rs)
-// Messages out: FromWorker as JSON text, tagged by "kind": "progress" after every slice, then
-//               one "done" (verdict, report, counterexample trace) or "failed".
+// Messages out: FromWorker as JSON text, one key naming the kind: {"progress":{…}} after every
+//               slice, then one {"done":{…}} (verdict, report, counterexample trace) or
+//               {"failed":{"job":N,"error":"…"}}.
 // The page terminates the worker to cancel.
 import init, { check_start, check_step, check_busy } from '../pkg/paxoscope.js';
 
@@ -24,6 +25,6 @@ self.onmessage = async (event) => {
     } while (check_busy());
   } catch (err) {
     const error = `the worker stopped: ${err && err.message ? err.message : err}`;
-    self.postMessage(JSON.stringify({ kind: 'failed', job: 0, error }));
+    self.postMessage(JSON.stringify({ failed: { job: 0, error } }));
   }
 };

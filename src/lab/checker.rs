@@ -15,7 +15,8 @@
 //!
 //! # The worker protocol (typed; JSON text in both directions)
 //! * page → worker: one [`StartCheck`] `{ "job": 3, "spec": { …CheckSpec… } }`;
-//! * worker → page: [`FromWorker`], tagged by `kind`: `progress` after every slice (states,
+//! * worker → page: [`FromWorker`], one key naming the kind: `{"progress": {…}}` after every
+//!   slice (states,
 //!   unique, depth, frontier, elapsed ms, bytes per state), then one `done` (the final
 //!   progress and the [`CheckResult`]: verdict, report text, moves, and on a violation the
 //!   counterexample as a version-2 trace), or `failed` with a reason.
@@ -542,7 +543,7 @@ pub struct StartCheck {
 
 /// What a worker sends the page.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "kebab-case")]
+#[serde(rename_all = "kebab-case")]
 pub enum FromWorker {
     /// Counters after a slice.
     Progress {
@@ -573,7 +574,7 @@ impl FromWorker {
     /// As JSON text (what the worker posts).
     pub fn to_json(&self) -> String {
         serde_json::to_string(self).unwrap_or_else(|e| {
-            format!(r#"{{"kind":"failed","job":0,"error":"unwritable reply: {e}"}}"#)
+            format!(r#"{{"failed":{{"job":0,"error":"unwritable reply: {e}"}}}}"#)
         })
     }
 
@@ -906,7 +907,7 @@ impl Checker {
     pub fn status_words(&self) -> String {
         let unique = self.progress.map_or(0, |p| p.unique);
         match &self.status {
-            CheckStatus::Idle => "Not run yet. Pick a preset or set the bounds, then Run.".into(),
+            CheckStatus::Idle => "Not run yet: pick a preset, or set the bounds below and press Run check.".into(),
             CheckStatus::Running if self.progress.is_none() => "Starting the worker…".into(),
             CheckStatus::Running => format!("Exploring… {} unique states so far.", group(unique)),
             CheckStatus::Done => match &self.result {

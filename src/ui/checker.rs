@@ -296,26 +296,49 @@ pub fn CheckerView() -> Html {
         <section class="checker" aria-label="Model checker">
             <p class="check-intro">{ "A simulation samples executions; the model checker tries every interleaving of deliveries, timer firings and crashes of a small cluster — the same engine, judged by the same checker. It runs in a Web Worker; a counterexample opens as a normal run." }</p>
             <div class="check-presets" role="group" aria-labelledby="check-presets-label">
-                <span id="check-presets-label" class="label">{ "Presets" }</span>
-                { for CheckPreset::ALL.iter().map(|p| html! {
-                    <button type="button" id={format!("check-preset-{}", p.id())} title={p.about()} disabled={running}
-                            onclick={dispatch(&store, act(CheckerAction::Preset(*p)))}>{ p.label() }</button>
+                <span id="check-presets-label" class="label">{ "Presets (each runs at once)" }</span>
+                { for CheckPreset::ALL.iter().map(|p| {
+                    let d = store.dispatcher();
+                    let p = *p;
+                    let onclick = Callback::from(move |_: MouseEvent| {
+                        d.dispatch(act(CheckerAction::Preset(p)));
+                        d.dispatch(act(CheckerAction::Run));
+                    });
+                    html! {
+                        <button type="button" id={format!("check-preset-{}", p.id())} title={p.about()} disabled={running} {onclick}>{ p.label() }</button>
+                    }
                 }) }
             </div>
-            <form class="check-form" onsubmit={on_run} aria-label="Check settings" novalidate=true>
-                { number(&store, c, Field::Nodes, "check-nodes", "Nodes", "3–5") }
-                { pick(&store, &c.form.log, Some(Field::Log), "check-log", "Log", &[("leadership", "leadership (a cold start, a duel)"), ("timestamp", "timestamp (two leaders race for the bound)")]) }
-                { pick(&store, &c.form.search, Some(Field::Search), "check-search", "Search", &[("bfs", "BFS (shortest counterexample)"), ("dfs", "DFS (less memory)")]) }
-                { pick(&store, protocol, None, "check-protocol", "Protocol", &[("textbook", "textbook"), ("atlasdb", "AtlasDB as written (every quirk)"), ("custom", "custom (the quirks below)")]) }
-                { number(&store, c, Field::Crashes, "check-crashes", "Crashes", "0–3: crashes in a run (a crashed node may restart)") }
-                { number(&store, c, Field::Proposers, "check-proposers", "Proposers", "1–nodes: nodes whose timers fire") }
-                { number(&store, c, Field::Timers, "check-timers", "Timers", "0–16: timer firings per proposer") }
-                { number(&store, c, Field::Duplicates, "check-duplicates", "Duplicates", "0–8: messages the network may copy") }
-                { number(&store, c, Field::Losses, "check-losses", "Losses", "0–8: messages the network may lose") }
-                { number(&store, c, Field::Requests, "check-requests", "Requests", "0–8: one-off client requests (timestamp log)") }
-                { number(&store, c, Field::MaxDepth, "check-max-depth", "Max depth", "1–1000 moves; empty: no limit") }
-                { number(&store, c, Field::MaxStates, "check-max-states", "Max states", "1–20,000,000 unique states") }
-                <p id="check-hint" class="hint">{ "Budgets bound what can happen in a run; every path within them is explored. Hover a field for its range." }</p>
+            <div class="check-progress">
+                <div class="check-status-line">
+                    <span id="check-status" role="status" aria-live="polite" data-status={status} data-unique={unique.to_string()}>
+                        { c.status_words() }
+                    </span>
+                    <button type="button" id="check-cancel" disabled={!running} onclick={dispatch(&store, act(CheckerAction::Cancel))}>{ "Cancel" }</button>
+                </div>
+                if c.progress.is_some() || running {
+                    <progress id="check-progress" max={max_states.to_string()} value={unique.to_string()}
+                              aria-label="Unique states explored, out of the state limit"
+                              aria-valuetext={format!("{} of at most {} unique states", group(unique), group(max_states))}></progress>
+                }
+                { numbers(c) }
+            </div>
+            { result(&store, c) }
+            <h3 id="check-settings">{ "Settings" }</h3>
+            <form class="check-form" onsubmit={on_run} aria-labelledby="check-settings" novalidate=true>
+                { number(&store, c, Field::Nodes, "check-nodes", "Nodes (3–5)", "3–5") }
+                { pick(&store, &c.form.log, Some(Field::Log), "check-log", "Log", &[("leadership", "leadership"), ("timestamp", "timestamp")]) }
+                { pick(&store, &c.form.search, Some(Field::Search), "check-search", "Search", &[("bfs", "BFS"), ("dfs", "DFS")]) }
+                { pick(&store, protocol, None, "check-protocol", "Protocol", &[("textbook", "textbook"), ("atlasdb", "AtlasDB"), ("custom", "custom")]) }
+                { number(&store, c, Field::Crashes, "check-crashes", "Crashes (0–3)", "0–3: crashes in a run (a crashed node may restart)") }
+                { number(&store, c, Field::Proposers, "check-proposers", "Proposers (1–n)", "1–nodes: nodes whose timers fire") }
+                { number(&store, c, Field::Timers, "check-timers", "Timers (0–16)", "0–16: timer firings per proposer") }
+                { number(&store, c, Field::Duplicates, "check-duplicates", "Duplicates (0–8)", "0–8: messages the network may copy") }
+                { number(&store, c, Field::Losses, "check-losses", "Losses (0–8)", "0–8: messages the network may lose") }
+                { number(&store, c, Field::Requests, "check-requests", "Requests (0–8)", "0–8: one-off client requests (timestamp log)") }
+                { number(&store, c, Field::MaxDepth, "check-max-depth", "Max depth (empty: none)", "1–1000 moves; empty: no limit") }
+                { number(&store, c, Field::MaxStates, "check-max-states", "Max states (≤ 20 M)", "1–20,000,000 unique states") }
+                <p id="check-hint" class="hint">{ "Budgets bound what can happen in a run; every path within them is explored. Timers: firings per proposer; requests: one-off clients (timestamp log)." }</p>
                 { switches(&store, "Injected bugs", "check-bug", BUG_NAMES, &c.form.bugs, false) }
                 <details class="check-quirks" open={protocol == "custom"}>
                     <summary>{ format!("AtlasDB quirks ({} of {} on)", c.form.quirks.len(), QUIRK_NAMES.len()) }</summary>
@@ -326,21 +349,8 @@ pub fn CheckerView() -> Html {
                 }
                 <div class="check-buttons">
                     <button type="submit" id="check-run" class="primary" disabled={running}>{ "Run check" }</button>
-                    <button type="button" id="check-cancel" disabled={!running} onclick={dispatch(&store, act(CheckerAction::Cancel))}>{ "Cancel" }</button>
                 </div>
             </form>
-            <div class="check-progress">
-                if c.progress.is_some() || running {
-                    <progress id="check-progress" max={max_states.to_string()} value={unique.to_string()}
-                              aria-label="Unique states explored, out of the state limit"
-                              aria-valuetext={format!("{} of at most {} unique states", group(unique), group(max_states))}></progress>
-                }
-                <span id="check-status" role="status" aria-live="polite" data-status={status} data-unique={unique.to_string()}>
-                    { c.status_words() }
-                </span>
-                { numbers(c) }
-            </div>
-            { result(&store, c) }
             <div class="check-cli">
                 <span class="label">{ "The same check on the command line:" }</span>
                 <code id="check-cli">{ cli.clone().unwrap_or_else(|e| format!("(fix the form first: {e})")) }</code>
