@@ -910,10 +910,11 @@ impl Checker {
             CheckStatus::Idle => "Not run yet: pick a preset, or set the bounds below and press Run check.".into(),
             CheckStatus::Running if self.progress.is_none() => "Starting the worker…".into(),
             CheckStatus::Running => format!("Exploring… {} unique states so far.", group(unique)),
-            CheckStatus::Done => match &self.result {
-                Some(r) => r.summary.clone(),
-                None => "Done.".into(),
-            },
+            CheckStatus::Done => {
+                let ms = self.progress.map_or(0, |p| p.elapsed_ms);
+                let verdict = self.result.as_ref().map_or("Done", |r| r.verdict.word());
+                format!("{verdict}: {} unique states in {}.", group(unique), duration(ms))
+            }
             CheckStatus::Cancelled => format!(
                 "Cancelled at {} unique states: no violation among them.",
                 group(unique)
@@ -942,6 +943,15 @@ pub fn group(n: u64) -> String {
         out.push(c);
     }
     out
+}
+
+/// Milliseconds for people: `98 ms`, `2.5 s`, `1 min 5 s`.
+pub fn duration(ms: u64) -> String {
+    match ms {
+        0..1_000 => format!("{ms} ms"),
+        1_000..60_000 => format!("{} s", tenths(ms / 100)),
+        _ => format!("{} min {} s", ms / 60_000, ms % 60_000 / 1_000),
+    }
 }
 
 /// `x10` tenths as `12.3`.
@@ -1250,6 +1260,7 @@ mod tests {
             }),
         );
         assert_eq!(lab.checker.status, CheckStatus::Done);
+        assert!(lab.checker.status_words().starts_with("VIOLATION: "));
         act(&mut lab, CheckerAction::Open);
         // The run is the imported counterexample, paused just after its violation: the
         // picture and the banner show it.
@@ -1304,5 +1315,8 @@ mod tests {
         assert_eq!(group(1_000), "1,000");
         assert_eq!(group(5_617_873), "5,617,873");
         assert_eq!(tenths(223), "22.3");
+        assert_eq!(duration(98), "98 ms");
+        assert_eq!(duration(2_549), "2.5 s");
+        assert_eq!(duration(65_400), "1 min 5 s");
     }
 }

@@ -11,7 +11,7 @@ use yew::prelude::*;
 
 use super::store::{dispatch, use_quiet_lab, LabHandle};
 use crate::lab::checker::{
-    group, tenths, CheckPreset, CheckStatus, Checker, CheckerAction, Field, FromWorker,
+    duration, group, tenths, CheckPreset, CheckStatus, Checker, CheckerAction, Field, FromWorker,
     VerdictKind, BUG_NAMES, QUIRK_NAMES,
 };
 use crate::lab::{LabAction, NoticeKind};
@@ -189,7 +189,7 @@ fn numbers(c: &Checker) -> Html {
         ("unique/s", group(p.unique_per_s())),
         ("bytes/state", tenths(p.bytes_per_state_x10)),
         ("frontier", group(p.frontier)),
-        ("time", format!("{} s", tenths(p.elapsed_ms / 100))),
+        ("time", duration(p.elapsed_ms)),
     ];
     html! {
         <dl class="check-numbers" id="check-numbers" data-unique={p.unique.to_string()} data-states={p.states.to_string()}>
@@ -206,8 +206,8 @@ fn result(store: &LabHandle, c: &Checker) -> Html {
         return html! {};
     };
     let (class, headline) = match r.verdict {
-        VerdictKind::Safe => ("safe", "SAFE — no violation within the bounds".to_string()),
-        VerdictKind::Unfinished => ("unfinished", "UNFINISHED — the state limit was reached first".to_string()),
+        VerdictKind::Safe => ("safe", r.summary.clone()),
+        VerdictKind::Unfinished => ("unfinished", r.summary.clone()),
         VerdictKind::Violation => (
             "violation",
             format!("VIOLATION of {}", r.invariant.clone().unwrap_or_default()),
@@ -216,7 +216,14 @@ fn result(store: &LabHandle, c: &Checker) -> Html {
     html! {
         <section class={classes!("check-result", class)} id="check-result" data-verdict={r.verdict.word()} aria-labelledby="check-verdict">
             <h3 id="check-verdict">{ headline }</h3>
-            <p class="check-summary">{ r.summary.clone() }</p>
+            if r.trace.is_some() {
+                <div class="check-open">
+                    <button type="button" id="check-open" class="primary" onclick={dispatch(store, act(CheckerAction::Open))}>
+                        { "Open in the visualizer" }
+                    </button>
+                    <span class="hint">{ "Replays it as a normal run — time travel, space-time diagram, the violation picture." }</span>
+                </div>
+            }
             if let Some(rule) = &r.rule {
                 <p class="check-rule"><strong>{ "The rule: " }</strong>{ rule.clone() }</p>
             }
@@ -228,14 +235,6 @@ fn result(store: &LabHandle, c: &Checker) -> Html {
                 <ol class="check-moves" id="check-moves">
                     { for r.moves.iter().map(|m| html! { <li>{ m.clone() }</li> }) }
                 </ol>
-                if r.trace.is_some() {
-                    <div class="check-open">
-                        <button type="button" id="check-open" class="primary" onclick={dispatch(store, act(CheckerAction::Open))}>
-                            { "Open in the visualizer" }
-                        </button>
-                        <span class="hint">{ "Replays it as a normal run — time travel, space-time diagram, the violation picture." }</span>
-                    </div>
-                }
                 if let Some(e) = &r.trace_error {
                     <p class="form-error">{ format!("The counterexample could not be replayed: {e}") }</p>
                 }
