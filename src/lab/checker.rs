@@ -240,7 +240,9 @@ impl CheckForm {
             Field::Nodes => self.nodes = value,
             Field::Log => {
                 if value != self.log {
-                    if let Some(b) = LogUnderTest::from_name(&value).map(|l| CheckConfig::new(3, l).bounds) {
+                    if let Some(b) =
+                        LogUnderTest::from_name(&value).map(|l| CheckConfig::new(3, l).bounds)
+                    {
                         self.crashes = b.crashes.to_string();
                         self.timers = b.timers.to_string();
                         self.requests = b.requests.to_string();
@@ -462,12 +464,16 @@ pub struct CheckProgress {
 impl CheckProgress {
     /// Unique states per second.
     pub fn unique_per_s(&self) -> u64 {
-        (self.unique * 1_000).checked_div(self.elapsed_ms).unwrap_or(0)
+        (self.unique * 1_000)
+            .checked_div(self.elapsed_ms)
+            .unwrap_or(0)
     }
 
     /// States generated per second.
     pub fn states_per_s(&self) -> u64 {
-        (self.states * 1_000).checked_div(self.elapsed_ms).unwrap_or(0)
+        (self.states * 1_000)
+            .checked_div(self.elapsed_ms)
+            .unwrap_or(0)
     }
 
     fn of(ex: &Explorer, elapsed_ms: u64) -> CheckProgress {
@@ -689,7 +695,12 @@ impl Session {
 /// [`check::report_text`], word for word, with the numbers written by integer arithmetic:
 /// formatting an `f64` would pull Rust's float printing (~8 KB gzip) into the page's bundle.
 /// A native test holds the two equal.
-pub fn report_text(cfg: &CheckConfig, p: &CheckProgress, verdict: &Verdict, prefix: usize) -> String {
+pub fn report_text(
+    cfg: &CheckConfig,
+    p: &CheckProgress,
+    verdict: &Verdict,
+    prefix: usize,
+) -> String {
     let mut protocol = match Protocol::of(cfg.quirks) {
         Some(p) => p.name().to_string(),
         None => format!("quirks [{}]", cfg.quirks.enabled().join(", ")),
@@ -698,7 +709,11 @@ pub fn report_text(cfg: &CheckConfig, p: &CheckProgress, verdict: &Verdict, pref
         protocol.push_str(&format!(", bugs [{}]", cfg.bugs.enabled().join(", ")));
     }
     let ms = p.elapsed_ms;
-    let per_s = if ms > 0 { (p.unique * 1_000 + ms / 2) / ms } else { 0 };
+    let per_s = if ms > 0 {
+        (p.unique * 1_000 + ms / 2) / ms
+    } else {
+        0
+    };
     let bps = p.bytes_per_state_x10;
     let mut s = format!(
         "check: {} nodes, {} log, {}, {protocol}\nbounds: {}\n\
@@ -907,13 +922,19 @@ impl Checker {
     pub fn status_words(&self) -> String {
         let unique = self.progress.map_or(0, |p| p.unique);
         match &self.status {
-            CheckStatus::Idle => "Not run yet: pick a preset, or set the bounds below and press Run check.".into(),
+            CheckStatus::Idle => {
+                "Not run yet: pick a preset, or set the bounds below and press Run check.".into()
+            }
             CheckStatus::Running if self.progress.is_none() => "Starting the worker…".into(),
             CheckStatus::Running => format!("Exploring… {} unique states so far.", group(unique)),
             CheckStatus::Done => {
                 let ms = self.progress.map_or(0, |p| p.elapsed_ms);
                 let verdict = self.result.as_ref().map_or("Done", |r| r.verdict.word());
-                format!("{verdict}: {} unique states in {}.", group(unique), duration(ms))
+                format!(
+                    "{verdict}: {} unique states in {}.",
+                    group(unique),
+                    duration(ms)
+                )
             }
             CheckStatus::Cancelled => format!(
                 "Cancelled at {} unique states: no violation among them.",
@@ -965,7 +986,9 @@ impl Lab {
         let c = &mut self.checker;
         match action {
             CheckerAction::Edit(field, value) => c.form.set(field, value),
-            CheckerAction::Bug(name, on) => CheckForm::toggle(&mut c.form.bugs, BUG_NAMES, &name, on),
+            CheckerAction::Bug(name, on) => {
+                CheckForm::toggle(&mut c.form.bugs, BUG_NAMES, &name, on)
+            }
             CheckerAction::Quirk(name, on) => {
                 CheckForm::toggle(&mut c.form.quirks, QUIRK_NAMES, &name, on)
             }
@@ -1072,13 +1095,37 @@ mod tests {
     fn out_of_range_or_junk_fields_are_refused_naming_the_field() {
         let cases: [(Field, &str, &str); 8] = [
             (Field::Nodes, "9", "Nodes: 9 is out of range; use 3–5."),
-            (Field::Nodes, "three", "Nodes: 'three' is not a whole number (3–5)."),
-            (Field::Proposers, "4", "Proposers: 4 is out of range; use 1–3."),
-            (Field::Crashes, "-1", "Crashes: '-1' is not a whole number (0–3)."),
+            (
+                Field::Nodes,
+                "three",
+                "Nodes: 'three' is not a whole number (3–5).",
+            ),
+            (
+                Field::Proposers,
+                "4",
+                "Proposers: 4 is out of range; use 1–3.",
+            ),
+            (
+                Field::Crashes,
+                "-1",
+                "Crashes: '-1' is not a whole number (0–3).",
+            ),
             (Field::Timers, "17", "Timers: 17 is out of range; use 0–16."),
-            (Field::MaxDepth, "0", "Max depth: 0 is out of range; use 1–1000."),
-            (Field::MaxStates, "99999999999", "Max states: 99999999999 is out of range; use 1–20000000."),
-            (Field::Search, "random", "Search: 'random' is neither bfs nor dfs."),
+            (
+                Field::MaxDepth,
+                "0",
+                "Max depth: 0 is out of range; use 1–1000.",
+            ),
+            (
+                Field::MaxStates,
+                "99999999999",
+                "Max states: 99999999999 is out of range; use 1–20000000.",
+            ),
+            (
+                Field::Search,
+                "random",
+                "Search: 'random' is neither bfs nor dfs.",
+            ),
         ];
         for (field, value, want) in cases {
             let mut f = CheckForm::default();
@@ -1097,7 +1144,10 @@ mod tests {
     #[test]
     fn a_refused_run_starts_nothing_and_says_why() {
         let mut lab = Lab::from_query("");
-        lab.apply(LabAction::Checker(CheckerAction::Edit(Field::Nodes, "7".into())));
+        lab.apply(LabAction::Checker(CheckerAction::Edit(
+            Field::Nodes,
+            "7".into(),
+        )));
         lab.apply(LabAction::Checker(CheckerAction::Run));
         assert_eq!(lab.checker.status, CheckStatus::Idle);
         assert_eq!(lab.checker.job, 0);
@@ -1105,8 +1155,10 @@ mod tests {
             lab.checker.form_error.as_deref(),
             Some("Nodes: 7 is out of range; use 3–5.")
         );
-        assert!(lab.notices.iter().any(|n| n.kind == NoticeKind::Error
-            && n.text.contains("Nodes: 7 is out of range")));
+        assert!(lab
+            .notices
+            .iter()
+            .any(|n| n.kind == NoticeKind::Error && n.text.contains("Nodes: 7 is out of range")));
     }
 
     #[test]
@@ -1123,7 +1175,13 @@ mod tests {
         act(&mut lab, CheckerAction::Quirk("lazy-start".into(), true));
         assert_eq!(lab.checker.form.protocol(), "atlasdb");
         assert_eq!(
-            lab.checker.form.spec().unwrap().cli().matches("--protocol atlasdb").count(),
+            lab.checker
+                .form
+                .spec()
+                .unwrap()
+                .cli()
+                .matches("--protocol atlasdb")
+                .count(),
             1
         );
         act(&mut lab, CheckerAction::Protocol("textbook".into()));
@@ -1160,7 +1218,10 @@ mod tests {
         act(&mut lab, CheckerAction::Worker(msg));
         assert_eq!(lab.checker.progress, Some(p));
         assert_eq!(p.unique_per_s(), 2_000);
-        assert_eq!(lab.checker.status_words(), "Exploring… 100 unique states so far.");
+        assert_eq!(
+            lab.checker.status_words(),
+            "Exploring… 100 unique states so far."
+        );
         // Cancel keeps the counters and says where it stopped; later messages are ignored.
         act(&mut lab, CheckerAction::Cancel);
         assert_eq!(lab.checker.status, CheckStatus::Cancelled);
@@ -1192,7 +1253,10 @@ mod tests {
             ));
             let (msg, more) = worker_step(&|| 0.0);
             assert!(!more);
-            assert!(matches!(FromWorker::from_json(&msg), FromWorker::Failed { .. }));
+            assert!(matches!(
+                FromWorker::from_json(&msg),
+                FromWorker::Failed { .. }
+            ));
         }
         let mut spec = CheckForm::default().spec().unwrap();
         spec.nodes = 9;
@@ -1237,7 +1301,9 @@ mod tests {
         let (p, r) = explore(&spec);
         assert_eq!(r.verdict, VerdictKind::Violation, "{}", r.report);
         assert_eq!(r.invariant.as_deref(), Some("promise-reports-accepted"));
-        assert!(r.summary.starts_with("VIOLATION of promise-reports-accepted"));
+        assert!(r
+            .summary
+            .starts_with("VIOLATION of promise-reports-accepted"));
         assert!(!r.moves.is_empty() && r.prefix > 0);
         assert!(r.report.contains(&r.moves[0]));
         assert!(p.unique > 1);
@@ -1291,7 +1357,11 @@ mod tests {
 
     #[test]
     fn the_report_is_the_clis_word_for_word() {
-        for preset in [CheckPreset::Duel, CheckPreset::AtlasDb, CheckPreset::MinorityQuorum] {
+        for preset in [
+            CheckPreset::Duel,
+            CheckPreset::AtlasDb,
+            CheckPreset::MinorityQuorum,
+        ] {
             let cfg = preset.form().spec().unwrap().config().unwrap();
             let mut ex = Explorer::new(cfg.clone());
             while !ex.run(10_000) {}

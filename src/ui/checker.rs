@@ -6,7 +6,9 @@
 
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
-use web_sys::{HtmlInputElement, HtmlSelectElement, MessageEvent, Worker, WorkerOptions, WorkerType};
+use web_sys::{
+    HtmlInputElement, HtmlSelectElement, MessageEvent, Worker, WorkerOptions, WorkerType,
+};
 use yew::prelude::*;
 
 use super::store::{dispatch, use_quiet_lab, LabHandle};
@@ -106,7 +108,10 @@ pub fn use_check_worker(store: &LabHandle) {
 
 fn target_value(e: &Event) -> String {
     let t = e.target();
-    if let Some(i) = t.clone().and_then(|t| t.dyn_into::<HtmlInputElement>().ok()) {
+    if let Some(i) = t
+        .clone()
+        .and_then(|t| t.dyn_into::<HtmlInputElement>().ok())
+    {
         return i.value();
     }
     t.and_then(|t| t.dyn_into::<HtmlSelectElement>().ok())
@@ -115,7 +120,14 @@ fn target_value(e: &Event) -> String {
 }
 
 /// A labelled whole-number field.
-fn number(store: &LabHandle, c: &Checker, field: Field, id: &'static str, label: &'static str, hint: &'static str) -> Html {
+fn number(
+    store: &LabHandle,
+    c: &Checker,
+    field: Field,
+    id: &'static str,
+    label: &'static str,
+    hint: &'static str,
+) -> Html {
     let d = store.dispatcher();
     let oninput = Callback::from(move |e: InputEvent| {
         d.dispatch(act(CheckerAction::Edit(field, target_value(&e))))
@@ -130,7 +142,14 @@ fn number(store: &LabHandle, c: &Checker, field: Field, id: &'static str, label:
 }
 
 /// A labelled picker.
-fn pick(store: &LabHandle, value: &str, field: Option<Field>, id: &'static str, label: &'static str, options: &[(&'static str, &'static str)]) -> Html {
+fn pick(
+    store: &LabHandle,
+    value: &str,
+    field: Option<Field>,
+    id: &'static str,
+    label: &'static str,
+    options: &[(&'static str, &'static str)],
+) -> Html {
     let d = store.dispatcher();
     let onchange = Callback::from(move |e: Event| {
         let v = target_value(&e);
@@ -152,7 +171,14 @@ fn pick(store: &LabHandle, value: &str, field: Option<Field>, id: &'static str, 
 }
 
 /// A fieldset of switches (bugs or quirks).
-fn switches(store: &LabHandle, legend: &'static str, prefix: &'static str, names: &[&'static str], on: &[String], quirk: bool) -> Html {
+fn switches(
+    store: &LabHandle,
+    legend: &'static str,
+    prefix: &'static str,
+    names: &[&'static str],
+    on: &[String],
+    quirk: bool,
+) -> Html {
     html! {
         <fieldset class="check-switches">
             <legend>{ legend }</legend>
@@ -271,7 +297,11 @@ pub fn CheckerView() -> Html {
             wasm_bindgen_futures::spawn_local(async move {
                 let ok = super::io::copy(text.clone()).await;
                 d.dispatch(LabAction::Notify(
-                    if ok { NoticeKind::Info } else { NoticeKind::Warning },
+                    if ok {
+                        NoticeKind::Info
+                    } else {
+                        NoticeKind::Warning
+                    },
                     if ok {
                         "CLI command copied.".to_string()
                     } else {
