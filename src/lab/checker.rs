@@ -565,7 +565,7 @@ pub enum FromWorker {
         /// Final counters.
         progress: CheckProgress,
         /// What it found.
-        result: CheckResult,
+        result: Box<CheckResult>,
     },
     /// The worker could not run it.
     Failed {
@@ -647,7 +647,7 @@ impl Session {
         FromWorker::Done {
             job: self.job,
             progress,
-            result: self.result(elapsed_ms),
+            result: Box::new(self.result(elapsed_ms)),
         }
     }
 
@@ -709,11 +709,7 @@ pub fn report_text(
         protocol.push_str(&format!(", bugs [{}]", cfg.bugs.enabled().join(", ")));
     }
     let ms = p.elapsed_ms;
-    let per_s = if ms > 0 {
-        (p.unique * 1_000 + ms / 2) / ms
-    } else {
-        0
-    };
+    let per_s = (p.unique * 1_000 + ms / 2).checked_div(ms).unwrap_or(0);
     let bps = p.bytes_per_state_x10;
     let mut s = format!(
         "check: {} nodes, {} log, {}, {protocol}\nbounds: {}\n\
@@ -904,7 +900,7 @@ impl Checker {
                 progress, result, ..
             } => {
                 self.progress = Some(progress);
-                self.result = Some(result);
+                self.result = Some(*result);
                 self.status = CheckStatus::Done;
             }
             FromWorker::Failed { error, .. } => self.status = CheckStatus::Failed(error),
@@ -958,7 +954,7 @@ pub fn group(n: u64) -> String {
     let s = n.to_string();
     let mut out = String::with_capacity(s.len() + s.len() / 3);
     for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -1068,7 +1064,7 @@ mod tests {
                     assert_eq!(job, 7);
                     assert!(s.finished());
                     let _ = progress_messages;
-                    return (progress, result);
+                    return (progress, *result);
                 }
                 FromWorker::Failed { error, .. } => panic!("{error}"),
             }
@@ -1322,7 +1318,7 @@ mod tests {
             CheckerAction::Worker(FromWorker::Done {
                 job,
                 progress: p,
-                result: r,
+                result: Box::new(r),
             }),
         );
         assert_eq!(lab.checker.status, CheckStatus::Done);
@@ -1339,7 +1335,7 @@ mod tests {
         assert_eq!(lab.run.config().protocol.quirks, Protocol::AtlasDb.quirks());
         // The check's result stays for the tab.
         assert_eq!(lab.checker.status, CheckStatus::Done);
-        assert_eq!(crate::codec::trace::import(&trace).is_ok(), true);
+        assert!(crate::codec::trace::import(&trace).is_ok());
     }
 
     #[test]
