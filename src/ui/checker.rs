@@ -226,6 +226,15 @@ fn numbers(c: &Checker) -> Html {
     }
 }
 
+/// Opens the counterexample, and brings the picture into view (on a phone the tab is below it).
+fn open_run(store: &LabHandle) -> Callback<MouseEvent> {
+    let d = store.dispatcher();
+    Callback::from(move |_: MouseEvent| {
+        d.dispatch(act(CheckerAction::Open));
+        gloo::utils::window().scroll_to_with_x_and_y(0.0, 0.0);
+    })
+}
+
 /// The verdict, the counterexample's moves and what to do with them.
 fn result(store: &LabHandle, c: &Checker) -> Html {
     let Some(r) = c.result.as_ref() else {
@@ -244,7 +253,7 @@ fn result(store: &LabHandle, c: &Checker) -> Html {
             <h3 id="check-verdict">{ headline }</h3>
             if r.trace.is_some() {
                 <div class="check-open">
-                    <button type="button" id="check-open" class="primary" onclick={dispatch(store, act(CheckerAction::Open))}>
+                    <button type="button" id="check-open" class="primary" onclick={open_run(store)}>
                         { "Open in the visualizer" }
                     </button>
                     <span class="hint">{ "Replays it as a normal run — time travel, space-time diagram, the violation picture." }</span>
