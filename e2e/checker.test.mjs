@@ -1,7 +1,8 @@
 // End-to-end: the Checker tab runs the model checker in a module Web Worker. The AtlasDB preset
 // finds the accept-without-state counterexample, which opens in the visualizer as a normal run
 // at its violation (banner, picture, space-time diagram); a long check shows live progress and
-// Cancel terminates its worker; a bad field is refused in words; axe finds nothing serious.
+// Cancel terminates its worker; a bad field or link is refused in words; a check link reruns it;
+// axe finds nothing serious.
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
@@ -139,6 +140,24 @@ export default [
       await page.keyboard.press('Enter');
       await waitStatus(page, 'done');
       assert.equal(await page.getAttribute('#check-result', 'data-verdict'), 'SAFE');
+    },
+  },
+  {
+    name: 'a check link opens the tab and runs it; the address bar carries the check',
+    async run(t) {
+      const { page } = t;
+      await page.addInitScript(countWorkers);
+      await page.goto(t.url('?check=nodes:3,log:leadership,search:bfs,crashes:0,proposers:2,timers:1,bug:minority-quorum'));
+      await page.locator('#tab-checker[aria-selected="true"]').waitFor();
+      await waitStatus(page, 'done');
+      assert.match(await page.textContent('#check-verdict'), /VIOLATION of learned-is-chosen/);
+      assert.match(await page.textContent('#check-cli'), /--bug minority-quorum$/);
+      await page.waitForFunction(() => location.search.includes('check=') && location.search.includes('bug:minority-quorum'));
+      // A bad one is refused in words and runs nothing.
+      await page.goto(t.url('?check=nodes:9'));
+      await page.locator('#tab-checker[aria-selected="true"]').waitFor();
+      assert.match(await page.textContent('.notices'), /Ignored 'check=nodes:9': Nodes: 9 is out of range; use 3–5\./);
+      assert.equal((await status(page)).status, 'idle');
     },
   },
   {

@@ -64,9 +64,9 @@ printf '%-22s %9s %9s\n' "total (wasm + JS)" "$(( $(size "$w") + $(size "$j") + 
 # decided, the ceiling is a ratchet just above today's size: the bundle may shrink; it grows only
 # when a feature is merged on purpose, saying so (440 → 448 KB: the classroom work, +7 KB, and
 # replayable model-checker counterexamples, +6 KB).
-# 448 → 485 KB: the Checker tab (+43 KB: the model checker's explorer and state fingerprints,
+# 448 → 487 KB: the Checker tab (+45 KB: the model checker's explorer and state fingerprints,
 # the tab, and the typed worker protocol's serde code; www/check-worker.js is 0.6 KB of it).
-budget_kb="${PAXOSCOPE_BUNDLE_CEILING_KB:-485}"
+budget_kb="${PAXOSCOPE_BUNDLE_CEILING_KB:-487}"
 if [ "$total_gz" -gt $(( budget_kb * 1024 )) ]; then
   die "bundle is $(( total_gz / 1024 )) KB gzip, above the ${budget_kb} KB ceiling"
 fi

@@ -442,6 +442,91 @@ impl CheckSpec {
     }
 }
 
+impl CheckSpec {
+    /// The check as a share link's `check=` value:
+    /// `nodes:3,log:leadership,search:bfs,crashes:0,…,states:2000000,protocol:atlasdb,bug:NAME`.
+    pub fn to_link(&self) -> String {
+        let mut parts = vec![
+            format!("nodes:{}", self.nodes),
+            format!("log:{}", self.log),
+            format!("search:{}", self.search),
+            format!("crashes:{}", self.crashes),
+            format!("proposers:{}", self.proposers),
+            format!("timers:{}", self.timers),
+            format!("duplicates:{}", self.duplicates),
+            format!("losses:{}", self.losses),
+            format!("requests:{}", self.requests),
+        ];
+        if let Some(d) = self.max_depth {
+            parts.push(format!("depth:{d}"));
+        }
+        parts.push(format!("states:{}", self.max_states));
+        if self.quirks.len() == QUIRK_NAMES.len() {
+            parts.push("protocol:atlasdb".into());
+        } else {
+            parts.extend(self.quirks.iter().map(|q| format!("quirk:{q}")));
+        }
+        parts.extend(self.bugs.iter().map(|b| format!("bug:{b}")));
+        parts.join(",")
+    }
+}
+
+impl CheckForm {
+    /// The form a link's `check=` value describes (fields left out keep the default preset's),
+    /// or what is wrong with it. The form is validated by [`CheckForm::spec`] as typed ones are.
+    pub fn from_link(value: &str) -> Result<CheckForm, String> {
+        let mut f = CheckPreset::Duel.form();
+        f.max_depth = String::new();
+        for part in value.split(',').filter(|p| !p.is_empty()) {
+            let (k, v) = part.split_once(':').unwrap_or((part, ""));
+            let v = v.to_string();
+            match k {
+                "nodes" => f.nodes = v,
+                "log" => f.log = v,
+                "search" => f.search = v,
+                "crashes" => f.crashes = v,
+                "proposers" => f.proposers = v,
+                "timers" => f.timers = v,
+                "duplicates" => f.duplicates = v,
+                "losses" => f.losses = v,
+                "requests" => f.requests = v,
+                "depth" => f.max_depth = v,
+                "states" => f.max_states = v,
+                "protocol" => match Protocol::from_name(&v) {
+                    Some(p) => {
+                        f.quirks = p.quirks().enabled().iter().map(|q| q.to_string()).collect()
+                    }
+                    None => {
+                        return Err(format!(
+                            "there is no protocol '{}'",
+                            crate::sim::units::clip(&v, 40)
+                        ))
+                    }
+                },
+                "bug" if BUG_NAMES.contains(&v.as_str()) => {
+                    CheckForm::toggle(&mut f.bugs, BUG_NAMES, &v, true)
+                }
+                "quirk" if QUIRK_NAMES.contains(&v.as_str()) => {
+                    CheckForm::toggle(&mut f.quirks, QUIRK_NAMES, &v, true)
+                }
+                "bug" | "quirk" => {
+                    return Err(format!(
+                        "there is no {k} called '{}'",
+                        crate::sim::units::clip(&v, 40)
+                    ))
+                }
+                _ => {
+                    return Err(format!(
+                        "unknown part '{}'",
+                        crate::sim::units::clip(part, 40)
+                    ))
+                }
+            }
+        }
+        Ok(f)
+    }
+}
+
 /// Counters of a running check, as the worker reports them.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct CheckProgress {
@@ -977,6 +1062,23 @@ pub fn tenths(x10: u64) -> String {
 }
 
 impl Lab {
+    /// A link's `check=VALUE`: fills the form, opens the tab and runs the check; a problem
+    /// becomes a warning and nothing runs.
+    pub(super) fn open_check_link(&mut self, value: &str) -> Option<String> {
+        self.tab = Tab::Checker;
+        match CheckForm::from_link(value).and_then(|f| f.spec().map(|s| (f, s))) {
+            Ok((form, spec)) => {
+                self.checker.form = form;
+                self.checker.start(spec);
+                None
+            }
+            Err(e) => Some(format!(
+                "Ignored 'check={}': {e}",
+                crate::sim::units::clip(value, 60)
+            )),
+        }
+    }
+
     /// Carries out a [`CheckerAction`].
     pub(super) fn checker_apply(&mut self, action: CheckerAction) {
         let c = &mut self.checker;
@@ -1372,6 +1474,41 @@ mod tests {
             let got = report_text(&cfg, &p, &ex.verdict(), ex.model().prefix.len());
             assert_eq!(got, want);
         }
+    }
+
+    #[test]
+    fn a_check_link_round_trips_opens_the_tab_and_runs() {
+        for preset in CheckPreset::ALL {
+            let spec = preset.form().spec().unwrap();
+            let back = CheckForm::from_link(&spec.to_link())
+                .unwrap()
+                .spec()
+                .unwrap();
+            assert_eq!(back, spec, "{preset:?}");
+        }
+        let spec = CheckPreset::AtlasDb.form().spec().unwrap();
+        let mut lab = Lab::from_query(&format!("?check={}", spec.to_link()));
+        assert_eq!(lab.tab, Tab::Checker);
+        assert!(lab.checker.running());
+        assert_eq!(lab.checker.spec.as_ref(), Some(&spec));
+        assert!(lab.notices.is_empty(), "{:?}", lab.notices);
+        // The share link carries it back while the tab is open.
+        let q = lab.share_query();
+        assert!(q.contains(&format!("check={}", spec.to_link())), "{q}");
+        lab.apply(LabAction::SetTab(Tab::Log));
+        assert!(!lab.share_query().contains("check="));
+        // A bad link opens the tab with a warning and runs nothing.
+        let lab = Lab::from_query("?check=nodes:9");
+        assert_eq!(lab.tab, Tab::Checker);
+        assert!(!lab.checker.running());
+        assert_eq!(
+            lab.notices[0].text,
+            "Ignored 'check=nodes:9': Nodes: 9 is out of range; use 3–5."
+        );
+        let lab = Lab::from_query("?check=bug:nope");
+        assert!(lab.notices[0]
+            .text
+            .contains("there is no bug called 'nope'"));
     }
 
     #[test]

@@ -146,7 +146,7 @@ impl Lab {
         let run_query: Vec<&str> = query
             .trim_start_matches('?')
             .split('&')
-            .filter(|kv| !kv.starts_with('x'))
+            .filter(|kv| !kv.starts_with('x') && !kv.starts_with("check="))
             .collect();
         let (shared, problems) = share::decode(&run_query.join("&"));
         let mut lab = Lab::from_shared(shared);
@@ -156,6 +156,10 @@ impl Lab {
             lab.experiments = Experiments::from_link(spec, warnings.is_empty());
             lab.tab = Tab::Experiments;
             texts.extend(warnings);
+        }
+        // `check=…`: a model check to run in the Checker tab (see [`checker`]).
+        if let Some(v) = share::param(query, "check") {
+            texts.extend(lab.open_check_link(&v));
         }
         // `tour=NAME.STEP`: a lecturer's link to one step of a guided tour.
         if let Some(v) = share::param(query, "tour") {
@@ -288,6 +292,11 @@ impl Lab {
         }
         if self.presenting {
             q.push_str("&present=1");
+        }
+        // With the Checker tab open the link carries the check, and reruns it.
+        if let (Tab::Checker, Some(spec)) = (self.tab, self.checker.spec.as_ref()) {
+            q.push_str("&check=");
+            q.push_str(&spec.to_link());
         }
         // With the Experiments tab open the link carries the sweep too, and reopens it.
         if self.tab == Tab::Experiments {

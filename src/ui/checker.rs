@@ -390,7 +390,7 @@ pub fn CheckerView() -> Html {
                 </div>
             </form>
             <div class="check-cli">
-                <span class="label">{ "The same check on the command line:" }</span>
+                <span class="label">{ "The same check on the command line (Share link, at the top, reopens this tab and runs it):" }</span>
                 <code id="check-cli">{ cli.clone().unwrap_or_else(|e| format!("(fix the form first: {e})")) }</code>
                 <button type="button" id="check-copy-cli" disabled={cli.is_err()} onclick={on_copy}>{ "Copy CLI command" }</button>
             </div>
