@@ -777,9 +777,9 @@ impl Session {
     }
 }
 
-/// [`check::report_text`], word for word, with the numbers written by integer arithmetic:
-/// formatting an `f64` would pull Rust's float printing (~8 KB gzip) into the page's bundle.
-/// A native test holds the two equal.
+/// [`check::report_text`], word for word, with the numbers written by integer arithmetic (the
+/// views' rule, see `ui::format`: no `f64` formatting in page code) from the integer counters
+/// the worker sends. A native test holds the two equal.
 pub fn report_text(
     cfg: &CheckConfig,
     p: &CheckProgress,
