@@ -3,7 +3,9 @@
 //! depth-first with it), with unique states per second
 //! and fingerprint-table bytes per state — the numbers the README sets beside stateright's.
 //! `cargo bench --bench check` (add `-- --crash` for the one-crash configuration, cut at
-//! 5 M states; `-- --no-memo` to measure without the node-event and checker-step memos).
+//! 5 M states; `-- --no-memo` to measure without the node-event and checker-step memos;
+//! `-- --workload` for only the browser comparison's workload,
+//! `paxoscope::bench::check_workload`, which `e2e/bench.mjs` runs in Chromium).
 
 #[cfg(not(target_arch = "wasm32"))]
 use paxoscope::check::{self, Search};
@@ -15,6 +17,9 @@ fn main() {}
 
 #[cfg(not(target_arch = "wasm32"))]
 fn main() {
+    if std::env::args().any(|a| a == "--workload") {
+        return workload();
+    }
     let crash = std::env::args().any(|a| a == "--crash");
     let memo = !std::env::args().any(|a| a == "--no-memo");
     for (search, reduce) in [
@@ -48,4 +53,30 @@ fn main() {
             }
         );
     }
+}
+
+/// The workload shared with the browser, best of `BENCH_CHECK_RUNS` (default 2), printed as
+/// `e2e/bench.mjs` prints it.
+#[cfg(not(target_arch = "wasm32"))]
+fn workload() {
+    let states: u64 = std::env::var("BENCH_CHECK_STATES")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(1_000_000);
+    let runs: usize = std::env::var("BENCH_CHECK_RUNS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(2);
+    let mut best = f64::INFINITY;
+    let mut unique = 0;
+    for _ in 0..runs.max(1) {
+        let start = std::time::Instant::now();
+        unique = paxoscope::bench::run_check(states).0;
+        best = best.min(start.elapsed().as_secs_f64());
+    }
+    println!(
+        "checker workload (DFS, 3-node duel):   {:>6.3} M unique/s  ({:.0} ms; {unique} unique states, best of {runs})",
+        unique as f64 / best / 1e6,
+        best * 1e3
+    );
 }

@@ -7,21 +7,24 @@
 //   BASE_URL=http://127.0.0.1:8080/ node e2e/bench.mjs
 //
 // Environment: BASE_URL (a server of dist/), CHROMIUM (default /usr/bin/chromium),
-// BENCH_STEPS (default 1000000), BENCH_RUNS (best of, default 3).
+// BENCH_STEPS (default 1000000), BENCH_RUNS (best of, default 3); the model-checker workload
+// (src/bench.rs `run_check`): BENCH_CHECK_STATES (default 1000000), BENCH_CHECK_RUNS (default 2).
 import { chromium } from 'playwright-core';
 
 const BASE_URL = process.env.BASE_URL ?? 'http://127.0.0.1:8080/';
 const STEPS = Number(process.env.BENCH_STEPS ?? 1_000_000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const CHECK_STATES = Number(process.env.BENCH_CHECK_STATES ?? 1_000_000);
+const CHECK_RUNS = Number(process.env.BENCH_CHECK_RUNS ?? 2);
 
 // Runs inside the page: starts a module worker that loads pkg/paxoscope.js and times the
 // three measurements, best of `runs`, interleaved so a noisy moment hurts all of them alike.
-async function inPage([steps, runs]) {
+async function inPage([steps, runs, checkStates, checkRuns]) {
   const src = `
-    import init, { bench_engine, bench_bare_loop } from '${new URL('pkg/paxoscope.js', location.href)}';
+    import init, { bench_engine, bench_bare_loop, bench_check } from '${new URL('pkg/paxoscope.js', location.href)}';
     self.onmessage = async (e) => {
       await init();
-      const [steps, runs] = e.data;
+      const [steps, runs, checkStates, checkRuns] = e.data;
       const best = { bare: Infinity, plain: Infinity, recorded: Infinity };
       let end = 0;
       for (let i = 0; i < runs; i++) {
@@ -29,14 +32,18 @@ async function inPage([steps, runs]) {
         t = performance.now(); bench_engine(steps, false); best.plain = Math.min(best.plain, performance.now() - t);
         t = performance.now(); end = bench_engine(steps, true); best.recorded = Math.min(best.recorded, performance.now() - t);
       }
-      self.postMessage({ ...best, end });
+      let check = Infinity, unique = 0;
+      for (let i = 0; i < checkRuns; i++) {
+        const t = performance.now(); unique = bench_check(checkStates); check = Math.min(check, performance.now() - t);
+      }
+      self.postMessage({ ...best, end, check, unique });
     };`;
   const url = URL.createObjectURL(new Blob([src], { type: 'text/javascript' }));
   const worker = new Worker(url, { type: 'module' });
   return await new Promise((resolve, reject) => {
     worker.onmessage = (e) => resolve(e.data);
     worker.onerror = (e) => reject(new Error(e.message || 'worker failed'));
-    worker.postMessage([steps, runs]);
+    worker.postMessage([steps, runs, checkStates, checkRuns]);
   });
 }
 
@@ -47,7 +54,7 @@ const browser = await chromium.launch({
 try {
   const page = await browser.newPage();
   await page.goto(BASE_URL);
-  const r = await page.evaluate(inPage, [STEPS, RUNS]);
+  const r = await page.evaluate(inPage, [STEPS, RUNS, CHECK_STATES, CHECK_RUNS]);
   const rate = (ms) => STEPS / (ms / 1000) / 1e6;
   const line = (label, ms) => console.log(`${label.padEnd(39)}${rate(ms).toFixed(2).padStart(7)} M events/s  (${ms.toFixed(0)} ms)`);
   console.log(`PaxosScope engine benchmark in Chromium (${STEPS} steps per run, best of ${RUNS})`);
@@ -55,6 +62,10 @@ try {
   line('throughput, not recording (swarm):', r.plain);
   line('throughput, recording (browser, CLI):', r.recorded);
   console.log(`ratio to the bare loop: recording ${(r.bare / r.recorded).toFixed(3)}, not recording ${(r.bare / r.plain).toFixed(3)}`);
+  if (CHECK_RUNS > 0) {
+    const mu = r.unique / (r.check / 1000) / 1e6;
+    console.log(`${'checker workload (DFS, 3-node duel):'.padEnd(39)}${mu.toFixed(3).padStart(7)} M unique/s  (${r.check.toFixed(0)} ms; ${r.unique} unique states, best of ${CHECK_RUNS})`);
+  }
 } finally {
   await browser.close();
 }

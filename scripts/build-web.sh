@@ -44,27 +44,30 @@ cp index.html "$dist.tmp/"
 # www/ holds the stylesheets and the Experiments tab's Web Worker (www/sweep-worker.js), which
 # imports ../pkg/paxoscope.js: the same module, so nothing else needs bundling.
 [ -f www/sweep-worker.js ] || die "www/sweep-worker.js is missing (the Experiments tab needs it)"
+[ -f www/check-worker.js ] || die "www/check-worker.js is missing (the Checker tab needs it)"
 cp -r www "$dist.tmp/www"
 rm -rf "$dist"
 mv "$dist.tmp" "$dist"
 
 size() { wc -c <"$1" | tr -d ' '; }
 gz() { gzip -9 -c "$1" | wc -c | tr -d ' '; }
-w="$dist/pkg/paxoscope_bg.wasm" j="$dist/pkg/paxoscope.js" k="$dist/www/sweep-worker.js"
+w="$dist/pkg/paxoscope_bg.wasm" j="$dist/pkg/paxoscope.js" k="$dist/www/sweep-worker.js" c="$dist/www/check-worker.js"
 printf '%-22s %9s %9s\n' "dist/" "bytes" "gzip -9"
 printf '%-22s %9s %9s\n' "pkg/paxoscope_bg.wasm" "$(size "$w")" "$(gz "$w")"
 printf '%-22s %9s %9s\n' "pkg/paxoscope.js" "$(size "$j")" "$(gz "$j")"
 printf '%-22s %9s %9s\n' "www/sweep-worker.js" "$(size "$k")" "$(gz "$k")"
-total_gz=$(( $(gz "$w") + $(gz "$j") + $(gz "$k") ))
-printf '%-22s %9s %9s\n' "total (wasm + JS)" "$(( $(size "$w") + $(size "$j") + $(size "$k") ))" "$total_gz"
+printf '%-22s %9s %9s\n' "www/check-worker.js" "$(size "$c")" "$(gz "$c")"
+total_gz=$(( $(gz "$w") + $(gz "$j") + $(gz "$k") + $(gz "$c") ))
+printf '%-22s %9s %9s\n' "total (wasm + JS)" "$(( $(size "$w") + $(size "$j") + $(size "$k") + $(size "$c") ))" "$total_gz"
 # The size ceiling (gzip -9, wasm + JS). The product budget is 350 KB; serde (+70 KB) and the
 # Experiments tab (+38 KB) took the bundle past it (see README, Performance). Until that is
 # decided, the ceiling is a ratchet just above today's size: the bundle may shrink; it grows only
 # when a feature is merged on purpose, saying so (440 → 448 KB: the classroom work, +7 KB, and
 # replayable model-checker counterexamples, +6 KB; 448 → 460 KB: the house, #11 — the inspector,
 # Break Paxos picture, number line, timeline and legend as html! trees with typed callbacks
-# instead of markup strings, +12.6 KB).
-budget_kb="${PAXOSCOPE_BUNDLE_CEILING_KB:-460}"
+# instead of markup strings, +12.6 KB; 460 → 510 KB: the Checker tab, #14 — the model checker's
+# explorer and state fingerprints, the tab, and the typed worker protocol's serde code, and the faster explorer's memo tables: +52 KB).
+budget_kb="${PAXOSCOPE_BUNDLE_CEILING_KB:-510}"
 if [ "$total_gz" -gt $(( budget_kb * 1024 )) ]; then
   die "bundle is $(( total_gz / 1024 )) KB gzip, above the ${budget_kb} KB ceiling"
 fi

@@ -59,3 +59,24 @@ pub fn bare_event_loop(events: u64) -> u64 {
     }
     sum
 }
+
+/// The model-checker workload, the same natively (`cargo bench --bench check -- --workload`)
+/// and in Chromium (`bench_check` in `ui::bench`, run by `e2e/bench.mjs`): depth-first over
+/// the 3-node leadership duel (two proposers, one wake-up each, no crash), cut at
+/// `max_states` unique states.
+pub fn check_workload(max_states: u64) -> crate::check::CheckConfig {
+    // The unreduced duel (`check::bench_config`): the same work natively and in the browser,
+    // comparable with other checkers'.
+    let mut cfg = crate::check::bench_config();
+    cfg.max_states = max_states;
+    cfg
+}
+
+/// Explores [`check_workload`] to its state limit (or to the end); returns (unique states,
+/// states generated), so callers can report rates and the work cannot be optimised away.
+pub fn run_check(max_states: u64) -> (u64, u64) {
+    let mut ex = crate::check::Explorer::new(check_workload(max_states));
+    while !ex.run(4_096) {}
+    let p = ex.progress();
+    (p.unique, p.states)
+}

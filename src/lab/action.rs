@@ -160,6 +160,8 @@ pub enum LabAction {
         /// Run index.
         run: u32,
     },
+    /// Anything in the Checker tab (see [`super::checker`]).
+    Checker(super::checker::CheckerAction),
 }
 
 impl Lab {
@@ -220,6 +222,7 @@ impl Lab {
                     lab.tab = self.tab;
                     lab.tour = self.tour.take();
                     lab.experiments = std::mem::take(&mut self.experiments);
+                    lab.checker = std::mem::take(&mut self.checker);
                     *self = lab;
                 }
                 None => self.notify(
@@ -465,6 +468,7 @@ impl Lab {
                 }
             }
             LabAction::OpenSweepRun { setting, run } => self.open_sweep_run(setting, run),
+            LabAction::Checker(a) => self.checker_apply(a),
         }
     }
 }

@@ -15,6 +15,7 @@
 
 pub mod action;
 pub mod breakdown;
+pub mod checker;
 pub mod duel;
 pub mod experiments;
 pub mod explain;
@@ -96,6 +97,8 @@ pub enum Tab {
     BreakPaxos,
     /// Sweeps: many runs per setting, downtime CDFs (the Raft paper's Figure 16).
     Experiments,
+    /// The model checker, run in a Web Worker (see [`checker`]).
+    Checker,
 }
 
 /// An interactive session.
@@ -136,6 +139,8 @@ pub struct Lab {
     pub tour: Option<tour::Progress>,
     /// The Experiments tab: a sweep and its results.
     pub experiments: Experiments,
+    /// The Checker tab: a model-checking run and its result.
+    pub checker: checker::Checker,
     /// Violations already announced (a new one pauses the run).
     announced: usize,
 }
@@ -163,7 +168,7 @@ impl Lab {
         let run_query: Vec<&str> = query
             .trim_start_matches('?')
             .split('&')
-            .filter(|kv| !kv.starts_with('x'))
+            .filter(|kv| !kv.starts_with('x') && !kv.starts_with("check="))
             .collect();
         let (shared, problems) = share::decode(&run_query.join("&"));
         let mut lab = Lab::from_shared(shared);
@@ -173,6 +178,10 @@ impl Lab {
             lab.experiments = Experiments::from_link(spec, warnings.is_empty());
             lab.tab = Tab::Experiments;
             texts.extend(warnings);
+        }
+        // `check=…`: a model check to run in the Checker tab (see [`checker`]).
+        if let Some(v) = share::param(query, "check") {
+            texts.extend(lab.open_check_link(&v));
         }
         // `tour=NAME.STEP`: a lecturer's link to one step of a guided tour.
         if let Some(v) = share::param(query, "tour") {
@@ -266,6 +275,7 @@ impl Lab {
             duel: None,
             tour: None,
             experiments: Experiments::default(),
+            checker: checker::Checker::default(),
             announced: 0,
         };
         share::go_to(&mut lab.run, cursor, steps);
@@ -304,6 +314,11 @@ impl Lab {
         }
         if self.presenting {
             q.push_str("&present=1");
+        }
+        // With the Checker tab open the link carries the check, and reruns it.
+        if let (Tab::Checker, Some(spec)) = (self.tab, self.checker.spec.as_ref()) {
+            q.push_str("&check=");
+            q.push_str(&spec.to_link());
         }
         // With the Experiments tab open the link carries the sweep too, and reopens it.
         if self.tab == Tab::Experiments {
@@ -458,6 +473,7 @@ impl Lab {
         lab.announced = lab.run.world().checker.violations.len();
         lab.notices = self.session_notices();
         lab.experiments = std::mem::take(&mut self.experiments);
+        lab.checker = std::mem::take(&mut self.checker);
         lab.tab = self.tab;
         let label = spec
             .settings()

@@ -1059,6 +1059,7 @@ pub(super) fn leaves_tour(a: &LabAction) -> bool {
             | LabAction::SweepFailed { .. }
             | LabAction::CancelSweep
             | LabAction::SelectSweepSetting(_)
+            | LabAction::Checker(_)
     )
 }
 

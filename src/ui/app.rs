@@ -30,6 +30,7 @@ pub fn App() -> Html {
     use_animation_frame(playing, on_frame);
     // Sweeps compute in Web Workers whichever tab is open.
     use_sweep_workers(&store);
+    super::checker::use_check_worker(&store);
 
     // Reads the live lab (help open? on a tour?) when the key comes, not at this render.
     let on_key = store.reading(

@@ -16,3 +16,10 @@ pub fn bench_engine(steps: u32, record: bool) -> f64 {
 pub fn bench_bare_loop(events: u32) -> f64 {
     crate::bench::bare_event_loop(u64::from(events)) as f64
 }
+
+/// The model-checker workload of [`crate::bench::run_check`], cut at `max_states` unique
+/// states; returns the unique states explored. JavaScript times the call.
+#[wasm_bindgen]
+pub fn bench_check(max_states: u32) -> f64 {
+    crate::bench::run_check(u64::from(max_states)).0 as f64
+}

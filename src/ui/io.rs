@@ -24,7 +24,7 @@ fn clipboard() -> Option<web_sys::Clipboard> {
 }
 
 /// Copies `text`; resolves to whether the browser accepted it.
-async fn copy(text: String) -> bool {
+pub(super) async fn copy(text: String) -> bool {
     match clipboard() {
         Some(c) => JsFuture::from(c.write_text(&text)).await.is_ok(),
         None => false,

@@ -10,6 +10,7 @@ mod app;
 pub mod banner;
 pub mod bench;
 pub mod breakpaxos;
+pub mod checker;
 pub mod cluster;
 pub mod controls;
 pub mod duel;

@@ -6,13 +6,14 @@ use super::breakpaxos::BreakPaxos;
 use super::store::use_quiet_lab;
 use crate::lab::{LabAction, Tab};
 
-const TABS: [(Tab, &str, &str); 6] = [
+const TABS: [(Tab, &str, &str); 7] = [
     (Tab::Inspector, "Inspector", "tab-inspector"),
     (Tab::Log, "Event log", "tab-log"),
     (Tab::SpaceTime, "Space-time", "tab-spacetime"),
     (Tab::NumberLine, "Timestamps", "tab-timestamps"),
     (Tab::BreakPaxos, "Break Paxos", "tab-break-paxos"),
     (Tab::Experiments, "Experiments", "tab-experiments"),
+    (Tab::Checker, "Checker", "tab-checker"),
 ];
 
 /// Tab bar and the open tab.
@@ -43,6 +44,7 @@ pub fn Sidebar() -> Html {
                     Tab::NumberLine => html! { <super::numberline::NumberLine /> },
                     Tab::BreakPaxos => html! { <BreakPaxos /> },
                     Tab::Experiments => html! { <super::experiments::ExperimentsView /> },
+                    Tab::Checker => html! { <super::checker::CheckerView /> },
                     Tab::Inspector => html! { <super::inspector::Inspector /> },
                 } }
             </div>
