@@ -739,8 +739,7 @@ impl Session {
     fn result(&self, elapsed_ms: u64) -> CheckResult {
         let verdict = self.explorer.verdict();
         let model = self.explorer.model();
-        let progress = CheckProgress::of(&self.explorer, elapsed_ms);
-        let text = report_text(&self.cfg, &progress, &verdict, model.prefix.len());
+        let text = report_text(&self.cfg, &self.explorer, elapsed_ms);
         let summary = text
             .lines()
             .find_map(|l| l.strip_prefix("verdict: "))
@@ -777,69 +776,16 @@ impl Session {
     }
 }
 
-/// [`check::report_text`], word for word, with the numbers written by integer arithmetic (the
-/// views' rule, see `ui::format`: no `f64` formatting in page code) from the integer counters
-/// the worker sends. A native test holds the two equal.
-pub fn report_text(
-    cfg: &CheckConfig,
-    p: &CheckProgress,
-    verdict: &Verdict,
-    prefix: usize,
-) -> String {
-    let mut protocol = match Protocol::of(cfg.quirks) {
-        Some(p) => p.name().to_string(),
-        None => format!("quirks [{}]", cfg.quirks.enabled().join(", ")),
+/// The CLI's report ([`check::report_text`]) of the worker's explorer, timed by the worker's
+/// own clock: the page shows what `paxoscope check` prints for the same check.
+fn report_text(cfg: &CheckConfig, ex: &Explorer, elapsed_ms: u64) -> String {
+    let r = check::Report {
+        progress: ex.progress(),
+        seconds: elapsed_ms as f64 / 1_000.0,
+        bytes_per_state: ex.bytes_per_state(),
+        verdict: ex.verdict(),
     };
-    if !cfg.bugs.none() {
-        protocol.push_str(&format!(", bugs [{}]", cfg.bugs.enabled().join(", ")));
-    }
-    let ms = p.elapsed_ms;
-    let per_s = (p.unique * 1_000 + ms / 2).checked_div(ms).unwrap_or(0);
-    let bps = p.bytes_per_state_x10;
-    let mut s = format!(
-        "check: {} nodes, {} log, {}, {protocol}\nbounds: {}\n\
-         states {}  unique {}  depth {}  {}.{:02} s  {per_s} unique states/s  {}.{} bytes/state\n",
-        cfg.nodes,
-        cfg.log.name(),
-        cfg.search.name(),
-        check::describe_bounds(cfg),
-        p.states,
-        p.unique,
-        p.depth,
-        (ms + 5) / 1_000,
-        (ms + 5) / 10 % 100,
-        bps / 10,
-        bps % 10,
-    );
-    match verdict {
-        Verdict::Safe => {
-            let how = if p.depth_cut {
-                format!(" (paths cut at depth {})", cfg.bounds.max_depth)
-            } else {
-                " (exhausted)".to_string()
-            };
-            s.push_str(&format!(
-                "verdict: SAFE — no violation in {} unique states within the bounds{how}\n",
-                p.unique
-            ));
-        }
-        Verdict::Unfinished => s.push_str(&format!(
-            "verdict: UNFINISHED — stopped at {} unique states, no violation so far\n",
-            p.unique
-        )),
-        Verdict::Violation { violation, path } => {
-            s.push_str(&format!(
-                "verdict: VIOLATION of {} after {} moves ({prefix} of them the fixed prefix)\n{}\n",
-                violation.invariant.name(),
-                prefix + path.len(),
-                violation.detail
-            ));
-            for (i, mv) in path.iter().enumerate() {
-                s.push_str(&format!("  {:>3}. {}\n", i + 1, mv.describe()));
-            }
-        }
-    }
-    s
+    check::report_text(cfg, &r, ex.model())
 }
 
 thread_local! {
@@ -1471,15 +1417,14 @@ mod tests {
             let cfg = preset.form().spec().unwrap().config().unwrap();
             let mut ex = Explorer::new(cfg.clone());
             while !ex.run(10_000) {}
-            let p = CheckProgress::of(&ex, 1_250);
             let r = check::Report {
                 progress: ex.progress(),
                 seconds: 1.25,
-                bytes_per_state: p.bytes_per_state_x10 as f64 / 10.0,
+                bytes_per_state: ex.bytes_per_state(),
                 verdict: ex.verdict(),
             };
             let want = check::report_text(&cfg, &r, ex.model());
-            let got = report_text(&cfg, &p, &ex.verdict(), ex.model().prefix.len());
+            let got = report_text(&cfg, &ex, 1_250);
             assert_eq!(got, want);
         }
     }
