@@ -241,20 +241,8 @@ impl Node {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::testkit::config;
-    use crate::engine::LeaderId;
+    use crate::engine::testkit::{config, ctx};
     use CheckVerdict::*;
-
-    fn ctx(cfg: &ProtocolConfig) -> Ctx<'_> {
-        Ctx {
-            cfg,
-            me: LeaderId {
-                node: NodeId(1),
-                incarnation: 0,
-            },
-            uuid: 0,
-        }
-    }
 
     const ROUND: Seq = 4;
 

@@ -89,6 +89,18 @@ pub(crate) mod testkit {
     //! Helpers for reading an [`Outbox`] in unit tests.
     use super::*;
 
+    /// Node 1's context (incarnation 0) under `cfg`.
+    pub fn ctx(cfg: &ProtocolConfig) -> Ctx<'_> {
+        Ctx {
+            cfg,
+            me: LeaderId {
+                node: NodeId(1),
+                incarnation: 0,
+            },
+            uuid: 0,
+        }
+    }
+
     /// Messages sent, in order.
     pub fn sent(out: &Outbox) -> Vec<(Address, Msg)> {
         out.commands

@@ -355,18 +355,6 @@ impl Attempt {
 mod tests {
     use super::*;
     use crate::engine::testkit::*;
-    use crate::engine::{LeaderId, ProtocolConfig};
-
-    fn ctx(cfg: &ProtocolConfig) -> Ctx<'_> {
-        Ctx {
-            cfg,
-            me: LeaderId {
-                node: NodeId(1),
-                incarnation: 0,
-            },
-            uuid: 0,
-        }
-    }
 
     #[test]
     fn prepares_every_acceptor_with_a_fresh_ballot() {
