@@ -1399,6 +1399,8 @@ mod tests {
         for (preset, invariant, moves) in [
             (CheckPreset::IgnorePromisedValues, "agreement", 8),
             (CheckPreset::MinorityQuorum, "learned-is-chosen", 1),
+            // AtlasDB as written: the README's 5-move counterexample.
+            (CheckPreset::AtlasDb, "promise-reports-accepted", 5),
         ] {
             let (_, r) = explore(&preset.form().spec().unwrap());
             assert_eq!(r.invariant.as_deref(), Some(invariant), "{}", r.report);
